@@ -1,0 +1,215 @@
+/**
+ * The zod schema of `bot.config.yaml`: every key of CONFIG.md with its
+ * default and its description. The descriptions feed the JSON Schema that
+ * editors use for completion and the README's config reference. Durations
+ * and rates come out parsed (milliseconds, `{ count, window_ms }`).
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { DURATION_PATTERN, parseDuration } from "./duration.ts";
+import { parseRate, RATE_PATTERN } from "./rate.ts";
+
+const DURATION_HINT = 'expected a duration like "30s", "5m", "24h" or "1h30m"';
+const RATE_HINT = 'expected a rate like "6/minute" (N per second, minute, hour or day)';
+
+function duration(description: string) {
+  return z.string({ error: DURATION_HINT })
+    .regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
+    .transform((text) => parseDuration(text) ?? 0)
+    .describe(description);
+}
+
+function rate(description: string) {
+  return z.string({ error: RATE_HINT })
+    .regex(new RegExp(RATE_PATTERN), { error: RATE_HINT })
+    .transform((text) => parseRate(text) ?? { count: 0, window_ms: 1 })
+    .describe(description);
+}
+
+const snowflake = z.string({ error: 'expected a Discord id in quotes, e.g. "123456789012345678"' })
+  .regex(/^[0-9]{15,21}$/, { error: "expected a Discord id: 17 to 20 digits" })
+  .describe("A Discord id (snowflake), written in quotes.");
+
+const name = z.string().regex(/^[A-Za-z0-9_-]+$/, {
+  error: "names may use letters, digits, _ and - only",
+});
+
+const triggerKind = z.enum(["mention", "reply", "always"]).describe(
+  "mention: the bot is @mentioned; reply: a reply to one of the bot's messages; always: every message.",
+);
+
+const endpointSchema = z.strictObject({
+  base_url: z.url({ error: "expected an http(s) URL such as http://localhost:11434/v1" })
+    .describe("Base URL of the OpenAI-compatible API, up to and including /v1."),
+  api_key: z.string().default("").describe(
+    "API key sent as `Authorization: Bearer`; empty sends no Authorization header. Use ${VAR}.",
+  ),
+  headers: z.record(z.string(), z.string()).default({}).describe(
+    "Extra HTTP headers sent with every request to this endpoint.",
+  ),
+  timeout: z.strictObject({
+    first_token: duration("Longest wait for the first token of a reply.").prefault("60s"),
+    idle: duration("Longest silence between two streamed chunks.").prefault("30s"),
+    total: duration("Longest time for a whole reply.").prefault("5m"),
+  }).prefault({}).describe("Request timeouts."),
+  max_concurrency: z.int().min(1).max(1024).default(4).describe(
+    "Requests in flight to this server at once; the rest wait in a queue.",
+  ),
+  max_queue: z.int().min(0).max(100_000).default(32).describe(
+    "Requests that may wait for a slot; beyond it the endpoint counts as saturated.",
+  ),
+  queue_timeout: duration("Longest wait in the queue for a slot.").prefault("60s"),
+  retries: z.int().min(0).max(10).default(2).describe(
+    "Retries on failure, only before the first token has arrived.",
+  ),
+  fallback: name.optional().describe(
+    "Another endpoint tried when this one fails before the first token or is saturated.",
+  ),
+  tokenizer: z.enum(["estimate", "server"]).default("estimate").describe(
+    "estimate: fast local estimate; server: exact counts from the server's /tokenize (llama.cpp, vLLM).",
+  ),
+}).describe("An OpenAI-compatible server: llama.cpp, vLLM, Ollama, LM Studio, OpenAI…");
+
+const personaSchema = z.strictObject({
+  display_name: z.string().min(1).optional().describe(
+    "Name shown to users; defaults to the persona's key.",
+  ),
+  endpoint: name.describe("The endpoint (a key of `endpoints`) this persona talks to."),
+  model: z.string().min(1).describe("Model name as the server knows it, e.g. llama3.1:8b."),
+  system_prompt: z.string().default(
+    "You are {{persona}}, a helpful assistant in a Discord chat. Today is {{date}}.",
+  ).describe(
+    "System prompt. Variables: {{date}} {{time}} {{user}} {{channel}} {{server}} {{persona}}.",
+  ),
+  temperature: z.number().min(0).max(2).optional().describe("Sampling temperature (0–2)."),
+  top_p: z.number().min(0).max(1).optional().describe("Nucleus sampling (0–1)."),
+  max_tokens: z.int().min(1).optional().describe(
+    "Longest reply in tokens; defaults to the budget's reserve_tokens.",
+  ),
+  stop: z.array(z.string()).optional().describe("Stop sequences."),
+  extra: z.record(z.string(), z.unknown()).default({}).describe(
+    "Extra fields merged into the request body (server-specific options).",
+  ),
+  stream: z.boolean().default(true).describe(
+    "Edit the reply progressively while it is generated.",
+  ),
+  reasoning: z.enum(["hide", "show", "spoiler"]).default("hide").describe(
+    "What Discord sees of <think>…</think> and reasoning_content: nothing, a quote, or a spoiler.",
+  ),
+}).describe("A persona: who answers, with which model and prompt.");
+
+const budgetSchema = z.strictObject({
+  context_tokens: z.int().min(256).default(8192).describe("The model's context window in tokens."),
+  reserve_tokens: z.int().min(1).default(1024).describe("Tokens kept free for the reply."),
+  max_messages: z.int().min(1).max(10_000).default(50).describe("History messages sent at most."),
+  max_age: duration("History older than this is not sent.").prefault("24h"),
+}).describe("How much history a request may carry.");
+
+const rateLimitSchema = z.strictObject({
+  per_user: rate("Triggers one user may make across the binding's channels.").optional(),
+  per_channel: rate("Triggers in one channel, all users together.").optional(),
+}).describe("Rate limits; an absent key means no limit of that kind.");
+
+const bindingSchema = z.strictObject({
+  channels: z.array(snowflake).min(1).optional().describe(
+    "Channel ids; threads under them inherit the binding.",
+  ),
+  guild: snowflake.optional().describe("A server id: every channel of it not matched elsewhere."),
+  persona: name.describe("The default persona here."),
+  personas: z.array(name).optional().describe(
+    "Personas /persona may switch to here; defaults to just `persona` (which is always allowed).",
+  ),
+  trigger: z.union([triggerKind, z.array(triggerKind).min(1)]).default(["mention", "reply"])
+    .transform((value) => typeof value === "string" ? [value] : value)
+    .describe("What makes the bot answer: mention, reply, always (one or a list)."),
+  scope: z.enum(["channel", "user"]).default("channel").describe(
+    "channel: one conversation shared by everyone; user: one conversation per user.",
+  ),
+  reset: z.enum(["anyone", "admins"]).default("anyone").describe(
+    "Who may /reset a shared (scope: channel) conversation.",
+  ),
+  budget: name.default("default").describe("The budget (a key of `budgets`)."),
+  rate_limit: name.default("default").describe("The rate limit (a key of `rate_limits`)."),
+}).describe("Where a persona answers; the most specific match wins (channel, then server).");
+
+const dmSchema = z.strictObject({
+  enabled: z.boolean().default(false).describe("Answer direct messages."),
+  persona: name.optional().describe("Persona for DMs; required when enabled."),
+  personas: z.array(name).optional().describe("Personas /persona may switch to in DMs."),
+  budget: name.default("default").describe("The budget for DMs."),
+  rate_limit: name.default("default").describe("The rate limit for DMs."),
+}).describe("Direct messages: every DM is answered, one conversation per user.");
+
+const commandsPattern = /^(global|guild:[0-9]{15,21})$/;
+
+const discordSchema = z.strictObject({
+  token: z.string().min(1, { error: "the bot token is empty" }).describe(
+    "The bot token; keep it in the environment: ${DISCORD_TOKEN}.",
+  ),
+  commands: z.string().regex(commandsPattern, {
+    error: 'expected "global" or "guild:<server id>"',
+  }).default("global").describe(
+    "Where /reset and /persona are registered: global, or guild:<id> (instant, for testing).",
+  ),
+  dm: dmSchema.prefault({}),
+  ping_replied_user: z.boolean().default(false).describe(
+    "Whether a reply pings the person it answers. Model output never pings anyone.",
+  ),
+}).describe("The Discord connection.");
+
+const accessSchema = z.strictObject({
+  allow_users: z.array(snowflake).default([]).describe("Only these users (empty: everyone)."),
+  deny_users: z.array(snowflake).default([]).describe("Never these users."),
+  allow_roles: z.array(snowflake).default([]).describe(
+    "Only members with one of these roles (empty: everyone).",
+  ),
+  deny_roles: z.array(snowflake).default([]).describe("Never members with one of these roles."),
+  admin_roles: z.array(snowflake).default([]).describe(
+    "Members with these roles may /reset a whole channel and set its persona.",
+  ),
+}).describe("Who may talk to the bot; empty allow lists allow everyone.");
+
+/** Default budget values, used for `budgets.default` when the file has none. */
+export const DEFAULT_BUDGET = {
+  context_tokens: 8192,
+  reserve_tokens: 1024,
+  max_messages: 50,
+  max_age: 86_400_000,
+};
+
+/** Default rate limit, used for `rate_limits.default` when the file has none. */
+export const DEFAULT_RATE_LIMIT = {
+  per_user: { count: 6, window_ms: 60_000 },
+  per_channel: { count: 30, window_ms: 60_000 },
+};
+
+/** The whole `bot.config.yaml`. */
+export const configSchema = z.strictObject({
+  version: z.literal(1, { error: "expected version: 1" }).describe(
+    "Config format version; always 1.",
+  ),
+  discord: discordSchema,
+  endpoints: z.record(name, endpointSchema).refine((value) => Object.keys(value).length > 0, {
+    error: "at least one endpoint is needed",
+  }).describe("OpenAI-compatible servers by name."),
+  personas: z.record(name, personaSchema).refine((value) => Object.keys(value).length > 0, {
+    error: "at least one persona is needed",
+  }).describe("Personas by name."),
+  budgets: z.record(name, budgetSchema).default({}).describe(
+    "Context budgets by name; `default` exists even if not written.",
+  ),
+  rate_limits: z.record(name, rateLimitSchema).default({}).describe(
+    "Rate limits by name; `default` (6/minute per user, 30/minute per channel) exists even if not written.",
+  ),
+  bindings: z.array(bindingSchema).default([]).describe(
+    "Which persona answers where; the most specific match wins.",
+  ),
+  access: accessSchema.prefault({}),
+  retention: duration("Stored messages older than this are deleted; absent: kept forever.")
+    .optional(),
+}).describe("bot.config.yaml: the whole bot in one file.");
+
+/** The config as written, before defaults are filled in by cross-checking. */
+export type ParsedConfig = z.output<typeof configSchema>;

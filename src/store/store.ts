@@ -1,0 +1,144 @@
+/**
+ * The storage contract. Every piece of state that must survive a restart goes
+ * through this interface: conversation history, reset markers, persona
+ * choices and rate-limit windows. It is asynchronous so that a PostgreSQL
+ * implementation can follow the embedded SQLite one without touching callers.
+ *
+ * Identifiers are strings: Discord snowflakes never become numbers here.
+ * Times are milliseconds since the Unix epoch, always passed in by the caller
+ * (who owns the clock), never read by the store.
+ *
+ * @module
+ */
+
+/** Who wrote a stored message, as the LLM sees it. */
+export type MessageRole = "user" | "assistant" | "system";
+
+/**
+ * Identifies one conversation. `scope_key` is the channel id for a shared
+ * conversation (`scope: channel`) or `channel_id:user_id` for a private one
+ * (`scope: user`); `guild_id` is empty for DMs and the terminal chat.
+ */
+export interface ConversationKey {
+  /** Where the conversation happens: channel or thread id. */
+  channel_id: string;
+  /** Server id, or "" for a DM or the terminal chat. */
+  guild_id: string;
+  /** The user id for `scope: user`, or "" for a channel-wide conversation. */
+  user_id: string;
+}
+
+/** A message to append to a conversation. */
+export interface NewMessage {
+  /** The conversation the message belongs to. */
+  conversation: ConversationKey;
+  /** The platform's id of the message (Discord snowflake), or null if none. */
+  external_id: string | null;
+  /** The author's user id (the bot's own id for assistant messages). */
+  author_id: string;
+  /** The author's display name at the time, shown to the model. */
+  author_name: string;
+  role: MessageRole;
+  /** The persona that produced (assistant) or was addressed (user). */
+  persona: string;
+  content: string;
+  /** Token count of `content` by the counter in use, or null if not counted. */
+  token_count: number | null;
+  /** When the message was written, epoch ms. */
+  created_at: number;
+  /**
+   * True while a reply is still being written and when generation failed or
+   * was interrupted midway: a reply is stored partial when it starts and
+   * cleared when it completes, so a crash leaves it marked.
+   */
+  partial: boolean;
+}
+
+/** A message as stored, with its row id. */
+export interface StoredMessage extends NewMessage {
+  /** Increasing per store; orders messages within a conversation. */
+  id: number;
+  /** Last change, epoch ms (equal to `created_at` until updated). */
+  updated_at: number;
+}
+
+/** Changes to a stored message (used while a reply streams in and at its end). */
+export interface MessageUpdate {
+  content?: string;
+  token_count?: number | null;
+  partial?: boolean;
+  external_id?: string | null;
+  updated_at: number;
+}
+
+/** Which history to read: the newest messages first, with limits. */
+export interface HistoryQuery {
+  conversation: ConversationKey;
+  /** At most this many messages. */
+  limit: number;
+  /** Only messages created at or after this time (epoch ms). */
+  since: number;
+  /** Only messages with an id lower than this (pagination, or to skip the turn's own). */
+  before_id?: number;
+}
+
+/** Where a persona choice applies: the whole channel default, or one user. */
+export interface PersonaChoiceKey {
+  /** The binding's channel (or thread parent / guild / "dm") key the choice is made in. */
+  binding_key: string;
+  /** The user whose choice this is, or "" for the channel-wide default. */
+  user_id: string;
+}
+
+/** One rate-limit counter: how many hits in the window that started at `window_start`. */
+export interface RateLimitWindow {
+  count: number;
+  /** Epoch ms when the current window started. */
+  window_start: number;
+  /** True once the user was told they are limited in this window. */
+  notified: boolean;
+}
+
+/** Storage for everything the bot must remember across restarts. */
+export interface Store {
+  /** Appends a message and returns it with its id. */
+  addMessage(message: NewMessage): Promise<StoredMessage>;
+  /** Changes a stored message; unknown ids are ignored. */
+  updateMessage(id: number, update: MessageUpdate): Promise<void>;
+  /** Reads one message by id, or null. */
+  getMessage(id: number): Promise<StoredMessage | null>;
+  /** Finds a message by its platform id (e.g. a Discord message being replied to). */
+  findMessageByExternalId(external_id: string): Promise<StoredMessage | null>;
+  /**
+   * The newest messages of a conversation after its last reset, newest first,
+   * within the query's limits.
+   */
+  recentMessages(query: HistoryQuery): Promise<StoredMessage[]>;
+  /** Marks every message of the conversation up to `at` as forgotten. */
+  resetConversation(conversation: ConversationKey, at: number): Promise<void>;
+  /**
+   * Resets every conversation in a channel: the shared one and each user's
+   * own. Returns how many conversations were reset.
+   */
+  resetChannel(channel_id: string, at: number): Promise<number>;
+  /** Epoch ms of the conversation's last reset, or null if never reset. */
+  lastReset(conversation: ConversationKey): Promise<number | null>;
+  /** The persona chosen for this key, or null. */
+  getPersonaChoice(key: PersonaChoiceKey): Promise<string | null>;
+  /** Records a persona choice; `null` clears it. */
+  setPersonaChoice(key: PersonaChoiceKey, persona: string | null, at: number): Promise<void>;
+  /** Reads a rate-limit counter by its key, or null if none. */
+  getRateLimit(key: string): Promise<RateLimitWindow | null>;
+  /** Writes a rate-limit counter. */
+  setRateLimit(key: string, window: RateLimitWindow): Promise<void>;
+  /** Deletes messages created before `before` (retention). Returns how many. */
+  pruneMessages(before: number): Promise<number>;
+  /** Every message written by or addressed to one user, oldest first (data export). */
+  messagesOfUser(user_id: string): Promise<StoredMessage[]>;
+  /** Deletes everything stored about one user. Returns the number of rows removed. */
+  forgetUser(user_id: string): Promise<number>;
+  /** True when a write succeeds (readiness probe). */
+  isWritable(): Promise<boolean>;
+  /** Closes the database; the store is unusable afterwards. */
+  close(): Promise<void>;
+}

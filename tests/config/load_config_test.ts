@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../../src/config/config_error.ts";
+import { loadConfig, parseConfig } from "../../src/config/load_config.ts";
+
+const minimal = Deno.readTextFileSync(new URL("./valid_minimal.yaml", import.meta.url));
+const env = (values: Record<string, string>) => (name: string) => values[name];
+
+Deno.test("parseConfig() fills every default of CONFIG.md", () => {
+  const config = parseConfig(minimal, "bot.config.yaml", env({ DISCORD_TOKEN: "abc.def.ghi" }));
+  const endpoint = config.endpoints.local;
+  assert.deepEqual(endpoint?.timeout, { first_token: 60_000, idle: 30_000, total: 300_000 });
+  assert.equal(endpoint?.max_concurrency, 4);
+  assert.equal(endpoint?.retries, 2);
+  assert.equal(endpoint?.api_key, "");
+  assert.equal(config.personas.helper?.display_name, "helper");
+  assert.equal(config.personas.helper?.stream, true);
+  assert.equal(config.personas.helper?.reasoning, "hide");
+  assert.deepEqual(config.budgets.default, {
+    context_tokens: 8192,
+    reserve_tokens: 1024,
+    max_messages: 50,
+    max_age: 86_400_000,
+  });
+  assert.deepEqual(config.rate_limits.default?.per_user, { count: 6, window_ms: 60_000 });
+  const binding = config.bindings[0];
+  assert.deepEqual(binding?.trigger, ["mention", "reply"]);
+  assert.equal(binding?.scope, "channel");
+  assert.deepEqual(binding?.personas, ["helper"]);
+  assert.deepEqual(config.discord.commands, { kind: "global" });
+  assert.equal(config.discord.dm.enabled, false);
+  assert.deepEqual(config.access.admin_roles, []);
+});
+
+Deno.test("parseConfig() keeps unquoted 18-digit ids exact", () => {
+  const text = minimal.replace('["123456789012345678"]', "[123456789012345678]");
+  const config = parseConfig(text, "bot.config.yaml", env({ DISCORD_TOKEN: "t.t.t" }));
+  assert.deepEqual(config.bindings[0]?.channels, ["123456789012345678"]);
+});
+
+Deno.test("parseConfig() resolves ${VAR:-default} and records secrets", () => {
+  const text = minimal.replace(
+    "base_url: http://localhost:11434/v1",
+    "base_url: ${LLM_API_URL:-http://127.0.0.1:8080/v1}\n    api_key: ${LLM_API_KEY}",
+  );
+  const config = parseConfig(
+    text,
+    "bot.config.yaml",
+    env({ DISCORD_TOKEN: "token-value", LLM_API_KEY: "sk-secret" }),
+  );
+  assert.equal(config.endpoints.local?.base_url, "http://127.0.0.1:8080/v1");
+  assert.equal(config.endpoints.local?.api_key, "sk-secret");
+  assert.deepEqual(config.secrets.sort(), ["sk-secret", "token-value"]);
+});
+
+Deno.test("parseConfig() accepts a single trigger and adds the default persona to the allowed list", () => {
+  const text = minimal.replace(
+    "    persona: helper\n",
+    "    persona: helper\n    personas: [other]\n    trigger: always\n",
+  ).replace("personas:\n", "personas:\n  other: { endpoint: local, model: m }\n");
+  const config = parseConfig(text, "bot.config.yaml", env({ DISCORD_TOKEN: "t.t.t" }));
+  assert.deepEqual(config.bindings[0]?.trigger, ["always"]);
+  assert.deepEqual(config.bindings[0]?.personas, ["helper", "other"]);
+});
+
+Deno.test("parseConfig() reports a binding with neither channels nor guild at the binding", () => {
+  const text = minimal.replace('  - channels: ["123456789012345678"]\n    persona', "  - persona");
+  assert.throws(
+    () => parseConfig(text, "bot.config.yaml", env({ DISCORD_TOKEN: "t.t.t" })),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 1);
+      assert.deepEqual(error.problems[0]?.path, ["bindings", 0]);
+      assert.equal(error.problems[0]?.position?.line, 19);
+      return true;
+    },
+  );
+});
+
+Deno.test("loadConfig() names a missing file and how to fix it", async () => {
+  await assert.rejects(loadConfig("/nonexistent/bot.config.yaml", () => undefined), (error) => {
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.format(), /\/nonexistent\/bot\.config\.yaml  \(root\)  the file does not exist/);
+    return true;
+  });
+});
+
+Deno.test("the shipped bot.config.yaml is valid", async () => {
+  const file = new URL("../../bot.config.yaml", import.meta.url).pathname;
+  const config = await loadConfig(file, env({ DISCORD_TOKEN: "t.t.t" }));
+  assert.ok(config.bindings.length > 0);
+  assert.equal(config.endpoints.local?.base_url, "http://localhost:11434/v1");
+});
