@@ -16,6 +16,8 @@ export interface ConfigProblem {
   message: string;
   /** Where in the file; absent when the problem is not about a place (e.g. unreadable file). */
   position?: SourcePosition | undefined;
+  /** For an unset `${VAR}`: the variable's name. */
+  env_variable?: string | undefined;
 }
 
 /** Thrown when a config cannot be used; carries every problem found, not just the first. */
@@ -27,8 +29,15 @@ export class ConfigError extends Error {
   /** The file's text, for snippets; "" when it could not be read. */
   readonly source: string;
 
-  constructor(file: string, problems: ConfigProblem[], source: string, options?: ErrorOptions) {
-    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  constructor(
+    file: string,
+    problems: ConfigProblem[],
+    source: string,
+    options?: ErrorOptions,
+  ) {
+    const count = problems.length === 1
+      ? "1 problem"
+      : `${problems.length} problems`;
     super(`Cannot use config ${file}: ${count} found`, options);
     this.name = "ConfigError";
     this.file = file;
@@ -42,7 +51,9 @@ export class ConfigError extends Error {
   /** The full report: one block per problem and a closing count. */
   format(): string {
     const lines = this.source.split("\n");
-    const blocks = this.problems.map((problem) => formatProblem(this.file, problem, lines));
+    const blocks = this.problems.map((problem) =>
+      formatProblem(this.file, problem, lines)
+    );
     return `${blocks.join("\n")}\n${this.message}\n`;
   }
 }
@@ -53,13 +64,18 @@ export function formatPath(path: ConfigPath): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else if (/^[A-Za-z0-9_-]+$/.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
+    else if (/^[A-Za-z0-9_-]+$/.test(segment)) {
+      out += out === "" ? segment : `.${segment}`;
+    } else out += `[${JSON.stringify(segment)}]`;
   }
   return out;
 }
 
-function formatProblem(file: string, problem: ConfigProblem, lines: string[]): string {
+function formatProblem(
+  file: string,
+  problem: ConfigProblem,
+  lines: string[],
+): string {
   const where = problem.position
     ? `${file}:${problem.position.line}:${problem.position.col}`
     : file;

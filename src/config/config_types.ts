@@ -84,7 +84,10 @@ export interface DmConfig {
 }
 
 /** Where slash commands are registered. */
-export type CommandsTarget = { kind: "global" } | { kind: "guild"; guild_id: string };
+export type CommandsTarget = { kind: "global" } | {
+  kind: "guild";
+  guild_id: string;
+};
 
 /** The Discord connection. */
 export interface DiscordConfig {

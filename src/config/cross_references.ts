@@ -13,7 +13,9 @@ import { didYouMean } from "./suggest.ts";
 type Raw = Record<string, unknown>;
 
 function asRecord(value: unknown): Raw {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value as Raw : {};
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Raw
+    : {};
 }
 
 function asArray(value: unknown): unknown[] {
@@ -21,7 +23,9 @@ function asArray(value: unknown): unknown[] {
 }
 
 function listNames(names: string[]): string {
-  return names.length === 0 ? "none are defined" : names.map((n) => `"${n}"`).join(", ");
+  return names.length === 0
+    ? "none are defined"
+    : names.map((n) => `"${n}"`).join(", ");
 }
 
 /** Every cross-reference problem in a raw (parsed, interpolated) config. */
@@ -30,32 +34,52 @@ export function checkCrossReferences(raw: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const personas = Object.keys(asRecord(config.personas));
   const endpoints = Object.keys(asRecord(config.endpoints));
-  const budgets = [...new Set(["default", ...Object.keys(asRecord(config.budgets))])];
-  const rateLimits = [...new Set(["default", ...Object.keys(asRecord(config.rate_limits))])];
+  const budgets = [
+    ...new Set(["default", ...Object.keys(asRecord(config.budgets))]),
+  ];
+  const rateLimits = [
+    ...new Set(["default", ...Object.keys(asRecord(config.rate_limits))]),
+  ];
 
-  const reference = (path: (string | number)[], value: unknown, kind: string, known: string[]) => {
+  const reference = (
+    path: (string | number)[],
+    value: unknown,
+    kind: string,
+    known: string[],
+  ) => {
     if (typeof value !== "string" || known.includes(value)) return;
     problems.push({
       path,
-      message: `unknown ${kind} "${value}": known ${kind}s are ${listNames(known)}${
-        didYouMean(value, known)
-      }`,
+      message: `unknown ${kind} "${value}": known ${kind}s are ${
+        listNames(known)
+      }${didYouMean(value, known)}`,
     });
   };
 
   for (const [name, persona] of Object.entries(asRecord(config.personas))) {
-    reference(["personas", name, "endpoint"], asRecord(persona).endpoint, "endpoint", endpoints);
+    reference(
+      ["personas", name, "endpoint"],
+      asRecord(persona).endpoint,
+      "endpoint",
+      endpoints,
+    );
   }
 
   for (const [name, endpoint] of Object.entries(asRecord(config.endpoints))) {
-    reference(["endpoints", name, "fallback"], asRecord(endpoint).fallback, "endpoint", endpoints);
+    reference(
+      ["endpoints", name, "fallback"],
+      asRecord(endpoint).fallback,
+      "endpoint",
+      endpoints,
+    );
   }
   problems.push(...fallbackCycles(asRecord(config.endpoints)));
 
   for (const [name, budget] of Object.entries(asRecord(config.budgets))) {
     const { context_tokens, reserve_tokens } = asRecord(budget);
     if (
-      typeof context_tokens === "number" && typeof reserve_tokens === "number" &&
+      typeof context_tokens === "number" &&
+      typeof reserve_tokens === "number" &&
       reserve_tokens >= context_tokens
     ) {
       problems.push({
@@ -80,7 +104,8 @@ export function checkCrossReferences(raw: unknown): ConfigProblem[] {
     if (binding.channels === undefined && binding.guild === undefined) {
       problems.push({
         path: at(),
-        message: 'a binding needs either "channels" (a list of channel ids) or "guild" (a server id)',
+        message:
+          'a binding needs either "channels" (a list of channel ids) or "guild" (a server id)',
       });
     }
     if (binding.channels !== undefined && binding.guild !== undefined) {
@@ -96,7 +121,8 @@ export function checkCrossReferences(raw: unknown): ConfigProblem[] {
       if (first !== undefined && first !== index) {
         problems.push({
           path: at("channels", i),
-          message: `channel ${channel} is already bound by bindings[${first}]; bind each channel once`,
+          message:
+            `channel ${channel} is already bound by bindings[${first}]; bind each channel once`,
         });
       } else boundChannels.set(channel, index);
     });
@@ -105,7 +131,8 @@ export function checkCrossReferences(raw: unknown): ConfigProblem[] {
       if (first !== undefined) {
         problems.push({
           path: at("guild"),
-          message: `server ${binding.guild} is already bound by bindings[${first}]; bind each server once`,
+          message:
+            `server ${binding.guild} is already bound by bindings[${first}]; bind each server once`,
         });
       } else boundGuilds.set(binding.guild, index);
     }
@@ -117,11 +144,17 @@ export function checkCrossReferences(raw: unknown): ConfigProblem[] {
     reference(["discord", "dm", "personas", i], name, "persona", personas)
   );
   reference(["discord", "dm", "budget"], dm.budget, "budget", budgets);
-  reference(["discord", "dm", "rate_limit"], dm.rate_limit, "rate limit", rateLimits);
+  reference(
+    ["discord", "dm", "rate_limit"],
+    dm.rate_limit,
+    "rate limit",
+    rateLimits,
+  );
   if (dm.enabled === true && dm.persona === undefined) {
     problems.push({
       path: ["discord", "dm", "enabled"],
-      message: "DMs are enabled but discord.dm.persona is not set: name the persona that answers DMs",
+      message:
+        "DMs are enabled but discord.dm.persona is not set: name the persona that answers DMs",
     });
   }
   return problems;

@@ -27,17 +27,22 @@ export function interpolateEnv(
 ): Interpolation {
   const missing: string[] = [];
   const referenced: string[] = [];
-  const value = text.replace(REFERENCE, (whole, name?: string, fallback?: string) => {
-    if (whole === "$${") return "${";
-    if (name === undefined) return whole;
-    referenced.push(name);
-    const found = lookup(name);
-    if (fallback !== undefined) return found === undefined || found === "" ? fallback : found;
-    if (found === undefined) {
-      missing.push(name);
-      return "";
-    }
-    return found;
-  });
+  const value = text.replace(
+    REFERENCE,
+    (whole, name?: string, fallback?: string) => {
+      if (whole === "$${") return "${";
+      if (name === undefined) return whole;
+      referenced.push(name);
+      const found = lookup(name);
+      if (fallback !== undefined) {
+        return found === undefined || found === "" ? fallback : found;
+      }
+      if (found === undefined) {
+        missing.push(name);
+        return "";
+      }
+      return found;
+    },
+  );
   return { value, missing, referenced };
 }

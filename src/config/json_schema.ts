@@ -26,7 +26,10 @@ let cached: JsonSchema | undefined;
 /** The config's JSON Schema (input form: what a user writes), built once. */
 export function configJsonSchema(): JsonSchema {
   cached ??= {
-    ...z.toJSONSchema(configSchema, { io: "input", target: "draft-2020-12" }) as JsonSchema,
+    ...z.toJSONSchema(configSchema, {
+      io: "input",
+      target: "draft-2020-12",
+    }) as JsonSchema,
     title: "bot.config.yaml",
   };
   return cached;
@@ -38,7 +41,10 @@ export function renderConfigJsonSchema(): string {
 }
 
 /** The keys allowed in the object at `path` (record entries resolve to their value schema). */
-export function knownKeysAt(schema: JsonSchema, path: readonly (string | number)[]): string[] {
+export function knownKeysAt(
+  schema: JsonSchema,
+  path: readonly (string | number)[],
+): string[] {
   let node: JsonSchema | undefined = schema;
   for (const segment of path) {
     node = node === undefined ? undefined : childSchema(node, segment);
@@ -48,16 +54,25 @@ export function knownKeysAt(schema: JsonSchema, path: readonly (string | number)
 
 function objectBranch(node: JsonSchema | undefined): JsonSchema | undefined {
   if (node === undefined) return undefined;
-  if (node.properties !== undefined || typeof node.additionalProperties === "object") return node;
+  if (
+    node.properties !== undefined ||
+    typeof node.additionalProperties === "object"
+  ) return node;
   return node.anyOf?.map(objectBranch).find((branch) => branch !== undefined);
 }
 
-function childSchema(node: JsonSchema, segment: string | number): JsonSchema | undefined {
+function childSchema(
+  node: JsonSchema,
+  segment: string | number,
+): JsonSchema | undefined {
   if (typeof segment === "number") {
-    return node.items ?? node.anyOf?.map((b) => b.items).find((b) => b !== undefined);
+    return node.items ??
+      node.anyOf?.map((b) => b.items).find((b) => b !== undefined);
   }
   const object = objectBranch(node);
   const property = object?.properties?.[segment];
   if (property !== undefined) return property;
-  return typeof object?.additionalProperties === "object" ? object.additionalProperties : undefined;
+  return typeof object?.additionalProperties === "object"
+    ? object.additionalProperties
+    : undefined;
 }

@@ -24,38 +24,54 @@ import type { ConfigPath, YamlSource } from "./yaml_source.ts";
 export type EnvLookup = (name: string) => string | undefined;
 
 /** Reads and checks a config file. Throws `ConfigError` listing every problem. */
-export async function loadConfig(file: string, env: EnvLookup): Promise<Config> {
+export async function loadConfig(
+  file: string,
+  env: EnvLookup,
+): Promise<Config> {
   let text: string;
   try {
     text = await Deno.readTextFile(file);
   } catch (error) {
     const reason = error instanceof Deno.errors.NotFound
       ? "the file does not exist; copy bot.config.yaml from the project or set BOT_CONFIG"
-      : `the file cannot be read: ${error instanceof Error ? error.message : String(error)}`;
-    throw new ConfigError(file, [{ path: [], message: reason }], "", { cause: error });
+      : `the file cannot be read: ${
+        error instanceof Error ? error.message : String(error)
+      }`;
+    throw new ConfigError(file, [{ path: [], message: reason }], "", {
+      cause: error,
+    });
   }
   return parseConfig(text, file, env);
 }
 
 /** Checks config text; `file` is only used in messages. Throws `ConfigError` listing every problem. */
-export function parseConfig(text: string, file: string, env: EnvLookup): Config {
+export function parseConfig(
+  text: string,
+  file: string,
+  env: EnvLookup,
+): Config {
   const source = parseYamlSource(text);
-  const fail = (problems: ConfigProblem[]) => new ConfigError(file, problems, text);
+  const fail = (problems: ConfigProblem[]) =>
+    new ConfigError(file, problems, text);
   if (source.syntaxProblems.length > 0) {
     throw fail(source.syntaxProblems);
   }
   if (source.value === undefined || source.value === null) {
     throw fail([{
       path: [],
-      message: "the file is empty: a config needs at least version, discord, endpoints and personas",
+      message:
+        "the file is empty: a config needs at least version, discord, endpoints and personas",
       position: { line: 1, col: 1, length: 1 },
     }]);
   }
   if (typeof source.value !== "object" || Array.isArray(source.value)) {
-    const found = Array.isArray(source.value) ? "a list" : `a ${typeof source.value}`;
+    const found = Array.isArray(source.value)
+      ? "a list"
+      : `a ${typeof source.value}`;
     throw fail([{
       path: [],
-      message: `expected a mapping of keys (version, discord, endpoints, personas, …), found ${found}`,
+      message:
+        `expected a mapping of keys (version, discord, endpoints, personas, …), found ${found}`,
       position: source.locate([], "value"),
     }]);
   }
@@ -63,7 +79,11 @@ export function parseConfig(text: string, file: string, env: EnvLookup): Config 
   const problems: ConfigProblem[] = [];
   const secrets: string[] = [];
   const value = interpolateTree(source.value, [], env, problems, secrets);
-  const located = (path: ConfigPath, message: string, target: "key" | "value" = "value") => ({
+  const located = (
+    path: ConfigPath,
+    message: string,
+    target: "key" | "value" = "value",
+  ) => ({
     path,
     message,
     position: source.locate(path, target),
@@ -80,7 +100,9 @@ export function parseConfig(text: string, file: string, env: EnvLookup): Config 
     problems.push(located(problem.path, problem.message));
   }
   const positioned = problems.map((p) =>
-    p.position === undefined ? located(p.path, p.message) : p
+    p.position === undefined
+      ? { ...p, position: source.locate(p.path, "value") }
+      : p
   );
   if (positioned.length > 0 || !result.success) throw fail(positioned);
   return resolveConfig(result.data, secrets);
@@ -98,7 +120,8 @@ function interpolateTree(
     for (const name of result.missing) {
       problems.push({
         path,
-        message: `environment variable ${name} is not set; set it (or put it in .env), or write \${${name}:-default}`,
+        message:
+          `environment variable ${name} is not set; set it (or put it in .env), or write \${${name}:-default}`,
       });
     }
     if (isSecretPath(path)) {
@@ -111,13 +134,18 @@ function interpolateTree(
     return result.value;
   }
   if (Array.isArray(value)) {
-    return value.map((item, i) => interpolateTree(item, [...path, i], env, problems, secrets));
+    return value.map((item, i) =>
+      interpolateTree(item, [...path, i], env, problems, secrets)
+    );
   }
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(
       Object.entries(value).map((
         [key, item],
-      ) => [key, interpolateTree(item, [...path, key], env, problems, secrets)]),
+      ) => [
+        key,
+        interpolateTree(item, [...path, key], env, problems, secrets),
+      ]),
     );
   }
   return value;
@@ -129,8 +157,13 @@ function isSecretPath(path: readonly (string | number)[]): boolean {
     (path[0] === "endpoints" && (last === "api_key" || path[2] === "headers"));
 }
 
-function describeIssue(issue: z.core.$ZodIssue, source: YamlSource): ConfigProblem[] {
-  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  source: YamlSource,
+): ConfigProblem[] {
+  const path = issue.path.filter((p): p is string | number =>
+    typeof p !== "symbol"
+  );
   if (issue.code === "unrecognized_keys") {
     const known = knownKeysAt(configJsonSchema(), path);
     return issue.keys.map((key) => ({
@@ -154,15 +187,21 @@ function describeIssue(issue: z.core.$ZodIssue, source: YamlSource): ConfigProbl
   }
   let message = issue.message;
   if (issue.code === "invalid_type" && /^Invalid input/.test(issue.message)) {
-    message = `expected ${withArticle(issue.expected)}, found ${describeValue(issue.input)}`;
+    message = `expected ${withArticle(issue.expected)}, found ${
+      describeValue(issue.input)
+    }`;
   } else if (issue.code === "invalid_value") {
-    message = `expected ${oneOf(issue.values)}, found ${describeValue(issue.input)}`;
+    message = `expected ${oneOf(issue.values)}, found ${
+      describeValue(issue.input)
+    }`;
   } else if (issue.code === "invalid_key") {
     message = `invalid name: ${issue.issues[0]?.message ?? issue.message}`;
   } else if (issue.code === "invalid_union") {
     const first = issue.errors.flat()[0];
     message = first?.code === "invalid_value"
-      ? `expected ${oneOf(first.values)} (or a list of them), found ${describeValue(issue.input)}`
+      ? `expected ${oneOf(first.values)} (or a list of them), found ${
+        describeValue(issue.input)
+      }`
       : first?.message ?? issue.message;
   }
   return [{ path, message, position: source.locate(path, "value") }];
@@ -171,11 +210,15 @@ function describeIssue(issue: z.core.$ZodIssue, source: YamlSource): ConfigProbl
 function describedAt(path: readonly (string | number)[]): string {
   let node: JsonSchema | undefined = configJsonSchema();
   for (const segment of path) {
-    const object: JsonSchema | undefined = node?.anyOf?.find((b) => b.properties) ?? node;
+    const object: JsonSchema | undefined = node?.anyOf?.find((b) =>
+      b.properties
+    ) ?? node;
     node = typeof segment === "number"
       ? object?.items
       : object?.properties?.[segment] ??
-        (typeof object?.additionalProperties === "object" ? object.additionalProperties : undefined);
+        (typeof object?.additionalProperties === "object"
+          ? object.additionalProperties
+          : undefined);
   }
   return node?.description ?? "";
 }
@@ -196,7 +239,9 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") {
-    return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    return `the text ${
+      JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+    }`;
   }
   return `${typeof value} ${String(value)}`;
 }

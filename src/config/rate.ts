@@ -33,6 +33,10 @@ export function parseRate(text: string): Rate | null {
 
 /** Formats a rate back into its config form, e.g. `6/minute`. */
 export function formatRate(rate: Rate): string {
-  const unit = Object.entries(WINDOW_MS).find(([, ms]) => ms === rate.window_ms);
-  return unit ? `${rate.count}/${unit[0]}` : `${rate.count}/${rate.window_ms}ms`;
+  const unit = Object.entries(WINDOW_MS).find(([, ms]) =>
+    ms === rate.window_ms
+  );
+  return unit
+    ? `${rate.count}/${unit[0]}`
+    : `${rate.count}/${rate.window_ms}ms`;
 }

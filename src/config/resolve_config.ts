@@ -16,17 +16,31 @@ export function resolveConfig(parsed: ParsedConfig, secrets: string[]): Config {
   for (const [name, persona] of Object.entries(parsed.personas)) {
     personas[name] = { ...persona, display_name: persona.display_name ?? name };
   }
-  const withDefault = (persona: string | undefined, list: string[] | undefined) =>
-    persona === undefined ? [...(list ?? [])] : [...new Set([persona, ...(list ?? [])])];
+  const withDefault = (
+    persona: string | undefined,
+    list: string[] | undefined,
+  ) =>
+    persona === undefined
+      ? [...(list ?? [])]
+      : [...new Set([persona, ...(list ?? [])])];
   const commands = parsed.discord.commands === "global"
     ? { kind: "global" as const }
-    : { kind: "guild" as const, guild_id: parsed.discord.commands.slice("guild:".length) };
+    : {
+      kind: "guild" as const,
+      guild_id: parsed.discord.commands.slice("guild:".length),
+    };
   return {
     version: 1,
     discord: {
       ...parsed.discord,
       commands,
-      dm: { ...parsed.discord.dm, personas: withDefault(parsed.discord.dm.persona, parsed.discord.dm.personas) },
+      dm: {
+        ...parsed.discord.dm,
+        personas: withDefault(
+          parsed.discord.dm.persona,
+          parsed.discord.dm.personas,
+        ),
+      },
     },
     endpoints: parsed.endpoints,
     personas,

@@ -12,7 +12,8 @@ import { DURATION_PATTERN, parseDuration } from "./duration.ts";
 import { parseRate, RATE_PATTERN } from "./rate.ts";
 
 const DURATION_HINT = 'expected a duration like "30s", "5m", "24h" or "1h30m"';
-const RATE_HINT = 'expected a rate like "6/minute" (N per second, minute, hour or day)';
+const RATE_HINT =
+  'expected a rate like "6/minute" (N per second, minute, hour or day)';
 
 function duration(description: string) {
   return z.string({ error: DURATION_HINT })
@@ -28,7 +29,9 @@ function rate(description: string) {
     .describe(description);
 }
 
-const snowflake = z.string({ error: 'expected a Discord id in quotes, e.g. "123456789012345678"' })
+const snowflake = z.string({
+  error: 'expected a Discord id in quotes, e.g. "123456789012345678"',
+})
   .regex(/^[0-9]{15,21}$/, { error: "expected a Discord id: 17 to 20 digits" })
   .describe("A Discord id (snowflake), written in quotes.");
 
@@ -41,8 +44,12 @@ const triggerKind = z.enum(["mention", "reply", "always"]).describe(
 );
 
 const endpointSchema = z.strictObject({
-  base_url: z.url({ error: "expected an http(s) URL such as http://localhost:11434/v1" })
-    .describe("Base URL of the OpenAI-compatible API, up to and including /v1."),
+  base_url: z.url({
+    error: "expected an http(s) URL such as http://localhost:11434/v1",
+  })
+    .describe(
+      "Base URL of the OpenAI-compatible API, up to and including /v1.",
+    ),
   api_key: z.string().default("").describe(
     "API key sent as `Authorization: Bearer`; empty sends no Authorization header. Use ${VAR}.",
   ),
@@ -50,8 +57,11 @@ const endpointSchema = z.strictObject({
     "Extra HTTP headers sent with every request to this endpoint.",
   ),
   timeout: z.strictObject({
-    first_token: duration("Longest wait for the first token of a reply.").prefault("60s"),
-    idle: duration("Longest silence between two streamed chunks.").prefault("30s"),
+    first_token: duration("Longest wait for the first token of a reply.")
+      .prefault("60s"),
+    idle: duration("Longest silence between two streamed chunks.").prefault(
+      "30s",
+    ),
     total: duration("Longest time for a whole reply.").prefault("5m"),
   }).prefault({}).describe("Request timeouts."),
   max_concurrency: z.int().min(1).max(1024).default(4).describe(
@@ -60,7 +70,9 @@ const endpointSchema = z.strictObject({
   max_queue: z.int().min(0).max(100_000).default(32).describe(
     "Requests that may wait for a slot; beyond it the endpoint counts as saturated.",
   ),
-  queue_timeout: duration("Longest wait in the queue for a slot.").prefault("60s"),
+  queue_timeout: duration("Longest wait in the queue for a slot.").prefault(
+    "60s",
+  ),
   retries: z.int().min(0).max(10).default(2).describe(
     "Retries on failure, only before the first token has arrived.",
   ),
@@ -70,21 +82,31 @@ const endpointSchema = z.strictObject({
   tokenizer: z.enum(["estimate", "server"]).default("estimate").describe(
     "estimate: fast local estimate; server: exact counts from the server's /tokenize (llama.cpp, vLLM).",
   ),
-}).describe("An OpenAI-compatible server: llama.cpp, vLLM, Ollama, LM Studio, OpenAI…");
+}).describe(
+  "An OpenAI-compatible server: llama.cpp, vLLM, Ollama, LM Studio, OpenAI…",
+);
 
 const personaSchema = z.strictObject({
   display_name: z.string().min(1).optional().describe(
     "Name shown to users; defaults to the persona's key.",
   ),
-  endpoint: name.describe("The endpoint (a key of `endpoints`) this persona talks to."),
-  model: z.string().min(1).describe("Model name as the server knows it, e.g. llama3.1:8b."),
+  endpoint: name.describe(
+    "The endpoint (a key of `endpoints`) this persona talks to.",
+  ),
+  model: z.string().min(1).describe(
+    "Model name as the server knows it, e.g. llama3.1:8b.",
+  ),
   system_prompt: z.string().default(
     "You are {{persona}}, a helpful assistant in a Discord chat. Today is {{date}}.",
   ).describe(
     "System prompt. Variables: {{date}} {{time}} {{user}} {{channel}} {{server}} {{persona}}.",
   ),
-  temperature: z.number().min(0).max(2).optional().describe("Sampling temperature (0–2)."),
-  top_p: z.number().min(0).max(1).optional().describe("Nucleus sampling (0–1)."),
+  temperature: z.number().min(0).max(2).optional().describe(
+    "Sampling temperature (0–2).",
+  ),
+  top_p: z.number().min(0).max(1).optional().describe(
+    "Nucleus sampling (0–1).",
+  ),
   max_tokens: z.int().min(1).optional().describe(
     "Longest reply in tokens; defaults to the budget's reserve_tokens.",
   ),
@@ -101,14 +123,21 @@ const personaSchema = z.strictObject({
 }).describe("A persona: who answers, with which model and prompt.");
 
 const budgetSchema = z.strictObject({
-  context_tokens: z.int().min(256).default(8192).describe("The model's context window in tokens."),
-  reserve_tokens: z.int().min(1).default(1024).describe("Tokens kept free for the reply."),
-  max_messages: z.int().min(1).max(10_000).default(50).describe("History messages sent at most."),
+  context_tokens: z.int().min(256).default(8192).describe(
+    "The model's context window in tokens.",
+  ),
+  reserve_tokens: z.int().min(1).default(1024).describe(
+    "Tokens kept free for the reply.",
+  ),
+  max_messages: z.int().min(1).max(10_000).default(50).describe(
+    "History messages sent at most.",
+  ),
   max_age: duration("History older than this is not sent.").prefault("24h"),
 }).describe("How much history a request may carry.");
 
 const rateLimitSchema = z.strictObject({
-  per_user: rate("Triggers one user may make across the binding's channels.").optional(),
+  per_user: rate("Triggers one user may make across the binding's channels.")
+    .optional(),
   per_channel: rate("Triggers in one channel, all users together.").optional(),
 }).describe("Rate limits; an absent key means no limit of that kind.");
 
@@ -116,14 +145,21 @@ const bindingSchema = z.strictObject({
   channels: z.array(snowflake).min(1).optional().describe(
     "Channel ids; threads under them inherit the binding.",
   ),
-  guild: snowflake.optional().describe("A server id: every channel of it not matched elsewhere."),
+  guild: snowflake.optional().describe(
+    "A server id: every channel of it not matched elsewhere.",
+  ),
   persona: name.describe("The default persona here."),
   personas: z.array(name).optional().describe(
     "Personas /persona may switch to here; defaults to just `persona` (which is always allowed).",
   ),
-  trigger: z.union([triggerKind, z.array(triggerKind).min(1)]).default(["mention", "reply"])
+  trigger: z.union([triggerKind, z.array(triggerKind).min(1)]).default([
+    "mention",
+    "reply",
+  ])
     .transform((value) => typeof value === "string" ? [value] : value)
-    .describe("What makes the bot answer: mention, reply, always (one or a list)."),
+    .describe(
+      "What makes the bot answer: mention, reply, always (one or a list).",
+    ),
   scope: z.enum(["channel", "user"]).default("channel").describe(
     "channel: one conversation shared by everyone; user: one conversation per user.",
   ),
@@ -131,16 +167,24 @@ const bindingSchema = z.strictObject({
     "Who may /reset a shared (scope: channel) conversation.",
   ),
   budget: name.default("default").describe("The budget (a key of `budgets`)."),
-  rate_limit: name.default("default").describe("The rate limit (a key of `rate_limits`)."),
-}).describe("Where a persona answers; the most specific match wins (channel, then server).");
+  rate_limit: name.default("default").describe(
+    "The rate limit (a key of `rate_limits`).",
+  ),
+}).describe(
+  "Where a persona answers; the most specific match wins (channel, then server).",
+);
 
 const dmSchema = z.strictObject({
   enabled: z.boolean().default(false).describe("Answer direct messages."),
   persona: name.optional().describe("Persona for DMs; required when enabled."),
-  personas: z.array(name).optional().describe("Personas /persona may switch to in DMs."),
+  personas: z.array(name).optional().describe(
+    "Personas /persona may switch to in DMs.",
+  ),
   budget: name.default("default").describe("The budget for DMs."),
   rate_limit: name.default("default").describe("The rate limit for DMs."),
-}).describe("Direct messages: every DM is answered, one conversation per user.");
+}).describe(
+  "Direct messages: every DM is answered, one conversation per user.",
+);
 
 const commandsPattern = /^(global|guild:[0-9]{15,21})$/;
 
@@ -160,12 +204,16 @@ const discordSchema = z.strictObject({
 }).describe("The Discord connection.");
 
 const accessSchema = z.strictObject({
-  allow_users: z.array(snowflake).default([]).describe("Only these users (empty: everyone)."),
+  allow_users: z.array(snowflake).default([]).describe(
+    "Only these users (empty: everyone).",
+  ),
   deny_users: z.array(snowflake).default([]).describe("Never these users."),
   allow_roles: z.array(snowflake).default([]).describe(
     "Only members with one of these roles (empty: everyone).",
   ),
-  deny_roles: z.array(snowflake).default([]).describe("Never members with one of these roles."),
+  deny_roles: z.array(snowflake).default([]).describe(
+    "Never members with one of these roles.",
+  ),
   admin_roles: z.array(snowflake).default([]).describe(
     "Members with these roles may /reset a whole channel and set its persona.",
   ),
@@ -191,12 +239,18 @@ export const configSchema = z.strictObject({
     "Config format version; always 1.",
   ),
   discord: discordSchema,
-  endpoints: z.record(name, endpointSchema).refine((value) => Object.keys(value).length > 0, {
-    error: "at least one endpoint is needed",
-  }).describe("OpenAI-compatible servers by name."),
-  personas: z.record(name, personaSchema).refine((value) => Object.keys(value).length > 0, {
-    error: "at least one persona is needed",
-  }).describe("Personas by name."),
+  endpoints: z.record(name, endpointSchema).refine(
+    (value) => Object.keys(value).length > 0,
+    {
+      error: "at least one endpoint is needed",
+    },
+  ).describe("OpenAI-compatible servers by name."),
+  personas: z.record(name, personaSchema).refine(
+    (value) => Object.keys(value).length > 0,
+    {
+      error: "at least one persona is needed",
+    },
+  ).describe("Personas by name."),
   budgets: z.record(name, budgetSchema).default({}).describe(
     "Context budgets by name; `default` exists even if not written.",
   ),
@@ -207,7 +261,9 @@ export const configSchema = z.strictObject({
     "Which persona answers where; the most specific match wins.",
   ),
   access: accessSchema.prefault({}),
-  retention: duration("Stored messages older than this are deleted; absent: kept forever.")
+  retention: duration(
+    "Stored messages older than this are deleted; absent: kept forever.",
+  )
     .optional(),
 }).describe("bot.config.yaml: the whole bot in one file.");
 

@@ -5,7 +5,10 @@
  */
 
 /** The closest candidate to `word` by edit distance, or null when none is close enough to be a typo. */
-export function closestMatch(word: string, candidates: readonly string[]): string | null {
+export function closestMatch(
+  word: string,
+  candidates: readonly string[],
+): string | null {
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -20,7 +23,10 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
 }
 
 /** ` did you mean "x"?` or "" — ready to append to a message. */
-export function didYouMean(word: string, candidates: readonly string[]): string {
+export function didYouMean(
+  word: string,
+  candidates: readonly string[],
+): string {
   const match = closestMatch(word, candidates);
   return match === null ? "" : `; did you mean "${match}"?`;
 }

@@ -6,7 +6,15 @@
  * @module
  */
 
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+} from "yaml";
 import type { Document, Node } from "yaml";
 
 /** A key path into the config, e.g. `["bindings", 0, "persona"]`. */
@@ -53,7 +61,9 @@ export function parseYamlSource(text: string): YamlSource {
     prettyErrors: false,
     strict: true,
   });
-  const position = (range: readonly number[] | null | undefined): SourcePosition => {
+  const position = (
+    range: readonly number[] | null | undefined,
+  ): SourcePosition => {
     const start = range?.[0] ?? 0;
     const end = range?.[1] ?? start;
     const { line, col } = lineCounter.linePos(start);
@@ -70,12 +80,21 @@ export function parseYamlSource(text: string): YamlSource {
     linesWithProblems.add(at.line);
     const path = pathAt(doc.contents, error.pos[0]);
     if (error.code === "DUPLICATE_KEY") {
-      at.length = Math.max(1, /^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0].trimEnd().length ?? 1);
+      at.length = Math.max(
+        1,
+        /^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0].trimEnd().length ?? 1,
+      );
     }
-    syntaxProblems.push({ path, message: describeYamlError(error.code, error.message), position: at });
+    syntaxProblems.push({
+      path,
+      message: describeYamlError(error.code, error.message),
+      position: at,
+    });
   }
   keepLongIntegersAsText(doc);
-  const value = doc.contents === null ? undefined : doc.toJS({ maxAliasCount: 100 });
+  const value = doc.contents === null
+    ? undefined
+    : doc.toJS({ maxAliasCount: 100 });
   return {
     value,
     syntaxProblems,
@@ -86,7 +105,9 @@ export function parseYamlSource(text: string): YamlSource {
 function keepLongIntegersAsText(doc: Document): void {
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === "number" && LONG_INTEGER.test(node.source ?? "")) {
+      if (
+        typeof node.value === "number" && LONG_INTEGER.test(node.source ?? "")
+      ) {
         node.value = node.source;
       }
     },
@@ -99,23 +120,32 @@ function findRange(
   target: "key" | "value",
 ): readonly number[] | undefined {
   let node: unknown = doc.contents;
-  let nearest: readonly number[] | undefined = (doc.contents as Node | null)?.range ?? undefined;
+  let nearest: readonly number[] | undefined =
+    (doc.contents as Node | null)?.range ?? undefined;
   for (const [index, segment] of path.entries()) {
     const last = index === path.length - 1;
     if (isMap(node)) {
       const pair = node.items.find((item) =>
-        isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment)
+        isPair(item) && isScalar(item.key) &&
+        String(item.key.value) === String(segment)
       );
       if (pair === undefined) return nearest;
-      const keyRange = isScalar(pair.key) ? pair.key.range ?? undefined : undefined;
+      const keyRange = isScalar(pair.key)
+        ? pair.key.range ?? undefined
+        : undefined;
       const valueNode = pair.value as Node | null;
       const valueRange = valueNode?.range ?? undefined;
-      const hasValue = valueRange !== undefined && valueRange[1] > valueRange[0];
-      if (last) return target === "key" || !hasValue ? keyRange ?? nearest : valueRange;
+      const hasValue = valueRange !== undefined &&
+        valueRange[1] > valueRange[0];
+      if (last) {
+        return target === "key" || !hasValue ? keyRange ?? nearest : valueRange;
+      }
       nearest = keyRange ?? nearest;
       node = valueNode;
     } else if (isSeq(node)) {
-      const item = typeof segment === "number" ? node.items[segment] as Node | undefined : undefined;
+      const item = typeof segment === "number"
+        ? node.items[segment] as Node | undefined
+        : undefined;
       if (item?.range == null) return nearest;
       nearest = item.range;
       node = item;
@@ -130,7 +160,8 @@ function findRange(
 /** The key path of the deepest node whose range holds `offset`. */
 function pathAt(node: unknown, offset: number): (string | number)[] {
   const contains = (range: readonly number[] | null | undefined) =>
-    range != null && (range[0] ?? 0) <= offset && offset < (range[2] ?? range[1] ?? 0);
+    range != null && (range[0] ?? 0) <= offset &&
+    offset < (range[2] ?? range[1] ?? 0);
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
@@ -138,11 +169,15 @@ function pathAt(node: unknown, offset: number): (string | number)[] {
       const keyNode = pair.key as Node;
       const valueNode = pair.value as Node | null;
       if (contains(keyNode.range)) return [key];
-      if (valueNode !== null && contains(valueNode.range)) return [key, ...pathAt(valueNode, offset)];
+      if (valueNode !== null && contains(valueNode.range)) {
+        return [key, ...pathAt(valueNode, offset)];
+      }
     }
   } else if (isSeq(node)) {
     for (const [index, item] of node.items.entries()) {
-      if (contains((item as Node).range)) return [index, ...pathAt(item, offset)];
+      if (contains((item as Node).range)) {
+        return [index, ...pathAt(item, offset)];
+      }
     }
   }
   return [];
@@ -155,6 +190,8 @@ function describeYamlError(code: string, message: string): string {
     case "TAB_AS_INDENT":
       return "tab used for indentation: YAML indents with spaces only";
     default:
-      return `YAML syntax error: ${message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`;
+      return `YAML syntax error: ${
+        message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")
+      }`;
   }
 }

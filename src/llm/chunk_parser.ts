@@ -70,7 +70,9 @@ function read(
     return { kind: "invalid", reason: "it has neither `choices` nor `usage`" };
   }
   const choice = asRecord(
-    choices?.find((c) => asRecord(c)?.index === 0 || asRecord(c)?.index === undefined) ??
+    choices?.find((c) =>
+      asRecord(c)?.index === 0 || asRecord(c)?.index === undefined
+    ) ??
       choices?.[0],
   );
   const inner = asRecord(choice?.[part]);

@@ -140,9 +140,9 @@ export function errorFromResponse(
     ? true
     : undefined;
   return new LlmError(
-    `Cannot get a reply from endpoint "${context.endpoint}" (${context.url}): HTTP ${status}, ${kind.replaceAll("_", " ")}: ${
-      excerpt(said, context.secrets) || "(empty body)"
-    }`,
+    `Cannot get a reply from endpoint "${context.endpoint}" (${context.url}): HTTP ${status}, ${
+      kind.replaceAll("_", " ")
+    }: ${excerpt(said, context.secrets) || "(empty body)"}`,
     { kind, endpoint: context.endpoint, status, retryable, retryAfterMs },
   );
 }
@@ -161,9 +161,9 @@ export function errorFromStreamPayload(
   const kind = kindFromText(status, body) ??
     (status === 0 ? "server_error" : kindFromStatus(status));
   return new LlmError(
-    `The reply from endpoint "${context.endpoint}" (${context.url}) stopped with an error in the stream: ${kind.replaceAll("_", " ")}: ${
-      excerpt(body.message || JSON.stringify(payload), context.secrets)
-    }`,
+    `The reply from endpoint "${context.endpoint}" (${context.url}) stopped with an error in the stream: ${
+      kind.replaceAll("_", " ")
+    }: ${excerpt(body.message || JSON.stringify(payload), context.secrets)}`,
     { kind, endpoint: context.endpoint, status: status || undefined },
   );
 }

@@ -40,7 +40,9 @@ function heldTail(text: string): number {
   const start = Math.max(0, text.length - 11);
   for (let i = start; i < text.length; i++) {
     const tail = text.slice(i);
-    if (ALL_TAGS.some((tag) => tag.length > tail.length && tag.startsWith(tail))) {
+    if (
+      ALL_TAGS.some((tag) => tag.length > tail.length && tag.startsWith(tail))
+    ) {
       return text.length - i;
     }
   }

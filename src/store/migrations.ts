@@ -118,7 +118,9 @@ export function schemaVersion(db: DatabaseSync): number {
   const version = row?.["user_version"];
   if (typeof version !== "number") {
     throw new MigrationError(
-      `Cannot read the schema version: PRAGMA user_version returned ${String(version)}`,
+      `Cannot read the schema version: PRAGMA user_version returned ${
+        String(version)
+      }`,
     );
   }
   return version;

@@ -34,6 +34,9 @@ export function userKeySegment(user_id: string): string {
 }
 
 /** True when the rate-limit key concerns this user (holds the segments `user:<id>`). */
-export function rateLimitKeyMentionsUser(key: string, user_id: string): boolean {
+export function rateLimitKeyMentionsUser(
+  key: string,
+  user_id: string,
+): boolean {
   return `:${key}:`.includes(`:${userKeySegment(user_id)}:`);
 }

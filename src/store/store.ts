@@ -126,7 +126,11 @@ export interface Store {
   /** The persona chosen for this key, or null. */
   getPersonaChoice(key: PersonaChoiceKey): Promise<string | null>;
   /** Records a persona choice; `null` clears it. */
-  setPersonaChoice(key: PersonaChoiceKey, persona: string | null, at: number): Promise<void>;
+  setPersonaChoice(
+    key: PersonaChoiceKey,
+    persona: string | null,
+    at: number,
+  ): Promise<void>;
   /** Reads a rate-limit counter by its key, or null if none. */
   getRateLimit(key: string): Promise<RateLimitWindow | null>;
   /** Writes a rate-limit counter. */

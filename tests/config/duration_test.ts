@@ -19,7 +19,10 @@ Deno.test("parseDuration() reads the units users write", async (t) => {
     ["m5", null],
   ];
   for (const [text, expected] of cases) {
-    await t.step(JSON.stringify(text), () => assert.equal(parseDuration(text), expected));
+    await t.step(
+      JSON.stringify(text),
+      () => assert.equal(parseDuration(text), expected),
+    );
   }
 });
 

@@ -35,7 +35,10 @@ Deno.test("parseConfig() reports each golden config exactly", async (t) => {
     await t.step(name, async () => {
       const text = await Deno.readTextFile(new URL(name, folder));
       const report = reportFor(name, text);
-      const expectedFile = new URL(name.replace(/\.yaml$/, ".expected.txt"), folder);
+      const expectedFile = new URL(
+        name.replace(/\.yaml$/, ".expected.txt"),
+        folder,
+      );
       if (update) await Deno.writeTextFile(expectedFile, report);
       assert.equal(report, await Deno.readTextFile(expectedFile));
     });

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { interpolateEnv } from "../../src/config/interpolate_env.ts";
 
-const env: Record<string, string> = { TOKEN: "abc.def", EMPTY: "", URL: "http://x:1/v1" };
+const env: Record<string, string> = {
+  TOKEN: "abc.def",
+  EMPTY: "",
+  URL: "http://x:1/v1",
+};
 const lookup = (name: string) => env[name];
 
 Deno.test("interpolateEnv() resolves references and defaults", async (t) => {

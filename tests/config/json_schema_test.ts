@@ -1,16 +1,25 @@
 import assert from "node:assert/strict";
-import { configJsonSchema, renderConfigJsonSchema } from "../../src/config/json_schema.ts";
+import {
+  configJsonSchema,
+  renderConfigJsonSchema,
+} from "../../src/config/json_schema.ts";
 import type { JsonSchema } from "../../src/config/json_schema.ts";
 
 Deno.test("config/bot.config.schema.json is current (regenerate with deno task schema)", async () => {
   const committed = await Deno.readTextFile(
     new URL("../../config/bot.config.schema.json", import.meta.url),
   );
-  assert.equal(committed, renderConfigJsonSchema(), "stale schema: run `deno task schema`");
+  assert.equal(
+    committed,
+    renderConfigJsonSchema(),
+    "stale schema: run `deno task schema`",
+  );
 });
 
 Deno.test("bot.config.yaml's first line points editors at the schema", async () => {
-  const text = await Deno.readTextFile(new URL("../../bot.config.yaml", import.meta.url));
+  const text = await Deno.readTextFile(
+    new URL("../../bot.config.yaml", import.meta.url),
+  );
   assert.equal(
     text.split("\n")[0],
     "# yaml-language-server: $schema=./config/bot.config.schema.json",

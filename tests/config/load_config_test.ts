@@ -2,13 +2,23 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../../src/config/config_error.ts";
 import { loadConfig, parseConfig } from "../../src/config/load_config.ts";
 
-const minimal = Deno.readTextFileSync(new URL("./valid_minimal.yaml", import.meta.url));
+const minimal = Deno.readTextFileSync(
+  new URL("./valid_minimal.yaml", import.meta.url),
+);
 const env = (values: Record<string, string>) => (name: string) => values[name];
 
 Deno.test("parseConfig() fills every default of CONFIG.md", () => {
-  const config = parseConfig(minimal, "bot.config.yaml", env({ DISCORD_TOKEN: "abc.def.ghi" }));
+  const config = parseConfig(
+    minimal,
+    "bot.config.yaml",
+    env({ DISCORD_TOKEN: "abc.def.ghi" }),
+  );
   const endpoint = config.endpoints.local;
-  assert.deepEqual(endpoint?.timeout, { first_token: 60_000, idle: 30_000, total: 300_000 });
+  assert.deepEqual(endpoint?.timeout, {
+    first_token: 60_000,
+    idle: 30_000,
+    total: 300_000,
+  });
   assert.equal(endpoint?.max_concurrency, 4);
   assert.equal(endpoint?.retries, 2);
   assert.equal(endpoint?.api_key, "");
@@ -21,7 +31,10 @@ Deno.test("parseConfig() fills every default of CONFIG.md", () => {
     max_messages: 50,
     max_age: 86_400_000,
   });
-  assert.deepEqual(config.rate_limits.default?.per_user, { count: 6, window_ms: 60_000 });
+  assert.deepEqual(config.rate_limits.default?.per_user, {
+    count: 6,
+    window_ms: 60_000,
+  });
   const binding = config.bindings[0];
   assert.deepEqual(binding?.trigger, ["mention", "reply"]);
   assert.equal(binding?.scope, "channel");
@@ -32,8 +45,15 @@ Deno.test("parseConfig() fills every default of CONFIG.md", () => {
 });
 
 Deno.test("parseConfig() keeps unquoted 18-digit ids exact", () => {
-  const text = minimal.replace('["123456789012345678"]', "[123456789012345678]");
-  const config = parseConfig(text, "bot.config.yaml", env({ DISCORD_TOKEN: "t.t.t" }));
+  const text = minimal.replace(
+    '["123456789012345678"]',
+    "[123456789012345678]",
+  );
+  const config = parseConfig(
+    text,
+    "bot.config.yaml",
+    env({ DISCORD_TOKEN: "t.t.t" }),
+  );
   assert.deepEqual(config.bindings[0]?.channels, ["123456789012345678"]);
 });
 
@@ -56,14 +76,24 @@ Deno.test("parseConfig() accepts a single trigger and adds the default persona t
   const text = minimal.replace(
     "    persona: helper\n",
     "    persona: helper\n    personas: [other]\n    trigger: always\n",
-  ).replace("personas:\n", "personas:\n  other: { endpoint: local, model: m }\n");
-  const config = parseConfig(text, "bot.config.yaml", env({ DISCORD_TOKEN: "t.t.t" }));
+  ).replace(
+    "personas:\n",
+    "personas:\n  other: { endpoint: local, model: m }\n",
+  );
+  const config = parseConfig(
+    text,
+    "bot.config.yaml",
+    env({ DISCORD_TOKEN: "t.t.t" }),
+  );
   assert.deepEqual(config.bindings[0]?.trigger, ["always"]);
   assert.deepEqual(config.bindings[0]?.personas, ["helper", "other"]);
 });
 
 Deno.test("parseConfig() reports a binding with neither channels nor guild at the binding", () => {
-  const text = minimal.replace('  - channels: ["123456789012345678"]\n    persona', "  - persona");
+  const text = minimal.replace(
+    '  - channels: ["123456789012345678"]\n    persona',
+    "  - persona",
+  );
   assert.throws(
     () => parseConfig(text, "bot.config.yaml", env({ DISCORD_TOKEN: "t.t.t" })),
     (error: unknown) => {
@@ -77,11 +107,17 @@ Deno.test("parseConfig() reports a binding with neither channels nor guild at th
 });
 
 Deno.test("loadConfig() names a missing file and how to fix it", async () => {
-  await assert.rejects(loadConfig("/nonexistent/bot.config.yaml", () => undefined), (error) => {
-    assert.ok(error instanceof ConfigError);
-    assert.match(error.format(), /\/nonexistent\/bot\.config\.yaml  \(root\)  the file does not exist/);
-    return true;
-  });
+  await assert.rejects(
+    loadConfig("/nonexistent/bot.config.yaml", () => undefined),
+    (error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(
+        error.format(),
+        /\/nonexistent\/bot\.config\.yaml  \(root\)  the file does not exist/,
+      );
+      return true;
+    },
+  );
 });
 
 Deno.test("the shipped bot.config.yaml is valid", async () => {

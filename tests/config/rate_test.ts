@@ -14,7 +14,10 @@ Deno.test("parseRate() reads N/unit", async (t) => {
     ["-1/minute", null],
   ];
   for (const [text, expected] of cases) {
-    await t.step(JSON.stringify(text), () => assert.deepEqual(parseRate(text), expected));
+    await t.step(
+      JSON.stringify(text),
+      () => assert.deepEqual(parseRate(text), expected),
+    );
   }
 });
 

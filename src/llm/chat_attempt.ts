@@ -1,0 +1,305 @@
+/**
+ * One HTTP attempt at a chat completion against one endpoint, streamed or
+ * not, with its timeouts: the first token, silence between chunks, and the
+ * total deadline. Any of them, or the caller's signal, aborts the HTTP
+ * request; every failure is thrown as an `LlmError`. Retries, queueing and
+ * failover are the client's business, not this file's.
+ *
+ * @module
+ */
+
+import { buildChatBody } from "./chat_body.ts";
+import type { ChatRequest } from "./chat_types.ts";
+import {
+  errorFromResponse,
+  errorFromStreamPayload,
+  excerpt,
+  type FailureContext,
+  parseRetryAfter,
+} from "./classify_error.ts";
+import {
+  type CompletionPiece,
+  parseCompletion,
+  parseStreamChunk,
+} from "./chunk_parser.ts";
+import {
+  type EndpointSettings,
+  normaliseBaseUrl,
+  redactUrl,
+  requestHeaders,
+} from "./endpoint_settings.ts";
+import { LlmError } from "./llm_error.ts";
+import type { LlmLogger } from "./logger.ts";
+import { readSse } from "./sse_parser.ts";
+import type { Timers } from "./timers.ts";
+
+/** Everything one attempt needs. */
+export interface AttemptInput {
+  /** The endpoint's name in the config. */
+  name: string;
+  endpoint: EndpointSettings;
+  request: ChatRequest;
+  fetch: typeof fetch;
+  timers: Timers;
+  logger: LlmLogger;
+  /** Aborts the attempt; its reason (an `LlmError`) is what gets thrown. */
+  signal: AbortSignal;
+  /** Epoch ms (by `timers.now()`) when the endpoint's total time runs out. */
+  deadline: number;
+}
+
+/** The failure context of an endpoint: name, redacted URL, secrets to scrub. */
+export function failureContext(
+  name: string,
+  endpoint: EndpointSettings,
+  path: string,
+): FailureContext {
+  return {
+    endpoint: name,
+    url: redactUrl(`${normaliseBaseUrl(endpoint.base_url)}${path}`),
+    secrets: [endpoint.api_key, ...Object.values(endpoint.headers)],
+  };
+}
+
+function timeoutError(context: FailureContext, what: string): LlmError {
+  return new LlmError(
+    `Cannot get a reply from endpoint "${context.endpoint}" (${context.url}): ${what}`,
+    { kind: "timeout", endpoint: context.endpoint },
+  );
+}
+
+function invalid(context: FailureContext, what: string): LlmError {
+  return new LlmError(
+    `Cannot read the reply from endpoint "${context.endpoint}" (${context.url}): ${what}`,
+    { kind: "invalid_response", endpoint: context.endpoint },
+  );
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * Runs one attempt and yields what each chunk contributes, in order. For a
+ * non-streaming request one piece carries the whole answer. Throws an
+ * `LlmError`; the HTTP request and all timers are gone when it returns or
+ * throws, also when the consumer stops early.
+ */
+export async function* runAttempt(
+  input: AttemptInput,
+): AsyncGenerator<CompletionPiece> {
+  const { name, endpoint, request, timers } = input;
+  const context = failureContext(name, endpoint, "/chat/completions");
+  const stream = request.stream;
+  const controller = new AbortController();
+  const abort = (reason: unknown) => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+  const onOuterAbort = () => abort(input.signal.reason);
+  if (input.signal.aborted) throw input.signal.reason;
+  input.signal.addEventListener("abort", onOuterAbort, { once: true });
+
+  const totalMs = Math.max(0, input.deadline - timers.now());
+  const totalTimer = timers.setTimeout(
+    () =>
+      abort(
+        timeoutError(
+          context,
+          `no complete answer within the total timeout (${endpoint.timeout.total} ms)`,
+        ),
+      ),
+    totalMs,
+  );
+  let phaseTimer: unknown = undefined;
+  const armFirstToken = () => {
+    phaseTimer = timers.setTimeout(
+      () =>
+        abort(
+          timeoutError(
+            context,
+            `no first token within ${endpoint.timeout.first_token} ms`,
+          ),
+        ),
+      endpoint.timeout.first_token,
+    );
+  };
+  const armIdle = () => {
+    timers.clearTimeout(phaseTimer);
+    phaseTimer = timers.setTimeout(
+      () =>
+        abort(
+          timeoutError(
+            context,
+            `the stream was silent for ${endpoint.timeout.idle} ms`,
+          ),
+        ),
+      endpoint.timeout.idle,
+    );
+  };
+  let firstToken = false;
+
+  const failure = (error: unknown): unknown => {
+    if (controller.signal.aborted) return controller.signal.reason;
+    if (error instanceof LlmError) return error;
+    const detail = error instanceof Error ? error.message : String(error);
+    return new LlmError(
+      `Cannot get a reply from endpoint "${name}" (${context.url}): the connection failed: ${detail}`,
+      { kind: "network", endpoint: name, cause: error },
+    );
+  };
+
+  try {
+    if (stream) armFirstToken();
+    input.logger.debug("Sending a chat request to {endpoint} ({url})", {
+      endpoint: name,
+      url: context.url,
+      model: request.model,
+      messages: request.messages.length,
+      stream,
+    });
+    let response: Response;
+    try {
+      response = await input.fetch(
+        `${normaliseBaseUrl(endpoint.base_url)}/chat/completions`,
+        {
+          method: "POST",
+          headers: requestHeaders(
+            endpoint,
+            stream ? "text/event-stream" : "application/json",
+          ),
+          body: JSON.stringify(buildChatBody(request, stream)),
+          signal: controller.signal,
+        },
+      );
+    } catch (error) {
+      throw failure(error);
+    }
+
+    if (!response.ok) {
+      let text = "";
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw failure(error);
+      }
+      throw errorFromResponse(
+        context,
+        response.status,
+        text,
+        parseRetryAfter(response.headers.get("retry-after"), timers.now()),
+      );
+    }
+
+    const type = response.headers.get("content-type") ?? "";
+    if (!stream || !type.includes("text/event-stream")) {
+      // Non-streaming, or a server that ignored `stream: true`.
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw failure(error);
+      }
+      const json = parseJson(text);
+      if (!json.ok) {
+        throw invalid(
+          context,
+          `the answer is not JSON: ${excerpt(text, context.secrets)}`,
+        );
+      }
+      const parsed = parseCompletion(json.value);
+      if (parsed.kind === "error") {
+        throw errorFromStreamPayload(context, parsed.payload);
+      }
+      if (parsed.kind === "invalid") {
+        throw invalid(
+          context,
+          `${parsed.reason}: ${excerpt(text, context.secrets)}`,
+        );
+      }
+      yield parsed.piece;
+      return;
+    }
+
+    if (response.body === null) {
+      throw invalid(context, "the stream has no body");
+    }
+    let sawDone = false;
+    const onRead = () => {
+      if (firstToken) armIdle();
+    };
+    try {
+      for await (const item of readSse(response.body, onRead)) {
+        if (item.kind === "odd_line") {
+          throw invalid(
+            context,
+            `a line of the stream is not server-sent events: ${
+              excerpt(item.line, context.secrets)
+            }`,
+          );
+        }
+        const data = item.data.trim();
+        if (item.type === "error") {
+          const json = parseJson(data);
+          throw errorFromStreamPayload(
+            context,
+            json.ok ? json.value : { message: data },
+          );
+        }
+        if (data === "[DONE]") {
+          sawDone = true;
+          break;
+        }
+        if (item.type !== "message") continue;
+        const json = parseJson(data);
+        if (!json.ok) {
+          throw invalid(
+            context,
+            `a chunk of the stream is not JSON: ${
+              excerpt(data, context.secrets)
+            }`,
+          );
+        }
+        const parsed = parseStreamChunk(json.value);
+        if (parsed.kind === "error") {
+          throw errorFromStreamPayload(context, parsed.payload);
+        }
+        if (parsed.kind === "invalid") {
+          throw invalid(
+            context,
+            `a chunk of the stream is not a chat completion chunk (${parsed.reason}): ${
+              excerpt(data, context.secrets)
+            }`,
+          );
+        }
+        const piece = parsed.piece;
+        if (piece.content !== "" || piece.reasoning !== "") firstToken = true;
+        // The idle timer measures the server, not the caller: paused while
+        // the caller handles the piece, re-armed when reading resumes.
+        if (firstToken) timers.clearTimeout(phaseTimer);
+        yield piece;
+        if (firstToken) armIdle();
+      }
+    } catch (error) {
+      throw failure(error);
+    }
+    if (!sawDone) {
+      input.logger.debug("The stream from {endpoint} ended without [DONE]", {
+        endpoint: name,
+      });
+    }
+  } finally {
+    timers.clearTimeout(totalTimer);
+    timers.clearTimeout(phaseTimer);
+    input.signal.removeEventListener("abort", onOuterAbort);
+    abort(
+      new LlmError("The attempt is over", {
+        kind: "cancelled",
+        endpoint: name,
+      }),
+    );
+  }
+}

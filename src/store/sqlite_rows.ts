@@ -1,0 +1,110 @@
+/**
+ * Turns rows read from the SQLite store into the store's types, checking each
+ * column's type on the way (the schema guarantees them; a mismatch means the
+ * database was changed by hand and is reported, not passed on).
+ *
+ * @module
+ */
+
+import type {
+  ConversationKey,
+  MessageRole,
+  RateLimitWindow,
+  StoredMessage,
+} from "./store.ts";
+
+/** A row as `node:sqlite` returns it: column name to value. */
+export type Row = Record<string, unknown>;
+
+/** A conversation row: its id, key and reset boundary. */
+export interface ConversationRow {
+  id: number;
+  key: ConversationKey;
+  reset_at: number | null;
+  reset_after_id: number;
+}
+
+const ROLES: readonly string[] = ["user", "assistant", "system"];
+
+/** Reads a TEXT column that must not be NULL. */
+export function text(row: Row, column: string): string {
+  const value = row[column];
+  if (typeof value !== "string") throw columnError(column, "text", value);
+  return value;
+}
+
+/** Reads an INTEGER column that must not be NULL. */
+export function int(row: Row, column: string): number {
+  const value = row[column];
+  if (typeof value !== "number") throw columnError(column, "an integer", value);
+  return value;
+}
+
+function nullableText(row: Row, column: string): string | null {
+  return row[column] === null ? null : text(row, column);
+}
+
+function nullableInt(row: Row, column: string): number | null {
+  return row[column] === null ? null : int(row, column);
+}
+
+/** Reads a conversations row. */
+export function conversationFromRow(row: Row): ConversationRow {
+  return {
+    id: int(row, "id"),
+    key: {
+      channel_id: text(row, "channel_id"),
+      guild_id: text(row, "guild_id"),
+      user_id: text(row, "user_id"),
+    },
+    reset_at: nullableInt(row, "reset_at"),
+    reset_after_id: int(row, "reset_after_id"),
+  };
+}
+
+/**
+ * Reads a messages row. The conversation comes from `conversation`, or from
+ * the row's joined `channel_id`, `guild_id` and `conversation_user_id`.
+ */
+export function messageFromRow(
+  row: Row,
+  conversation?: ConversationKey,
+): StoredMessage {
+  const role = text(row, "role");
+  if (!ROLES.includes(role)) throw columnError("role", "a role", role);
+  return {
+    id: int(row, "id"),
+    conversation: conversation ?? {
+      channel_id: text(row, "channel_id"),
+      guild_id: text(row, "guild_id"),
+      user_id: text(row, "conversation_user_id"),
+    },
+    external_id: nullableText(row, "external_id"),
+    author_id: text(row, "author_id"),
+    author_name: text(row, "author_name"),
+    role: role as MessageRole,
+    persona: text(row, "persona"),
+    content: text(row, "content"),
+    token_count: nullableInt(row, "token_count"),
+    created_at: int(row, "created_at"),
+    updated_at: int(row, "updated_at"),
+    partial: int(row, "partial") === 1,
+  };
+}
+
+/** Reads a rate_limits row. */
+export function rateLimitFromRow(row: Row): RateLimitWindow {
+  return {
+    count: int(row, "count"),
+    window_start: int(row, "window_start"),
+    notified: int(row, "notified") === 1,
+  };
+}
+
+function columnError(column: string, expected: string, value: unknown) {
+  return new TypeError(
+    `Cannot read column "${column}": expected ${expected}, found ${
+      JSON.stringify(value) ?? String(value)
+    } (was the database edited by hand?)`,
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * The SQL text of every statement the SQLite store prepares, in one place so
+ * that tests can check their query plans (`EXPLAIN QUERY PLAN`) against the
+ * schema in `migrations/`. Parameters are named (`:name`).
+ *
+ * @module
+ */
+
+const MESSAGE_COLUMNS =
+  "m.id, m.conversation_id, m.external_id, m.author_id, m.author_name, m.role, m.persona, m.content, m.token_count, m.created_at, m.updated_at, m.partial";
+
+const WITH_CONVERSATION = `SELECT ${MESSAGE_COLUMNS},
+  c.channel_id, c.guild_id, c.user_id AS conversation_user_id
+  FROM messages m JOIN conversations c ON c.id = m.conversation_id`;
+
+const CONVERSATION_COLUMNS =
+  "id, channel_id, guild_id, user_id, reset_at, reset_after_id";
+
+/** Raises the reset marker of the conversation row in scope, never lowering it. */
+const RAISE_RESET = `reset_at = max(coalesce(reset_at, :at), :at),
+  reset_after_id = max(reset_after_id, coalesce(
+    (SELECT max(m.id) FROM messages m WHERE m.conversation_id = conversations.id), 0))`;
+
+/**
+ * The history query: the newest messages of one conversation, newest first,
+ * after its reset boundary (`after_id`), below `before_id`, created at or
+ * after `since`. `INDEXED BY` pins the index so statistics cannot turn the
+ * query into a scan of the table.
+ */
+export const RECENT_MESSAGES_SQL = `SELECT ${MESSAGE_COLUMNS}
+  FROM messages m INDEXED BY messages_by_conversation
+  WHERE m.conversation_id = :conversation_id
+    AND m.id > :after_id AND m.id < :before_id AND m.created_at >= :since
+  ORDER BY m.id DESC LIMIT :limit`;
+
+/** Every statement of the SQLite store, by name. */
+export const SQL = {
+  begin: "BEGIN IMMEDIATE",
+  commit: "COMMIT",
+  rollback: "ROLLBACK",
+  selectConversation: `SELECT ${CONVERSATION_COLUMNS} FROM conversations
+    WHERE channel_id = :channel_id AND user_id = :user_id`,
+  insertConversation: `INSERT INTO conversations
+    (channel_id, guild_id, user_id, created_at)
+    VALUES (:channel_id, :guild_id, :user_id, :created_at)
+    RETURNING ${CONVERSATION_COLUMNS}`,
+  insertMessage: `INSERT INTO messages (conversation_id, external_id, author_id,
+    author_name, role, persona, content, token_count, created_at, updated_at, partial)
+    VALUES (:conversation_id, :external_id, :author_id, :author_name, :role,
+    :persona, :content, :token_count, :created_at, :created_at, :partial)
+    RETURNING id`,
+  updateMessage: `UPDATE messages SET
+    content = CASE WHEN :set_content THEN :content ELSE content END,
+    token_count = CASE WHEN :set_token_count THEN :token_count ELSE token_count END,
+    partial = CASE WHEN :set_partial THEN :partial ELSE partial END,
+    external_id = CASE WHEN :set_external_id THEN :external_id ELSE external_id END,
+    updated_at = :updated_at
+    WHERE id = :id`,
+  getMessage: `${WITH_CONVERSATION} WHERE m.id = :id`,
+  findByExternalId:
+    `${WITH_CONVERSATION} WHERE m.external_id = :external_id ORDER BY m.id LIMIT 1`,
+  recentMessages: RECENT_MESSAGES_SQL,
+  resetConversation: `INSERT INTO conversations
+    (channel_id, guild_id, user_id, created_at, reset_at, reset_after_id)
+    VALUES (:channel_id, :guild_id, :user_id, :at, :at, 0)
+    ON CONFLICT (channel_id, user_id) DO UPDATE SET ${RAISE_RESET}`,
+  resetChannel:
+    `UPDATE conversations SET ${RAISE_RESET} WHERE channel_id = :channel_id`,
+  getPersona: `SELECT persona FROM persona_choices
+    WHERE binding_key = :binding_key AND user_id = :user_id`,
+  setPersona:
+    `INSERT INTO persona_choices (binding_key, user_id, persona, updated_at)
+    VALUES (:binding_key, :user_id, :persona, :updated_at)
+    ON CONFLICT (binding_key, user_id) DO UPDATE SET
+    persona = excluded.persona, updated_at = excluded.updated_at`,
+  deletePersona: `DELETE FROM persona_choices
+    WHERE binding_key = :binding_key AND user_id = :user_id`,
+  getRateLimit:
+    "SELECT count, window_start, notified FROM rate_limits WHERE key = :key",
+  setRateLimit: `INSERT INTO rate_limits (key, count, window_start, notified)
+    VALUES (:key, :count, :window_start, :notified)
+    ON CONFLICT (key) DO UPDATE SET count = excluded.count,
+    window_start = excluded.window_start, notified = excluded.notified`,
+  pruneMessages: `DELETE FROM messages WHERE id IN
+    (SELECT id FROM messages WHERE created_at < :before LIMIT :batch)`,
+  pruneConversations: `DELETE FROM conversations
+    WHERE max(created_at, coalesce(reset_at, created_at)) < :before
+    AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id)`,
+  messagesOfUser: `${WITH_CONVERSATION} WHERE m.id IN (
+    SELECT id FROM messages WHERE author_id = :user_id
+    UNION
+    SELECT m2.id FROM conversations c2 JOIN messages m2 ON m2.conversation_id = c2.id
+    WHERE c2.user_id = :user_id)
+    ORDER BY m.id`,
+  forgetAuthoredMessages: "DELETE FROM messages WHERE author_id = :user_id",
+  forgetConversationMessages: `DELETE FROM messages
+    INDEXED BY messages_by_conversation WHERE conversation_id IN
+    (SELECT id FROM conversations WHERE user_id = :user_id)`,
+  forgetConversations: "DELETE FROM conversations WHERE user_id = :user_id",
+  forgetPersonas: "DELETE FROM persona_choices WHERE user_id = :user_id",
+  forgetRateLimits:
+    "DELETE FROM rate_limits WHERE instr(':' || key || ':', :segment) > 0",
+  probe: `INSERT INTO health_probe (id, writes) VALUES (1, 1)
+    ON CONFLICT (id) DO UPDATE SET writes = writes + 1`,
+} as const;
+
+/** The name of one statement in {@link SQL}. */
+export type StatementName = keyof typeof SQL;

@@ -1,0 +1,419 @@
+/**
+ * The embedded SQLite implementation of {@link Store}, over `node:sqlite`
+ * (built into Deno: nothing is downloaded at run time). A file database runs
+ * in WAL mode with `synchronous=NORMAL` (a committed write survives a crash of
+ * the process; a power cut may lose the last ones) and a 5-second busy
+ * timeout; foreign keys are on. Every statement is prepared once when the
+ * store opens. Calls are synchronous underneath and return settled promises.
+ *
+ * @module
+ */
+
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type {
+  ConversationKey,
+  HistoryQuery,
+  MessageUpdate,
+  NewMessage,
+  PersonaChoiceKey,
+  RateLimitWindow,
+  Store,
+  StoredMessage,
+} from "./store.ts";
+import { StoreError } from "./store_error.ts";
+import {
+  applyMigrations,
+  loadMigrations,
+  type Migration,
+  MigrationError,
+} from "./migrations.ts";
+import { SQL, type StatementName } from "./sqlite_sql.ts";
+import {
+  conversationFromRow,
+  type ConversationRow,
+  int,
+  messageFromRow,
+  rateLimitFromRow,
+  text,
+} from "./sqlite_rows.ts";
+import { userKeySegment } from "./rate_limit_key.ts";
+
+/** How {@link SqliteStore.open} finds the schema. */
+export interface SqliteStoreOptions {
+  /** The migrations to apply; read from `migrationsDir` when absent. */
+  migrations?: readonly Migration[];
+  /** The folder of `NNNN_name.sql` files; the repository's `migrations/` by default. */
+  migrationsDir?: string | URL;
+  /** Milliseconds to wait for another connection's lock (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+const MEMORY = ":memory:";
+const PRUNE_BATCH = 5000;
+
+/**
+ * The SQLite store. Open it with {@link SqliteStore.open}, which applies the
+ * pending migrations first; `path` is a file path or `:memory:`.
+ */
+export class SqliteStore implements Store {
+  readonly #db: DatabaseSync;
+  readonly #statements: Record<StatementName, StatementSync>;
+  #closed = false;
+  /** The database file, or `:memory:`. */
+  readonly path: string;
+
+  private constructor(db: DatabaseSync, path: string) {
+    this.#db = db;
+    this.path = path;
+    this.#statements = prepareAll(db);
+  }
+
+  /**
+   * Opens (creating if missing) the database at `path` — whose folder must
+   * exist — configures it, applies the pending migrations and prepares the
+   * statements. Throws a `MigrationError` for a database from a newer bot or
+   * a failing migration, and a {@link StoreError} when the file cannot be opened.
+   */
+  static async open(
+    path: string,
+    options: SqliteStoreOptions = {},
+  ): Promise<SqliteStore> {
+    const migrations = options.migrations ??
+      await loadMigrations(options.migrationsDir);
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(path);
+    } catch (error) {
+      throw new StoreError(
+        `Cannot open the database ${path}: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
+    try {
+      configure(db, path, options.busyTimeoutMs ?? 5000);
+      applyMigrations(db, migrations, path);
+      return new SqliteStore(db, path);
+    } catch (error) {
+      db.close();
+      if (error instanceof MigrationError) throw error;
+      throw new StoreError(
+        `Cannot open the database ${path}: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Appends a message, creating its conversation on first use. */
+  addMessage(message: NewMessage): Promise<StoredMessage> {
+    return this.#run(
+      `store a message in ${describe(message.conversation)}`,
+      () =>
+        this.#transaction(() => {
+          const conversation = this.#conversation(message.conversation) ??
+            this.#createConversation(message.conversation, message.created_at);
+          const row = this.#statements.insertMessage.get({
+            conversation_id: conversation.id,
+            external_id: message.external_id,
+            author_id: message.author_id,
+            author_name: message.author_name,
+            role: message.role,
+            persona: message.persona,
+            content: message.content,
+            token_count: message.token_count,
+            created_at: message.created_at,
+            partial: message.partial ? 1 : 0,
+          });
+          return {
+            id: int(row ?? {}, "id"),
+            conversation: conversation.key,
+            external_id: message.external_id,
+            author_id: message.author_id,
+            author_name: message.author_name,
+            role: message.role,
+            persona: message.persona,
+            content: message.content,
+            token_count: message.token_count,
+            created_at: message.created_at,
+            updated_at: message.created_at,
+            partial: message.partial,
+          };
+        }),
+    );
+  }
+
+  /** Changes the given fields of a message and its `updated_at`; unknown ids are ignored. */
+  updateMessage(id: number, update: MessageUpdate): Promise<void> {
+    return this.#run(`update message ${id}`, () => {
+      this.#statements.updateMessage.run({
+        id,
+        set_content: update.content === undefined ? 0 : 1,
+        content: update.content ?? null,
+        set_token_count: update.token_count === undefined ? 0 : 1,
+        token_count: update.token_count ?? null,
+        set_partial: update.partial === undefined ? 0 : 1,
+        partial: update.partial ? 1 : 0,
+        set_external_id: update.external_id === undefined ? 0 : 1,
+        external_id: update.external_id ?? null,
+        updated_at: update.updated_at,
+      });
+    });
+  }
+
+  /** Reads one message by id, or null. */
+  getMessage(id: number): Promise<StoredMessage | null> {
+    return this.#run(`read message ${id}`, () => {
+      const row = this.#statements.getMessage.get({ id });
+      return row === undefined ? null : messageFromRow(row);
+    });
+  }
+
+  /** The first message stored with this platform id, or null. */
+  findMessageByExternalId(external_id: string): Promise<StoredMessage | null> {
+    return this.#run(`find message ${external_id}`, () => {
+      const row = this.#statements.findByExternalId.get({ external_id });
+      return row === undefined ? null : messageFromRow(row);
+    });
+  }
+
+  /**
+   * The newest messages of the conversation, newest first (by id): at most
+   * `limit`, created at or after `since`, below `before_id`, and none stored
+   * before its last reset or created before the reset's time.
+   */
+  recentMessages(query: HistoryQuery): Promise<StoredMessage[]> {
+    return this.#run(
+      `read the history of ${describe(query.conversation)}`,
+      () => {
+        const limit = sqlLimit(query.limit);
+        const conversation = this.#conversation(query.conversation);
+        if (limit === 0 || conversation === undefined) return [];
+        const since = Math.max(query.since, conversation.reset_at ?? -Infinity);
+        const rows = this.#statements.recentMessages.all({
+          conversation_id: conversation.id,
+          after_id: conversation.reset_after_id,
+          before_id: query.before_id ?? Number.MAX_SAFE_INTEGER,
+          since: Number.isFinite(since) ? since : Number.MIN_SAFE_INTEGER,
+          limit,
+        });
+        return rows.map((row) => messageFromRow(row, conversation.key));
+      },
+    );
+  }
+
+  /**
+   * Forgets the conversation's messages stored so far and those created
+   * before `at`; creates the conversation if needed. A reset never moves back.
+   */
+  resetConversation(conversation: ConversationKey, at: number): Promise<void> {
+    return this.#run(`reset ${describe(conversation)}`, () => {
+      this.#statements.resetConversation.run({ ...conversation, at });
+    });
+  }
+
+  /** Resets every stored conversation of the channel (shared and per-user). */
+  resetChannel(channel_id: string, at: number): Promise<number> {
+    return this.#run(`reset channel ${channel_id}`, () => {
+      const result = this.#statements.resetChannel.run({ channel_id, at });
+      return Number(result.changes);
+    });
+  }
+
+  /** The time of the conversation's last reset, or null. */
+  lastReset(conversation: ConversationKey): Promise<number | null> {
+    return this.#run(`read the last reset of ${describe(conversation)}`, () => {
+      return this.#conversation(conversation)?.reset_at ?? null;
+    });
+  }
+
+  /** The persona chosen for this key, or null. */
+  getPersonaChoice(key: PersonaChoiceKey): Promise<string | null> {
+    return this.#run(`read the persona choice for ${key.binding_key}`, () => {
+      const row = this.#statements.getPersona.get({ ...key });
+      return row === undefined ? null : text(row, "persona");
+    });
+  }
+
+  /** Records a persona choice, or clears it with `null`. */
+  setPersonaChoice(
+    key: PersonaChoiceKey,
+    persona: string | null,
+    at: number,
+  ): Promise<void> {
+    return this.#run(`save the persona choice for ${key.binding_key}`, () => {
+      if (persona === null) this.#statements.deletePersona.run({ ...key });
+      else this.#statements.setPersona.run({ ...key, persona, updated_at: at });
+    });
+  }
+
+  /** Reads a rate-limit counter, or null. */
+  getRateLimit(key: string): Promise<RateLimitWindow | null> {
+    return this.#run(`read rate limit ${key}`, () => {
+      const row = this.#statements.getRateLimit.get({ key });
+      return row === undefined ? null : rateLimitFromRow(row);
+    });
+  }
+
+  /** Writes a rate-limit counter. */
+  setRateLimit(key: string, window: RateLimitWindow): Promise<void> {
+    return this.#run(`save rate limit ${key}`, () => {
+      this.#statements.setRateLimit.run({
+        key,
+        count: window.count,
+        window_start: window.window_start,
+        notified: window.notified ? 1 : 0,
+      });
+    });
+  }
+
+  /**
+   * Deletes the messages created before `before`, in batches so other
+   * connections are not locked out for long, then the conversations left
+   * empty whose creation and last reset are also older. Returns the number
+   * of messages deleted.
+   */
+  pruneMessages(before: number): Promise<number> {
+    return this.#run("prune old messages", () => {
+      let total = 0;
+      for (;;) {
+        const { changes } = this.#statements.pruneMessages.run({
+          before,
+          batch: PRUNE_BATCH,
+        });
+        total += Number(changes);
+        if (Number(changes) < PRUNE_BATCH) break;
+      }
+      this.#statements.pruneConversations.run({ before });
+      return total;
+    });
+  }
+
+  /** Messages the user wrote, and every message of the user's own conversations, oldest first. */
+  messagesOfUser(user_id: string): Promise<StoredMessage[]> {
+    return this.#run(`export the messages of user ${user_id}`, () => {
+      return this.#statements.messagesOfUser.all({ user_id }).map((row) =>
+        messageFromRow(row)
+      );
+    });
+  }
+
+  /**
+   * Deletes, in one transaction, the user's messages, their own
+   * conversations with every message in them, their persona choices and the
+   * rate-limit counters whose key holds `user:<id>`. Returns the rows removed.
+   */
+  forgetUser(user_id: string): Promise<number> {
+    return this.#run(`forget user ${JSON.stringify(user_id)}`, () => {
+      if (user_id === "") throw new RangeError("the user id is empty");
+      return this.#transaction(() => {
+        const s = this.#statements;
+        const segment = `:${userKeySegment(user_id)}:`;
+        return [
+          s.forgetAuthoredMessages.run({ user_id }),
+          s.forgetConversationMessages.run({ user_id }),
+          s.forgetConversations.run({ user_id }),
+          s.forgetPersonas.run({ user_id }),
+          s.forgetRateLimits.run({ segment }),
+        ].reduce((sum, result) => sum + Number(result.changes), 0);
+      });
+    });
+  }
+
+  /** Commits a tiny write; false if it fails or the store is closed. */
+  isWritable(): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    try {
+      this.#statements.probe.run();
+      return Promise.resolve(true);
+    } catch {
+      return Promise.resolve(false);
+    }
+  }
+
+  /** Runs `PRAGMA optimize` and closes the database; later calls fail, a second close does nothing. */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    return this.#run("close the database", () => {
+      try {
+        this.#db.exec("PRAGMA optimize");
+      } finally {
+        this.#db.close();
+      }
+    }, true);
+  }
+
+  #conversation(key: ConversationKey): ConversationRow | undefined {
+    const row = this.#statements.selectConversation.get({
+      channel_id: key.channel_id,
+      user_id: key.user_id,
+    });
+    return row === undefined ? undefined : conversationFromRow(row);
+  }
+
+  #createConversation(key: ConversationKey, at: number): ConversationRow {
+    const row = this.#statements.insertConversation.get({
+      ...key,
+      created_at: at,
+    });
+    return conversationFromRow(row ?? {});
+  }
+
+  #transaction<T>(body: () => T): T {
+    this.#statements.begin.run();
+    try {
+      const result = body();
+      this.#statements.commit.run();
+      return result;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#statements.rollback.run();
+      throw error;
+    }
+  }
+
+  /** Runs a synchronous body as a promise; errors become a StoreError saying what failed. */
+  #run<T>(action: string, body: () => T, closing = false): Promise<T> {
+    try {
+      if (this.#closed && !closing) {
+        throw new Error("the store is closed");
+      }
+      return Promise.resolve(body());
+    } catch (error) {
+      return Promise.reject(
+        new StoreError(`Cannot ${action}: ${messageOf(error)}`, {
+          cause: error,
+        }),
+      );
+    }
+  }
+}
+
+function configure(db: DatabaseSync, path: string, busyTimeoutMs: number) {
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  if (path !== MEMORY) db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA foreign_keys = ON");
+}
+
+function prepareAll(db: DatabaseSync): Record<StatementName, StatementSync> {
+  const entries = Object.entries(SQL).map(([name, sql]) => {
+    return [name, db.prepare(sql)] as const;
+  });
+  return Object.fromEntries(entries) as Record<StatementName, StatementSync>;
+}
+
+/** Turns a HistoryQuery limit into SQL's: 0 for none, -1 for unlimited. */
+function sqlLimit(limit: number): number {
+  if (Number.isNaN(limit)) throw new RangeError("the limit is NaN");
+  if (limit === Infinity) return -1;
+  return Math.max(0, Math.floor(limit));
+}
+
+function describe(key: ConversationKey): string {
+  return key.user_id === ""
+    ? `the conversation of channel ${key.channel_id}`
+    : `the conversation of user ${key.user_id} in channel ${key.channel_id}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
