@@ -83,7 +83,9 @@ export async function loadMigrations(
       { cause: error },
     );
   }
-  migrations.sort((a, b) => a.version - b.version);
+  migrations.sort((a, b) =>
+    a.version - b.version || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
+  );
   checkMigrationSequence(migrations);
   return migrations;
 }

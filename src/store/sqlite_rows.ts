@@ -1,7 +1,8 @@
 /**
- * Turns rows read from the SQLite store into the store's types, checking each
- * column's type on the way (the schema guarantees them; a mismatch means the
- * database was changed by hand and is reported, not passed on).
+ * Converts between the store's types and SQLite: rows read are checked column
+ * by column on the way in (the schema guarantees the types; a mismatch means
+ * the database was changed by hand and is reported, not passed on), and
+ * values written become named parameters (booleans as 0 and 1).
  *
  * @module
  */
@@ -9,12 +10,18 @@
 import type {
   ConversationKey,
   MessageRole,
+  MessageUpdate,
+  NewMessage,
+  PersonaChoiceKey,
   RateLimitWindow,
   StoredMessage,
 } from "./store.ts";
 
 /** A row as `node:sqlite` returns it: column name to value. */
 export type Row = Record<string, unknown>;
+
+/** Named parameters as `node:sqlite` binds them. */
+export type Params = Record<string, string | number | null>;
 
 /** A conversation row: its id, key and reset boundary. */
 export interface ConversationRow {
@@ -98,6 +105,69 @@ export function rateLimitFromRow(row: Row): RateLimitWindow {
     count: int(row, "count"),
     window_start: int(row, "window_start"),
     notified: int(row, "notified") === 1,
+  };
+}
+
+/**
+ * A conversation key as parameters. Keys are copied field by field:
+ * `node:sqlite` rejects an object with a property no parameter is named
+ * after, and callers may pass richer objects.
+ */
+export function conversationParams(key: ConversationKey): Params {
+  return {
+    channel_id: key.channel_id,
+    guild_id: key.guild_id,
+    user_id: key.user_id,
+  };
+}
+
+/** A persona choice key as parameters, copied field by field. */
+export function personaKeyParams(key: PersonaChoiceKey): Params {
+  return { binding_key: key.binding_key, user_id: key.user_id };
+}
+
+/** The parameters of the `insertMessage` statement. */
+export function messageParams(
+  conversation_id: number,
+  message: NewMessage,
+): Params {
+  return {
+    conversation_id,
+    external_id: message.external_id,
+    author_id: message.author_id,
+    author_name: message.author_name,
+    role: message.role,
+    persona: message.persona,
+    content: message.content,
+    token_count: message.token_count,
+    created_at: message.created_at,
+    partial: message.partial ? 1 : 0,
+  };
+}
+
+/** The parameters of the `updateMessage` statement: a `set_` flag and a value per field. */
+export function updateParams(id: number, update: MessageUpdate): Params {
+  return {
+    id,
+    set_content: update.content === undefined ? 0 : 1,
+    content: update.content ?? null,
+    set_token_count: update.token_count === undefined ? 0 : 1,
+    token_count: update.token_count ?? null,
+    set_partial: update.partial === undefined ? 0 : 1,
+    partial: update.partial ? 1 : 0,
+    set_external_id: update.external_id === undefined ? 0 : 1,
+    external_id: update.external_id ?? null,
+    updated_at: update.updated_at,
+  };
+}
+
+/** The parameters of the `setRateLimit` statement. */
+export function rateLimitParams(key: string, window: RateLimitWindow): Params {
+  return {
+    key,
+    count: window.count,
+    window_start: window.window_start,
+    notified: window.notified ? 1 : 0,
   };
 }
 

@@ -30,11 +30,16 @@ import {
 import { SQL, type StatementName } from "./sqlite_sql.ts";
 import {
   conversationFromRow,
+  conversationParams,
   type ConversationRow,
   int,
   messageFromRow,
+  messageParams,
+  personaKeyParams,
   rateLimitFromRow,
+  rateLimitParams,
   text,
+  updateParams,
 } from "./sqlite_rows.ts";
 import { userKeySegment } from "./rate_limit_key.ts";
 
@@ -46,10 +51,11 @@ export interface SqliteStoreOptions {
   migrationsDir?: string | URL;
   /** Milliseconds to wait for another connection's lock (default 5000). */
   busyTimeoutMs?: number;
+  /** Messages deleted per statement by `pruneMessages` (default 5000). */
+  pruneBatchSize?: number;
 }
 
 const MEMORY = ":memory:";
-const PRUNE_BATCH = 5000;
 
 /**
  * The SQLite store. Open it with {@link SqliteStore.open}, which applies the
@@ -58,13 +64,15 @@ const PRUNE_BATCH = 5000;
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #statements: Record<StatementName, StatementSync>;
+  readonly #pruneBatch: number;
   #closed = false;
   /** The database file, or `:memory:`. */
   readonly path: string;
 
-  private constructor(db: DatabaseSync, path: string) {
+  private constructor(db: DatabaseSync, path: string, pruneBatch: number) {
     this.#db = db;
     this.path = path;
+    this.#pruneBatch = Math.max(1, Math.trunc(pruneBatch));
     this.#statements = prepareAll(db);
   }
 
@@ -92,7 +100,7 @@ export class SqliteStore implements Store {
     try {
       configure(db, path, options.busyTimeoutMs ?? 5000);
       applyMigrations(db, migrations, path);
-      return new SqliteStore(db, path);
+      return new SqliteStore(db, path, options.pruneBatchSize ?? 5000);
     } catch (error) {
       db.close();
       if (error instanceof MigrationError) throw error;
@@ -111,31 +119,14 @@ export class SqliteStore implements Store {
         this.#transaction(() => {
           const conversation = this.#conversation(message.conversation) ??
             this.#createConversation(message.conversation, message.created_at);
-          const row = this.#statements.insertMessage.get({
-            conversation_id: conversation.id,
-            external_id: message.external_id,
-            author_id: message.author_id,
-            author_name: message.author_name,
-            role: message.role,
-            persona: message.persona,
-            content: message.content,
-            token_count: message.token_count,
-            created_at: message.created_at,
-            partial: message.partial ? 1 : 0,
-          });
+          const row = this.#statements.insertMessage.get(
+            messageParams(conversation.id, message),
+          );
           return {
+            ...message,
             id: int(row ?? {}, "id"),
             conversation: conversation.key,
-            external_id: message.external_id,
-            author_id: message.author_id,
-            author_name: message.author_name,
-            role: message.role,
-            persona: message.persona,
-            content: message.content,
-            token_count: message.token_count,
-            created_at: message.created_at,
             updated_at: message.created_at,
-            partial: message.partial,
           };
         }),
     );
@@ -144,18 +135,7 @@ export class SqliteStore implements Store {
   /** Changes the given fields of a message and its `updated_at`; unknown ids are ignored. */
   updateMessage(id: number, update: MessageUpdate): Promise<void> {
     return this.#run(`update message ${id}`, () => {
-      this.#statements.updateMessage.run({
-        id,
-        set_content: update.content === undefined ? 0 : 1,
-        content: update.content ?? null,
-        set_token_count: update.token_count === undefined ? 0 : 1,
-        token_count: update.token_count ?? null,
-        set_partial: update.partial === undefined ? 0 : 1,
-        partial: update.partial ? 1 : 0,
-        set_external_id: update.external_id === undefined ? 0 : 1,
-        external_id: update.external_id ?? null,
-        updated_at: update.updated_at,
-      });
+      this.#statements.updateMessage.run(updateParams(id, update));
     });
   }
 
@@ -185,6 +165,7 @@ export class SqliteStore implements Store {
       `read the history of ${describe(query.conversation)}`,
       () => {
         const limit = sqlLimit(query.limit);
+        if (Number.isNaN(query.since)) throw new RangeError("since is NaN");
         const conversation = this.#conversation(query.conversation);
         if (limit === 0 || conversation === undefined) return [];
         const since = Math.max(query.since, conversation.reset_at ?? -Infinity);
@@ -206,7 +187,10 @@ export class SqliteStore implements Store {
    */
   resetConversation(conversation: ConversationKey, at: number): Promise<void> {
     return this.#run(`reset ${describe(conversation)}`, () => {
-      this.#statements.resetConversation.run({ ...conversation, at });
+      this.#statements.resetConversation.run({
+        ...conversationParams(conversation),
+        at,
+      });
     });
   }
 
@@ -228,7 +212,7 @@ export class SqliteStore implements Store {
   /** The persona chosen for this key, or null. */
   getPersonaChoice(key: PersonaChoiceKey): Promise<string | null> {
     return this.#run(`read the persona choice for ${key.binding_key}`, () => {
-      const row = this.#statements.getPersona.get({ ...key });
+      const row = this.#statements.getPersona.get(personaKeyParams(key));
       return row === undefined ? null : text(row, "persona");
     });
   }
@@ -240,8 +224,13 @@ export class SqliteStore implements Store {
     at: number,
   ): Promise<void> {
     return this.#run(`save the persona choice for ${key.binding_key}`, () => {
-      if (persona === null) this.#statements.deletePersona.run({ ...key });
-      else this.#statements.setPersona.run({ ...key, persona, updated_at: at });
+      const params = personaKeyParams(key);
+      if (persona === null) this.#statements.deletePersona.run(params);
+      else {this.#statements.setPersona.run({
+          ...params,
+          persona,
+          updated_at: at,
+        });}
     });
   }
 
@@ -256,12 +245,7 @@ export class SqliteStore implements Store {
   /** Writes a rate-limit counter. */
   setRateLimit(key: string, window: RateLimitWindow): Promise<void> {
     return this.#run(`save rate limit ${key}`, () => {
-      this.#statements.setRateLimit.run({
-        key,
-        count: window.count,
-        window_start: window.window_start,
-        notified: window.notified ? 1 : 0,
-      });
+      this.#statements.setRateLimit.run(rateLimitParams(key, window));
     });
   }
 
@@ -277,10 +261,10 @@ export class SqliteStore implements Store {
       for (;;) {
         const { changes } = this.#statements.pruneMessages.run({
           before,
-          batch: PRUNE_BATCH,
+          batch: this.#pruneBatch,
         });
         total += Number(changes);
-        if (Number(changes) < PRUNE_BATCH) break;
+        if (Number(changes) < this.#pruneBatch) break;
       }
       this.#statements.pruneConversations.run({ before });
       return total;
@@ -342,6 +326,11 @@ export class SqliteStore implements Store {
     }, true);
   }
 
+  /** Closes the store at the end of an `await using` block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   #conversation(key: ConversationKey): ConversationRow | undefined {
     const row = this.#statements.selectConversation.get({
       channel_id: key.channel_id,
@@ -352,7 +341,7 @@ export class SqliteStore implements Store {
 
   #createConversation(key: ConversationKey, at: number): ConversationRow {
     const row = this.#statements.insertConversation.get({
-      ...key,
+      ...conversationParams(key),
       created_at: at,
     });
     return conversationFromRow(row ?? {});

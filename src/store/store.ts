@@ -15,9 +15,11 @@
 export type MessageRole = "user" | "assistant" | "system";
 
 /**
- * Identifies one conversation. `scope_key` is the channel id for a shared
- * conversation (`scope: channel`) or `channel_id:user_id` for a private one
- * (`scope: user`); `guild_id` is empty for DMs and the terminal chat.
+ * Identifies one conversation: `channel_id` with `user_id` "" for a shared
+ * conversation (`scope: channel`), or with the user's id for that user's own
+ * conversation in the channel (`scope: user`). The pair (`channel_id`,
+ * `user_id`) is the identity; `guild_id` (empty for DMs and the terminal
+ * chat) is recorded when the conversation is first stored.
  */
 export interface ConversationKey {
   /** Where the conversation happens: channel or thread id. */
@@ -107,14 +109,24 @@ export interface Store {
   updateMessage(id: number, update: MessageUpdate): Promise<void>;
   /** Reads one message by id, or null. */
   getMessage(id: number): Promise<StoredMessage | null>;
-  /** Finds a message by its platform id (e.g. a Discord message being replied to). */
+  /**
+   * Finds a message by its platform id (e.g. a Discord message being replied
+   * to); the first one stored if several share it.
+   */
   findMessageByExternalId(external_id: string): Promise<StoredMessage | null>;
   /**
-   * The newest messages of a conversation after its last reset, newest first,
-   * within the query's limits.
+   * The newest messages of a conversation after its last reset, newest first
+   * (by id), within the query's limits. Partial messages are included (check
+   * `partial`). A reset hides every message stored before it and every
+   * message created before its time, even if stored later; a message stored
+   * after the reset in the same millisecond stays visible.
    */
   recentMessages(query: HistoryQuery): Promise<StoredMessage[]>;
-  /** Marks every message of the conversation up to `at` as forgotten. */
+  /**
+   * Marks every message of the conversation up to `at` as forgotten (see
+   * `recentMessages`), creating the conversation if it was never stored. A
+   * reset never moves back: an earlier `at` than the last reset changes nothing.
+   */
   resetConversation(conversation: ConversationKey, at: number): Promise<void>;
   /**
    * Resets every conversation in a channel: the shared one and each user's
@@ -133,13 +145,31 @@ export interface Store {
   ): Promise<void>;
   /** Reads a rate-limit counter by its key, or null if none. */
   getRateLimit(key: string): Promise<RateLimitWindow | null>;
-  /** Writes a rate-limit counter. */
+  /**
+   * Writes a rate-limit counter. Keys follow the convention of
+   * `rate_limit_key.ts` (`user:<id>:…`, `channel:<id>:…`) so that
+   * `forgetUser` can find a user's counters.
+   */
   setRateLimit(key: string, window: RateLimitWindow): Promise<void>;
-  /** Deletes messages created before `before` (retention). Returns how many. */
+  /**
+   * Deletes messages created before `before` (retention), and conversations
+   * left empty whose creation and last reset are older too. Returns how many
+   * messages were deleted.
+   */
   pruneMessages(before: number): Promise<number>;
-  /** Every message written by or addressed to one user, oldest first (data export). */
+  /**
+   * Every message written by one user, and every message of that user's own
+   * (`scope: user`) conversations including the replies to them, oldest first
+   * (data export). Replies to the user in shared conversations cannot be told
+   * apart from other replies and are not included.
+   */
   messagesOfUser(user_id: string): Promise<StoredMessage[]>;
-  /** Deletes everything stored about one user. Returns the number of rows removed. */
+  /**
+   * Deletes everything stored about one user: the messages they wrote, their
+   * own conversations with every message in them, their persona choices and
+   * the rate-limit counters whose key holds `user:<id>`. Returns the number of
+   * rows removed. An empty `user_id` is refused.
+   */
   forgetUser(user_id: string): Promise<number>;
   /** True when a write succeeds (readiness probe). */
   isWritable(): Promise<boolean>;

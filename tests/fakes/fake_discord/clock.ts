@@ -27,7 +27,9 @@ export class ManualClock implements FakeClock {
 
   /** Moves the clock forward by `ms` milliseconds (never backwards). */
   advance(ms: number): void {
-    if (ms < 0) throw new RangeError(`Cannot move the clock backwards by ${ms} ms`);
+    if (ms < 0) {
+      throw new RangeError(`Cannot move the clock backwards by ${ms} ms`);
+    }
     this.#now += ms;
   }
 }

@@ -47,12 +47,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function checkMessageFields(body: unknown): DiscordError | null {
   if (!isRecord(body)) {
-    return invalidFormBody([], "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType");
+    return invalidFormBody(
+      [],
+      "DICT_TYPE_CONVERT",
+      "Only dictionaries may be used in a DictType",
+    );
   }
   const content = body.content;
   if (content !== undefined && content !== null) {
     if (typeof content !== "string") {
-      return invalidFormBody(["content"], "BASE_TYPE_STRING", "Must be a string.");
+      return invalidFormBody(
+        ["content"],
+        "BASE_TYPE_STRING",
+        "Must be a string.",
+      );
     }
     if (content.length > MAX_CONTENT_LENGTH) {
       return invalidFormBody(
@@ -65,14 +73,25 @@ export function checkMessageFields(body: unknown): DiscordError | null {
   const embeds = body.embeds;
   if (embeds !== undefined && embeds !== null) {
     if (!Array.isArray(embeds)) {
-      return invalidFormBody(["embeds"], "BASE_TYPE_ARRAY", "Must be an array.");
+      return invalidFormBody(
+        ["embeds"],
+        "BASE_TYPE_ARRAY",
+        "Must be an array.",
+      );
     }
     if (embeds.length > MAX_EMBEDS) {
-      return invalidFormBody(["embeds"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.");
+      return invalidFormBody(
+        ["embeds"],
+        "BASE_TYPE_MAX_LENGTH",
+        "Must be 10 or fewer in length.",
+      );
     }
     for (const [i, embed] of embeds.entries()) {
       const e = isRecord(embed) ? embed : {};
-      if (typeof e.description === "string" && e.description.length > MAX_EMBED_DESCRIPTION) {
+      if (
+        typeof e.description === "string" &&
+        e.description.length > MAX_EMBED_DESCRIPTION
+      ) {
         return invalidFormBody(
           ["embeds", i, "description"],
           "BASE_TYPE_MAX_LENGTH",
@@ -101,7 +120,9 @@ function checkAllowedMentions(value: unknown): DiscordError | null {
     );
   }
   const parse = value.parse ?? [];
-  if (!Array.isArray(parse) || parse.some((p) => !PARSE_VALUES.has(String(p)))) {
+  if (
+    !Array.isArray(parse) || parse.some((p) => !PARSE_VALUES.has(String(p)))
+  ) {
     return invalidFormBody(
       ["allowed_mentions", "parse"],
       "BASE_TYPE_CHOICES",
@@ -128,13 +149,20 @@ export function isEmptyMessage(fields: {
   attachments: unknown[];
   extra?: Record<string, unknown>;
 }): boolean {
-  if (fields.content.trim() !== "" || fields.embeds.length > 0 || fields.attachments.length > 0) {
+  if (
+    fields.content.trim() !== "" || fields.embeds.length > 0 ||
+    fields.attachments.length > 0
+  ) {
     return false;
   }
   const extra = fields.extra ?? {};
   for (const key of ["sticker_ids", "components", "poll"]) {
     const value = extra[key];
-    if (Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null) {
+    if (
+      Array.isArray(value)
+        ? value.length > 0
+        : value !== undefined && value !== null
+    ) {
       return false;
     }
   }
@@ -155,15 +183,30 @@ export function computePings(
   const roles = [...content.matchAll(/<@&(\d+)>/g)].map((m) => m[1] ?? "");
   const everyone = /@(everyone|here)\b/.test(content);
   if (!isRecord(allowedMentions)) {
-    return { everyone, users: unique(users), roles: unique(roles), repliedUser: isReply };
+    return {
+      everyone,
+      users: unique(users),
+      roles: unique(roles),
+      repliedUser: isReply,
+    };
   }
-  const parse = Array.isArray(allowedMentions.parse) ? allowedMentions.parse.map(String) : [];
-  const allowUsers = Array.isArray(allowedMentions.users) ? allowedMentions.users.map(String) : [];
-  const allowRoles = Array.isArray(allowedMentions.roles) ? allowedMentions.roles.map(String) : [];
+  const parse = Array.isArray(allowedMentions.parse)
+    ? allowedMentions.parse.map(String)
+    : [];
+  const allowUsers = Array.isArray(allowedMentions.users)
+    ? allowedMentions.users.map(String)
+    : [];
+  const allowRoles = Array.isArray(allowedMentions.roles)
+    ? allowedMentions.roles.map(String)
+    : [];
   return {
     everyone: everyone && parse.includes("everyone"),
-    users: unique(users.filter((id) => parse.includes("users") || allowUsers.includes(id))),
-    roles: unique(roles.filter((id) => parse.includes("roles") || allowRoles.includes(id))),
+    users: unique(
+      users.filter((id) => parse.includes("users") || allowUsers.includes(id)),
+    ),
+    roles: unique(
+      roles.filter((id) => parse.includes("roles") || allowRoles.includes(id)),
+    ),
     repliedUser: isReply && allowedMentions.replied_user === true,
   };
 }

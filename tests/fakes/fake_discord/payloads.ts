@@ -49,7 +49,9 @@ export function memberPermissions(guild: FakeGuild, userId: string): string {
   for (const role of guild.roles) {
     if (roleIds.has(role.id)) bits |= BigInt(role.permissions ?? "0");
   }
-  return (bits & BigInt(ADMINISTRATOR)) !== 0n ? (2n ** 53n - 1n).toString() : bits.toString();
+  return (bits & BigInt(ADMINISTRATOR)) !== 0n
+    ? (2n ** 53n - 1n).toString()
+    : bits.toString();
 }
 
 /** Discord's channel object for a channel, thread or DM. */
@@ -75,7 +77,13 @@ export function channelObject(channel: FakeChannel, world: FakeWorld): Json {
     flags: 0,
   };
   if (channel.parentId === null) {
-    return { ...base, position: 0, permission_overwrites: [], nsfw: false, topic: null };
+    return {
+      ...base,
+      position: 0,
+      permission_overwrites: [],
+      nsfw: false,
+      topic: null,
+    };
   }
   const created = new Date(world.clock.now()).toISOString();
   return {
@@ -117,7 +125,9 @@ export function guildCreatePayload(guild: FakeGuild, world: FakeWorld): Json {
   const channels = world.channelsOf(guild.id);
   const members = [...guild.memberRoles.keys()].flatMap((userId) => {
     const user = world.users.get(userId);
-    return user ? [{ ...memberObject(guild, userId), user: userObject(user) }] : [];
+    return user
+      ? [{ ...memberObject(guild, userId), user: userObject(user) }]
+      : [];
   });
   return {
     id: guild.id,
@@ -159,7 +169,9 @@ export function guildCreatePayload(guild: FakeGuild, world: FakeWorld): Json {
       const { guild_id: _omitted, ...rest } = channelObject(c, world);
       return rest;
     }),
-    threads: channels.filter((c) => c.parentId !== null).map((c) => channelObject(c, world)),
+    threads: channels.filter((c) => c.parentId !== null).map((c) =>
+      channelObject(c, world)
+    ),
     presences: [],
     voice_states: [],
     stage_instances: [],
@@ -178,11 +190,17 @@ export function messageObject(
   world: FakeWorld,
   options: { forGateway?: boolean; hideContent?: boolean } = {},
 ): Json {
-  const author = world.users.get(message.authorId) ?? { id: message.authorId, username: "ghost" };
+  const author = world.users.get(message.authorId) ??
+    { id: message.authorId, username: "ghost" };
   const hide = options.hideContent ?? false;
-  const replied = message.replyToId ? world.messages.get(message.replyToId) : undefined;
+  const replied = message.replyToId
+    ? world.messages.get(message.replyToId)
+    : undefined;
   const mentionIds = [...message.pings.users];
-  if (message.pings.repliedUser && replied && !mentionIds.includes(replied.authorId)) {
+  if (
+    message.pings.repliedUser && replied &&
+    !mentionIds.includes(replied.authorId)
+  ) {
     mentionIds.push(replied.authorId);
   }
   const json: Json = {
@@ -192,7 +210,9 @@ export function messageObject(
     author: userObject(author),
     content: hide ? "" : message.content,
     timestamp: new Date(message.createdAt).toISOString(),
-    edited_timestamp: message.editedAt === null ? null : new Date(message.editedAt).toISOString(),
+    edited_timestamp: message.editedAt === null
+      ? null
+      : new Date(message.editedAt).toISOString(),
     tts: false,
     mention_everyone: message.pings.everyone,
     mentions: mentionIds.flatMap((id) => {
@@ -206,6 +226,7 @@ export function messageObject(
     pinned: false,
     flags: message.flags,
   };
+  if (message.webhookId) json.webhook_id = message.webhookId;
   if (message.replyToId) {
     json.message_reference = {
       type: 0,
@@ -213,7 +234,9 @@ export function messageObject(
       channel_id: message.channelId,
       ...(message.guildId ? { guild_id: message.guildId } : {}),
     };
-    json.referenced_message = replied && !replied.deleted ? messageObject(replied, world) : null;
+    json.referenced_message = replied && !replied.deleted
+      ? messageObject(replied, world)
+      : null;
   }
   if (options.forGateway && message.guildId) {
     json.guild_id = message.guildId;

@@ -29,7 +29,9 @@ export class FixedWindowLimiter {
   /** Creates a limiter reading time from `clock`. */
   constructor(clock: FakeClock, limit: WindowLimit) {
     if (limit.limit < 1 || limit.windowMs <= 0) {
-      throw new RangeError(`Invalid rate limit ${limit.limit} per ${limit.windowMs} ms`);
+      throw new RangeError(
+        `Invalid rate limit ${limit.limit} per ${limit.windowMs} ms`,
+      );
     }
     this.#clock = clock;
     this.#limit = limit;
@@ -61,7 +63,10 @@ function seconds(ms: number): string {
 }
 
 /** The `X-RateLimit-*` headers Discord sends on every response of a limited route. */
-export function routeLimitHeaders(take: WindowTake, bucketId: string): Record<string, string> {
+export function routeLimitHeaders(
+  take: WindowTake,
+  bucketId: string,
+): Record<string, string> {
   return {
     "x-ratelimit-limit": String(take.limit),
     "x-ratelimit-remaining": String(take.remaining),

@@ -28,19 +28,35 @@ function applicationObject(ctx: RestContext): Record<string, unknown> {
     bot: userObject(ctx.world.bot),
     team: null,
     approximate_guild_count: ctx.world.guilds.size,
-    install_params: { scopes: ["bot", "applications.commands"], permissions: "0" },
+    install_params: {
+      scopes: ["bot", "applications.commands"],
+      permissions: "0",
+    },
   };
 }
 
-function checkOption(option: unknown, path: (string | number)[]): DiscordError | null {
+function checkOption(
+  option: unknown,
+  path: (string | number)[],
+): DiscordError | null {
   if (!isRecord(option)) {
-    return invalidFormBody(path, "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType");
+    return invalidFormBody(
+      path,
+      "DICT_TYPE_CONVERT",
+      "Only dictionaries may be used in a DictType",
+    );
   }
   if (typeof option.name !== "string" || !NAME.test(option.name)) {
-    return invalidFormBody([...path, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Invalid name");
+    return invalidFormBody(
+      [...path, "name"],
+      "APPLICATION_COMMAND_INVALID_NAME",
+      "Invalid name",
+    );
   }
-  if (typeof option.description !== "string" || option.description.length < 1 ||
-    option.description.length > 100) {
+  if (
+    typeof option.description !== "string" || option.description.length < 1 ||
+    option.description.length > 100
+  ) {
     return invalidFormBody(
       [...path, "description"],
       "BASE_TYPE_BAD_LENGTH",
@@ -54,7 +70,10 @@ function checkOption(option: unknown, path: (string | number)[]): DiscordError |
       "Must be 25 or fewer in length.",
     );
   }
-  if (option.autocomplete === true && Array.isArray(option.choices) && option.choices.length) {
+  if (
+    option.autocomplete === true && Array.isArray(option.choices) &&
+    option.choices.length
+  ) {
     return invalidFormBody(
       [...path, "autocomplete"],
       "AUTOCOMPLETE_CHOICES_MUTUALLY_EXCLUSIVE",
@@ -67,11 +86,17 @@ function checkOption(option: unknown, path: (string | number)[]): DiscordError |
 /** Checks one command of a bulk overwrite against Discord's rules for chat-input commands. */
 function checkCommand(command: unknown, index: number): DiscordError | null {
   if (!isRecord(command)) {
-    return invalidFormBody([index], "DICT_TYPE_CONVERT", "Only dictionaries may be used");
+    return invalidFormBody(
+      [index],
+      "DICT_TYPE_CONVERT",
+      "Only dictionaries may be used",
+    );
   }
   const type = command.type ?? CHAT_INPUT;
-  if (typeof command.name !== "string" || !NAME.test(command.name) ||
-    (type === CHAT_INPUT && command.name !== command.name.toLowerCase())) {
+  if (
+    typeof command.name !== "string" || !NAME.test(command.name) ||
+    (type === CHAT_INPUT && command.name !== command.name.toLowerCase())
+  ) {
     return invalidFormBody(
       [index, "name"],
       "APPLICATION_COMMAND_INVALID_NAME",
@@ -80,7 +105,10 @@ function checkCommand(command: unknown, index: number): DiscordError | null {
   }
   if (type === CHAT_INPUT) {
     const description = command.description;
-    if (typeof description !== "string" || description.length < 1 || description.length > 100) {
+    if (
+      typeof description !== "string" || description.length < 1 ||
+      description.length > 100
+    ) {
       return invalidFormBody(
         [index, "description"],
         "BASE_TYPE_BAD_LENGTH",
@@ -119,13 +147,22 @@ function overwrite(ctx: RestContext, scope: string): RestReply {
     return fail(invalidFormBody([], "BASE_TYPE_ARRAY", "Must be an array."));
   }
   if (body.length > MAX_COMMANDS) {
-    return fail(invalidFormBody([], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length."));
+    return fail(
+      invalidFormBody(
+        [],
+        "BASE_TYPE_MAX_LENGTH",
+        "Must be 100 or fewer in length.",
+      ),
+    );
   }
   const seen = new Set<string>();
   for (const [i, command] of body.entries()) {
     const problem = checkCommand(command, i);
     if (problem) return fail(problem);
-    const { name, type = CHAT_INPUT } = command as { name: string; type?: number };
+    const { name, type = CHAT_INPUT } = command as {
+      name: string;
+      type?: number;
+    };
     if (seen.has(`${type}:${name}`)) {
       return fail(
         invalidFormBody(
@@ -138,31 +175,35 @@ function overwrite(ctx: RestContext, scope: string): RestReply {
     seen.add(`${type}:${name}`);
   }
   const previous = ctx.world.commands.get(scope) ?? [];
-  const stored = (body as Record<string, unknown>[]).map((command): StoredCommand => {
-    const type = typeof command.type === "number" ? command.type : CHAT_INPUT;
-    const name = command.name as string;
-    const old = previous.find((c) => c.name === name && c.type === type);
-    return {
-      default_member_permissions: null,
-      nsfw: false,
-      contexts: null,
-      integration_types: [0],
-      description: "",
-      ...command,
-      id: old?.id ?? ctx.world.ids.next(),
-      application_id: ctx.world.applicationId,
-      version: ctx.world.ids.next(),
-      type,
-      name,
-      ...(scope === "global" ? {} : { guild_id: scope }),
-    };
-  });
+  const stored = (body as Record<string, unknown>[]).map(
+    (command): StoredCommand => {
+      const type = typeof command.type === "number" ? command.type : CHAT_INPUT;
+      const name = command.name as string;
+      const old = previous.find((c) => c.name === name && c.type === type);
+      return {
+        default_member_permissions: null,
+        nsfw: false,
+        contexts: null,
+        integration_types: [0],
+        description: "",
+        ...command,
+        id: old?.id ?? ctx.world.ids.next(),
+        application_id: ctx.world.applicationId,
+        version: ctx.world.ids.next(),
+        type,
+        name,
+        ...(scope === "global" ? {} : { guild_id: scope }),
+      };
+    },
+  );
   ctx.world.commands.set(scope, stored);
   return ok(stored);
 }
 
 function commandScope(ctx: RestContext): string | DiscordError {
-  if (ctx.params.application !== ctx.world.applicationId) return Errors.missingAccess;
+  if (ctx.params.application !== ctx.world.applicationId) {
+    return Errors.missingAccess;
+  }
   const guild = ctx.params.guild;
   if (guild === undefined) return "global";
   return ctx.world.guilds.has(guild) ? guild : Errors.unknownGuild;
@@ -177,7 +218,9 @@ function withScope(
   };
 }
 
-const listCommands = withScope((ctx, scope) => ok(ctx.world.commands.get(scope) ?? []));
+const listCommands = withScope((ctx, scope) =>
+  ok(ctx.world.commands.get(scope) ?? [])
+);
 const putCommands = withScope(overwrite);
 
 /** Session info, the bot's user and application, and the command bulk-overwrite routes. */
@@ -204,16 +247,36 @@ export const applicationRoutes: RestRoute[] = [
         },
       }),
   },
-  { method: "GET", path: "/users/@me", auth: "bot", handle: (ctx) => ok(userObject(ctx.world.bot)) },
-  { method: "GET", path: "/applications/@me", auth: "bot", handle: (c) => ok(applicationObject(c)) },
+  {
+    method: "GET",
+    path: "/users/@me",
+    auth: "bot",
+    handle: (ctx) => ok(userObject(ctx.world.bot)),
+  },
+  {
+    method: "GET",
+    path: "/applications/@me",
+    auth: "bot",
+    handle: (c) => ok(applicationObject(c)),
+  },
   {
     method: "GET",
     path: "/oauth2/applications/@me",
     auth: "bot",
     handle: (ctx) => ok(applicationObject(ctx)),
   },
-  { method: "GET", path: "/applications/{application}/commands", auth: "bot", handle: listCommands },
-  { method: "PUT", path: "/applications/{application}/commands", auth: "bot", handle: putCommands },
+  {
+    method: "GET",
+    path: "/applications/{application}/commands",
+    auth: "bot",
+    handle: listCommands,
+  },
+  {
+    method: "PUT",
+    path: "/applications/{application}/commands",
+    auth: "bot",
+    handle: putCommands,
+  },
   {
     method: "GET",
     path: "/applications/{application}/guilds/{guild}/commands",

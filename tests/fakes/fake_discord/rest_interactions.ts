@@ -1,4 +1,8 @@
-import { checkMessageFields, type DiscordError, invalidFormBody } from "./message_rules.ts";
+import {
+  checkMessageFields,
+  type DiscordError,
+  invalidFormBody,
+} from "./message_rules.ts";
 import { messageObject } from "./payloads.ts";
 import { createBotMessage, editBotMessage } from "./rest_messages.ts";
 import {
@@ -29,7 +33,9 @@ const APPLICATION_COMMAND = 2;
 const AUTOCOMPLETE = 4;
 
 function allowedCallbacks(interactionType: number): number[] {
-  if (interactionType === AUTOCOMPLETE) return [CallbackType.AutocompleteResult];
+  if (interactionType === AUTOCOMPLETE) {
+    return [CallbackType.AutocompleteResult];
+  }
   if (interactionType === APPLICATION_COMMAND) {
     return [
       CallbackType.ChannelMessageWithSource,
@@ -40,9 +46,16 @@ function allowedCallbacks(interactionType: number): number[] {
   return [4, 5, 6, 7, 9];
 }
 
-function checkCallback(interaction: FakeInteraction, body: unknown): DiscordError | null {
+function checkCallback(
+  interaction: FakeInteraction,
+  body: unknown,
+): DiscordError | null {
   if (!isRecord(body) || typeof body.type !== "number") {
-    return invalidFormBody(["type"], "BASE_TYPE_REQUIRED", "This field is required");
+    return invalidFormBody(
+      ["type"],
+      "BASE_TYPE_REQUIRED",
+      "This field is required",
+    );
   }
   const allowed = allowedCallbacks(interaction.type);
   if (!allowed.includes(body.type)) {
@@ -55,7 +68,11 @@ function checkCallback(interaction: FakeInteraction, body: unknown): DiscordErro
   if (body.type === CallbackType.AutocompleteResult) {
     const choices = isRecord(body.data) ? body.data.choices : undefined;
     if (!Array.isArray(choices)) {
-      return invalidFormBody(["data", "choices"], "BASE_TYPE_REQUIRED", "This field is required");
+      return invalidFormBody(
+        ["data", "choices"],
+        "BASE_TYPE_REQUIRED",
+        "This field is required",
+      );
     }
     if (choices.length > 25) {
       return invalidFormBody(
@@ -111,7 +128,9 @@ function respond(ctx: RestContext): RestReply {
       id: interaction.id,
       type: interaction.type,
       response_message_id: message?.id,
-      response_message_loading: message ? (message.flags & LOADING) !== 0 : undefined,
+      response_message_loading: message
+        ? (message.flags & LOADING) !== 0
+        : undefined,
       response_message_ephemeral: message?.ephemeral,
     },
     resource: {
@@ -127,21 +146,30 @@ function webhookInteraction(ctx: RestContext): FakeInteraction | undefined {
 }
 
 function withOriginal(
-  handler: (ctx: RestContext, message: FakeMessage, interaction: FakeInteraction) => RestReply,
+  handler: (
+    ctx: RestContext,
+    message: FakeMessage,
+    interaction: FakeInteraction,
+  ) => RestReply,
 ): (ctx: RestContext) => RestReply {
   return (ctx) => {
     const interaction = webhookInteraction(ctx);
     if (!interaction) return fail(Errors.unknownWebhook);
     const id = ctx.params.message ?? interaction.originalMessageId ?? "";
     const message = ctx.world.messages.get(id);
-    if (!message || message.deleted || message.interactionId !== interaction.id) {
+    if (
+      !message || message.deleted || message.interactionId !== interaction.id
+    ) {
       return fail(Errors.unknownMessage);
     }
     return handler(ctx, message, interaction);
   };
 }
 
-function editInteractionMessage(ctx: RestContext, message: FakeMessage): RestReply {
+function editInteractionMessage(
+  ctx: RestContext,
+  message: FakeMessage,
+): RestReply {
   const problem = editBotMessage(ctx, message, ctx.body);
   if (problem) return fail(problem);
   message.flags &= ~LOADING;
@@ -162,7 +190,9 @@ function followUp(ctx: RestContext): RestReply {
   const problem = checkMessageFields(ctx.body);
   if (problem) return fail(problem);
   const data = ctx.body as Record<string, unknown>;
-  const flags = typeof data.flags === "number" ? data.flags & (EPHEMERAL | 4 | 4096) : 0;
+  const flags = typeof data.flags === "number"
+    ? data.flags & (EPHEMERAL | 4 | 4096)
+    : 0;
   const created = createBotMessage(ctx, interaction.channelId, data, {
     interactionId: interaction.id,
     flags,
@@ -173,7 +203,10 @@ function followUp(ctx: RestContext): RestReply {
   return ok(messageObject(created, ctx.world));
 }
 
-function deleteInteractionMessage(ctx: RestContext, message: FakeMessage): RestReply {
+function deleteInteractionMessage(
+  ctx: RestContext,
+  message: FakeMessage,
+): RestReply {
   message.deleted = true;
   if (!message.ephemeral) ctx.events.messageDeleted(message);
   return noContent();
@@ -191,13 +224,17 @@ export const interactionRoutes: RestRoute[] = [
     method: "GET",
     path: "/webhooks/{application}/{token}/messages/@original",
     auth: "none",
-    handle: withOriginal((ctx, message) => ok(messageObject(message, ctx.world))),
+    handle: withOriginal((ctx, message) =>
+      ok(messageObject(message, ctx.world))
+    ),
   },
   {
     method: "PATCH",
     path: "/webhooks/{application}/{token}/messages/@original",
     auth: "none",
-    handle: withOriginal((ctx, message) => editInteractionMessage(ctx, message)),
+    handle: withOriginal((ctx, message) =>
+      editInteractionMessage(ctx, message)
+    ),
   },
   {
     method: "DELETE",
@@ -205,12 +242,19 @@ export const interactionRoutes: RestRoute[] = [
     auth: "none",
     handle: withOriginal(deleteInteractionMessage),
   },
-  { method: "POST", path: "/webhooks/{application}/{token}", auth: "none", handle: followUp },
+  {
+    method: "POST",
+    path: "/webhooks/{application}/{token}",
+    auth: "none",
+    handle: followUp,
+  },
   {
     method: "PATCH",
     path: "/webhooks/{application}/{token}/messages/{message}",
     auth: "none",
-    handle: withOriginal((ctx, message) => editInteractionMessage(ctx, message)),
+    handle: withOriginal((ctx, message) =>
+      editInteractionMessage(ctx, message)
+    ),
   },
   {
     method: "DELETE",

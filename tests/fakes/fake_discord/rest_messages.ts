@@ -40,10 +40,13 @@ export function resolveReply(
       "Only dictionaries may be used in a DictType",
     );
   }
-  const refChannel = typeof reference.channel_id === "string" ? reference.channel_id : channelId;
-  const target = typeof reference.message_id === "string" && refChannel === channelId
-    ? world.liveMessage(channelId, reference.message_id)
-    : undefined;
+  const refChannel = typeof reference.channel_id === "string"
+    ? reference.channel_id
+    : channelId;
+  const target =
+    typeof reference.message_id === "string" && refChannel === channelId
+      ? world.liveMessage(channelId, reference.message_id)
+      : undefined;
   if (target) return target.id;
   if (reference.fail_if_not_exists === false) return null;
   return invalidFormBody(
@@ -66,11 +69,22 @@ export function createBotMessage(
   const problem = checkMessageFields(body);
   if (problem) return problem;
   const fields = body as Record<string, unknown>;
-  const replyToId = resolveReply(ctx.world, channelId, fields.message_reference);
+  const replyToId = resolveReply(
+    ctx.world,
+    channelId,
+    fields.message_reference,
+  );
   if (replyToId !== null && typeof replyToId !== "string") return replyToId;
   const content = typeof fields.content === "string" ? fields.content : "";
   const embeds = Array.isArray(fields.embeds) ? fields.embeds : [];
-  if (isEmptyMessage({ content, embeds, attachments: ctx.attachments, extra: fields })) {
+  if (
+    isEmptyMessage({
+      content,
+      embeds,
+      attachments: ctx.attachments,
+      extra: fields,
+    })
+  ) {
     return EMPTY_MESSAGE;
   }
   const askedFlags = typeof fields.flags === "number" ? fields.flags : 0;
@@ -106,8 +120,12 @@ export function editBotMessage(
     : Array.isArray(fields.embeds)
     ? fields.embeds
     : [];
-  const attachments = ctx.attachments.length > 0 ? ctx.attachments : message.attachments;
-  if (isEmptyMessage({ content, embeds, attachments, extra: fields })) return EMPTY_MESSAGE;
+  const attachments = ctx.attachments.length > 0
+    ? ctx.attachments
+    : message.attachments;
+  if (isEmptyMessage({ content, embeds, attachments, extra: fields })) {
+    return EMPTY_MESSAGE;
+  }
   ctx.world.editMessage(message, content, embeds, fields.allowed_mentions);
   return null;
 }
@@ -140,7 +158,9 @@ export const messageRoutes: RestRoute[] = [
     method: "GET",
     path: "/channels/{channel}",
     auth: "bot",
-    handle: withChannel((ctx, channel) => ok(channelObject(channel, ctx.world))),
+    handle: withChannel((ctx, channel) =>
+      ok(channelObject(channel, ctx.world))
+    ),
   },
   {
     method: "POST",
@@ -159,7 +179,9 @@ export const messageRoutes: RestRoute[] = [
     method: "GET",
     path: "/channels/{channel}/messages/{message}",
     auth: "bot",
-    handle: withMessage((ctx, message) => ok(messageObject(message, ctx.world))),
+    handle: withMessage((ctx, message) =>
+      ok(messageObject(message, ctx.world))
+    ),
   },
   {
     method: "PATCH",
@@ -179,7 +201,9 @@ export const messageRoutes: RestRoute[] = [
     path: "/channels/{channel}/messages/{message}",
     auth: "bot",
     handle: withMessage((ctx, message) => {
-      if (message.authorId !== ctx.world.bot.id) return fail(Errors.missingPermissions);
+      if (message.authorId !== ctx.world.bot.id) {
+        return fail(Errors.missingPermissions);
+      }
       message.deleted = true;
       ctx.events.messageDeleted(message);
       return noContent();

@@ -61,7 +61,10 @@ export function noContent(): RestReply {
 
 /** An error answer with Discord's JSON error shape `{ message, code, errors? }`. */
 export function fail(error: DiscordError): RestReply {
-  const body: Record<string, unknown> = { message: error.message, code: error.code };
+  const body: Record<string, unknown> = {
+    message: error.message,
+    code: error.code,
+  };
   if (error.errors) body.errors = error.errors;
   return { status: error.status, body };
 }
@@ -72,7 +75,11 @@ export const Errors = {
   unknownGuild: { status: 404, code: 10004, message: "Unknown Guild" },
   unknownMessage: { status: 404, code: 10008, message: "Unknown Message" },
   unknownWebhook: { status: 404, code: 10015, message: "Unknown Webhook" },
-  unknownInteraction: { status: 404, code: 10062, message: "Unknown interaction" },
+  unknownInteraction: {
+    status: 404,
+    code: 10062,
+    message: "Unknown interaction",
+  },
   alreadyAcknowledged: {
     status: 400,
     code: 40060,
@@ -84,11 +91,23 @@ export const Errors = {
     code: 50005,
     message: "Cannot edit a message authored by another user",
   },
-  missingPermissions: { status: 403, code: 50013, message: "Missing Permissions" },
-  invalidJson: { status: 400, code: 50109, message: "The request body contains invalid JSON." },
+  missingPermissions: {
+    status: 403,
+    code: 50013,
+    message: "Missing Permissions",
+  },
+  invalidJson: {
+    status: 400,
+    code: 50109,
+    message: "The request body contains invalid JSON.",
+  },
   unauthorized: { status: 401, code: 0, message: "401: Unauthorized" },
   notFound: { status: 404, code: 0, message: "404: Not Found" },
-  methodNotAllowed: { status: 405, code: 0, message: "405: Method Not Allowed" },
+  methodNotAllowed: {
+    status: 405,
+    code: 0,
+    message: "405: Method Not Allowed",
+  },
 } as const satisfies Record<string, DiscordError>;
 
 /** Whether a value is a plain JSON object. */

@@ -16,7 +16,8 @@ export class SnowflakeGenerator {
 
   /** The next snowflake, larger than every one generated before. */
   next(): string {
-    const fromClock = (BigInt(Math.floor(this.#now())) - DISCORD_EPOCH_MS) << 22n;
+    const fromClock = (BigInt(Math.floor(this.#now())) - DISCORD_EPOCH_MS) <<
+      22n;
     this.#last = fromClock > this.#last ? fromClock : this.#last + 1n;
     return this.#last.toString();
   }

@@ -9,10 +9,12 @@ export const Intents = {
 } as const;
 
 /** Every intent bit Discord defines today: bits 0–16, 20, 21, 24 and 25. */
-export const ALL_KNOWN_INTENTS = (1 << 17) - 1 + (1 << 20) + (1 << 21) + (1 << 24) + (1 << 25);
+export const ALL_KNOWN_INTENTS = (1 << 17) - 1 + (1 << 20) + (1 << 21) +
+  (1 << 24) + (1 << 25);
 
 /** The privileged intents (need a switch in the Developer Portal). */
-export const PRIVILEGED_INTENTS = Intents.GuildMembers | Intents.GuildPresences |
+export const PRIVILEGED_INTENTS = Intents.GuildMembers |
+  Intents.GuildPresences |
   Intents.MessageContent;
 
 /** Channel types used by the fake (Discord's values). */
@@ -98,6 +100,8 @@ export interface FakeMessage {
   deleted: boolean;
   /** Set when the message is an interaction response or follow-up. */
   interactionId: string | null;
+  /** Set when a webhook posted the message (the author is then the webhook). */
+  webhookId: string | null;
   ephemeral: boolean;
 }
 
@@ -140,6 +144,8 @@ export interface RestRecord {
   /** The Discord JSON error code sent, when the answer was an error with one. */
   errorCode: number | null;
   authorized: boolean;
+  /** Whether the answer came from an injected failure (`failNext`). */
+  injected: boolean;
 }
 
 /** One frame the gateway received from a client. */

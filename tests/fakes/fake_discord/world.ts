@@ -34,7 +34,11 @@ export interface FakeGuild {
 }
 
 /** An application command as stored after a bulk overwrite (Discord's JSON shape). */
-export type StoredCommand = Record<string, unknown> & { id: string; name: string; type: number };
+export type StoredCommand = Record<string, unknown> & {
+  id: string;
+  name: string;
+  type: number;
+};
 
 /** What a new message is made of; the world fills in id, times and pings. */
 export interface NewMessage {
@@ -47,6 +51,7 @@ export interface NewMessage {
   replyToId?: string | null;
   allowedMentions?: unknown;
   interactionId?: string | null;
+  webhookId?: string | null;
 }
 
 /**
@@ -67,7 +72,12 @@ export class FakeWorld {
   readonly applicationId: string;
 
   /** Creates a world whose bot user is `bot`, owned by application `applicationId`. */
-  constructor(ids: SnowflakeGenerator, clock: FakeClock, bot: FakeUserSpec, applicationId: string) {
+  constructor(
+    ids: SnowflakeGenerator,
+    clock: FakeClock,
+    bot: FakeUserSpec,
+    applicationId: string,
+  ) {
     this.ids = ids;
     this.clock = clock;
     this.bot = { ...bot, bot: true };
@@ -83,17 +93,24 @@ export class FakeWorld {
 
   /** Adds a guild with its channels, threads and roles; the `@everyone` role is implied. */
   addGuild(spec: FakeGuildSpec): FakeGuild {
-    const everyone: FakeRoleSpec = { id: spec.id, name: "@everyone", permissions: "2248473465835073" };
+    const everyone: FakeRoleSpec = {
+      id: spec.id,
+      name: "@everyone",
+      permissions: "2248473465835073",
+    };
     const guild: FakeGuild = {
       id: spec.id,
       name: spec.name ?? `guild ${spec.id}`,
-      ownerId: spec.ownerId ?? [...this.users.keys()].find((id) => id !== this.bot.id) ??
+      ownerId: spec.ownerId ??
+        [...this.users.keys()].find((id) => id !== this.bot.id) ??
         this.bot.id,
       roles: [everyone, ...(spec.roles ?? []).filter((r) => r.id !== spec.id)],
       memberRoles: new Map(Object.entries(spec.memberRoles ?? {})),
       joinedAt: this.clock.now(),
     };
-    if (!guild.memberRoles.has(this.bot.id)) guild.memberRoles.set(this.bot.id, []);
+    if (!guild.memberRoles.has(this.bot.id)) {
+      guild.memberRoles.set(this.bot.id, []);
+    }
     this.guilds.set(guild.id, guild);
     for (const c of spec.channels ?? []) {
       this.channels.set(c.id, {
@@ -114,7 +131,9 @@ export class FakeWorld {
   addThread(spec: FakeThreadSpec): FakeChannel {
     const parent = this.channels.get(spec.parentId);
     if (!parent?.guildId) {
-      throw new Error(`Cannot add thread ${spec.id}: parent channel ${spec.parentId} is unknown`);
+      throw new Error(
+        `Cannot add thread ${spec.id}: parent channel ${spec.parentId} is unknown`,
+      );
     }
     const thread: FakeChannel = {
       id: spec.id,
@@ -132,7 +151,9 @@ export class FakeWorld {
   /** Adds a DM channel between the bot and a known user. */
   addDmChannel(spec: FakeDmChannelSpec): FakeChannel {
     if (!this.users.has(spec.recipientId)) {
-      throw new Error(`Cannot add DM channel ${spec.id}: user ${spec.recipientId} is unknown`);
+      throw new Error(
+        `Cannot add DM channel ${spec.id}: user ${spec.recipientId} is unknown`,
+      );
     }
     const dm: FakeChannel = {
       id: spec.id,
@@ -169,11 +190,16 @@ export class FakeWorld {
       flags: input.flags ?? 0,
       replyToId,
       allowedMentions: input.allowedMentions ?? null,
-      pings: computePings(input.content, input.allowedMentions, replyToId !== null),
+      pings: computePings(
+        input.content,
+        input.allowedMentions,
+        replyToId !== null,
+      ),
       createdAt: now,
       editedAt: null,
       deleted: false,
       interactionId: input.interactionId ?? null,
+      webhookId: input.webhookId ?? null,
       ephemeral: ((input.flags ?? 0) & 64) !== 0,
     };
     this.messages.set(message.id, message);
@@ -181,24 +207,39 @@ export class FakeWorld {
   }
 
   /** Changes a message's content and/or embeds, recording the edit. */
-  editMessage(message: FakeMessage, content: string, embeds: unknown[], allowedMentions: unknown) {
+  editMessage(
+    message: FakeMessage,
+    content: string,
+    embeds: unknown[],
+    allowedMentions: unknown,
+  ) {
     message.content = content;
     message.contentHistory.push(content);
     message.embeds = embeds;
-    if (allowedMentions !== undefined) message.allowedMentions = allowedMentions;
-    message.pings = computePings(content, message.allowedMentions, message.replyToId !== null);
+    if (allowedMentions !== undefined) {
+      message.allowedMentions = allowedMentions;
+    }
+    message.pings = computePings(
+      content,
+      message.allowedMentions,
+      message.replyToId !== null,
+    );
     message.editedAt = this.clock.now();
   }
 
   /** A live (not deleted) message in the given channel, or undefined. */
   liveMessage(channelId: string, messageId: string): FakeMessage | undefined {
     const message = this.messages.get(messageId);
-    return message && !message.deleted && message.channelId === channelId ? message : undefined;
+    return message && !message.deleted && message.channelId === channelId
+      ? message
+      : undefined;
   }
 
   /** The live messages of a channel in creation order. */
   messagesIn(channelId: string): FakeMessage[] {
-    return [...this.messages.values()].filter((m) => m.channelId === channelId && !m.deleted);
+    return [...this.messages.values()].filter((m) =>
+      m.channelId === channelId && !m.deleted
+    );
   }
 
   /** The interaction whose webhook token this is, or undefined. */

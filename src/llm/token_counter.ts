@@ -1,0 +1,183 @@
+/**
+ * Token counting behind one interface. `count()` is a fast synchronous
+ * estimate — what the pipeline budgets history with — scaled by a ratio
+ * learned per endpoint and model from the counts servers report
+ * (`usage.prompt_tokens` of each reply, and exact `/tokenize` answers).
+ * The ratio moves up quickly and down slowly, ignores implausible samples
+ * (a server that silently truncated the prompt reports far too few
+ * tokens), stays within [0.3, 3], and carries a 5 % margin, so the
+ * estimate stays on the high side. `countExact()` asks the server when the
+ * endpoint has `tokenizer: server`, falling back to the estimate.
+ *
+ * @module
+ */
+
+import type { ChatMessage } from "./chat_types.ts";
+import type { EndpointSettings } from "./endpoint_settings.ts";
+import { defaultLlmLogger, type LlmLogger } from "./logger.ts";
+import {
+  createServerTokenizer,
+  type ServerTokenizer,
+} from "./server_tokenizer.ts";
+import { systemTimers, type Timers } from "./timers.ts";
+import {
+  countMessageTokens,
+  estimateTokens,
+  MESSAGE_OVERHEAD_TOKENS,
+  REPLY_PRIMER_TOKENS,
+} from "./token_estimate.ts";
+
+/** Counts tokens for one endpoint and model. */
+export interface TokenCounter {
+  /** Fast calibrated estimate of `text`, rounded up; errs high. */
+  count(text: string): number;
+  /** A message list with per-message overhead and the reply primer. */
+  countMessages(messages: readonly ChatMessage[]): number;
+  /** The server's exact count when available, else `count(text)`; never throws. */
+  countExact(text: string, signal?: AbortSignal): Promise<number>;
+  /** The factor currently applied to the raw estimate. */
+  readonly ratio: number;
+}
+
+/** Receives the prompt sizes servers report (the client calls it after each reply). */
+export interface UsageObserver {
+  observeUsage(
+    endpoint: string,
+    model: string,
+    messages: readonly ChatMessage[],
+    promptTokens: number,
+  ): void;
+}
+
+/** The counters of every endpoint and model, sharing what they learn. */
+export interface TokenCounters extends UsageObserver {
+  /** The counter for requests to `model` on `endpoint`. */
+  counterFor(endpoint: string, model: string): TokenCounter;
+  /** Applies a new endpoint config (hot reload); learned ratios are kept. */
+  reconfigure(endpoints: Record<string, EndpointSettings>): void;
+}
+
+/** The edges token counting needs; all optional. */
+export interface TokenCountersOptions {
+  fetch?: typeof fetch;
+  timers?: Timers;
+  logger?: LlmLogger;
+}
+
+/** Bounds and pace of calibration. */
+export const CALIBRATION = {
+  min_ratio: 0.3,
+  max_ratio: 3,
+  margin: 1.05,
+  /** Weight of a sample above the current ratio. */
+  alpha_up: 0.6,
+  /** Weight of a sample below it. */
+  alpha_down: 0.25,
+  /** Samples from texts estimated under this many tokens are ignored. */
+  min_sample_tokens: 16,
+} as const;
+
+interface Calibration {
+  ratio: number;
+  samples: number;
+}
+
+/** Creates the counters for the configured endpoints. */
+export function createTokenCounters(
+  endpoints: Record<string, EndpointSettings>,
+  options: TokenCountersOptions = {},
+): TokenCounters {
+  let config = endpoints;
+  const deps = {
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    timers: options.timers ?? systemTimers,
+    logger: options.logger ?? defaultLlmLogger(),
+  } satisfies { fetch: typeof fetch; timers: Timers; logger: LlmLogger };
+  const calibrations = new Map<string, Calibration>();
+  const tokenizers = new Map<string, ServerTokenizer>();
+  const counters = new Map<string, TokenCounter>();
+
+  function calibrationOf(key: string): Calibration {
+    let found = calibrations.get(key);
+    if (found === undefined) {
+      found = { ratio: 1, samples: 0 };
+      calibrations.set(key, found);
+    }
+    return found;
+  }
+
+  function learn(key: string, actual: number, estimated: number): void {
+    if (estimated < CALIBRATION.min_sample_tokens || actual <= 0) return;
+    const sample = actual / estimated;
+    if (sample < CALIBRATION.min_ratio || sample > CALIBRATION.max_ratio) {
+      return;
+    }
+    const state = calibrationOf(key);
+    const alpha = sample > state.ratio
+      ? CALIBRATION.alpha_up
+      : CALIBRATION.alpha_down;
+    state.ratio = Math.min(
+      CALIBRATION.max_ratio,
+      Math.max(
+        CALIBRATION.min_ratio,
+        state.ratio + alpha * (sample - state.ratio),
+      ),
+    );
+    state.samples++;
+  }
+
+  function tokenizerFor(endpoint: string): ServerTokenizer | undefined {
+    const settings = config[endpoint];
+    if (settings?.tokenizer !== "server") return undefined;
+    let tokenizer = tokenizers.get(endpoint);
+    if (tokenizer === undefined) {
+      tokenizer = createServerTokenizer(endpoint, settings, deps);
+      tokenizers.set(endpoint, tokenizer);
+    }
+    return tokenizer;
+  }
+
+  function counterFor(endpoint: string, model: string): TokenCounter {
+    const key = `${endpoint}\u0000${model}`;
+    const existing = counters.get(key);
+    if (existing !== undefined) return existing;
+    const factor = () => {
+      const state = calibrationOf(key);
+      return state.samples === 0 ? 1 : state.ratio * CALIBRATION.margin;
+    };
+    const count = (text: string) => Math.ceil(estimateTokens(text) * factor());
+    const counter: TokenCounter = {
+      count,
+      countMessages: (messages) => countMessageTokens(messages, count),
+      async countExact(text, signal) {
+        const exact = await tokenizerFor(endpoint)?.count(text, model, signal);
+        if (exact === undefined) return count(text);
+        learn(key, exact, estimateTokens(text));
+        return exact;
+      },
+      get ratio() {
+        return factor();
+      },
+    };
+    counters.set(key, counter);
+    return counter;
+  }
+
+  return {
+    counterFor,
+    observeUsage(endpoint, model, messages, promptTokens) {
+      const raw = countMessageTokens(messages, estimateTokens);
+      const overhead = REPLY_PRIMER_TOKENS +
+        messages.length * MESSAGE_OVERHEAD_TOKENS;
+      learn(
+        `${endpoint}\u0000${model}`,
+        promptTokens - overhead,
+        raw - overhead,
+      );
+    },
+    reconfigure(next) {
+      config = next;
+      tokenizers.clear();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Middleware composition in the style of Hono and grammY: each stage is a
+ * named `(ctx, next) => Promise<void>`. A stage that calls `next()` twice, or
+ * returns without awaiting the `next()` it started, is a bug, and `compose`
+ * reports it with the stage's name instead of letting turns interleave.
+ *
+ * @module
+ */
+
+/** One step of the pipeline. */
+export interface Stage<C> {
+  /** Shown in errors and metrics, e.g. "rateLimit". */
+  readonly name: string;
+  run(ctx: C, next: () => Promise<void>): Promise<void>;
+}
+
+/** Thrown when a stage breaks the middleware contract. */
+export class StageContractError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StageContractError";
+  }
+}
+
+/**
+ * Observes stage timings (for metrics): called once per stage that ran, with
+ * the time spent in the stage itself, not in the stages after it.
+ */
+export type StageObserver = (stage: string, elapsed_ms: number) => void;
+
+/**
+ * Chains stages into one function. The first stage runs first; each runs the
+ * rest by calling `next()` at most once and awaiting it.
+ */
+export function compose<C>(
+  stages: readonly Stage<C>[],
+  observe: StageObserver = () => {},
+): (ctx: C) => Promise<void> {
+  return async function run(ctx: C): Promise<void> {
+    const dispatch = async (index: number): Promise<void> => {
+      const stage = stages[index];
+      if (stage === undefined) return;
+      let called = false;
+      let settled = true;
+      let inner_ms = 0;
+      const next = async () => {
+        if (called) {
+          throw new StageContractError(
+            `Stage "${stage.name}" called next() twice`,
+          );
+        }
+        called = true;
+        settled = false;
+        const nextStarted = performance.now();
+        try {
+          await dispatch(index + 1);
+        } finally {
+          settled = true;
+          inner_ms = performance.now() - nextStarted;
+        }
+      };
+      const started = performance.now();
+      try {
+        await stage.run(ctx, next);
+      } finally {
+        observe(stage.name, performance.now() - started - inner_ms);
+      }
+      if (!settled) {
+        throw new StageContractError(
+          `Stage "${stage.name}" returned before the next stage finished: await next()`,
+        );
+      }
+    };
+    await dispatch(0);
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Fits a conversation into the model's context window. The system prompt
+ * and the new message come first; then the replied-to message, if it is not
+ * in the history; then history, newest first, until the budget
+ * (`context_tokens − reserve_tokens`) is used. A message larger than the
+ * whole budget is truncated with a marker, never refused. By the counter,
+ * the prompt plus `max_tokens` never exceeds `context_tokens`.
+ *
+ * @module
+ */
+
+import type { ChatMessage } from "../llm/chat_types.ts";
+
+/** One message that may go into the window, with its counted size. */
+export interface WindowMessage {
+  role: "user" | "assistant";
+  content: string;
+  /** Tokens of `content` (without per-message overhead). */
+  tokens: number;
+}
+
+/** Everything the window is built from. */
+export interface WindowInput {
+  system: string;
+  /** History, newest first. */
+  history: readonly WindowMessage[];
+  /** A replied-to message not in `history`, or null. */
+  replied_to: WindowMessage | null;
+  current: WindowMessage;
+  context_tokens: number;
+  reserve_tokens: number;
+  /** The persona's reply length, if set. */
+  max_tokens: number | undefined;
+  /** The token counter for the persona's endpoint and model. */
+  count: (text: string) => number;
+  /** Tokens every message costs beyond its content. */
+  message_overhead: number;
+  /** Tokens the reply's priming costs once per request. */
+  reply_primer: number;
+}
+
+/** The request to send. */
+export interface ContextWindow {
+  messages: ChatMessage[];
+  /** Counted prompt size. */
+  prompt_tokens: number;
+  /** `max_tokens` to send: never more than what is left of the window. */
+  max_tokens: number;
+  /** History messages included. */
+  history_used: number;
+  /** True when the system prompt or the new message had to be cut. */
+  truncated: boolean;
+}
+
+/** Appended to a message cut to fit. */
+export const TRUNCATION_MARKER = "\n[…cut to fit the context window]";
+
+/** Builds the request window. */
+export function buildContextWindow(input: WindowInput): ContextWindow {
+  const { count, message_overhead: overhead } = input;
+  const limit = Math.max(0, input.context_tokens - input.reserve_tokens);
+  let truncated = false;
+  let used = input.reply_primer;
+
+  let system = input.system;
+  let systemTokens = count(system);
+  const systemLimit = Math.floor((limit - used) / 2) - overhead;
+  if (systemTokens > systemLimit) {
+    system = truncateToTokens(system, systemLimit, count);
+    systemTokens = count(system);
+    truncated = true;
+  }
+  used += systemTokens + overhead;
+
+  let current = input.current;
+  if (current.tokens + overhead > limit - used) {
+    const content = truncateToTokens(
+      current.content,
+      limit - used - overhead,
+      count,
+    );
+    current = { ...current, content, tokens: count(content) };
+    truncated = true;
+  }
+  used += current.tokens + overhead;
+
+  let repliedTo: WindowMessage | null = null;
+  if (
+    input.replied_to !== null &&
+    input.replied_to.tokens + overhead <= limit - used
+  ) {
+    repliedTo = input.replied_to;
+    used += repliedTo.tokens + overhead;
+  }
+  const older: WindowMessage[] = [];
+  for (const message of input.history) {
+    const cost = message.tokens + overhead;
+    if (cost > limit - used) break;
+    older.push(message);
+    used += cost;
+  }
+
+  const messages: ChatMessage[] = [{ role: "system", content: system }];
+  for (const message of older.reverse()) {
+    messages.push({ role: message.role, content: message.content });
+  }
+  if (repliedTo !== null) {
+    messages.push({ role: repliedTo.role, content: repliedTo.content });
+  }
+  messages.push({ role: current.role, content: current.content });
+  const left = Math.max(1, input.context_tokens - used);
+  return {
+    messages,
+    prompt_tokens: used,
+    max_tokens: Math.min(input.max_tokens ?? input.reserve_tokens, left),
+    history_used: older.length,
+    truncated,
+  };
+}
+
+/**
+ * Cuts `text` so that it plus the marker counts at most `max` tokens.
+ * Binary search on length, so the counter runs O(log n) times.
+ */
+export function truncateToTokens(
+  text: string,
+  max: number,
+  count: (text: string) => number,
+): string {
+  if (max <= 0) return "";
+  if (count(text) <= max) return text;
+  const markerTokens = count(TRUNCATION_MARKER);
+  if (markerTokens >= max) return "";
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (count(text.slice(0, mid)) + markerTokens <= max) low = mid;
+    else high = mid - 1;
+  }
+  let end = low;
+  while (end > 0) {
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff) end -= 1; // never split a surrogate pair
+    const cut = `${text.slice(0, end)}${TRUNCATION_MARKER}`;
+    if (count(cut) <= max) return cut;
+    end -= Math.max(1, Math.ceil(end / 100));
+  }
+  return "";
+}

@@ -1,0 +1,45 @@
+/**
+ * The one place where the stage order is written:
+ * auth → rate limit → context → generation → chunking.
+ *
+ * @module
+ */
+
+import type { LlmClient } from "../llm/llm_client.ts";
+import type { TokenCounter } from "../llm/token_counter.ts";
+import type { Logger } from "../log/logging.ts";
+import type { Store } from "../store/store.ts";
+import { compose } from "./compose.ts";
+import type { StageObserver } from "./compose.ts";
+import { RateLimiter } from "./rate_limiter.ts";
+import { authStage } from "./stages/auth_stage.ts";
+import { chunkingStage } from "./stages/chunking_stage.ts";
+import { contextStage } from "./stages/context_stage.ts";
+import { generationStage } from "./stages/generation_stage.ts";
+import { rateLimitStage } from "./stages/rate_limit_stage.ts";
+import type { TurnContext } from "./turn_context.ts";
+
+/** Everything the stages depend on. */
+export interface PipelineDeps {
+  store: Store;
+  llm: Pick<LlmClient, "streamChat">;
+  counterFor(endpoint: string, model: string): TokenCounter;
+  now(): number;
+  logger: Logger;
+  /** Longest message the transport accepts (Discord: 2000). */
+  message_limit?: number;
+  observeStage?: StageObserver;
+}
+
+/** Builds the pipeline that runs one turn. */
+export function buildPipeline(
+  deps: PipelineDeps,
+): (ctx: TurnContext) => Promise<void> {
+  return compose<TurnContext>([
+    authStage(),
+    rateLimitStage({ limiter: new RateLimiter(deps.store), store: deps.store }),
+    contextStage(deps),
+    generationStage(deps),
+    chunkingStage(deps.message_limit ?? 2000),
+  ], deps.observeStage);
+}

@@ -1,0 +1,29 @@
+/**
+ * The port through which a turn shows its reply. Each transport implements
+ * it: Discord posts and edits messages within its rate limits, the terminal
+ * prints. Stages never talk to a platform directly; they call this.
+ *
+ * @module
+ */
+
+/** Where one turn's reply goes. */
+export interface ReplyTarget {
+  /**
+   * Signals that an answer is being prepared (Discord: the typing
+   * indicator, repeated until text arrives or `stopTyping` is called).
+   */
+  startTyping(): void;
+  /** Ends the typing signal. Safe to call when not typing. */
+  stopTyping(): void;
+  /**
+   * Shows the reply so far as message-sized chunks: all but the last are
+   * final, the last may still grow. Called often while streaming, with
+   * `done: true` exactly once at the end; the transport may skip
+   * intermediate states but must deliver the final one exactly.
+   */
+  show(chunks: readonly string[], done: boolean): Promise<void>;
+  /** Sends a short notice (rate limited, queue full, an error) in reply to the message. */
+  notice(text: string): Promise<void>;
+  /** Platform ids of the messages posted for this reply so far, in order. */
+  readonly posted_ids: readonly string[];
+}

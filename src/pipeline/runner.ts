@@ -1,0 +1,201 @@
+/**
+ * The runner: the boundary between transports and the pipeline. It finds a
+ * message's conversation, keeps the turns of one conversation strictly in
+ * order (different conversations run concurrently), bounds how many may
+ * wait, and catches every error so one bad turn never stops the bot. At
+ * shutdown it stops taking turns, lets running ones finish until a
+ * deadline, then cancels the rest (their replies are stored as partial).
+ *
+ * @module
+ */
+
+import type { Config } from "../config/config_types.ts";
+import type { Logger } from "../log/logging.ts";
+import type { IncomingMessage } from "./incoming_message.ts";
+import type { ReplyTarget } from "./reply_target.ts";
+import { resolveRoute } from "./route.ts";
+import { isTriggered } from "./stages/auth_stage.ts";
+import type { TurnContext, TurnOutcome } from "./turn_context.ts";
+
+/** What the runner needs. */
+export interface RunnerDeps {
+  /** Runs one turn through the stages (see `buildPipeline`). */
+  pipeline: (ctx: TurnContext) => Promise<void>;
+  /** The current config; each turn keeps the one it started with. */
+  config: () => Config;
+  /** The bot's own user id. */
+  bot_user_id: () => string;
+  now(): number;
+  logger: Logger;
+  /** Turns that may wait behind the running one in a conversation (default 5). */
+  max_waiting?: number;
+  /** Told how every dispatched message ended (metrics). */
+  onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
+}
+
+/** How a dispatch ended: a turn outcome, or why no turn ran. */
+export type DispatchOutcome =
+  | TurnOutcome
+  | "unrouted"
+  | "queue_full"
+  | "shutting_down";
+
+/** Said when a conversation's queue is full. */
+export const QUEUE_FULL_NOTICE =
+  "⏳ I'm still working through earlier messages here. Please wait for those answers, then try again.";
+
+/** Said when a turn failed in an unexpected way. */
+export const INTERNAL_ERROR_NOTICE =
+  "⚠️ Something went wrong on my side. Please try again.";
+
+interface ConversationQueue {
+  tail: Promise<void>;
+  /** Turns queued or running. */
+  size: number;
+}
+
+/** Dispatches messages to the pipeline; see the module doc. */
+export class Runner {
+  readonly #deps: RunnerDeps;
+  readonly #queues = new Map<string, ConversationQueue>();
+  readonly #inFlight = new Set<Promise<DispatchOutcome>>();
+  readonly #abort = new AbortController();
+  #accepting = true;
+
+  constructor(deps: RunnerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Turns queued or running, over all conversations. */
+  get pending(): number {
+    return this.#inFlight.size;
+  }
+
+  /**
+   * Takes one message. Resolves when its turn has ended (or was refused);
+   * never rejects. Call without awaiting to handle messages concurrently:
+   * order within a conversation is kept by the runner.
+   */
+  dispatch(
+    message: IncomingMessage,
+    reply: ReplyTarget,
+  ): Promise<DispatchOutcome> {
+    const promise = this.#dispatch(message, reply);
+    this.#inFlight.add(promise);
+    promise.finally(() => this.#inFlight.delete(promise));
+    return promise;
+  }
+
+  async #dispatch(
+    message: IncomingMessage,
+    reply: ReplyTarget,
+  ): Promise<DispatchOutcome> {
+    const config = this.#deps.config();
+    const bot_user_id = this.#deps.bot_user_id();
+    const route = resolveRoute(
+      { ...message, user_id: message.author.id },
+      config,
+    );
+    const worthQueueing = route !== null && !message.author.is_bot &&
+      !message.author.is_webhook &&
+      isTriggered(message, route.binding.trigger, bot_user_id);
+    if (route === null || !worthQueueing) {
+      const outcome = route === null ? "unrouted" : "ignored";
+      this.#deps.onTurnEnd?.(outcome, null);
+      return outcome;
+    }
+    if (!this.#accepting) {
+      this.#deps.onTurnEnd?.("shutting_down", null);
+      return "shutting_down";
+    }
+    const key = JSON.stringify(route.conversation);
+    const queue = this.#queues.get(key) ?? { tail: Promise.resolve(), size: 0 };
+    if (queue.size > (this.#deps.max_waiting ?? 5)) {
+      await this.#safeNotice(reply, QUEUE_FULL_NOTICE);
+      this.#deps.onTurnEnd?.("queue_full", null);
+      return "queue_full";
+    }
+    queue.size += 1;
+    this.#queues.set(key, queue);
+    const ctx: TurnContext = {
+      message,
+      config,
+      route,
+      bot_user_id,
+      started_at: this.#deps.now(),
+      reply,
+      signal: this.#abort.signal,
+      text: message.content,
+      persona_name: route.binding.persona,
+      persona: null,
+      user_message: null,
+      request: [],
+      max_tokens: 0,
+      output: null,
+      outcome: "ignored",
+      detail: "",
+    };
+    const turn = queue.tail.then(() => this.#runTurn(ctx));
+    queue.tail = turn;
+    try {
+      await turn;
+    } finally {
+      queue.size -= 1;
+      if (queue.size === 0) this.#queues.delete(key);
+    }
+    this.#deps.onTurnEnd?.(ctx.outcome, ctx);
+    return ctx.outcome;
+  }
+
+  async #runTurn(ctx: TurnContext): Promise<void> {
+    try {
+      // The turn starts now, after waiting its turn: history and limits see it in order.
+      (ctx as { started_at: number }).started_at = this.#deps.now();
+      await this.#deps.pipeline(ctx);
+    } catch (error) {
+      ctx.outcome = "failed";
+      ctx.detail = error instanceof Error ? error.message : String(error);
+      this.#deps.logger.error("Turn failed in channel {channel}: {error}", {
+        channel: ctx.message.channel_id,
+        message: ctx.message.id,
+        error,
+      });
+      await this.#safeNotice(ctx.reply, INTERNAL_ERROR_NOTICE);
+    } finally {
+      ctx.reply.stopTyping();
+    }
+  }
+
+  async #safeNotice(reply: ReplyTarget, text: string): Promise<void> {
+    try {
+      await reply.notice(text);
+    } catch (error) {
+      this.#deps.logger.warn("Could not send a notice: {error}", { error });
+    }
+  }
+
+  /**
+   * Stops taking new turns, waits for running ones up to `deadline_ms`, then
+   * cancels what is left and waits for it to wind down (stored as partial).
+   */
+  async shutdown(deadline_ms: number): Promise<void> {
+    this.#accepting = false;
+    const all = () => Promise.allSettled([...this.#inFlight]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<"deadline">((resolve) => {
+      timer = setTimeout(() => resolve("deadline"), deadline_ms);
+    });
+    const first = await Promise.race([all(), deadline]);
+    clearTimeout(timer);
+    if (first === "deadline") {
+      this.#deps.logger.warn(
+        "Shutdown deadline reached: interrupting {count} turns",
+        {
+          count: this.#inFlight.size,
+        },
+      );
+      this.#abort.abort(new Error("The bot is shutting down"));
+      await all();
+    }
+  }
+}

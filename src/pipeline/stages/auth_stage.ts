@@ -1,0 +1,82 @@
+/**
+ * The auth stage: drops messages from bots, webhooks and the bot itself,
+ * messages that do not trigger the binding (mention, reply to the bot, or
+ * always), and authors the access lists keep out. What passes has its text
+ * cleaned of the bot's mention.
+ *
+ * @module
+ */
+
+import type { AccessConfig, TriggerKind } from "../../config/config_types.ts";
+import type { Stage } from "../compose.ts";
+import type { IncomingMessage } from "../incoming_message.ts";
+import type { TurnContext } from "../turn_context.ts";
+
+/** True when the message fires one of the binding's triggers. */
+export function isTriggered(
+  message: IncomingMessage,
+  triggers: readonly TriggerKind[],
+  bot_user_id: string,
+): boolean {
+  return triggers.some((trigger) =>
+    trigger === "always" ||
+    (trigger === "mention" && message.mentions_bot) ||
+    (trigger === "reply" && message.reply_to?.author_id === bot_user_id)
+  );
+}
+
+/** True when the access lists let this author talk to the bot. */
+export function isAllowed(
+  author: IncomingMessage["author"],
+  access: AccessConfig,
+): boolean {
+  if (access.deny_users.includes(author.id)) return false;
+  if (author.role_ids.some((role) => access.deny_roles.includes(role))) {
+    return false;
+  }
+  const restricted = access.allow_users.length > 0 ||
+    access.allow_roles.length > 0;
+  if (!restricted) return true;
+  return access.allow_users.includes(author.id) ||
+    author.role_ids.some((role) => access.allow_roles.includes(role));
+}
+
+/** The text without the bot's own mention (`<@id>` or `<@!id>`), trimmed. */
+export function withoutBotMention(
+  content: string,
+  bot_user_id: string,
+): string {
+  return content.replaceAll(`<@${bot_user_id}>`, "").replaceAll(
+    `<@!${bot_user_id}>`,
+    "",
+  )
+    .replace(/^[\s,:]+/, "").trim();
+}
+
+/** Creates the auth stage. */
+export function authStage(): Stage<TurnContext> {
+  return {
+    name: "auth",
+    async run(ctx, next) {
+      const { message, bot_user_id } = ctx;
+      const author = message.author;
+      if (author.is_bot || author.is_webhook || author.id === bot_user_id) {
+        ctx.outcome = "ignored";
+        ctx.detail = "author is a bot or webhook";
+        return;
+      }
+      if (!isTriggered(message, ctx.route.binding.trigger, bot_user_id)) {
+        ctx.outcome = "ignored";
+        ctx.detail = "not triggered";
+        return;
+      }
+      if (!isAllowed(author, ctx.config.access)) {
+        ctx.outcome = "denied";
+        ctx.detail = "access lists";
+        return;
+      }
+      ctx.text = withoutBotMention(message.content, bot_user_id);
+      await next();
+    },
+  };
+}

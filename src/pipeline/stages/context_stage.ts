@@ -1,0 +1,160 @@
+/**
+ * The context stage: picks the persona, stores the user's message (before
+ * anything can fail), and builds the request from the system prompt and the
+ * history that fits the binding's budget.
+ *
+ * @module
+ */
+
+import type { ChatMessage } from "../../llm/chat_types.ts";
+import type { TokenCounter } from "../../llm/token_counter.ts";
+import {
+  MESSAGE_OVERHEAD_TOKENS,
+  REPLY_PRIMER_TOKENS,
+} from "../../llm/token_estimate.ts";
+import type { Store, StoredMessage } from "../../store/store.ts";
+import type { Stage } from "../compose.ts";
+import { buildContextWindow } from "../history_window.ts";
+import type { WindowMessage } from "../history_window.ts";
+import { effectivePersona } from "../persona_choice.ts";
+import { renderSystemPrompt } from "../system_prompt.ts";
+import { storeUserMessage } from "../user_message.ts";
+import type { TurnContext } from "../turn_context.ts";
+
+/** What the stage needs. */
+export interface ContextDeps {
+  store: Store;
+  /** The token counter for a persona's endpoint and model. */
+  counterFor(endpoint: string, model: string): TokenCounter;
+}
+
+/** How a stored message reads to the model: user messages carry the speaker's name. */
+export function asWindowMessage(
+  message: StoredMessage,
+  counter: TokenCounter,
+): WindowMessage {
+  if (message.role === "assistant") {
+    return {
+      role: "assistant",
+      content: message.content,
+      tokens: message.token_count ?? counter.count(message.content),
+    };
+  }
+  const prefix = `${message.author_name}: `;
+  return {
+    role: "user",
+    content: prefix + message.content,
+    tokens: (message.token_count ?? counter.count(message.content)) +
+      counter.count(prefix),
+  };
+}
+
+/** Creates the context stage. */
+export function contextStage(deps: ContextDeps): Stage<TurnContext> {
+  return {
+    name: "context",
+    async run(ctx, next) {
+      const { message, route, config } = ctx;
+      const { persona: personaName } = await effectivePersona(
+        deps.store,
+        route.binding,
+        message.author.id,
+      );
+      const persona = config.personas[personaName];
+      if (persona === undefined) {
+        throw new Error(
+          `Cannot answer: persona "${personaName}" is not configured`,
+        );
+      }
+      const counter = deps.counterFor(persona.endpoint, persona.model);
+      ctx.persona_name = personaName;
+      ctx.persona = persona;
+
+      ctx.user_message = await storeUserMessage(
+        deps.store,
+        ctx,
+        personaName,
+        counter.count(ctx.text),
+      );
+
+      const budget = config.budgets[route.binding.budget] ??
+        config.budgets.default;
+      if (budget === undefined) {
+        throw new Error(
+          `Cannot answer: budget "${route.binding.budget}" is not configured`,
+        );
+      }
+      const stored = await deps.store.recentMessages({
+        conversation: route.conversation,
+        limit: budget.max_messages,
+        since: ctx.started_at - budget.max_age,
+        before_id: ctx.user_message.id,
+      });
+      const usable = stored.filter((m) =>
+        m.content !== "" && m.role !== "system"
+      );
+      const replied = await repliedToMessage(ctx, deps.store, usable);
+
+      const system = renderSystemPrompt(persona.system_prompt, {
+        user: message.author.display_name,
+        channel: message.channel_name || "direct messages",
+        server: message.guild_name ||
+          (message.guild_id === "" ? "a direct message" : "this server"),
+        persona: persona.display_name,
+        now: ctx.started_at,
+      });
+      const window = buildContextWindow({
+        system,
+        history: usable.map((m) => asWindowMessage(m, counter)),
+        replied_to: replied === null ? null : replied.role === "assistant"
+          ? {
+            role: "assistant",
+            content: replied.content,
+            tokens: counter.count(replied.content),
+          }
+          : asWindowMessage(replied, counter),
+        current: asWindowMessage(ctx.user_message, counter),
+        context_tokens: budget.context_tokens,
+        reserve_tokens: budget.reserve_tokens,
+        max_tokens: persona.max_tokens,
+        count: (text) => counter.count(text),
+        message_overhead: MESSAGE_OVERHEAD_TOKENS,
+        reply_primer: REPLY_PRIMER_TOKENS,
+      });
+      ctx.request = window.messages satisfies ChatMessage[];
+      ctx.max_tokens = window.max_tokens;
+      await next();
+    },
+  };
+}
+
+/** The message the user replied to, when it is not already in the history. */
+async function repliedToMessage(
+  ctx: TurnContext,
+  store: Store,
+  history: readonly StoredMessage[],
+): Promise<StoredMessage | null> {
+  const reference = ctx.message.reply_to;
+  if (reference === null) return null;
+  if (history.some((m) => m.external_id === reference.message_id)) return null;
+  const known = await store.findMessageByExternalId(reference.message_id);
+  if (known !== null && known.content !== "") {
+    if (history.some((m) => m.id === known.id)) return null;
+    return known;
+  }
+  if (reference.content === "") return null;
+  return {
+    id: 0,
+    conversation: ctx.route.conversation,
+    external_id: reference.message_id,
+    author_id: reference.author_id,
+    author_name: reference.author_name,
+    role: reference.author_id === ctx.bot_user_id ? "assistant" : "user",
+    persona: ctx.persona_name,
+    content: reference.content,
+    token_count: null,
+    created_at: 0,
+    updated_at: 0,
+    partial: false,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The generation stage: sends the request to the persona's endpoint and
+ * hands the visible text onward as it streams (`ctx.output`), with the
+ * typing signal on until the first text. Reasoning is shown per the
+ * persona's `reasoning` setting. The reply is stored as partial when it
+ * starts and completed at the end, so a crash leaves it marked; a failure
+ * becomes a short reply and a log line, and the next message works.
+ *
+ * @module
+ */
+
+import type { LlmClient } from "../../llm/llm_client.ts";
+import { LlmError } from "../../llm/llm_error.ts";
+import { ReasoningRenderer } from "../../llm/reasoning_render.ts";
+import type { TokenCounter } from "../../llm/token_counter.ts";
+import type { Logger } from "../../log/logging.ts";
+import type { Store } from "../../store/store.ts";
+import type { Stage } from "../compose.ts";
+import type { TurnContext } from "../turn_context.ts";
+
+/** What the stage needs. */
+export interface GenerationDeps {
+  store: Store;
+  llm: Pick<LlmClient, "streamChat">;
+  counterFor(endpoint: string, model: string): TokenCounter;
+  now(): number;
+  logger: Logger;
+}
+
+/** Said when the model sent nothing visible. */
+export const EMPTY_REPLY_NOTICE =
+  "🤔 The model returned an empty reply. Try rephrasing?";
+
+/** Creates the generation stage. */
+export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
+  return {
+    name: "generation",
+    async run(ctx, next) {
+      const persona = ctx.persona;
+      if (persona === null) {
+        throw new Error("Cannot generate: the context stage chose no persona");
+      }
+      const assistant = await deps.store.addMessage({
+        conversation: ctx.route.conversation,
+        external_id: null,
+        author_id: ctx.bot_user_id,
+        author_name: persona.display_name,
+        role: "assistant",
+        persona: ctx.persona_name,
+        content: "",
+        token_count: null,
+        created_at: deps.now(),
+        partial: true,
+      });
+      let answer = "";
+      let visible = "";
+      let failure: unknown = null;
+      let completionTokens: number | null = null;
+      let queueNoticeSent = false;
+      const renderer = new ReasoningRenderer(persona.reasoning);
+      const events = deps.llm.streamChat(persona.endpoint, {
+        ...persona,
+        messages: ctx.request,
+        max_tokens: ctx.max_tokens,
+      }, { signal: ctx.signal });
+
+      ctx.reply.startTyping();
+      ctx.output = (async function* () {
+        try {
+          for await (const event of events) {
+            if (
+              event.type === "queued" && event.position >= 2 && !queueNoticeSent
+            ) {
+              queueNoticeSent = true;
+              await ctx.reply.notice(
+                `⏳ The model is busy; you are number ${event.position} in line.`,
+              );
+            } else if (event.type === "text" || event.type === "reasoning") {
+              if (event.type === "text") answer += event.text;
+              const piece = renderer.push(event);
+              if (piece !== "") {
+                ctx.reply.stopTyping();
+                visible += piece;
+                yield piece;
+              }
+            } else if (event.type === "done") {
+              completionTokens = event.result.usage?.completion_tokens ?? null;
+            }
+          }
+          const tail = renderer.end();
+          if (tail !== "") {
+            visible += tail;
+            yield tail;
+          }
+        } catch (error) {
+          failure = error;
+        } finally {
+          ctx.reply.stopTyping();
+        }
+      })();
+
+      try {
+        await next();
+      } finally {
+        const failed = failure !== null;
+        const counter = deps.counterFor(persona.endpoint, persona.model);
+        await deps.store.updateMessage(assistant.id, {
+          content: answer,
+          token_count: completionTokens ?? counter.count(answer),
+          partial: failed,
+          external_id: ctx.reply.posted_ids[0] ?? null,
+          updated_at: deps.now(),
+        });
+      }
+      if (failure !== null) {
+        const error = failure instanceof LlmError ? failure : null;
+        const cancelled = error?.kind === "cancelled" || ctx.signal.aborted;
+        ctx.outcome = cancelled ? "interrupted" : "failed";
+        ctx.detail = error
+          ? `${error.kind}: ${error.message}`
+          : String(failure);
+        deps.logger.warn("Reply failed in {channel}: {detail}", {
+          channel: ctx.message.channel_id,
+          endpoint: persona.endpoint,
+          detail: ctx.detail,
+          partial: visible !== "",
+        });
+        const text = cancelled
+          ? "⚠️ The bot is restarting; this answer was cut short. Ask again in a moment."
+          : `⚠️ ${
+            error?.userMessage ??
+              "Something went wrong while answering. Please try again."
+          }`;
+        await ctx.reply.notice(text);
+        return;
+      }
+      if (visible.trim() === "") {
+        ctx.outcome = "failed";
+        ctx.detail = "empty reply";
+        await ctx.reply.notice(EMPTY_REPLY_NOTICE);
+        return;
+      }
+      ctx.outcome = "answered";
+    },
+  };
+}

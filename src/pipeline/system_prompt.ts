@@ -1,0 +1,37 @@
+/**
+ * Fills the system prompt's variables: `{{date}}`, `{{time}}`, `{{user}}`,
+ * `{{channel}}`, `{{server}}` and `{{persona}}`. Unknown `{{names}}` are left
+ * as written, so a prompt that talks about templates is not mangled.
+ *
+ * @module
+ */
+
+/** The values a system prompt can use. */
+export interface PromptVariables {
+  user: string;
+  channel: string;
+  server: string;
+  persona: string;
+  /** The current time, epoch ms (from the injected clock). */
+  now: number;
+}
+
+/** The prompt with its variables replaced. Dates and times are in UTC. */
+export function renderSystemPrompt(
+  template: string,
+  vars: PromptVariables,
+): string {
+  const when = new Date(vars.now);
+  const values: Record<string, string> = {
+    date: when.toISOString().slice(0, 10),
+    time: `${when.toISOString().slice(11, 16)} UTC`,
+    user: vars.user,
+    channel: vars.channel,
+    server: vars.server,
+    persona: vars.persona,
+  };
+  return template.replace(
+    /\{\{\s*([a-z]+)\s*\}\}/g,
+    (whole, name: string) => values[name] ?? whole,
+  );
+}

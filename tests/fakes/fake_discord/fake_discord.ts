@@ -1,0 +1,397 @@
+import { type FakeClock, systemClock } from "./clock.ts";
+import {
+  messageDeleteFor,
+  messageEventFor,
+  sessionSees,
+} from "./gateway_events.ts";
+import {
+  createInteraction,
+  type InteractionSpec,
+  readyPayload,
+} from "./gateway_payloads.ts";
+import { FakeGateway } from "./gateway_server.ts";
+import { channelObject, guildCreatePayload } from "./payloads.ts";
+import { FixedWindowLimiter, type WindowLimit } from "./rate_limits.ts";
+import { applicationRoutes } from "./rest_application.ts";
+import { interactionRoutes } from "./rest_interactions.ts";
+import { messageRoutes } from "./rest_messages.ts";
+import { createRestHandler, type FailureRule } from "./rest_server.ts";
+import type { RestEvents } from "./rest_types.ts";
+import { fakeBotToken, SnowflakeGenerator } from "./snowflake.ts";
+import {
+  type FakeDmChannelSpec,
+  type FakeGuildSpec,
+  type FakeInteraction,
+  type FakeMessage,
+  type FakeThreadSpec,
+  type FakeUserSpec,
+  type GatewayRecord,
+  Intents,
+  PRIVILEGED_INTENTS,
+  type RestRecord,
+} from "./types.ts";
+import { waitFor } from "./wait_for.ts";
+import { type FakeChannel, FakeWorld } from "./world.ts";
+
+/** How to set up a fake Discord. Every field has a default. */
+export interface FakeDiscordOptions {
+  hostname?: string;
+  clock?: FakeClock;
+  botId?: string;
+  botUsername?: string;
+  applicationId?: string;
+  /** Default: a realistic token whose first part is the base64 of the bot id. */
+  token?: string;
+  /** People who write messages; default one user "alice". */
+  users?: FakeUserSpec[];
+  guilds?: FakeGuildSpec[];
+  dmChannels?: FakeDmChannelSpec[];
+  /** HELLO's heartbeat_interval (default 41250). Keep ≥ 1100: below ~1017 Discordeno freezes. */
+  heartbeatIntervalMs?: number;
+  /** Time allowed for the interaction callback (default 3000). */
+  interactionDeadlineMs?: number;
+  /** Message create+edit limit per channel (default 5 per 5000 ms). */
+  messageRateLimit?: WindowLimit;
+  /** Global limit for bot-token requests (default 50 per 1000 ms). */
+  globalRateLimit?: WindowLimit;
+  /** Privileged intents enabled "in the portal" (default all three). */
+  enabledPrivilegedIntents?: number;
+  /** Dispatch MESSAGE_CREATE/UPDATE/DELETE for the bot's own messages, as Discord does (default true). */
+  echoBotMessages?: boolean;
+}
+
+/** A message a user writes in a channel, dispatched as MESSAGE_CREATE. */
+export interface UserMessageSpec {
+  channelId: string;
+  content: string;
+  /** Default: the first configured user. */
+  authorId?: string;
+  /** Reply to this message id (stored with a message_reference). */
+  replyTo?: string;
+  /** Whether the reply pings the replied-to author (default true, Discord's client default). */
+  pingRepliedUser?: boolean;
+  embeds?: unknown[];
+  /** Posts the message as this webhook (author is a bot-flagged webhook user). */
+  webhookId?: string;
+}
+
+/**
+ * A fake Discord over loopback for end-to-end tests and benchmarks: REST under
+ * `restBaseUrl` + `/v10` and a gateway v10 at `gatewayUrl`, both enforcing Discord's rules,
+ * recording everything received, with helpers to drive the bot from the Discord side.
+ */
+export class FakeDiscord {
+  readonly world: FakeWorld;
+  readonly gateway: FakeGateway;
+  readonly clock: FakeClock;
+  readonly token: string;
+  /** Every REST request, in arrival order, with the status it got. */
+  readonly requests: RestRecord[] = [];
+  /** Every gateway frame received from clients. */
+  readonly gatewayReceived: GatewayRecord[] = [];
+  /** Active injected failures (see `failNext`). */
+  readonly failures: FailureRule[] = [];
+  readonly #echo: boolean;
+  readonly #rest: Deno.HttpServer<Deno.NetAddr>;
+  readonly #hostname: string;
+
+  /** Starts a fake Discord on free loopback ports. Call `close()` when done. */
+  static start(options: FakeDiscordOptions = {}): FakeDiscord {
+    return new FakeDiscord(options);
+  }
+
+  private constructor(options: FakeDiscordOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.#hostname = options.hostname ?? "127.0.0.1";
+    this.#echo = options.echoBotMessages ?? true;
+    const ids = new SnowflakeGenerator(() => this.clock.now());
+    const botId = options.botId ?? ids.next();
+    this.token = options.token ?? fakeBotToken(botId);
+    const bot: FakeUserSpec = {
+      id: botId,
+      username: options.botUsername ?? "FakeBot",
+      bot: true,
+    };
+    this.world = new FakeWorld(
+      ids,
+      this.clock,
+      bot,
+      options.applicationId ?? botId,
+    );
+    for (
+      const user of options.users ?? [{ id: ids.next(), username: "alice" }]
+    ) {
+      this.world.addUser(user);
+    }
+    for (const guild of options.guilds ?? []) this.world.addGuild(guild);
+    for (const dm of options.dmChannels ?? []) this.world.addDmChannel(dm);
+    this.gateway = new FakeGateway({
+      hostname: this.#hostname,
+      token: this.token,
+      clock: this.clock,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41250,
+      enabledPrivilegedIntents: options.enabledPrivilegedIntents ??
+        PRIVILEGED_INTENTS,
+      readyData: (session) =>
+        readyPayload(this.world, session, this.gateway.url),
+      afterReady: (session) => {
+        for (const guild of this.world.guilds.values()) {
+          if (sessionSees(session, guild.id, Intents.Guilds)) {
+            this.gateway.dispatchTo(
+              session,
+              "GUILD_CREATE",
+              guildCreatePayload(guild, this.world),
+            );
+          }
+        }
+      },
+      record: (record) => this.gatewayReceived.push(record),
+    });
+    this.gateway.listen();
+    const events: RestEvents = {
+      messageCreated: (m) =>
+        this.#echo && this.#dispatchMessage("MESSAGE_CREATE", m),
+      messageUpdated: (m) =>
+        this.#echo && this.#dispatchMessage("MESSAGE_UPDATE", m),
+      messageDeleted: (m) =>
+        this.#echo &&
+        this.gateway.dispatch("MESSAGE_DELETE", (s) => messageDeleteFor(m, s)),
+    };
+    this.#rest = Deno.serve(
+      {
+        hostname: this.#hostname,
+        port: 0,
+        onListen: () => {},
+      },
+      createRestHandler({
+        world: this.world,
+        token: this.token,
+        routes: [...messageRoutes, ...interactionRoutes, ...applicationRoutes],
+        events,
+        settings: {
+          interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
+          gatewayUrl: () => this.gateway.url,
+          sessionStartRemaining: () => this.gateway.sessionStartRemaining,
+        },
+        messageLimiter: new FixedWindowLimiter(
+          this.clock,
+          options.messageRateLimit ?? { limit: 5, windowMs: 5000 },
+        ),
+        globalLimiter: new FixedWindowLimiter(
+          this.clock,
+          options.globalRateLimit ?? { limit: 50, windowMs: 1000 },
+        ),
+        failures: this.failures,
+        record: (record) => this.requests.push(record),
+      }),
+    );
+  }
+
+  /** The bot's user id. */
+  get botId(): string {
+    return this.world.bot.id;
+  }
+
+  /** The application id (the bot id unless configured). */
+  get applicationId(): string {
+    return this.world.applicationId;
+  }
+
+  /** The REST base up to `/api` (clients add `/v10`), like `DISCORD_API_BASE_URL`. */
+  get restBaseUrl(): string {
+    return `http://${this.#hostname}:${this.#rest.addr.port}/api`;
+  }
+
+  /** The gateway WebSocket URL (clients add `?v=10&encoding=json`), like `DISCORD_GATEWAY_URL`. */
+  get gatewayUrl(): string {
+    return this.gateway.url;
+  }
+
+  /** The first configured user that is not the bot. */
+  get defaultUserId(): string {
+    const user = [...this.world.users.values()].find((u) =>
+      u.id !== this.botId
+    );
+    if (!user) throw new Error("The fake has no user besides the bot");
+    return user.id;
+  }
+
+  /** The intents of the most recent IDENTIFY, or null before any. */
+  get intents(): number | null {
+    const last = this.gateway.identifies.at(-1);
+    return typeof last?.intents === "number" ? last.intents : null;
+  }
+
+  /** How many 429s were answered (injected ones included unless `organicOnly`). */
+  rateLimitedCount(organicOnly = false): number {
+    return this.requests.filter((r) =>
+      r.status === 429 && !(organicOnly && r.injected)
+    ).length;
+  }
+
+  /** Requests that matched a route template such as `POST /channels/{channel}/messages`. */
+  requestsTo(route: string): RestRecord[] {
+    return this.requests.filter((r) => r.route === route);
+  }
+
+  /** The live messages of a channel in order, each with its current (edited) content. */
+  messagesIn(channelId: string): FakeMessage[] {
+    return this.world.messagesIn(channelId);
+  }
+
+  /** The current contents of a channel's live messages, in order. */
+  contentsIn(channelId: string): string[] {
+    return this.messagesIn(channelId).map((m) => m.content);
+  }
+
+  /** An interaction the fake dispatched, by id. */
+  interaction(id: string): FakeInteraction | undefined {
+    return this.world.interactions.get(id);
+  }
+
+  /** Registered commands of a scope: `"global"` or a guild id. */
+  commands(scope: string): readonly Record<string, unknown>[] {
+    return this.world.commands.get(scope) ?? [];
+  }
+
+  /** See `waitFor`: polls `probe` until it returns a value, or rejects after `timeoutMs`. */
+  waitFor<T>(
+    probe: () => T | undefined | null | false,
+    timeoutMs = 2000,
+    what?: string,
+  ) {
+    return waitFor(probe, timeoutMs, what);
+  }
+
+  /** A user writes a message: stored, then dispatched as MESSAGE_CREATE. */
+  sendUserMessage(spec: UserMessageSpec): FakeMessage {
+    if (!this.world.channels.has(spec.channelId)) {
+      throw new Error(
+        `Cannot send a user message: channel ${spec.channelId} is unknown`,
+      );
+    }
+    const authorId = spec.webhookId ?? spec.authorId ?? this.defaultUserId;
+    if (spec.webhookId && !this.world.users.has(spec.webhookId)) {
+      this.world.addUser({
+        id: spec.webhookId,
+        username: "Captain Hook",
+        bot: true,
+      });
+    }
+    if (!this.world.users.has(authorId)) {
+      throw new Error(`Unknown author ${authorId}`);
+    }
+    const message = this.world.createMessage({
+      channelId: spec.channelId,
+      authorId,
+      content: spec.content,
+      embeds: spec.embeds ?? [],
+      replyToId: spec.replyTo ?? null,
+      allowedMentions: spec.pingRepliedUser === false
+        ? { parse: ["users", "roles", "everyone"] }
+        : undefined,
+      webhookId: spec.webhookId ?? null,
+    });
+    this.#dispatchMessage("MESSAGE_CREATE", message);
+    return message;
+  }
+
+  /** A user (or moderator) deletes a message: marked deleted, MESSAGE_DELETE dispatched. */
+  deleteMessage(messageId: string): void {
+    const message = this.world.messages.get(messageId);
+    if (!message || message.deleted) {
+      throw new Error(`Cannot delete unknown message ${messageId}`);
+    }
+    message.deleted = true;
+    this.gateway.dispatch(
+      "MESSAGE_DELETE",
+      (s) => messageDeleteFor(message, s),
+    );
+  }
+
+  /** A user runs a slash command: dispatched as INTERACTION_CREATE; the deadline starts now. */
+  sendCommand(
+    spec: Omit<InteractionSpec, "type" | "userId"> & { userId?: string },
+  ): FakeInteraction {
+    return this.#interact({
+      ...spec,
+      userId: spec.userId ?? this.defaultUserId,
+      type: 2,
+    });
+  }
+
+  /** A user types in a command option: an autocomplete INTERACTION_CREATE (type 4). */
+  sendAutocomplete(
+    spec: Omit<InteractionSpec, "type" | "userId"> & { userId?: string },
+  ): FakeInteraction {
+    return this.#interact({
+      ...spec,
+      userId: spec.userId ?? this.defaultUserId,
+      type: 4,
+    });
+  }
+
+  /** Creates a thread under a channel and dispatches THREAD_CREATE. */
+  createThread(spec: FakeThreadSpec): FakeChannel {
+    const thread = this.world.addThread(spec);
+    this.gateway.dispatch(
+      "THREAD_CREATE",
+      (s) =>
+        sessionSees(s, thread.guildId, Intents.Guilds)
+          ? { ...channelObject(thread, this.world), newly_created: true }
+          : undefined,
+    );
+    return thread;
+  }
+
+  /** The bot joins a guild: stored, then GUILD_CREATE dispatched. */
+  addGuild(spec: FakeGuildSpec): void {
+    const guild = this.world.addGuild(spec);
+    this.gateway.dispatch(
+      "GUILD_CREATE",
+      (s) =>
+        sessionSees(s, guild.id, Intents.Guilds)
+          ? guildCreatePayload(guild, this.world)
+          : undefined,
+    );
+  }
+
+  /** Dispatches any event `t` with data `d` (sequenced, replayable) to every live session. */
+  dispatch(t: string, d: unknown): number {
+    return this.gateway.dispatch(t, () => d);
+  }
+
+  /** Makes the bot's sends to a channel succeed or fail with 403 Missing Permissions. */
+  setSendable(channelId: string, sendable: boolean): void {
+    const channel = this.world.channels.get(channelId);
+    if (!channel) throw new Error(`Cannot change unknown channel ${channelId}`);
+    channel.sendable = sendable;
+  }
+
+  /** Injects failures for the next matching requests (see `FailureRule`). */
+  failNext(rule: FailureRule): void {
+    this.failures.push({ ...rule });
+  }
+
+  /** Stops both listeners, dropping every connection. Shut the bot down first. */
+  async close(): Promise<void> {
+    await this.gateway.close();
+    await this.#rest.shutdown();
+  }
+
+  #dispatchMessage(
+    t: "MESSAGE_CREATE" | "MESSAGE_UPDATE",
+    message: FakeMessage,
+  ): void {
+    this.gateway.dispatch(t, (s) => messageEventFor(this.world, message, s));
+  }
+
+  #interact(spec: InteractionSpec): FakeInteraction {
+    const { interaction, payload } = createInteraction(this.world, spec);
+    this.gateway.dispatch(
+      "INTERACTION_CREATE",
+      (s) => sessionSees(s, interaction.guildId, null) ? payload : undefined,
+    );
+    return interaction;
+  }
+}
