@@ -451,6 +451,8 @@ Deno.test("failNext injects 500s and 429s for the next matching requests only", 
     assert.equal(typing.status, 429);
     assert.equal(typing.json.retry_after, 1.25);
     assert.equal(typing.headers.get("retry-after"), "2");
+    assert.equal(typing.headers.get("x-ratelimit-remaining"), "0");
+    assert.equal(typing.headers.get("x-ratelimit-reset-after"), "1.250");
     assert.equal(
       (await api(fake, "POST", `/channels/${CHANNEL}/typing`)).status,
       204,

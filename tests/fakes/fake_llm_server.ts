@@ -99,6 +99,8 @@ export interface FakeLlmServer extends AsyncDisposable {
   script(...replies: ScriptedReply[]): void;
   /** Scripted replies not used yet. */
   readonly scripted: number;
+  /** Streams still open: neither finished, dropped, nor cancelled by the client. */
+  readonly openStreams: number;
   /** Resolves once `count` chat requests have arrived. */
   waitForChatRequests(count: number): Promise<void>;
   /** Ends every open stream and stops listening. */
@@ -170,6 +172,7 @@ export function startFakeLlmServer(
   let closed: () => void = () => {};
   const closedPromise = new Promise<void>((resolve) => closed = resolve);
   let sequence = 0;
+  let open = 0;
 
   /** Waits `ms` or until `stop` resolves; true when it waited the full time. */
   function pause(ms: number, stop: Promise<void>): Promise<boolean> {
@@ -218,7 +221,6 @@ export function startFakeLlmServer(
     reply: ScriptedReply,
     s: LlmStyle,
     body: Record<string, unknown>,
-    abortSignal: AbortSignal,
   ): Response {
     const model = String(body.model ?? "");
     const id = `chatcmpl-${++sequence}`;
@@ -257,12 +259,21 @@ export function startFakeLlmServer(
       : reply.usage;
     let stop: () => void = () => {};
     const stopped = new Promise<void>((resolve) => stop = resolve);
-    abortSignal.addEventListener("abort", () => stop(), { once: true });
 
+    let finish = () => {};
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
+        open++;
+        let ended = false;
+        finish = () => {
+          if (ended) return;
+          ended = true;
+          open--;
+          closers.delete(end);
+        };
         const end = () => {
           stop();
+          finish();
           try {
             controller.error(new Error("closed by the fake server"));
           } catch { /* already closed */ }
@@ -305,6 +316,7 @@ export function startFakeLlmServer(
             }
             if (sent === reply.stall_after) return await stopped;
             if (sent === reply.drop_after) {
+              finish();
               return controller.error(new Error("dropped"));
             }
             if (sent === reply.garbage_after) {
@@ -322,6 +334,8 @@ export function startFakeLlmServer(
               if (s === "llamacpp") {
                 await write(`error: ${JSON.stringify(b.error)}${eol}${eol}`);
               } else await data(s === "vllm" ? { error: b } : b);
+              finish();
+              return controller.close();
             }
             if (reply.keep_alive) await write(`: keep-alive${eol}${eol}`);
             const d: Record<string, unknown> = s === "ollama"
@@ -336,34 +350,36 @@ export function startFakeLlmServer(
           }
           if (sent === reply.stall_after) return await stopped;
           if (sent === reply.drop_after) {
+            finish();
             return controller.error(new Error("dropped"));
           }
-          const finish = reply.finish_reason ?? "stop";
+          const finishReason = reply.finish_reason ?? "stop";
           if (s === "llamacpp") {
             await delta({ content: "" });
             await data(
               chunkObject(id, model, [{
                 index: 0,
                 delta: {},
-                finish_reason: finish,
+                finish_reason: finishReason,
               }], {
                 ...(usage ? { usage } : {}),
                 timings: { predicted_n: 1 },
               }),
             );
           } else {
-            await delta(s === "openai" ? {} : { content: "" }, finish);
+            await delta(s === "openai" ? {} : { content: "" }, finishReason);
             if (usage && includeUsage) {
               await data(chunkObject(id, model, [], { usage }));
             }
           }
           if (reply.done ?? true) await write(`data: [DONE]${eol}${eol}`);
-          closers.delete(end);
+          finish();
           controller.close();
         })().catch(() => {});
       },
       cancel() {
         stop();
+        finish();
       },
     });
     return new Response(stream, {
@@ -373,7 +389,6 @@ export function startFakeLlmServer(
 
   async function chat(
     body: Record<string, unknown>,
-    request: Request,
   ): Promise<Response> {
     const reply = script.shift() ?? (options.default_reply ?? echoReply)(body);
     const s = reply.style ?? style;
@@ -405,16 +420,10 @@ export function startFakeLlmServer(
       );
     }
     if (body.stream === true) {
-      return streamReply(reply, s, body, request.signal);
+      return streamReply(reply, s, body);
     }
     if (reply.gate) await Promise.race([reply.gate, closedPromise]);
-    const stop = new Promise<void>((resolve) =>
-      request.signal.addEventListener("abort", () => resolve(), { once: true })
-    );
-    await pause(
-      reply.first_token_delay_ms ?? 0,
-      Promise.race([stop, closedPromise]),
-    );
+    await pause(reply.first_token_delay_ms ?? 0, closedPromise);
     const content = (reply.chunks ?? []).join("");
     const reasoning = (reply.reasoning ?? []).join("");
     const message: Record<string, unknown> = { role: "assistant", content };
@@ -516,7 +525,7 @@ export function startFakeLlmServer(
       );
     }
     if (url.pathname === "/v1/chat/completions" && request.method === "POST") {
-      return await chat(record, request);
+      return await chat(record);
     }
     if (url.pathname === "/v1/models" && request.method === "GET") {
       const owner = {
@@ -567,6 +576,9 @@ export function startFakeLlmServer(
     script: (...replies) => void script.push(...replies),
     get scripted() {
       return script.length;
+    },
+    get openStreams() {
+      return open;
     },
     waitForChatRequests(count) {
       if (

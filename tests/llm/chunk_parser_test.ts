@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { parseCompletion, parseStreamChunk } from "../../src/llm/chunk_parser.ts";
+import {
+  parseCompletion,
+  parseStreamChunk,
+} from "../../src/llm/chunk_parser.ts";
 
 const base = { id: "c", object: "chat.completion.chunk", model: "m" };
 
@@ -7,12 +10,18 @@ Deno.test("parseStreamChunk() reads every server's chunk shapes", async (t) => {
   const cases: Array<[string, unknown, Record<string, unknown>]> = [
     [
       "llama.cpp first chunk with content and no role-only chunk before it",
-      { ...base, choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: null }] },
+      {
+        ...base,
+        choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: null }],
+      },
       { content: "Hi", finish_reason: null, usage: null },
     ],
     [
       "OpenAI role-only first chunk",
-      { ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" } }] },
+      {
+        ...base,
+        choices: [{ index: 0, delta: { role: "assistant", content: "" } }],
+      },
       { content: "", finish_reason: null },
     ],
     [
@@ -27,12 +36,23 @@ Deno.test("parseStreamChunk() reads every server's chunk shapes", async (t) => {
         choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
         usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
       },
-      { finish_reason: "stop", usage: { prompt_tokens: 12, completion_tokens: 3 } },
+      {
+        finish_reason: "stop",
+        usage: { prompt_tokens: 12, completion_tokens: 3 },
+      },
     ],
     [
       "usage in a separate chunk with choices: [] (OpenAI, vLLM)",
-      { ...base, choices: [], usage: { prompt_tokens: 5, completion_tokens: 2 } },
-      { content: "", finish_reason: null, usage: { prompt_tokens: 5, completion_tokens: 2 } },
+      {
+        ...base,
+        choices: [],
+        usage: { prompt_tokens: 5, completion_tokens: 2 },
+      },
+      {
+        content: "",
+        finish_reason: null,
+        usage: { prompt_tokens: 5, completion_tokens: 2 },
+      },
     ],
     [
       "reasoning_content (llama.cpp, DeepSeek)",
@@ -51,7 +71,11 @@ Deno.test("parseStreamChunk() reads every server's chunk shapes", async (t) => {
       assert.equal(parsed.kind, "piece");
       if (parsed.kind !== "piece") return;
       for (const [key, value] of Object.entries(expected)) {
-        assert.deepEqual(parsed.piece[key as keyof typeof parsed.piece], value, key);
+        assert.deepEqual(
+          parsed.piece[key as keyof typeof parsed.piece],
+          value,
+          key,
+        );
       }
     });
   }
@@ -63,7 +87,10 @@ Deno.test("parseStreamChunk() hands back an error object instead of a piece", as
     ["vLLM top level", { object: "error", message: "boom", code: 500 }],
   ];
   for (const [name, payload] of cases) {
-    await t.step(name, () => assert.equal(parseStreamChunk(payload).kind, "error"));
+    await t.step(
+      name,
+      () => assert.equal(parseStreamChunk(payload).kind, "error"),
+    );
   }
 });
 
@@ -75,7 +102,10 @@ Deno.test("parseStreamChunk() calls anything else invalid", async (t) => {
     ["choices that are not an array", { choices: "no" }],
   ];
   for (const [name, payload] of cases) {
-    await t.step(name, () => assert.equal(parseStreamChunk(payload).kind, "invalid"));
+    await t.step(
+      name,
+      () => assert.equal(parseStreamChunk(payload).kind, "invalid"),
+    );
   }
 });
 
@@ -85,7 +115,11 @@ Deno.test("parseCompletion() reads a whole answer with its reasoning and usage",
     model: "m",
     choices: [{
       index: 0,
-      message: { role: "assistant", content: "Answer", reasoning_content: "Thought" },
+      message: {
+        role: "assistant",
+        content: "Answer",
+        reasoning_content: "Thought",
+      },
       finish_reason: "length",
     }],
     usage: { prompt_tokens: 9, completion_tokens: 4 },

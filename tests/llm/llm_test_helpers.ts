@@ -56,10 +56,11 @@ export interface RecordingLogger extends LlmLogger {
 /** Creates a logger that records instead of printing. */
 export function recordingLogger(): RecordingLogger {
   const lines: string[] = [];
-  const record = (level: string) =>
-  (message: string, properties: Record<string, unknown> = {}) => {
-    lines.push(`${level} ${message} ${JSON.stringify(properties)}`);
-  };
+  const record =
+    (level: string) =>
+    (message: string, properties: Record<string, unknown> = {}) => {
+      lines.push(`${level} ${message} ${JSON.stringify(properties)}`);
+    };
   return {
     lines,
     debug: record("debug"),
@@ -81,7 +82,12 @@ export interface Collected {
 export async function collect(
   stream: AsyncIterable<ChatEvent>,
 ): Promise<Collected> {
-  const out: Collected = { events: [], text: "", reasoning: "", error: undefined };
+  const out: Collected = {
+    events: [],
+    text: "",
+    reasoning: "",
+    error: undefined,
+  };
   try {
     for await (const event of stream) {
       out.events.push(event);
@@ -100,7 +106,9 @@ export function doneOf(collected: Collected) {
   const done = collected.events.find((e) => e.type === "done");
   if (done?.type !== "done") {
     throw new Error(
-      `the stream ended without done: ${collected.error?.message ?? "no error"}`,
+      `the stream ended without done: ${
+        collected.error?.message ?? "no error"
+      }`,
     );
   }
   return done.result;
@@ -110,7 +118,9 @@ export function doneOf(collected: Collected) {
 export function eventTypes(events: readonly ChatEvent[]): string[] {
   const out: string[] = [];
   for (const event of events) {
-    if (out.at(-1) !== event.type || !["text", "reasoning"].includes(event.type)) {
+    if (
+      out.at(-1) !== event.type || !["text", "reasoning"].includes(event.type)
+    ) {
       out.push(event.type);
     }
   }

@@ -12,7 +12,11 @@ function feed(pieces: string[]): Array<SseEvent | SseOddLine> {
 }
 
 function data(...values: string[]): SseEvent[] {
-  return values.map((value) => ({ kind: "event", type: "message", data: value }));
+  return values.map((value) => ({
+    kind: "event",
+    type: "message",
+    data: value,
+  }));
 }
 
 Deno.test("SseParser reads the same events however the text is split", async (t) => {
@@ -20,8 +24,14 @@ Deno.test("SseParser reads the same events however the text is split", async (t)
   const cases: Array<[string, string[]]> = [
     ["in one piece", [stream]],
     ["one character at a time", [...stream]],
-    ["split inside a field name", ["da", 'ta: {"a":1}\n\ndata: {"b":2}\n\ndata: [DONE]\n\n']],
-    ["split between the two line feeds", ['data: {"a":1}\n', '\ndata: {"b":2}\n\ndata: [DONE]\n\n']],
+    ["split inside a field name", [
+      "da",
+      'ta: {"a":1}\n\ndata: {"b":2}\n\ndata: [DONE]\n\n',
+    ]],
+    ["split between the two line feeds", [
+      'data: {"a":1}\n',
+      '\ndata: {"b":2}\n\ndata: [DONE]\n\n',
+    ]],
   ];
   for (const [name, pieces] of cases) {
     await t.step(name, () => {
@@ -34,7 +44,11 @@ Deno.test("SseParser accepts CRLF and lone CR line ends, also split between read
   const cases: Array<[string, string[]]> = [
     ["CRLF", ["data: x\r\n\r\ndata: y\r\n\r\n"]],
     ["CR", ["data: x\r\rdata: y\r\r"]],
-    ["CR at the end of one read, LF at the start of the next", ["data: x\r", "\n\r", "\ndata: y\r\n\r\n"]],
+    ["CR at the end of one read, LF at the start of the next", [
+      "data: x\r",
+      "\n\r",
+      "\ndata: y\r\n\r\n",
+    ]],
   ];
   for (const [name, pieces] of cases) {
     await t.step(name, () => {
@@ -44,7 +58,9 @@ Deno.test("SseParser accepts CRLF and lone CR line ends, also split between read
 });
 
 Deno.test("SseParser skips comments and keeps ids and retry out of the data", () => {
-  const events = feed([": keep-alive\n\n:\nid: 7\nretry: 100\ndata: x\n\n: ping\n\n"]);
+  const events = feed([
+    ": keep-alive\n\n:\nid: 7\nretry: 100\ndata: x\n\n: ping\n\n",
+  ]);
   assert.deepEqual(events, data("x"));
 });
 

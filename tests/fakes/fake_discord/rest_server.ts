@@ -152,6 +152,16 @@ function takeFailure(
   return rule;
 }
 
+function injectedRouteHeaders(now: number, retryAfterMs: number): Record<string, string> {
+  return routeLimitHeaders({
+    allowed: false,
+    limit: 1,
+    remaining: 0,
+    resetAt: now + retryAfterMs,
+    resetAfterMs: retryAfterMs,
+  }, "fake-injected-429");
+}
+
 /**
  * Builds the `Deno.serve` handler of the fake REST API: routing under `/api/v10`, JSON and
  * multipart bodies, `Bot` authorization, injected failures, the global and per-channel limits
@@ -190,11 +200,14 @@ export function createRestHandler(
       if (failure) {
         injected = true;
         if (failure.status === 429) {
-          const limited = tooManyRequests(
-            failure.retryAfterMs ?? 1000,
-            failure.scope ?? "user",
-          );
-          headers = limited.headers;
+          const retryAfterMs = failure.retryAfterMs ?? 1000;
+          const scope = failure.scope ?? "user";
+          const limited = tooManyRequests(retryAfterMs, scope);
+          // Like Discord, a route-scoped 429 also carries the route's X-RateLimit-* headers.
+          headers = scope === "global" ? limited.headers : {
+            ...injectedRouteHeaders(deps.world.clock.now(), retryAfterMs),
+            ...limited.headers,
+          };
           return { status: 429, body: limited.body };
         }
         return {

@@ -1,0 +1,88 @@
+/**
+ * Wires the transport-independent parts of the bot together: store, LLM
+ * client, token counters, pipeline, runner and the command handlers. The
+ * Discord process and the terminal chat both build their bot from this, so
+ * they behave the same.
+ *
+ * @module
+ */
+
+import type { Config } from "../config/config_types.ts";
+import { createLlmClient } from "../llm/llm_client.ts";
+import type { LlmClient } from "../llm/llm_client.ts";
+import { createTokenCounters } from "../llm/token_counter.ts";
+import type { TokenCounters } from "../llm/token_counter.ts";
+import { log } from "../log/logging.ts";
+import type { CommandDeps } from "../pipeline/commands/conversation_commands.ts";
+import type { StageObserver } from "../pipeline/compose.ts";
+import { buildPipeline } from "../pipeline/pipeline.ts";
+import { Runner } from "../pipeline/runner.ts";
+import type { DispatchOutcome } from "../pipeline/runner.ts";
+import type { TurnContext } from "../pipeline/turn_context.ts";
+import type { Store } from "../store/store.ts";
+
+/** The edges a bot is built from. */
+export interface BotServicesOptions {
+  config: Config;
+  store: Store;
+  /** The bot's own user id (known after the gateway's READY for Discord). */
+  bot_user_id: () => string;
+  now?: () => number;
+  fetch?: typeof fetch;
+  /** Longest message the transport accepts (Discord: 2000). */
+  message_limit?: number;
+  observeStage?: StageObserver;
+  onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
+}
+
+/** The running bot's parts. */
+export interface BotServices {
+  /** The current config (replaced by `applyConfig` on reload). */
+  config(): Config;
+  /** Switches to a new config for new turns; running turns keep theirs. */
+  applyConfig(config: Config): void;
+  store: Store;
+  llm: LlmClient;
+  counters: TokenCounters;
+  runner: Runner;
+  commands: CommandDeps;
+}
+
+/** Builds the bot's transport-independent parts. */
+export function createBotServices(options: BotServicesOptions): BotServices {
+  let config = options.config;
+  const now = options.now ?? Date.now;
+  const fetchEdge = options.fetch ? { fetch: options.fetch } : {};
+  const counters = createTokenCounters(config.endpoints, fetchEdge);
+  const llm = createLlmClient(config.endpoints, { ...fetchEdge, counters });
+  const pipeline = buildPipeline({
+    store: options.store,
+    llm,
+    counterFor: (endpoint, model) => counters.counterFor(endpoint, model),
+    now,
+    logger: log("pipeline"),
+    ...(options.message_limit ? { message_limit: options.message_limit } : {}),
+    ...(options.observeStage ? { observeStage: options.observeStage } : {}),
+  });
+  const runner = new Runner({
+    pipeline,
+    config: () => config,
+    bot_user_id: options.bot_user_id,
+    now,
+    logger: log("runner"),
+    ...(options.onTurnEnd ? { onTurnEnd: options.onTurnEnd } : {}),
+  });
+  return {
+    config: () => config,
+    applyConfig(next) {
+      config = next;
+      llm.reconfigure(next.endpoints);
+      counters.reconfigure(next.endpoints);
+    },
+    store: options.store,
+    llm,
+    counters,
+    runner,
+    commands: { store: options.store, config: () => config, now },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * `deno task chat [--channel ID] [--user ID] [--admin] [--dm]`: talk to the
+ * bot's personas in the terminal, through the same pipeline and store as
+ * Discord. Reads lines from stdin; works piped and exits at its end. Logs go
+ * to stderr so stdout holds only the conversation.
+ *
+ * @module
+ */
+
+import { createBotServices } from "../app/bot_services.ts";
+import { loadConfigOrExplain } from "../app/start_bot.ts";
+import {
+  chatIdentity,
+  runChat,
+  TERMINAL_BOT_ID,
+} from "../chat/chat_session.ts";
+import {
+  log,
+  loggingOptionsFromEnv,
+  secrets,
+  setupLogging,
+  stopLogging,
+} from "../log/logging.ts";
+import { openStore } from "../store/open_store.ts";
+
+async function* stdinLines(): AsyncGenerator<string> {
+  let buffered = "";
+  for await (
+    const text of Deno.stdin.readable.pipeThrough(new TextDecoderStream())
+  ) {
+    buffered += text;
+    let newline = buffered.indexOf("\n");
+    while (newline !== -1) {
+      yield buffered.slice(0, newline).replace(/\r$/, "");
+      buffered = buffered.slice(newline + 1);
+      newline = buffered.indexOf("\n");
+    }
+  }
+  if (buffered !== "") yield buffered;
+}
+
+/** Runs the chat command; returns the exit code. */
+export async function chat(args: string[]): Promise<number> {
+  const env = (name: string) => Deno.env.get(name);
+  const { options, warning } = loggingOptionsFromEnv(env, Deno.stderr);
+  await setupLogging({
+    ...options,
+    level: env("LOG_LEVEL") ? options.level : "warning",
+  });
+  if (warning) log("chat").warn(warning);
+  const file = env("BOT_CONFIG") ?? "bot.config.yaml";
+  // The terminal needs no Discord token: supply a placeholder when it is unset.
+  const config = await loadConfigOrExplain(
+    file,
+    (name) =>
+      env(name) ?? (name === "DISCORD_TOKEN" ? "unused-by-chat" : undefined),
+  );
+  if (config === null) return 1;
+  secrets.add(config.secrets);
+  let store;
+  try {
+    store = await openStore(env("DATABASE_URL"));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+  const services = createBotServices({
+    config,
+    store,
+    bot_user_id: () => TERMINAL_BOT_ID,
+    message_limit: Number.MAX_SAFE_INTEGER,
+  });
+  const encoder = new TextEncoder();
+  const write = (text: string) => {
+    let bytes = encoder.encode(text);
+    while (bytes.length > 0) {
+      bytes = bytes.subarray(Deno.stdout.writeSync(bytes));
+    }
+  };
+  const identity = chatIdentity(args, config, env("USER") ?? "you");
+  if (args.includes("--admin") && identity.role_ids.length === 0) {
+    log("chat").warn(
+      "--admin has no effect: access.admin_roles is empty in the config",
+    );
+  }
+  try {
+    await runChat(
+      services,
+      identity,
+      stdinLines(),
+      write,
+      Deno.stdin.isTerminal(),
+    );
+  } finally {
+    await store.close();
+    await stopLogging();
+  }
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await chat(Deno.args));

@@ -1,0 +1,256 @@
+import assert from "node:assert/strict";
+import { createLlmClient } from "../../src/llm/llm_client.ts";
+import type { LlmErrorKind } from "../../src/llm/llm_error.ts";
+import {
+  type ScriptedReply,
+  startFakeLlmServer,
+} from "../fakes/fake_llm_server.ts";
+import {
+  chatRequest,
+  collect,
+  doneOf,
+  endpoint,
+  eventTypes,
+  FAST_BACKOFF,
+  recordingLogger,
+} from "./llm_test_helpers.ts";
+
+Deno.test("streamChat() turns each failure into an LlmError of the right kind", async (t) => {
+  const cases: Array<[string, ScriptedReply, LlmErrorKind]> = [
+    ["401", { status: 401 }, "authentication"],
+    ["context too long (llama.cpp)", {
+      status: 400,
+      body: {
+        error: {
+          code: 400,
+          message: "request (9000 tokens) exceeds the available context size (8192 tokens)",
+          type: "exceed_context_size_error",
+        },
+      },
+    }, "context_too_long"],
+    ["llama.cpp's HTTP 500 for an invalid request", {
+      status: 500,
+      body: { error: { code: 500, message: "[json.exception.parse_error.101] parse error", type: "server_error" } },
+    }, "bad_request"],
+    ["429", { status: 429 }, "rate_limited"],
+    ["503", { status: 503 }, "server_error"],
+    ["an error object before the first token", { chunks: ["x"], error_after: 0 }, "server_error"],
+    ["a garbage line", { chunks: ["x"], garbage_after: 0, garbage: "data: {oops" }, "invalid_response"],
+    ["a non-SSE line", { chunks: ["x"], garbage_after: 0, garbage: "<html>" }, "invalid_response"],
+  ];
+  for (const [name, reply, kind] of cases) {
+    await t.step(name, async () => {
+      await using server = await startFakeLlmServer({ style: "llamacpp" });
+      server.script(reply);
+      const client = createLlmClient(
+        { local: endpoint(server.url, { retries: 0, api_key: "sk-never-shown" }) },
+        { logger: recordingLogger(), backoff: FAST_BACKOFF },
+      );
+      const got = await collect(client.streamChat("local", chatRequest()));
+      assert.equal(got.error?.kind, kind, got.error?.message);
+      assert.equal(got.error?.endpoint, "local");
+      assert.match(got.error?.message ?? "", /endpoint "local"/);
+      assert.doesNotMatch(got.error?.message ?? "", /sk-never-shown/);
+      assert.doesNotMatch(got.error?.userMessage ?? "", /127\.0\.0\.1|http/);
+      assert.equal(got.error?.partial, false);
+    });
+  }
+});
+
+Deno.test("streamChat() reports a model the server does not have", async () => {
+  await using server = await startFakeLlmServer({ style: "ollama", models: ["llama3.1:8b"] });
+  const client = createLlmClient({ local: endpoint(server.url) }, { logger: recordingLogger() });
+  const got = await collect(client.streamChat("local", chatRequest({ model: "llama9" })));
+  assert.equal(got.error?.kind, "unknown_model");
+  assert.match(got.error?.message ?? "", /llama9/);
+  assert.equal(server.chatRequests().length, 1, "a missing model is not retried");
+});
+
+Deno.test("streamChat() retries a 503 before the first token", async () => {
+  await using server = await startFakeLlmServer();
+  server.script({ status: 503 }, { status: 502 }, { chunks: ["Fine", " now"] });
+  const client = createLlmClient({ local: endpoint(server.url, { retries: 2 }) }, {
+    logger: recordingLogger(),
+    backoff: FAST_BACKOFF,
+  });
+  const got = await collect(client.streamChat("local", chatRequest()));
+  assert.equal(got.text, "Fine now");
+  assert.deepEqual(eventTypes(got.events), ["retry", "retry", "text", "done"]);
+  assert.equal(doneOf(got).attempts, 3);
+  assert.equal(server.chatRequests().length, 3);
+});
+
+Deno.test("streamChat() gives up after `retries` further attempts", async () => {
+  await using server = await startFakeLlmServer();
+  server.script({ status: 500 }, { status: 500 }, { status: 500 });
+  const client = createLlmClient({ local: endpoint(server.url, { retries: 1 }) }, {
+    logger: recordingLogger(),
+    backoff: FAST_BACKOFF,
+  });
+  const got = await collect(client.streamChat("local", chatRequest()));
+  assert.equal(got.error?.kind, "server_error");
+  assert.equal(server.chatRequests().length, 2);
+});
+
+Deno.test("streamChat() waits as long as Retry-After asks", async (t) => {
+  const cases: Array<[string, string]> = [
+    ["in seconds", "0.08"],
+    ["as an HTTP date", new Date(Date.now() + 1080).toUTCString()],
+  ];
+  for (const [name, value] of cases) {
+    await t.step(name, async () => {
+      await using server = await startFakeLlmServer();
+      server.script({ status: 429, headers: { "retry-after": value } }, { chunks: ["ok"] });
+      const client = createLlmClient({ local: endpoint(server.url) }, {
+        logger: recordingLogger(),
+        backoff: { ...FAST_BACKOFF, max_retry_after_ms: 2000 },
+      });
+      const got = await collect(client.streamChat("local", chatRequest()));
+      assert.equal(got.text, "ok");
+      const retry = got.events.find((e) => e.type === "retry");
+      assert.equal(retry?.type, "retry");
+      if (retry?.type !== "retry") return;
+      assert.ok(retry.delay_ms >= 60, `waited ${retry.delay_ms} ms`);
+      assert.equal(retry.error.retryAfterMs !== undefined, true);
+    });
+  }
+});
+
+Deno.test("streamChat() does not wait for a Retry-After longer than it may", async () => {
+  await using server = await startFakeLlmServer();
+  server.script({ status: 429, headers: { "retry-after": "3600" } });
+  const client = createLlmClient({ local: endpoint(server.url) }, {
+    logger: recordingLogger(),
+    backoff: FAST_BACKOFF,
+  });
+  const got = await collect(client.streamChat("local", chatRequest()));
+  assert.equal(got.error?.kind, "rate_limited");
+  assert.equal(server.chatRequests().length, 1);
+});
+
+Deno.test("streamChat() never retries once text has streamed, so nothing is duplicated", async (t) => {
+  const cases: Array<[string, ScriptedReply, LlmErrorKind]> = [
+    ["a dropped connection", { chunks: ["One ", "two ", "three"], drop_after: 2 }, "network"],
+    ["an error object mid-stream", { chunks: ["One ", "two ", "three"], error_after: 2 }, "server_error"],
+    ["a garbage line mid-stream", { chunks: ["One ", "two ", "three"], garbage_after: 2 }, "invalid_response"],
+  ];
+  for (const [name, reply, kind] of cases) {
+    await t.step(name, async () => {
+      await using server = await startFakeLlmServer();
+      server.script(reply, { chunks: ["must not be used"] });
+      const client = createLlmClient({ local: endpoint(server.url, { retries: 3 }) }, {
+        logger: recordingLogger(),
+        backoff: FAST_BACKOFF,
+      });
+      const got = await collect(client.streamChat("local", chatRequest()));
+      assert.equal(got.text, "One two ");
+      assert.equal(got.error?.kind, kind);
+      assert.equal(got.error?.partial, true);
+      assert.equal(server.chatRequests().length, 1);
+      assert.equal(client.status().local?.active, 0);
+    });
+  }
+});
+
+Deno.test("streamChat() enforces each timeout, aborting the request and freeing the slot", async (t) => {
+  const cases: Array<[string, ScriptedReply, { first_token: number; idle: number; total: number }, string, string]> = [
+    ["no first token", { chunks: ["late"], first_token_delay_ms: 300 }, { first_token: 40, idle: 1000, total: 2000 }, "", "first token"],
+    ["silence mid-stream", { chunks: ["a", "b", "c"], stall_after: 1 }, { first_token: 1000, idle: 40, total: 2000 }, "a", "silent"],
+    ["too long in total", { chunks: ["a", "b", "c", "d", "e", "f"], chunk_delay_ms: 30 }, { first_token: 1000, idle: 1000, total: 80 }, "", "total"],
+  ];
+  for (const [name, reply, timeout, prefix, words] of cases) {
+    await t.step(name, async () => {
+      await using server = await startFakeLlmServer();
+      server.script(reply);
+      const client = createLlmClient(
+        { local: endpoint(server.url, { timeout, retries: 0, max_concurrency: 1 }) },
+        { logger: recordingLogger(), backoff: FAST_BACKOFF },
+      );
+      const got = await collect(client.streamChat("local", chatRequest()));
+      assert.equal(got.error?.kind, "timeout");
+      assert.match(got.error?.message ?? "", new RegExp(words));
+      assert.ok(got.text.startsWith(prefix));
+      assert.equal(client.status().local?.active, 0);
+      await waitUntil(() => server.openStreams === 0);
+    });
+  }
+});
+
+Deno.test("streamChat() idle timeout only counts the server's silence, not a slow caller", async () => {
+  await using server = await startFakeLlmServer();
+  server.script({ chunks: ["a", "b", "c"] });
+  const client = createLlmClient(
+    { local: endpoint(server.url, { timeout: { first_token: 1000, idle: 30, total: 2000 } }) },
+    { logger: recordingLogger() },
+  );
+  let text = "";
+  for await (const event of client.streamChat("local", chatRequest())) {
+    if (event.type === "text") {
+      text += event.text;
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+  }
+  assert.equal(text, "abc");
+});
+
+Deno.test("streamChat() stops when the caller cancels, and frees everything", async (t) => {
+  await t.step("mid-stream", async () => {
+    await using server = await startFakeLlmServer();
+    server.script({ chunks: ["a", "b", "c"], stall_after: 1 });
+    const client = createLlmClient({ local: endpoint(server.url) }, { logger: recordingLogger() });
+    const controller = new AbortController();
+    const events = client.streamChat("local", chatRequest(), { signal: controller.signal });
+    const got = await collect((async function* () {
+      for await (const event of events) {
+        yield event;
+        if (event.type === "text") controller.abort();
+      }
+    })());
+    assert.equal(got.text, "a");
+    assert.equal(got.error?.kind, "cancelled");
+    assert.equal(got.error?.partial, true);
+    assert.equal(client.status().local?.active, 0);
+    await waitUntil(() => server.openStreams === 0);
+  });
+
+  await t.step("by leaving the loop early", async () => {
+    await using server = await startFakeLlmServer();
+    server.script({ chunks: ["a", "b", "c"], stall_after: 1 });
+    const client = createLlmClient({ local: endpoint(server.url) }, { logger: recordingLogger() });
+    for await (const event of client.streamChat("local", chatRequest())) {
+      if (event.type === "text") break;
+    }
+    assert.equal(client.status().local?.active, 0);
+    await waitUntil(() => server.openStreams === 0);
+  });
+
+  await t.step("before it starts", async () => {
+    await using server = await startFakeLlmServer();
+    const client = createLlmClient({ local: endpoint(server.url) }, { logger: recordingLogger() });
+    const got = await collect(client.streamChat("local", chatRequest(), { signal: AbortSignal.abort() }));
+    assert.equal(got.error?.kind, "cancelled");
+    assert.equal(server.chatRequests().length, 0);
+  });
+});
+
+Deno.test("streamChat() retries an unreachable server, then reports a network error", async () => {
+  const server = await startFakeLlmServer();
+  const url = server.url;
+  await server.close();
+  const client = createLlmClient({ local: endpoint(url, { retries: 1 }) }, {
+    logger: recordingLogger(),
+    backoff: FAST_BACKOFF,
+  });
+  const got = await collect(client.streamChat("local", chatRequest()));
+  assert.equal(got.error?.kind, "network");
+  assert.deepEqual(eventTypes(got.events), ["retry"]);
+  assert.equal(got.error?.userMessage, "The bot could not reach the model server. Try again later.");
+});
+
+/** Polls `condition` every few ms for up to a second (the server side settles asynchronously). */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.ok(condition(), "condition not reached within 1 s");
+}
