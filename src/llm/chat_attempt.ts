@@ -24,7 +24,7 @@ import {
 } from "./chunk_parser.ts";
 import {
   type EndpointSettings,
-  normaliseBaseUrl,
+  endpointUrl,
   redactUrl,
   requestHeaders,
 } from "./endpoint_settings.ts";
@@ -56,7 +56,7 @@ export function failureContext(
 ): FailureContext {
   return {
     endpoint: name,
-    url: redactUrl(`${normaliseBaseUrl(endpoint.base_url)}${path}`),
+    url: redactUrl(endpointUrl(endpoint.base_url, path)),
     secrets: [endpoint.api_key, ...Object.values(endpoint.headers)],
   };
 }
@@ -145,7 +145,10 @@ export async function* runAttempt(
   const failure = (error: unknown): unknown => {
     if (controller.signal.aborted) return controller.signal.reason;
     if (error instanceof LlmError) return error;
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = excerpt(
+      error instanceof Error ? error.message : String(error),
+      context.secrets,
+    );
     return new LlmError(
       `Cannot get a reply from endpoint "${name}" (${context.url}): the connection failed: ${detail}`,
       { kind: "network", endpoint: name, cause: error },
@@ -164,7 +167,7 @@ export async function* runAttempt(
     let response: Response;
     try {
       response = await input.fetch(
-        `${normaliseBaseUrl(endpoint.base_url)}/chat/completions`,
+        endpointUrl(endpoint.base_url, "/chat/completions"),
         {
           method: "POST",
           headers: requestHeaders(

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { redactUrl } from "./endpoint_settings.ts";
 import { LlmError, type LlmErrorKind } from "./llm_error.ts";
 
 /** Where a failure happened, for the log message. */
@@ -58,9 +59,13 @@ export function readErrorBody(payload: unknown): ErrorBody | undefined {
   };
 }
 
-/** Shortens and scrubs server text for a log line: secrets become `[redacted]`. */
+/**
+ * Shortens and scrubs text for a log line: secrets become `[redacted]` and
+ * URLs lose their credentials and query strings.
+ */
 export function excerpt(text: string, secrets: readonly string[]): string {
-  let clean = text.replace(/\s+/g, " ").trim();
+  let clean = text.replace(/\s+/g, " ").trim()
+    .replace(/https?:\/\/[^\s)"'<>]+/g, (url) => redactUrl(url));
   for (const secret of secrets) {
     if (secret.length >= 4) clean = clean.replaceAll(secret, "[redacted]");
   }

@@ -48,9 +48,24 @@ export interface GenerationSettings {
   stream: boolean;
 }
 
-/** Removes trailing slashes so paths can be appended: `…/v1/` → `…/v1`. */
-export function normaliseBaseUrl(baseUrl: string): string {
-  return baseUrl.trim().replace(/\/+$/, "");
+/**
+ * The URL of `path` under a base URL: trailing slashes of the base are
+ * dropped and a query string in it (Azure's `?api-version=…`) is kept after
+ * the path. `root` first removes a trailing `/v1`, for routes outside the
+ * OpenAI prefix such as llama.cpp's and vLLM's `/tokenize`.
+ */
+export function endpointUrl(
+  baseUrl: string,
+  path: string,
+  root = false,
+): string {
+  const trimmed = baseUrl.trim();
+  const queryAt = trimmed.search(/[?#]/);
+  const base = queryAt === -1 ? trimmed : trimmed.slice(0, queryAt);
+  const query = queryAt === -1 ? "" : trimmed.slice(queryAt);
+  let prefix = base.replace(/\/+$/, "");
+  if (root) prefix = prefix.replace(/\/v1$/, "");
+  return `${prefix}${path}${query}`;
 }
 
 /**
@@ -91,12 +106,4 @@ export function requestHeaders(
     headers.set(name, value);
   }
   return headers;
-}
-
-/**
- * The server root for routes outside the OpenAI prefix (llama.cpp's and
- * vLLM's `/tokenize`): the base URL without a trailing `/v1`.
- */
-export function serverRoot(baseUrl: string): string {
-  return normaliseBaseUrl(baseUrl).replace(/\/v1$/, "");
 }

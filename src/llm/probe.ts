@@ -10,7 +10,7 @@
 import { excerpt } from "./classify_error.ts";
 import {
   type EndpointSettings,
-  normaliseBaseUrl,
+  endpointUrl,
   redactUrl,
   requestHeaders,
 } from "./endpoint_settings.ts";
@@ -62,8 +62,8 @@ async function probeOne(
   endpoint: EndpointSettings,
   options: ProbeOptions,
 ): Promise<ProbeResult> {
-  const base = normaliseBaseUrl(endpoint.base_url);
-  const url = redactUrl(`${base}/models`);
+  const target = endpointUrl(endpoint.base_url, "/models");
+  const url = redactUrl(target);
   const result: ProbeResult = {
     endpoint: name,
     url,
@@ -78,7 +78,7 @@ async function probeOne(
   const timer = timers.setTimeout(() => controller.abort(), timeoutMs);
   const secrets = [endpoint.api_key, ...Object.values(endpoint.headers)];
   try {
-    const response = await doFetch(`${base}/models`, {
+    const response = await doFetch(target, {
       headers: requestHeaders(endpoint, "application/json"),
       signal: controller.signal,
     });

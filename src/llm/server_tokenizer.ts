@@ -10,11 +10,12 @@
  * @module
  */
 
+import { excerpt } from "./classify_error.ts";
 import {
   type EndpointSettings,
+  endpointUrl,
   redactUrl,
   requestHeaders,
-  serverRoot,
 } from "./endpoint_settings.ts";
 import type { LlmLogger } from "./logger.ts";
 import type { Timers } from "./timers.ts";
@@ -79,7 +80,7 @@ export function createServerTokenizer(
   endpoint: EndpointSettings,
   deps: ServerTokenizerDeps,
 ): ServerTokenizer {
-  const url = `${serverRoot(endpoint.base_url)}/tokenize`;
+  const url = endpointUrl(endpoint.base_url, "/tokenize", true);
   let dialect: TokenizeDialect | undefined;
 
   async function ask(
@@ -120,7 +121,10 @@ export function createServerTokenizer(
         {
           endpoint: name,
           url: redactUrl(url),
-          reason: error instanceof Error ? error.message : String(error),
+          reason: excerpt(
+            error instanceof Error ? error.message : String(error),
+            [endpoint.api_key],
+          ),
         },
       );
       return { kind: "unavailable" };

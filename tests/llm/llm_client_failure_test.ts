@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createLlmClient } from "../../src/llm/llm_client.ts";
+import { systemTimers } from "../../src/llm/timers.ts";
 import type { LlmErrorKind } from "../../src/llm/llm_error.ts";
 import {
   type ScriptedReply,
@@ -23,27 +24,50 @@ Deno.test("streamChat() turns each failure into an LlmError of the right kind", 
       body: {
         error: {
           code: 400,
-          message: "request (9000 tokens) exceeds the available context size (8192 tokens)",
+          message:
+            "request (9000 tokens) exceeds the available context size (8192 tokens)",
           type: "exceed_context_size_error",
         },
       },
     }, "context_too_long"],
     ["llama.cpp's HTTP 500 for an invalid request", {
       status: 500,
-      body: { error: { code: 500, message: "[json.exception.parse_error.101] parse error", type: "server_error" } },
+      body: {
+        error: {
+          code: 500,
+          message: "[json.exception.parse_error.101] parse error",
+          type: "server_error",
+        },
+      },
     }, "bad_request"],
     ["429", { status: 429 }, "rate_limited"],
     ["503", { status: 503 }, "server_error"],
-    ["an error object before the first token", { chunks: ["x"], error_after: 0 }, "server_error"],
-    ["a garbage line", { chunks: ["x"], garbage_after: 0, garbage: "data: {oops" }, "invalid_response"],
-    ["a non-SSE line", { chunks: ["x"], garbage_after: 0, garbage: "<html>" }, "invalid_response"],
+    ["an error object before the first token", {
+      chunks: ["x"],
+      error_after: 0,
+    }, "server_error"],
+    ["a garbage line", {
+      chunks: ["x"],
+      garbage_after: 0,
+      garbage: "data: {oops",
+    }, "invalid_response"],
+    [
+      "a non-SSE line",
+      { chunks: ["x"], garbage_after: 0, garbage: "<html>" },
+      "invalid_response",
+    ],
   ];
   for (const [name, reply, kind] of cases) {
     await t.step(name, async () => {
       await using server = await startFakeLlmServer({ style: "llamacpp" });
       server.script(reply);
       const client = createLlmClient(
-        { local: endpoint(server.url, { retries: 0, api_key: "sk-never-shown" }) },
+        {
+          local: endpoint(server.url, {
+            retries: 0,
+            api_key: "sk-never-shown",
+          }),
+        },
         { logger: recordingLogger(), backoff: FAST_BACKOFF },
       );
       const got = await collect(client.streamChat("local", chatRequest()));
@@ -58,18 +82,31 @@ Deno.test("streamChat() turns each failure into an LlmError of the right kind", 
 });
 
 Deno.test("streamChat() reports a model the server does not have", async () => {
-  await using server = await startFakeLlmServer({ style: "ollama", models: ["llama3.1:8b"] });
-  const client = createLlmClient({ local: endpoint(server.url) }, { logger: recordingLogger() });
-  const got = await collect(client.streamChat("local", chatRequest({ model: "llama9" })));
+  await using server = await startFakeLlmServer({
+    style: "ollama",
+    models: ["llama3.1:8b"],
+  });
+  const client = createLlmClient({ local: endpoint(server.url) }, {
+    logger: recordingLogger(),
+  });
+  const got = await collect(
+    client.streamChat("local", chatRequest({ model: "llama9" })),
+  );
   assert.equal(got.error?.kind, "unknown_model");
   assert.match(got.error?.message ?? "", /llama9/);
-  assert.equal(server.chatRequests().length, 1, "a missing model is not retried");
+  assert.equal(
+    server.chatRequests().length,
+    1,
+    "a missing model is not retried",
+  );
 });
 
 Deno.test("streamChat() retries a 503 before the first token", async () => {
   await using server = await startFakeLlmServer();
   server.script({ status: 503 }, { status: 502 }, { chunks: ["Fine", " now"] });
-  const client = createLlmClient({ local: endpoint(server.url, { retries: 2 }) }, {
+  const client = createLlmClient({
+    local: endpoint(server.url, { retries: 2 }),
+  }, {
     logger: recordingLogger(),
     backoff: FAST_BACKOFF,
   });
@@ -83,7 +120,9 @@ Deno.test("streamChat() retries a 503 before the first token", async () => {
 Deno.test("streamChat() gives up after `retries` further attempts", async () => {
   await using server = await startFakeLlmServer();
   server.script({ status: 500 }, { status: 500 }, { status: 500 });
-  const client = createLlmClient({ local: endpoint(server.url, { retries: 1 }) }, {
+  const client = createLlmClient({
+    local: endpoint(server.url, { retries: 1 }),
+  }, {
     logger: recordingLogger(),
     backoff: FAST_BACKOFF,
   });
@@ -93,25 +132,33 @@ Deno.test("streamChat() gives up after `retries` further attempts", async () => 
 });
 
 Deno.test("streamChat() waits as long as Retry-After asks", async (t) => {
+  // HTTP dates have whole seconds: the injected clock is set 80 ms before one.
+  const date = Math.ceil(Date.now() / 1000) * 1000 + 5000;
   const cases: Array<[string, string]> = [
     ["in seconds", "0.08"],
-    ["as an HTTP date", new Date(Date.now() + 1080).toUTCString()],
+    ["as an HTTP date", new Date(date).toUTCString()],
   ];
   for (const [name, value] of cases) {
     await t.step(name, async () => {
       await using server = await startFakeLlmServer();
-      server.script({ status: 429, headers: { "retry-after": value } }, { chunks: ["ok"] });
+      server.script({ status: 429, headers: { "retry-after": value } }, {
+        chunks: ["ok"],
+      });
+      const offset = Date.now() - (date - 80);
+      const timers = { ...systemTimers, now: () => Date.now() - offset };
       const client = createLlmClient({ local: endpoint(server.url) }, {
         logger: recordingLogger(),
-        backoff: { ...FAST_BACKOFF, max_retry_after_ms: 2000 },
+        backoff: FAST_BACKOFF,
+        timers,
       });
+      const started = Date.now();
       const got = await collect(client.streamChat("local", chatRequest()));
       assert.equal(got.text, "ok");
       const retry = got.events.find((e) => e.type === "retry");
       assert.equal(retry?.type, "retry");
       if (retry?.type !== "retry") return;
-      assert.ok(retry.delay_ms >= 60, `waited ${retry.delay_ms} ms`);
-      assert.equal(retry.error.retryAfterMs !== undefined, true);
+      assert.ok(retry.delay_ms >= 70, `planned ${retry.delay_ms} ms`);
+      assert.ok(Date.now() - started >= 70, "waited before retrying");
     });
   }
 });
@@ -130,15 +177,26 @@ Deno.test("streamChat() does not wait for a Retry-After longer than it may", asy
 
 Deno.test("streamChat() never retries once text has streamed, so nothing is duplicated", async (t) => {
   const cases: Array<[string, ScriptedReply, LlmErrorKind]> = [
-    ["a dropped connection", { chunks: ["One ", "two ", "three"], drop_after: 2 }, "network"],
-    ["an error object mid-stream", { chunks: ["One ", "two ", "three"], error_after: 2 }, "server_error"],
-    ["a garbage line mid-stream", { chunks: ["One ", "two ", "three"], garbage_after: 2 }, "invalid_response"],
+    ["a dropped connection", {
+      chunks: ["One ", "two ", "three"],
+      drop_after: 2,
+    }, "network"],
+    ["an error object mid-stream", {
+      chunks: ["One ", "two ", "three"],
+      error_after: 2,
+    }, "server_error"],
+    ["a garbage line mid-stream", {
+      chunks: ["One ", "two ", "three"],
+      garbage_after: 2,
+    }, "invalid_response"],
   ];
   for (const [name, reply, kind] of cases) {
     await t.step(name, async () => {
       await using server = await startFakeLlmServer();
       server.script(reply, { chunks: ["must not be used"] });
-      const client = createLlmClient({ local: endpoint(server.url, { retries: 3 }) }, {
+      const client = createLlmClient({
+        local: endpoint(server.url, { retries: 3 }),
+      }, {
         logger: recordingLogger(),
         backoff: FAST_BACKOFF,
       });
@@ -153,17 +211,49 @@ Deno.test("streamChat() never retries once text has streamed, so nothing is dupl
 });
 
 Deno.test("streamChat() enforces each timeout, aborting the request and freeing the slot", async (t) => {
-  const cases: Array<[string, ScriptedReply, { first_token: number; idle: number; total: number }, string, string]> = [
-    ["no first token", { chunks: ["late"], first_token_delay_ms: 300 }, { first_token: 40, idle: 1000, total: 2000 }, "", "first token"],
-    ["silence mid-stream", { chunks: ["a", "b", "c"], stall_after: 1 }, { first_token: 1000, idle: 40, total: 2000 }, "a", "silent"],
-    ["too long in total", { chunks: ["a", "b", "c", "d", "e", "f"], chunk_delay_ms: 30 }, { first_token: 1000, idle: 1000, total: 80 }, "", "total"],
+  const cases: Array<
+    [
+      string,
+      ScriptedReply,
+      { first_token: number; idle: number; total: number },
+      string,
+      string,
+    ]
+  > = [
+    [
+      "no first token",
+      { chunks: ["late"], first_token_delay_ms: 300 },
+      { first_token: 40, idle: 1000, total: 2000 },
+      "",
+      "first token",
+    ],
+    [
+      "silence mid-stream",
+      { chunks: ["a", "b", "c"], stall_after: 1 },
+      { first_token: 1000, idle: 40, total: 2000 },
+      "a",
+      "silent",
+    ],
+    [
+      "too long in total",
+      { chunks: ["a", "b", "c", "d", "e", "f"], chunk_delay_ms: 30 },
+      { first_token: 1000, idle: 1000, total: 80 },
+      "",
+      "total",
+    ],
   ];
   for (const [name, reply, timeout, prefix, words] of cases) {
     await t.step(name, async () => {
       await using server = await startFakeLlmServer();
       server.script(reply);
       const client = createLlmClient(
-        { local: endpoint(server.url, { timeout, retries: 0, max_concurrency: 1 }) },
+        {
+          local: endpoint(server.url, {
+            timeout,
+            retries: 0,
+            max_concurrency: 1,
+          }),
+        },
         { logger: recordingLogger(), backoff: FAST_BACKOFF },
       );
       const got = await collect(client.streamChat("local", chatRequest()));
@@ -180,14 +270,18 @@ Deno.test("streamChat() idle timeout only counts the server's silence, not a slo
   await using server = await startFakeLlmServer();
   server.script({ chunks: ["a", "b", "c"] });
   const client = createLlmClient(
-    { local: endpoint(server.url, { timeout: { first_token: 1000, idle: 30, total: 2000 } }) },
+    {
+      local: endpoint(server.url, {
+        timeout: { first_token: 1000, idle: 30, total: 2000 },
+      }),
+    },
     { logger: recordingLogger() },
   );
   let text = "";
   for await (const event of client.streamChat("local", chatRequest())) {
     if (event.type === "text") {
       text += event.text;
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      await new Promise((resolve) => setTimeout(resolve, 45));
     }
   }
   assert.equal(text, "abc");
@@ -197,9 +291,13 @@ Deno.test("streamChat() stops when the caller cancels, and frees everything", as
   await t.step("mid-stream", async () => {
     await using server = await startFakeLlmServer();
     server.script({ chunks: ["a", "b", "c"], stall_after: 1 });
-    const client = createLlmClient({ local: endpoint(server.url) }, { logger: recordingLogger() });
+    const client = createLlmClient({ local: endpoint(server.url) }, {
+      logger: recordingLogger(),
+    });
     const controller = new AbortController();
-    const events = client.streamChat("local", chatRequest(), { signal: controller.signal });
+    const events = client.streamChat("local", chatRequest(), {
+      signal: controller.signal,
+    });
     const got = await collect((async function* () {
       for await (const event of events) {
         yield event;
@@ -216,7 +314,9 @@ Deno.test("streamChat() stops when the caller cancels, and frees everything", as
   await t.step("by leaving the loop early", async () => {
     await using server = await startFakeLlmServer();
     server.script({ chunks: ["a", "b", "c"], stall_after: 1 });
-    const client = createLlmClient({ local: endpoint(server.url) }, { logger: recordingLogger() });
+    const client = createLlmClient({ local: endpoint(server.url) }, {
+      logger: recordingLogger(),
+    });
     for await (const event of client.streamChat("local", chatRequest())) {
       if (event.type === "text") break;
     }
@@ -226,8 +326,14 @@ Deno.test("streamChat() stops when the caller cancels, and frees everything", as
 
   await t.step("before it starts", async () => {
     await using server = await startFakeLlmServer();
-    const client = createLlmClient({ local: endpoint(server.url) }, { logger: recordingLogger() });
-    const got = await collect(client.streamChat("local", chatRequest(), { signal: AbortSignal.abort() }));
+    const client = createLlmClient({ local: endpoint(server.url) }, {
+      logger: recordingLogger(),
+    });
+    const got = await collect(
+      client.streamChat("local", chatRequest(), {
+        signal: AbortSignal.abort(),
+      }),
+    );
     assert.equal(got.error?.kind, "cancelled");
     assert.equal(server.chatRequests().length, 0);
   });
@@ -244,7 +350,10 @@ Deno.test("streamChat() retries an unreachable server, then reports a network er
   const got = await collect(client.streamChat("local", chatRequest()));
   assert.equal(got.error?.kind, "network");
   assert.deepEqual(eventTypes(got.events), ["retry"]);
-  assert.equal(got.error?.userMessage, "The bot could not reach the model server. Try again later.");
+  assert.equal(
+    got.error?.userMessage,
+    "The bot could not reach the model server. Try again later.",
+  );
 });
 
 /** Polls `condition` every few ms for up to a second (the server side settles asynchronously). */

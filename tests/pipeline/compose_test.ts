@@ -15,7 +15,9 @@ function recorder(name: string, log: string[]): Stage<unknown> {
 
 Deno.test("compose() runs stages in order, each around the rest", async () => {
   const log: string[] = [];
-  await compose([recorder("a", log), recorder("b", log), recorder("c", log)])({});
+  await compose([recorder("a", log), recorder("b", log), recorder("c", log)])(
+    {},
+  );
   assert.deepEqual(log, ["a:in", "b:in", "c:in", "c:out", "b:out", "a:out"]);
 });
 
@@ -54,7 +56,10 @@ Deno.test("compose() names the stage that returns before awaiting next()", async
       return Promise.resolve();
     },
   };
-  await assert.rejects(compose([hasty, slow])({}), /"hasty" returned before the next stage finished/);
+  await assert.rejects(
+    compose([hasty, slow])({}),
+    /"hasty" returned before the next stage finished/,
+  );
   release();
 });
 

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
-import { buildContextWindow, TRUNCATION_MARKER, truncateToTokens } from "../../src/pipeline/history_window.ts";
-import type { WindowInput, WindowMessage } from "../../src/pipeline/history_window.ts";
+import {
+  buildContextWindow,
+  truncateToTokens,
+  TRUNCATION_MARKER,
+} from "../../src/pipeline/history_window.ts";
+import type {
+  WindowInput,
+  WindowMessage,
+} from "../../src/pipeline/history_window.ts";
 import {
   countMessageTokens,
   estimateTokens,
@@ -18,15 +25,32 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const WORDS = ["hello", "the", "context", "🙂", "ünïcode", "12345", "code:", "{x}", "\n", "naïve", "テスト"];
+const WORDS = [
+  "hello",
+  "the",
+  "context",
+  "🙂",
+  "ünïcode",
+  "12345",
+  "code:",
+  "{x}",
+  "\n",
+  "naïve",
+  "テスト",
+];
 
 function randomText(random: () => number, words: number): string {
   let text = "";
-  for (let i = 0; i < words; i++) text += `${WORDS[Math.floor(random() * WORDS.length)]} `;
+  for (let i = 0; i < words; i++) {
+    text += `${WORDS[Math.floor(random() * WORDS.length)]} `;
+  }
   return text;
 }
 
-function windowMessage(role: "user" | "assistant", content: string): WindowMessage {
+function windowMessage(
+  role: "user" | "assistant",
+  content: string,
+): WindowMessage {
   return { role, content, tokens: estimateTokens(content) };
 }
 
@@ -53,11 +77,20 @@ Deno.test("buildContextWindow() never exceeds context_tokens, over 500 random hi
     const reserve_tokens = 1 + Math.floor(random() * (context_tokens / 2));
     const history = Array.from(
       { length: Math.floor(random() * 80) },
-      (_, i) => windowMessage(i % 2 ? "assistant" : "user", randomText(random, Math.floor(random() * 300))),
+      (_, i) =>
+        windowMessage(
+          i % 2 ? "assistant" : "user",
+          randomText(random, Math.floor(random() * 300)),
+        ),
     );
     const huge = random() < 0.2;
-    const current = windowMessage("user", randomText(random, huge ? 20_000 : Math.floor(random() * 200)));
-    const replied = random() < 0.3 ? windowMessage("assistant", randomText(random, 50)) : null;
+    const current = windowMessage(
+      "user",
+      randomText(random, huge ? 20_000 : Math.floor(random() * 200)),
+    );
+    const replied = random() < 0.3
+      ? windowMessage("assistant", randomText(random, 50))
+      : null;
     const system = randomText(random, random() < 0.1 ? 5_000 : 40);
     const result = buildContextWindow(input({
       system,
@@ -73,31 +106,50 @@ Deno.test("buildContextWindow() never exceeds context_tokens, over 500 random hi
       prompt + result.max_tokens <= context_tokens,
       `run ${run}: prompt ${prompt} + max_tokens ${result.max_tokens} > ${context_tokens}`,
     );
-    assert.ok(prompt <= context_tokens - reserve_tokens, `run ${run}: prompt eats the reserve`);
+    assert.ok(
+      prompt <= context_tokens - reserve_tokens,
+      `run ${run}: prompt eats the reserve`,
+    );
     assert.equal(result.messages[0]?.role, "system");
     assert.equal(result.messages.at(-1)?.role, "user");
     // History kept is the newest part, in chronological order.
-    const kept = history.slice(0, result.history_used).reverse().map((m) => m.content);
-    assert.deepEqual(result.messages.slice(1, 1 + result.history_used).map((m) => m.content), kept);
+    const kept = history.slice(0, result.history_used).reverse().map((m) =>
+      m.content
+    );
+    assert.deepEqual(
+      result.messages.slice(1, 1 + result.history_used).map((m) => m.content),
+      kept,
+    );
   }
 });
 
 Deno.test("buildContextWindow() keeps the newest history that fits and drops the oldest", () => {
-  const history = ["newest", "middle", "oldest"].map((w) => windowMessage("user", `${w} `.repeat(40)));
+  const history = ["newest", "middle", "oldest"].map((w) =>
+    windowMessage("user", `${w} `.repeat(40))
+  );
   const each = history[0]!.tokens + MESSAGE_OVERHEAD_TOKENS;
-  const base = buildContextWindow(input({ history: [], context_tokens: 10_000 })).prompt_tokens;
+  const base =
+    buildContextWindow(input({ history: [], context_tokens: 10_000 }))
+      .prompt_tokens;
   const result = buildContextWindow(input({
     history,
     context_tokens: base + 2 * each + 100 + 5,
     reserve_tokens: 100,
   }));
   assert.equal(result.history_used, 2);
-  assert.deepEqual(result.messages.map((m) => m.content.split(" ")[0]), ["You", "middle", "newest", "Alice:"]);
+  assert.deepEqual(result.messages.map((m) => m.content.split(" ")[0]), [
+    "You",
+    "middle",
+    "newest",
+    "Alice:",
+  ]);
 });
 
 Deno.test("buildContextWindow() truncates one message larger than the whole budget, with a marker", () => {
   const current = windowMessage("user", "word ".repeat(10_000));
-  const result = buildContextWindow(input({ current, context_tokens: 600, reserve_tokens: 100 }));
+  const result = buildContextWindow(
+    input({ current, context_tokens: 600, reserve_tokens: 100 }),
+  );
   const last = result.messages.at(-1)!.content;
   assert.ok(last.endsWith(TRUNCATION_MARKER));
   assert.ok(last.length < current.content.length);
@@ -106,7 +158,12 @@ Deno.test("buildContextWindow() truncates one message larger than the whole budg
 
 Deno.test("buildContextWindow() includes the replied-to message just before the new one", () => {
   const replied = windowMessage("assistant", "the earlier answer");
-  const result = buildContextWindow(input({ replied_to: replied, history: [windowMessage("user", "Bob: old")] }));
+  const result = buildContextWindow(
+    input({
+      replied_to: replied,
+      history: [windowMessage("user", "Bob: old")],
+    }),
+  );
   assert.deepEqual(result.messages.map((m) => m.content), [
     "You are a test.",
     "Bob: old",

@@ -4,7 +4,16 @@ import { renderSystemPrompt } from "../../src/pipeline/system_prompt.ts";
 Deno.test("renderSystemPrompt() fills every variable and leaves unknown ones", () => {
   const text = renderSystemPrompt(
     "{{persona}} in {{server}} #{{channel}} with {{user}} on {{date}} at {{time}}; {{unknown}} {{ user }}",
-    { persona: "Helper", server: "Guild", channel: "general", user: "Alice", now: Date.UTC(2026, 10, 25, 14, 5) },
+    {
+      persona: "Helper",
+      server: "Guild",
+      channel: "general",
+      user: "Alice",
+      now: Date.UTC(2026, 10, 25, 14, 5),
+    },
   );
-  assert.equal(text, "Helper in Guild #general with Alice on 2026-11-25 at 14:05 UTC; {{unknown}} Alice");
+  assert.equal(
+    text,
+    "Helper in Guild #general with Alice on 2026-11-25 at 14:05 UTC; {{unknown}} Alice",
+  );
 });

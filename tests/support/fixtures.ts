@@ -6,7 +6,9 @@ import { BOT_ID, CHANNEL, GUILD } from "./test_config.ts";
 let sequence = 0;
 
 /** A message mentioning the bot in the shared test channel; override anything. */
-export function message(overrides: Partial<IncomingMessage> & { text?: string } = {}): IncomingMessage {
+export function message(
+  overrides: Partial<IncomingMessage> & { text?: string } = {},
+): IncomingMessage {
   sequence += 1;
   const { text, ...rest } = overrides;
   return {
@@ -16,7 +18,13 @@ export function message(overrides: Partial<IncomingMessage> & { text?: string } 
     guild_id: GUILD,
     guild_name: "Test Server",
     channel_name: "general",
-    author: { id: "400000000000000001", display_name: "Alice", is_bot: false, is_webhook: false, role_ids: [] },
+    author: {
+      id: "400000000000000001",
+      display_name: "Alice",
+      is_bot: false,
+      is_webhook: false,
+      role_ids: [],
+    },
     content: `<@${BOT_ID}> ${text ?? "hello"}`,
     mentions_bot: true,
     reply_to: null,
@@ -43,7 +51,11 @@ export class RecordingReply implements ReplyTarget {
   }
 
   show(chunks: readonly string[], done: boolean): Promise<void> {
-    if (this.posted_ids.length === 0) this.posted_ids.push(`6000000000000${String(++sequence).padStart(5, "0")}`);
+    if (this.posted_ids.length === 0) {
+      this.posted_ids.push(
+        `6000000000000${String(++sequence).padStart(5, "0")}`,
+      );
+    }
     this.shows.push({ chunks: [...chunks], done });
     return Promise.resolve();
   }

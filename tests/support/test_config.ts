@@ -14,7 +14,10 @@ export const ADMIN_ROLE = "300000000000000001";
 export const BOT_ID = "900000000000000001";
 
 /** A config with a shared channel, a per-user channel, a server binding and DMs. */
-export function testConfig(base_url = "http://127.0.0.1:9/v1", extra = ""): Config {
+export function testConfig(
+  base_url = "http://127.0.0.1:9/v1",
+  extra = "",
+): Config {
   const text = `
 version: 1
 discord:

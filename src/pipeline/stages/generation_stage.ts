@@ -99,19 +99,22 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         }
       })();
 
+      let deliveryError: unknown = null;
       try {
         await next();
-      } finally {
-        const failed = failure !== null;
-        const counter = deps.counterFor(persona.endpoint, persona.model);
-        await deps.store.updateMessage(assistant.id, {
-          content: answer,
-          token_count: completionTokens ?? counter.count(answer),
-          partial: failed,
-          external_id: ctx.reply.posted_ids[0] ?? null,
-          updated_at: deps.now(),
-        });
+      } catch (error) {
+        deliveryError = error;
       }
+      const counter = deps.counterFor(persona.endpoint, persona.model);
+      await deps.store.updateMessage(assistant.id, {
+        content: answer,
+        token_count: completionTokens ?? counter.count(answer),
+        // Partial when generation failed or the reply could not be delivered whole.
+        partial: failure !== null || deliveryError !== null,
+        external_id: ctx.reply.posted_ids[0] ?? null,
+        updated_at: deps.now(),
+      });
+      if (deliveryError !== null) throw deliveryError;
       if (failure !== null) {
         const error = failure instanceof LlmError ? failure : null;
         const cancelled = error?.kind === "cancelled" || ctx.signal.aborted;

@@ -11,69 +11,26 @@ import {
 } from "./gateway_payloads.ts";
 import { FakeGateway } from "./gateway_server.ts";
 import { channelObject, guildCreatePayload } from "./payloads.ts";
-import { FixedWindowLimiter, type WindowLimit } from "./rate_limits.ts";
+import { FixedWindowLimiter } from "./rate_limits.ts";
 import { applicationRoutes } from "./rest_application.ts";
 import { interactionRoutes } from "./rest_interactions.ts";
 import { messageRoutes } from "./rest_messages.ts";
 import { createRestHandler, type FailureRule } from "./rest_server.ts";
 import type { RestEvents } from "./rest_types.ts";
-import { fakeBotToken, SnowflakeGenerator } from "./snowflake.ts";
+import { buildWorld, type FakeDiscordOptions } from "./options.ts";
 import {
-  type FakeDmChannelSpec,
   type FakeGuildSpec,
   type FakeInteraction,
   type FakeMessage,
   type FakeThreadSpec,
-  type FakeUserSpec,
   type GatewayRecord,
   Intents,
   PRIVILEGED_INTENTS,
   type RestRecord,
+  type UserMessageSpec,
 } from "./types.ts";
 import { waitFor } from "./wait_for.ts";
-import { type FakeChannel, FakeWorld } from "./world.ts";
-
-/** How to set up a fake Discord. Every field has a default. */
-export interface FakeDiscordOptions {
-  hostname?: string;
-  clock?: FakeClock;
-  botId?: string;
-  botUsername?: string;
-  applicationId?: string;
-  /** Default: a realistic token whose first part is the base64 of the bot id. */
-  token?: string;
-  /** People who write messages; default one user "alice". */
-  users?: FakeUserSpec[];
-  guilds?: FakeGuildSpec[];
-  dmChannels?: FakeDmChannelSpec[];
-  /** HELLO's heartbeat_interval (default 41250). Keep ≥ 1100: below ~1017 Discordeno freezes. */
-  heartbeatIntervalMs?: number;
-  /** Time allowed for the interaction callback (default 3000). */
-  interactionDeadlineMs?: number;
-  /** Message create+edit limit per channel (default 5 per 5000 ms). */
-  messageRateLimit?: WindowLimit;
-  /** Global limit for bot-token requests (default 50 per 1000 ms). */
-  globalRateLimit?: WindowLimit;
-  /** Privileged intents enabled "in the portal" (default all three). */
-  enabledPrivilegedIntents?: number;
-  /** Dispatch MESSAGE_CREATE/UPDATE/DELETE for the bot's own messages, as Discord does (default true). */
-  echoBotMessages?: boolean;
-}
-
-/** A message a user writes in a channel, dispatched as MESSAGE_CREATE. */
-export interface UserMessageSpec {
-  channelId: string;
-  content: string;
-  /** Default: the first configured user. */
-  authorId?: string;
-  /** Reply to this message id (stored with a message_reference). */
-  replyTo?: string;
-  /** Whether the reply pings the replied-to author (default true, Discord's client default). */
-  pingRepliedUser?: boolean;
-  embeds?: unknown[];
-  /** Posts the message as this webhook (author is a bot-flagged webhook user). */
-  webhookId?: string;
-}
+import type { FakeChannel, FakeWorld } from "./world.ts";
 
 /**
  * A fake Discord over loopback for end-to-end tests and benchmarks: REST under
@@ -104,27 +61,9 @@ export class FakeDiscord {
     this.clock = options.clock ?? systemClock;
     this.#hostname = options.hostname ?? "127.0.0.1";
     this.#echo = options.echoBotMessages ?? true;
-    const ids = new SnowflakeGenerator(() => this.clock.now());
-    const botId = options.botId ?? ids.next();
-    this.token = options.token ?? fakeBotToken(botId);
-    const bot: FakeUserSpec = {
-      id: botId,
-      username: options.botUsername ?? "FakeBot",
-      bot: true,
-    };
-    this.world = new FakeWorld(
-      ids,
-      this.clock,
-      bot,
-      options.applicationId ?? botId,
-    );
-    for (
-      const user of options.users ?? [{ id: ids.next(), username: "alice" }]
-    ) {
-      this.world.addUser(user);
-    }
-    for (const guild of options.guilds ?? []) this.world.addGuild(guild);
-    for (const dm of options.dmChannels ?? []) this.world.addDmChannel(dm);
+    const built = buildWorld(options, this.clock);
+    this.world = built.world;
+    this.token = built.token;
     this.gateway = new FakeGateway({
       hostname: this.#hostname,
       token: this.token,
@@ -265,33 +204,7 @@ export class FakeDiscord {
 
   /** A user writes a message: stored, then dispatched as MESSAGE_CREATE. */
   sendUserMessage(spec: UserMessageSpec): FakeMessage {
-    if (!this.world.channels.has(spec.channelId)) {
-      throw new Error(
-        `Cannot send a user message: channel ${spec.channelId} is unknown`,
-      );
-    }
-    const authorId = spec.webhookId ?? spec.authorId ?? this.defaultUserId;
-    if (spec.webhookId && !this.world.users.has(spec.webhookId)) {
-      this.world.addUser({
-        id: spec.webhookId,
-        username: "Captain Hook",
-        bot: true,
-      });
-    }
-    if (!this.world.users.has(authorId)) {
-      throw new Error(`Unknown author ${authorId}`);
-    }
-    const message = this.world.createMessage({
-      channelId: spec.channelId,
-      authorId,
-      content: spec.content,
-      embeds: spec.embeds ?? [],
-      replyToId: spec.replyTo ?? null,
-      allowedMentions: spec.pingRepliedUser === false
-        ? { parse: ["users", "roles", "everyone"] }
-        : undefined,
-      webhookId: spec.webhookId ?? null,
-    });
+    const message = this.world.createUserMessage(spec, this.defaultUserId);
     this.#dispatchMessage("MESSAGE_CREATE", message);
     return message;
   }

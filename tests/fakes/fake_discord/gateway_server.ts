@@ -1,4 +1,3 @@
-import type { FakeClock } from "./clock.ts";
 import {
   CLOSE_REASONS,
   type DispatchFrame,
@@ -7,38 +6,21 @@ import {
   NON_RESUMABLE_CLOSE_CODES,
 } from "./gateway_session.ts";
 import {
-  ALL_KNOWN_INTENTS,
-  type GatewayRecord,
-  PRIVILEGED_INTENTS,
-} from "./types.ts";
-
-/** What the gateway needs from the rest of the fake. */
-export interface GatewayOptions {
-  hostname: string;
-  token: string;
-  clock: FakeClock;
-  heartbeatIntervalMs: number;
-  /** Privileged intents switched on "in the Developer Portal"; others close with 4014. */
-  enabledPrivilegedIntents: number;
-  /** The READY `d` for a new session. */
-  readyData(session: GatewaySession): unknown;
-  /** Called right after READY is sent (the fake sends GUILD_CREATEs from here). */
-  afterReady(session: GatewaySession): void;
-  record(record: GatewayRecord): void;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+  type GatewayOptions,
+  handleFrame,
+  type ProtocolHost,
+} from "./gateway_protocol.ts";
 
 /**
  * A Discord gateway v10 over loopback (JSON encoding, text frames): HELLO, IDENTIFY → READY,
  * heartbeats, RESUME with replay, op 7/9, close codes, and dispatches with sequence numbers.
  * Runs on its own listener so it can vanish and come back while REST stays up.
  */
-export class FakeGateway {
-  readonly #options: GatewayOptions;
-  readonly #sessions = new Map<string, GatewaySession>();
+export class FakeGateway implements ProtocolHost {
+  /** What the gateway was created with. */
+  readonly options: GatewayOptions;
+  /** Sessions by id, including ones that can no longer be resumed until they are dropped. */
+  readonly sessionsById = new Map<string, GatewaySession>();
   readonly #connections = new Set<GatewayConnection>();
   #server: Deno.HttpServer<Deno.NetAddr> | null = null;
   #abort: AbortController | null = null;
@@ -55,17 +37,17 @@ export class FakeGateway {
 
   /** Creates a gateway; call `listen()` to start it. */
   constructor(options: GatewayOptions) {
-    this.#options = options;
+    this.options = options;
   }
 
   /** The WebSocket URL, without query (clients add `?v=10&encoding=json`). */
   get url(): string {
-    return `ws://${this.#options.hostname}:${this.#port}`;
+    return `ws://${this.options.hostname}:${this.#port}`;
   }
 
   /** Live sessions (resumable or connected). */
   get sessions(): GatewaySession[] {
-    return [...this.#sessions.values()].filter((s) => s.alive);
+    return [...this.sessionsById.values()].filter((s) => s.alive);
   }
 
   /** Number of open WebSocket connections. */
@@ -78,7 +60,7 @@ export class FakeGateway {
     if (this.#server) return;
     this.#abort = new AbortController();
     this.#server = Deno.serve({
-      hostname: this.#options.hostname,
+      hostname: this.options.hostname,
       port: this.#port,
       signal: this.#abort.signal,
       onListen: () => {},
@@ -120,7 +102,7 @@ export class FakeGateway {
     session.seq += 1;
     const frame: DispatchFrame = { op: 0, t, s: session.seq, d };
     session.log.push(frame);
-    if (session.connection) this.#send(session.connection, frame);
+    if (session.connection) this.send(session.connection, frame);
     return frame;
   }
 
@@ -140,7 +122,7 @@ export class FakeGateway {
     reason: string = CLOSE_REASONS[code] ?? "Closed by the fake.",
   ): void {
     for (const connection of [...this.#connections]) {
-      this.#close(connection, code, reason);
+      this.closeConnection(connection, code, reason);
     }
   }
 
@@ -148,22 +130,22 @@ export class FakeGateway {
   invalidateSessions(resumable: boolean): void {
     for (const connection of this.#connections) {
       if (!connection.session) continue;
-      this.#send(connection, { op: 9, d: resumable, s: null, t: null });
-      if (!resumable) this.#endSession(connection.session);
+      this.send(connection, { op: 9, d: resumable, s: null, t: null });
+      if (!resumable) this.endSession(connection.session);
     }
   }
 
   /** Sends op 7 Reconnect to every open connection. */
   requestReconnect(): void {
     for (const connection of this.#connections) {
-      this.#send(connection, { op: 7, d: null, s: null, t: null });
+      this.send(connection, { op: 7, d: null, s: null, t: null });
     }
   }
 
   /** Sends op 1 Heartbeat (a heartbeat request) to every open connection. */
   requestHeartbeat(): void {
     for (const connection of this.#connections) {
-      this.#send(connection, {
+      this.send(connection, {
         op: 1,
         d: connection.session?.seq ?? null,
         s: null,
@@ -186,7 +168,7 @@ export class FakeGateway {
     };
     this.#connections.add(connection);
     socket.onopen = () => this.#opened(connection);
-    socket.onmessage = (event) => this.#received(connection, event.data);
+    socket.onmessage = (event) => handleFrame(this, connection, event.data);
     socket.onclose = (event) => this.#closed(connection, event.code);
     socket.onerror = () => {};
     return response;
@@ -195,16 +177,20 @@ export class FakeGateway {
   #opened(connection: GatewayConnection): void {
     const version = connection.query.get("v");
     if (version !== "10") {
-      return this.#close(connection, 4012, CLOSE_REASONS[4012] ?? "");
+      return this.closeConnection(connection, 4012);
     }
     const encoding = connection.query.get("encoding") ?? "json";
     if (encoding !== "json") {
-      return this.#close(connection, 4002, "The fake speaks JSON only.");
+      return this.closeConnection(
+        connection,
+        4002,
+        "The fake speaks JSON only.",
+      );
     }
-    this.#send(connection, {
+    this.send(connection, {
       op: 10,
       d: {
-        heartbeat_interval: this.#options.heartbeatIntervalMs,
+        heartbeat_interval: this.options.heartbeatIntervalMs,
         _trace: ['["fake-gateway"]'],
       },
       s: null,
@@ -212,148 +198,22 @@ export class FakeGateway {
     });
   }
 
-  #received(connection: GatewayConnection, data: unknown): void {
-    const raw = typeof data === "string" ? data : "";
-    let payload: GatewayRecord["payload"] = null;
-    try {
-      const parsed: unknown = typeof data === "string"
-        ? JSON.parse(data)
-        : null;
-      if (isRecord(parsed)) payload = parsed;
-    } catch { /* recorded as null, answered with 4002 below */ }
-    this.#options.record({
-      time: this.#options.clock.now(),
-      connectionId: connection.id,
-      sessionId: connection.session?.id ?? null,
-      payload,
-      raw,
-    });
-    if (!payload) {
-      return this.#close(connection, 4002, CLOSE_REASONS[4002] ?? "");
-    }
-    switch (payload.op) {
-      case 1:
-        if (this.ackHeartbeats) {
-          this.#send(connection, { op: 11, d: null, s: null, t: null });
-        }
-        return;
-      case 2:
-        return this.#identify(connection, payload.d);
-      case 6:
-        return this.#resume(connection, payload.d);
-      case 3:
-      case 4:
-      case 8:
-      case 31:
-        if (!connection.session) {
-          this.#close(connection, 4003, CLOSE_REASONS[4003] ?? "");
-        }
-        return;
-      default:
-        return this.#close(connection, 4001, CLOSE_REASONS[4001] ?? "");
-    }
-  }
-
-  #tokenMatches(token: unknown): boolean {
-    return typeof token === "string" &&
-      token.replace(/^Bot /, "") === this.#options.token;
-  }
-
-  #identify(connection: GatewayConnection, d: unknown): void {
-    if (isRecord(d)) this.identifies.push(d);
-    if (connection.session) {
-      return this.#close(connection, 4005, CLOSE_REASONS[4005] ?? "");
-    }
-    if (!isRecord(d) || !isRecord(d.properties)) {
-      return this.#close(connection, 4001, CLOSE_REASONS[4001] ?? "");
-    }
-    if (!this.#tokenMatches(d.token)) {
-      return this.#close(connection, 4004, CLOSE_REASONS[4004] ?? "");
-    }
-    const intents = d.intents;
-    if (
-      typeof intents !== "number" || !Number.isInteger(intents) ||
-      intents < 0 ||
-      (intents & ~ALL_KNOWN_INTENTS) !== 0
-    ) {
-      return this.#close(connection, 4013, CLOSE_REASONS[4013] ?? "");
-    }
-    if (
-      (intents & PRIVILEGED_INTENTS &
-        ~this.#options.enabledPrivilegedIntents) !== 0
-    ) {
-      return this.#close(connection, 4014, CLOSE_REASONS[4014] ?? "");
-    }
-    const shard = d.shard ?? [0, 1];
-    if (
-      !Array.isArray(shard) || shard.length !== 2 ||
-      !shard.every(Number.isInteger) ||
-      shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]
-    ) {
-      return this.#close(connection, 4010, CLOSE_REASONS[4010] ?? "");
-    }
-    this.sessionStartRemaining = Math.max(0, this.sessionStartRemaining - 1);
-    const session: GatewaySession = {
-      id: crypto.randomUUID().replaceAll("-", ""),
-      intents,
-      shard: [shard[0], shard[1]],
-      seq: 0,
-      log: [],
-      connection,
-      alive: true,
-      identify: d,
-    };
-    this.#sessions.set(session.id, session);
-    connection.session = session;
-    this.dispatchTo(session, "READY", this.#options.readyData(session));
-    this.#options.afterReady(session);
-  }
-
-  #resume(connection: GatewayConnection, d: unknown): void {
-    if (connection.session) {
-      return this.#close(connection, 4005, CLOSE_REASONS[4005] ?? "");
-    }
-    if (
-      !isRecord(d) || typeof d.session_id !== "string" ||
-      typeof d.seq !== "number"
-    ) {
-      return this.#close(connection, 4001, CLOSE_REASONS[4001] ?? "");
-    }
-    if (!this.#tokenMatches(d.token)) {
-      return this.#close(connection, 4004, CLOSE_REASONS[4004] ?? "");
-    }
-    const session = this.#sessions.get(d.session_id);
-    if (!session?.alive) {
-      this.#send(connection, { op: 9, d: false, s: null, t: null });
-      return;
-    }
-    if (d.seq > session.seq) {
-      this.#endSession(session);
-      return this.#close(connection, 4007, CLOSE_REASONS[4007] ?? "");
-    }
-    if (session.connection) {
-      this.#close(session.connection, 4000, "Resumed elsewhere.");
-    }
-    session.connection = connection;
-    connection.session = session;
-    this.resumes.push(session.id);
-    const seq = d.seq;
-    for (const frame of session.log) {
-      if (frame.s > seq) this.#send(connection, frame);
-    }
-    this.dispatchTo(session, "RESUMED", { _trace: ['["fake-gateway"]'] });
-  }
-
-  #send(connection: GatewayConnection, frame: unknown): void {
+  /** Sends a frame as JSON text if the connection is open. */
+  send(connection: GatewayConnection, frame: unknown): void {
     if (connection.socket.readyState === WebSocket.OPEN) {
       connection.socket.send(JSON.stringify(frame));
     }
   }
 
-  #close(connection: GatewayConnection, code: number, reason: string): void {
+  /** Closes one connection; codes Discord marks "Resume: false" end its session. */
+  closeConnection(
+    connection: GatewayConnection,
+    code: number,
+    reason: string = CLOSE_REASONS[code] ?? "Closed by the fake.",
+  ): void {
     connection.closedByServer = true;
     if (connection.session && NON_RESUMABLE_CLOSE_CODES.has(code)) {
-      this.#endSession(connection.session);
+      this.endSession(connection.session);
     }
     this.#detach(connection);
     const state = connection.socket.readyState;
@@ -368,7 +228,7 @@ export class FakeGateway {
     if (
       session && !connection.closedByServer && (code === 1000 || code === 1001)
     ) {
-      this.#endSession(session);
+      this.endSession(session);
     }
     this.#detach(connection);
     this.#connections.delete(connection);
@@ -381,8 +241,9 @@ export class FakeGateway {
     connection.session = null;
   }
 
-  #endSession(session: GatewaySession): void {
+  /** Ends a session: it gets no more dispatches and cannot be resumed. */
+  endSession(session: GatewaySession): void {
     session.alive = false;
-    this.#sessions.delete(session.id);
+    this.sessionsById.delete(session.id);
   }
 }

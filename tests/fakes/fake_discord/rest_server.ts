@@ -152,7 +152,10 @@ function takeFailure(
   return rule;
 }
 
-function injectedRouteHeaders(now: number, retryAfterMs: number): Record<string, string> {
+function injectedRouteHeaders(
+  now: number,
+  retryAfterMs: number,
+): Record<string, string> {
   return routeLimitHeaders({
     allowed: false,
     limit: 1,

@@ -76,6 +76,21 @@ export interface FakeDmChannelSpec {
   recipientId: string;
 }
 
+/** A message a user writes in a channel, dispatched as MESSAGE_CREATE. */
+export interface UserMessageSpec {
+  channelId: string;
+  content: string;
+  /** Default: the first configured user. */
+  authorId?: string;
+  /** Reply to this message id (stored with a message_reference). */
+  replyTo?: string;
+  /** Whether the reply pings the replied-to author (default true, Discord's client default). */
+  pingRepliedUser?: boolean;
+  embeds?: unknown[];
+  /** Posts the message as this webhook (author is a bot-flagged webhook user). */
+  webhookId?: string;
+}
+
 /** A message stored by the fake, from a user (dispatched) or from the bot (REST). */
 export interface FakeMessage {
   id: string;

@@ -10,6 +10,7 @@ import {
   type FakeRoleSpec,
   type FakeThreadSpec,
   type FakeUserSpec,
+  type UserMessageSpec,
 } from "./types.ts";
 
 /** A channel, thread or DM as the fake knows it. */
@@ -204,6 +205,38 @@ export class FakeWorld {
     };
     this.messages.set(message.id, message);
     return message;
+  }
+
+  /** Stores a message written by a user (or a webhook), checking its channel and author. */
+  createUserMessage(
+    spec: UserMessageSpec,
+    defaultAuthorId: string,
+  ): FakeMessage {
+    if (!this.channels.has(spec.channelId)) {
+      throw new Error(
+        `Cannot send a user message: channel ${spec.channelId} is unknown`,
+      );
+    }
+    if (spec.webhookId && !this.users.has(spec.webhookId)) {
+      this.addUser({ id: spec.webhookId, username: "Captain Hook", bot: true });
+    }
+    const authorId = spec.webhookId ?? spec.authorId ?? defaultAuthorId;
+    if (!this.users.has(authorId)) {
+      throw new Error(
+        `Cannot send a user message: author ${authorId} is unknown`,
+      );
+    }
+    return this.createMessage({
+      channelId: spec.channelId,
+      authorId,
+      content: spec.content,
+      embeds: spec.embeds ?? [],
+      replyToId: spec.replyTo ?? null,
+      allowedMentions: spec.pingRepliedUser === false
+        ? { parse: ["users", "roles", "everyone"] }
+        : undefined,
+      webhookId: spec.webhookId ?? null,
+    });
   }
 
   /** Changes a message's content and/or embeds, recording the edit. */

@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { estimateTokens } from "../../src/llm/token_estimate.ts";
+import type { TokenCounter } from "../../src/llm/token_counter.ts";
+import { log } from "../../src/log/logging.ts";
+import { buildPipeline } from "../../src/pipeline/pipeline.ts";
+import { QUEUE_FULL_NOTICE, Runner } from "../../src/pipeline/runner.ts";
+import type { DispatchOutcome } from "../../src/pipeline/runner.ts";
+import { SqliteStore } from "../../src/store/sqlite_store.ts";
+import type { Store } from "../../src/store/store.ts";
+import { message, RecordingReply } from "../support/fixtures.ts";
+import { ScriptedLlm } from "../support/scripted_llm.ts";
+import { BOT_ID, GUILD, testConfig } from "../support/test_config.ts";
+
+const counter: TokenCounter = {
+  count: estimateTokens,
+  countMessages: () => 0,
+  countExact: (text) => Promise.resolve(estimateTokens(text)),
+  ratio: 1,
+};
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function runnerFor(store: Store, llm: ScriptedLlm, max_waiting?: number, config = testConfig()) {
+  let clock = 1_000_000;
+  const now = () => clock++;
+  const pipeline = buildPipeline({
+    store,
+    llm,
+    counterFor: () => counter,
+    now,
+    logger: log("test"),
+  });
+  return new Runner({
+    pipeline,
+    config: () => config,
+    bot_user_id: () => BOT_ID,
+    now,
+    logger: log("test"),
+    ...(max_waiting === undefined ? {} : { max_waiting }),
+  });
+}
+
+Deno.test("Runner keeps each conversation in order over 400 interleaved messages in 20 channels", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const random = mulberry32(7);
+  const llm = new ScriptedLlm(random);
+  const unlimited = testConfig();
+  unlimited.rate_limits.default = {};
+  const runner = runnerFor(store, llm, 100, unlimited);
+  const channels = Array.from(
+    { length: 20 },
+    (_, i) => `7100000000000000${String(i).padStart(2, "0")}`,
+  );
+  const sent = new Map<string, string[]>(channels.map((c) => [c, []]));
+  const turns: Promise<DispatchOutcome>[] = [];
+  for (let i = 0; i < 400; i++) {
+    const channel = channels[Math.floor(random() * channels.length)]!;
+    const text = `m${i}`;
+    sent.get(channel)!.push(text);
+    turns.push(
+      runner.dispatch(
+        message({ channel_id: channel, guild_id: GUILD, text }),
+        new RecordingReply(),
+      ),
+    );
+    if (random() < 0.3) await Promise.resolve();
+  }
+  const outcomes = await Promise.all(turns);
+  assert.deepEqual([...new Set(outcomes)], ["answered"]);
+  assert.equal(llm.calls.length, 400);
+  for (const channel of channels) {
+    const stored = await store.recentMessages({
+      conversation: { channel_id: channel, guild_id: GUILD, user_id: "" },
+      limit: 10_000,
+      since: 0,
+    });
+    const chronological = stored.reverse();
+    const expected = sent.get(channel)!.flatMap((
+      text,
+    ) => [text, `reply to: Alice: ${text}`]);
+    assert.deepEqual(
+      chronological.map((m) => m.content),
+      expected,
+      `channel ${channel}`,
+    );
+  }
+  for (const call of llm.calls) {
+    // Every request shows the conversation so far, ending with its own message.
+    const users = call.request.messages.filter((m) => m.role === "user").map((
+      m,
+    ) => m.content);
+    const numbers = users.map((u) => Number(u.replace("Alice: m", "")));
+    assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b));
+  }
+});
+
+Deno.test("Runner bounds the queue of one conversation and says so", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const llm = new ScriptedLlm(() => 0);
+  llm.hold = true;
+  const runner = runnerFor(store, llm, 2);
+  const replies = Array.from({ length: 5 }, () => new RecordingReply());
+  const turns = replies.map((reply, i) =>
+    runner.dispatch(message({ text: `q${i}` }), reply)
+  );
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  llm.release();
+  const outcomes = await Promise.all(turns);
+  assert.deepEqual(outcomes, [
+    "answered",
+    "answered",
+    "answered",
+    "queue_full",
+    "queue_full",
+  ]);
+  assert.deepEqual(replies[4]!.notices, [QUEUE_FULL_NOTICE]);
+});
+
+Deno.test("Runner.shutdown() interrupts a stuck turn after the deadline and stores it as partial", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const llm = new ScriptedLlm(() => 0);
+  llm.hold = true;
+  const runner = runnerFor(store, llm);
+  const reply = new RecordingReply();
+  const turn = runner.dispatch(message({ text: "slow" }), reply);
+  while (llm.calls.length === 0) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  await runner.shutdown(5);
+  assert.equal(await turn, "interrupted");
+  const [assistant, user] = await store.recentMessages({
+    conversation: {
+      channel_id: message().channel_id,
+      guild_id: GUILD,
+      user_id: "",
+    },
+    limit: 10,
+    since: 0,
+  });
+  assert.equal(user?.content, "slow");
+  assert.equal(assistant?.partial, true);
+  assert.match(reply.notices[0] ?? "", /restarting/);
+  assert.equal(
+    await runner.dispatch(message(), new RecordingReply()),
+    "shutting_down",
+  );
+});
+
+Deno.test("Runner turns an unexpected error into a short reply and keeps serving", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const llm = new ScriptedLlm(() => 0);
+  const runner = runnerFor(store, llm);
+  const broken = new RecordingReply();
+  broken.show = () => Promise.reject(new Error("Discord said no"));
+  assert.equal(await runner.dispatch(message(), broken), "failed");
+  assert.match(broken.notices[0] ?? "", /Something went wrong/);
+  const next = new RecordingReply();
+  assert.equal(
+    await runner.dispatch(message({ text: "again" }), next),
+    "answered",
+  );
+  assert.equal(next.finalText, "reply to: Alice: again");
+});
