@@ -28,7 +28,12 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function runnerFor(store: Store, llm: ScriptedLlm, max_waiting?: number, config = testConfig()) {
+function runnerFor(
+  store: Store,
+  llm: ScriptedLlm,
+  max_waiting?: number,
+  config = testConfig(),
+) {
   let clock = 1_000_000;
   const now = () => clock++;
   const pipeline = buildPipeline({
