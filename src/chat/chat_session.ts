@@ -88,6 +88,7 @@ export async function runChat(
       : undefined;
     if (target) words.pop();
     if (command === "/reset") {
+      lastReplyId = "";
       write(`${await resetCommand(services.commands, caller, target)}\n`);
     } else if (command === "/persona") {
       write(

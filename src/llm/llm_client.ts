@@ -10,18 +10,19 @@
  * @module
  */
 
-import { runAttempt } from "./chat_attempt.ts";
-import type { ChatEvent, ChatRequest, Usage } from "./chat_types.ts";
+import type { ChatEvent, ChatRequest } from "./chat_types.ts";
 import type { EndpointSettings } from "./endpoint_settings.ts";
-import { EndpointQueue, type Slot } from "./endpoint_queue.ts";
+import { EndpointQueue } from "./endpoint_queue.ts";
+import {
+  asLlmError,
+  type ReplyProgress,
+  runOnEndpoint,
+} from "./endpoint_run.ts";
 import { LlmError } from "./llm_error.ts";
 import { defaultLlmLogger, type LlmLogger } from "./logger.ts";
-import { ThinkSplitter } from "./think_splitter.ts";
 import {
-  backoffDelay,
   type BackoffSettings,
   DEFAULT_BACKOFF,
-  sleep,
   systemTimers,
   type Timers,
 } from "./timers.ts";
@@ -73,69 +74,6 @@ export interface LlmClient {
   reconfigure(endpoints: Record<string, EndpointSettings>): void;
 }
 
-function asLlmError(error: unknown, endpoint: string): LlmError {
-  if (error instanceof LlmError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  return new LlmError(
-    `Cannot get a reply from endpoint "${endpoint}": unexpected failure: ${detail}`,
-    { kind: "server_error", endpoint, retryable: false, cause: error },
-  );
-}
-
-/** Waits for a slot, yielding `queued` events while the position changes. */
-async function* waitForSlot(
-  queue: EndpointQueue,
-  signal: AbortSignal,
-): AsyncGenerator<ChatEvent, Slot, undefined> {
-  let position = 0;
-  let outcome: { slot: Slot } | { error: unknown } | undefined;
-  let wake: (() => void) | undefined;
-  let abandoned = false;
-  const withdraw = new AbortController();
-  const onAbort = () => withdraw.abort(signal.reason);
-  if (signal.aborted) throw signal.reason;
-  signal.addEventListener("abort", onAbort, { once: true });
-  queue.acquire(withdraw.signal, (p) => {
-    position = p;
-    wake?.();
-  }).then(
-    (slot) => {
-      if (abandoned) slot.release();
-      else outcome = { slot };
-      wake?.();
-    },
-    (error) => {
-      outcome = { error };
-      wake?.();
-    },
-  );
-  let granted: Slot | undefined;
-  try {
-    while (true) {
-      if (position > 0) {
-        const current = position;
-        position = 0;
-        yield { type: "queued", endpoint: queue.name, position: current };
-        continue;
-      }
-      if (outcome !== undefined) {
-        if ("error" in outcome) throw outcome.error;
-        granted = outcome.slot;
-        return granted;
-      }
-      await new Promise<void>((resolve) => wake = resolve);
-      wake = undefined;
-    }
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    if (granted === undefined) {
-      abandoned = true;
-      withdraw.abort();
-      if (outcome !== undefined && "slot" in outcome) outcome.slot.release();
-    }
-  }
-}
-
 /** Creates a client for the configured endpoints (names → settings). */
 export function createLlmClient(
   endpoints: Record<string, EndpointSettings>,
@@ -177,11 +115,13 @@ export function createLlmClient(
     if (outer?.aborted) onCancel();
     outer?.addEventListener("abort", onCancel, { once: true });
     const visited = new Set<string>();
-    let queuedMs = 0;
-    let attempts = 0;
-    let firstTokenAt: number | null = null;
-    let text = "";
-    let reasoning = "";
+    const progress: ReplyProgress = {
+      queued_ms: 0,
+      attempts: 0,
+      first_token_at: null,
+      text: "",
+      reasoning: "",
+    };
     try {
       while (true) {
         const endpoint = config[name];
@@ -197,133 +137,53 @@ export function createLlmClient(
         visited.add(name);
         try {
           if (controller.signal.aborted) throw controller.signal.reason;
-          const waitStart = timers.now();
-          const slot = yield* waitForSlot(
-            queueFor(name, endpoint),
-            controller.signal,
-          );
-          queuedMs += timers.now() - waitStart;
-          try {
-            const deadline = timers.now() + endpoint.timeout.total;
-            for (let attempt = 1;; attempt++) {
-              attempts++;
-              const splitter = new ThinkSplitter();
-              let finish: string | null = null;
-              let usage: Usage | null = null;
-              let model: string | null = null;
-              try {
-                const pieces = runAttempt({
-                  name,
-                  endpoint,
-                  request,
-                  fetch: doFetch,
-                  timers,
-                  logger,
-                  signal: controller.signal,
-                  deadline,
-                });
-                const emit = function* (
-                  type: "text" | "reasoning",
-                  delta: string,
-                ): Generator<ChatEvent> {
-                  if (delta === "") return;
-                  firstTokenAt ??= timers.now();
-                  if (type === "text") text += delta;
-                  else reasoning += delta;
-                  yield { type, text: delta };
-                };
-                for await (const piece of pieces) {
-                  model = piece.model ?? model;
-                  finish = piece.finish_reason ?? finish;
-                  usage = piece.usage ?? usage;
-                  yield* emit("reasoning", piece.reasoning);
-                  const split = splitter.push(piece.content);
-                  yield* emit("reasoning", split.reasoning);
-                  yield* emit("text", split.text);
-                }
-                const tail = splitter.end();
-                yield* emit("reasoning", tail.reasoning);
-                yield* emit("text", tail.text);
-                if (firstTokenAt === null && finish === null) {
-                  throw new LlmError(
-                    `Cannot get a reply from endpoint "${name}": the answer ended before any text and without a finish reason`,
-                    { kind: "invalid_response", endpoint: name },
-                  );
-                }
-              } catch (error) {
-                const failure = asLlmError(error, name);
-                if (firstTokenAt !== null || controller.signal.aborted) {
-                  throw failure;
-                }
-                const delay = backoffDelay(
-                  backoff,
-                  attempt,
-                  random,
-                  failure.retryAfterMs,
-                );
-                if (
-                  !failure.retryable || attempt > endpoint.retries ||
-                  (failure.retryAfterMs ?? 0) > backoff.max_retry_after_ms ||
-                  timers.now() + delay >= deadline
-                ) throw failure;
-                logger.info(
-                  "Retrying endpoint {endpoint} in {delay_ms} ms (attempt {attempt} failed: {reason})",
-                  {
-                    endpoint: name,
-                    delay_ms: delay,
-                    attempt,
-                    reason: failure.message,
-                  },
-                );
-                yield {
-                  type: "retry",
-                  endpoint: name,
-                  attempt,
-                  delay_ms: delay,
-                  error: failure,
-                };
-                await sleep(timers, delay, controller.signal);
-                continue;
-              }
-              if (usage !== null && usage.prompt_tokens > 0) {
-                options.counters?.observeUsage(
-                  name,
-                  request.model,
-                  request.messages,
-                  usage.prompt_tokens,
-                );
-              }
-              const now = timers.now();
-              yield {
-                type: "done",
-                result: {
-                  endpoint: name,
-                  model: model ?? request.model,
-                  finish_reason: finish,
-                  usage,
-                  text,
-                  reasoning,
-                  attempts,
-                  timing: {
-                    queued_ms: queuedMs,
-                    first_token_ms: firstTokenAt === null
-                      ? null
-                      : firstTokenAt - started,
-                    total_ms: now - started,
-                  },
-                },
-              };
-              return;
-            }
-          } finally {
-            slot.release();
+          const outcome = yield* runOnEndpoint({
+            name,
+            endpoint,
+            queue: queueFor(name, endpoint),
+            request,
+            fetch: doFetch,
+            timers,
+            random,
+            logger,
+            backoff,
+            signal: controller.signal,
+            progress,
+          });
+          if (outcome.usage !== null && outcome.usage.prompt_tokens > 0) {
+            options.counters?.observeUsage(
+              name,
+              request.model,
+              request.messages,
+              outcome.usage.prompt_tokens,
+            );
           }
+          yield {
+            type: "done",
+            result: {
+              endpoint: name,
+              model: outcome.model ?? request.model,
+              finish_reason: outcome.finish_reason,
+              usage: outcome.usage,
+              text: progress.text,
+              reasoning: progress.reasoning,
+              attempts: progress.attempts,
+              timing: {
+                queued_ms: progress.queued_ms,
+                first_token_ms: progress.first_token_at === null
+                  ? null
+                  : progress.first_token_at - started,
+                total_ms: timers.now() - started,
+              },
+            },
+          };
+          return;
         } catch (error) {
           const failure = asLlmError(
             controller.signal.aborted ? controller.signal.reason : error,
             name,
           );
-          if (firstTokenAt !== null) {
+          if (progress.first_token_at !== null) {
             failure.partial = true;
             throw failure;
           }

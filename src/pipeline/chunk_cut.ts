@@ -23,6 +23,7 @@ import {
   GraphemeBoundaries,
   isHighSurrogate,
   isLowSurrogate,
+  isQuickBoundary,
   isWhitespace,
 } from "./chunk_text.ts";
 
@@ -165,6 +166,10 @@ export function lastChunk(
   }
   if (lineStart >= 0 && lineStart < end) {
     fence = applyFenceLine(fence, text, lineStart, end, limit);
+  }
+  if (contentEnd < end && !isQuickBoundary(text, contentEnd)) {
+    // Keep whitespace that belongs to the last grapheme (after a Prepend mark).
+    contentEnd = new GraphemeBoundaries(text, cur.start, end).atOrAfter(contentEnd);
   }
   const close = fence?.close ?? "";
   if (contentEnd - cur.start + close.length > room) return null;

@@ -92,6 +92,18 @@ export class GraphemeBoundaries {
     return best;
   }
 
+  /** The first grapheme boundary at or after `pos` (at most `hi`). */
+  atOrAfter(pos: number): number {
+    if (pos >= this.#hi) return this.#hi;
+    const before = this.atOrBefore(pos);
+    if (before === pos) return pos;
+    const rest = this.#text.slice(before, this.#hi);
+    for (const { index } of segmenter.segment(rest)) {
+      if (before + index >= pos) return before + index;
+    }
+    return this.#hi;
+  }
+
   #fromWhole(pos: number): number {
     const lo = this.#lo;
     if (this.#flags === null) {

@@ -27,22 +27,61 @@ function pick<T>(rand: () => number, items: readonly T[]): T {
 }
 
 const WORDS = [
-  "the", "model", "answer", "quick", "brown", "fox", "über", "naïve",
-  "café", "streaming", "tokens", "a", "I", "context", "window", "Discord",
+  "the",
+  "model",
+  "answer",
+  "quick",
+  "brown",
+  "fox",
+  "über",
+  "naïve",
+  "café",
+  "streaming",
+  "tokens",
+  "a",
+  "I",
+  "context",
+  "window",
+  "Discord",
 ];
 const ENDINGS = [".", "!", "?", "…", '."', ".)", "?!"];
 const MENTIONS = [
-  "<@123456789012345678>", "<@!123456789012345678>", "<@&876543210987654321>",
-  "<#112233445566778899>", "<:blobcat:123456789012345678>",
-  "<a:party_parrot:998877665544332211>", "<t:1700000000:R>", "<t:1700000000>",
+  "<@123456789012345678>",
+  "<@!123456789012345678>",
+  "<@&876543210987654321>",
+  "<#112233445566778899>",
+  "<:blobcat:123456789012345678>",
+  "<a:party_parrot:998877665544332211>",
+  "<t:1700000000:R>",
+  "<t:1700000000>",
 ];
 const EMOJI = [
-  "👍", "👍🏽", "👨‍👩‍👧‍👦", "🏳️‍🌈", "🇫🇷", "🇯🇵🇺🇸", "❤️", "1️⃣", "👩🏾‍💻",
+  "👍",
+  "👍🏽",
+  "👨‍👩‍👧‍👦",
+  "🏳️‍🌈",
+  "🇫🇷",
+  "🇯🇵🇺🇸",
+  "❤️",
+  "1️⃣",
+  "👩🏾‍💻",
 ];
-const COMBINING = ["e\u0301", "a\u0308\u0323", "Z\u0336\u0351\u0310", "ก\u0e31\u0e49"];
+const COMBINING = [
+  "e\u0301",
+  "a\u0308\u0323",
+  "Z\u0336\u0351\u0310",
+  "ก\u0e31\u0e49",
+];
 const ASTRAL = ["𝒜𝒷𝒸", "𠀀𠀁", "𓀀", "😀😃"];
 const RTL = ["שלום עולם", "مرحبا بالعالم", "السَّلَامُ عَلَيْكُمْ", "\u202bRTL\u202c"];
-const ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "a\u200bb"];
+const ZERO_WIDTH = [
+  "\u200b",
+  "\u200c",
+  "\u200d",
+  "\u2060",
+  "\ufeff",
+  "a\u200bb",
+];
 const CJK = ["你好。世界！", "こんにちは。元気？", "한국어 텍스트"];
 const LANGUAGES = ["", "ts", "python", "rust", "js", "bash"];
 
@@ -54,9 +93,14 @@ function longWord(rand: () => number): string {
 }
 
 function url(rand: () => number): string {
-  const path = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => pick(rand, WORDS))
+  const path = Array.from(
+    { length: 1 + Math.floor(rand() * 4) },
+    () => pick(rand, WORDS),
+  )
     .join("/");
-  return `${rand() < 0.5 ? "https" : "http"}://example.com/${path}?q=${Math.floor(rand() * 1e6)}`;
+  return `${rand() < 0.5 ? "https" : "http"}://example.com/${path}?q=${
+    Math.floor(rand() * 1e6)
+  }`;
 }
 
 function codeBlock(rand: () => number): string {
@@ -71,11 +115,15 @@ function codeBlock(rand: () => number): string {
     else if (q < 0.2 && marker === "````") lines.push("```");
     else {
       const indent = "  ".repeat(Math.floor(rand() * 3));
-      lines.push(`${indent}let ${pick(rand, WORDS)} = f(${i}); // ${pick(rand, WORDS)}`);
+      lines.push(
+        `${indent}let ${pick(rand, WORDS)} = f(${i}); // ${pick(rand, WORDS)}`,
+      );
     }
   }
   const closed = rand() < 0.9;
-  return `\n${marker}${pick(rand, LANGUAGES)}\n${lines.join("\n")}${closed ? `\n${marker}\n` : "\n"}`;
+  return `\n${marker}${pick(rand, LANGUAGES)}\n${lines.join("\n")}${
+    closed ? `\n${marker}\n` : "\n"
+  }`;
 }
 
 /** Random chat text of about `length` code units, mixing everything the chunker must survive. */
@@ -121,7 +169,9 @@ export function fenceOpenAtEnd(text: string): boolean {
     const rest = (match[2] ?? "").trim();
     const char = run[0] ?? "";
     if (open !== null) {
-      if (char === open.char && run.length >= open.length && rest === "") open = null;
+      if (char === open.char && run.length >= open.length && rest === "") {
+        open = null;
+      }
     } else if (!(char === "`" && rest.includes("`"))) {
       open = { char, length: run.length };
     }
@@ -139,7 +189,10 @@ const CLOSE = /\n(`{3,}|~{3,})$/;
  * [start, end) of each chunk's text, or null when the chunks are not the
  * input minus whitespace at the cuts.
  */
-export function locateChunks(input: string, chunks: readonly string[]): [number, number][] | null {
+export function locateChunks(
+  input: string,
+  chunks: readonly string[],
+): [number, number][] | null {
   const spans: [number, number][] = [];
   function match(k: number, cursor: number, reopened: string | null): boolean {
     const chunk = chunks[k];
@@ -152,7 +205,9 @@ export function locateChunks(input: string, chunks: readonly string[]): [number,
     }
     const close = CLOSE.exec(body);
     const options: [string, string | null][] = [[body, null]];
-    if (close !== null) options.push([body.slice(0, close.index), close[1] ?? ""]);
+    if (close !== null) {
+      options.push([body.slice(0, close.index), close[1] ?? ""]);
+    }
     for (const [text, marker] of options) {
       if (text.trim() === "") continue;
       const lead = text.length - text.trimStart().length;
@@ -169,7 +224,8 @@ export function locateChunks(input: string, chunks: readonly string[]): [number,
   return match(0, 0, null) ? spans : null;
 }
 
-const TOKENS = /<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::[tTdDfFRs])?)>|https?:\/\/\S+/gi;
+const TOKENS =
+  /<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::[tTdDfFRs])?)>|https?:\/\/\S+/gi;
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /** Options for `assertChunkInvariants`. */
@@ -191,15 +247,30 @@ export function assertChunkInvariants(
   options: InvariantOptions = {},
 ): void {
   for (const [i, chunk] of chunks.entries()) {
-    assert.ok(chunk.length <= limit, `chunk ${i} has ${chunk.length} > ${limit} code units`);
-    assert.ok(/\S/.test(chunk), `chunk ${i} is empty or blank: ${JSON.stringify(chunk)}`);
-    assert.ok(chunk.isWellFormed(), `chunk ${i} has a lone surrogate: ${JSON.stringify(chunk)}`);
+    assert.ok(
+      chunk.length <= limit,
+      `chunk ${i} has ${chunk.length} > ${limit} code units`,
+    );
+    assert.ok(
+      /\S/.test(chunk),
+      `chunk ${i} is empty or blank: ${JSON.stringify(chunk)}`,
+    );
+    assert.ok(
+      chunk.isWellFormed(),
+      `chunk ${i} has a lone surrogate: ${JSON.stringify(chunk)}`,
+    );
     if (options.balancedFences ?? true) {
-      assert.ok(!fenceOpenAtEnd(chunk), `chunk ${i} leaves a fence open: ${JSON.stringify(chunk)}`);
+      assert.ok(
+        !fenceOpenAtEnd(chunk),
+        `chunk ${i} leaves a fence open: ${JSON.stringify(chunk)}`,
+      );
     }
   }
   const spans = locateChunks(input, chunks);
-  assert.ok(spans !== null, "the chunks are not the input minus whitespace and fence lines at cuts");
+  assert.ok(
+    spans !== null,
+    "the chunks are not the input minus whitespace and fence lines at cuts",
+  );
   const boundaries = new Set<number>();
   const clusters: number[] = [];
   for (const { index } of segmenter.segment(input)) {

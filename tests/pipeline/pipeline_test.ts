@@ -338,3 +338,25 @@ Deno.test("a reply to an old bot message outside the window brings that message 
   );
   assert.equal(sent.at(-1), "Alice: what did you say?");
 });
+
+Deno.test("replying to a message from before /reset does not bring it back", async () => {
+  await using h = await harness();
+  const first = new RecordingReply();
+  await h.services.runner.dispatch(message({ text: "forget this" }), first);
+  await resetCommand(h.services.commands, caller, undefined);
+  await h.services.runner.dispatch(
+    message({
+      text: "what was it?",
+      reply_to: {
+        message_id: first.posted_ids[0]!,
+        author_id: BOT_ID,
+        author_name: "Helper",
+        content: "echo",
+      },
+    }),
+    new RecordingReply(),
+  );
+  assert.deepEqual(sentMessages(h.server, 1).map((m) => m.content).slice(1), [
+    "Alice: what was it?",
+  ]);
+});

@@ -137,12 +137,14 @@ async function repliedToMessage(
   const reference = ctx.message.reply_to;
   if (reference === null) return null;
   if (history.some((m) => m.external_id === reference.message_id)) return null;
+  // After a /reset nothing from before it comes back, not even by replying to it.
+  const reset = await store.lastReset(ctx.route.conversation);
   const known = await store.findMessageByExternalId(reference.message_id);
   if (known !== null && known.content !== "") {
     if (history.some((m) => m.id === known.id)) return null;
-    return known;
+    return reset !== null && known.created_at < reset ? null : known;
   }
-  if (reference.content === "") return null;
+  if (reference.content === "" || reset !== null) return null;
   return {
     id: 0,
     conversation: ctx.route.conversation,

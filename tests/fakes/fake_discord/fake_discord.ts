@@ -11,11 +11,8 @@ import {
 } from "./gateway_payloads.ts";
 import { FakeGateway } from "./gateway_server.ts";
 import { channelObject, guildCreatePayload } from "./payloads.ts";
-import { FixedWindowLimiter } from "./rate_limits.ts";
-import { applicationRoutes } from "./rest_application.ts";
-import { interactionRoutes } from "./rest_interactions.ts";
-import { messageRoutes } from "./rest_messages.ts";
-import { createRestHandler, type FailureRule } from "./rest_server.ts";
+import { serveRest } from "./rest_listener.ts";
+import type { FailureRule } from "./rest_server.ts";
 import type { RestEvents } from "./rest_types.ts";
 import { buildWorld, type FakeDiscordOptions } from "./options.ts";
 import {
@@ -31,6 +28,9 @@ import {
 } from "./types.ts";
 import { waitFor } from "./wait_for.ts";
 import type { FakeChannel, FakeWorld } from "./world.ts";
+
+export type { FakeDiscordOptions } from "./options.ts";
+export type { UserMessageSpec } from "./types.ts";
 
 /**
  * A fake Discord over loopback for end-to-end tests and benchmarks: REST under
@@ -96,34 +96,22 @@ export class FakeDiscord {
         this.#echo &&
         this.gateway.dispatch("MESSAGE_DELETE", (s) => messageDeleteFor(m, s)),
     };
-    this.#rest = Deno.serve(
-      {
-        hostname: this.#hostname,
-        port: 0,
-        onListen: () => {},
+    this.#rest = serveRest({
+      hostname: this.#hostname,
+      clock: this.clock,
+      world: this.world,
+      token: this.token,
+      events,
+      settings: {
+        interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
+        gatewayUrl: () => this.gateway.url,
+        sessionStartRemaining: () => this.gateway.sessionStartRemaining,
       },
-      createRestHandler({
-        world: this.world,
-        token: this.token,
-        routes: [...messageRoutes, ...interactionRoutes, ...applicationRoutes],
-        events,
-        settings: {
-          interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
-          gatewayUrl: () => this.gateway.url,
-          sessionStartRemaining: () => this.gateway.sessionStartRemaining,
-        },
-        messageLimiter: new FixedWindowLimiter(
-          this.clock,
-          options.messageRateLimit ?? { limit: 5, windowMs: 5000 },
-        ),
-        globalLimiter: new FixedWindowLimiter(
-          this.clock,
-          options.globalRateLimit ?? { limit: 50, windowMs: 1000 },
-        ),
-        failures: this.failures,
-        record: (record) => this.requests.push(record),
-      }),
-    );
+      messageRateLimit: options.messageRateLimit,
+      globalRateLimit: options.globalRateLimit,
+      failures: this.failures,
+      record: (record) => this.requests.push(record),
+    });
   }
 
   /** The bot's user id. */

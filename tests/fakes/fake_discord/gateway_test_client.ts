@@ -103,7 +103,6 @@ export class GatewayTestClient {
     timeoutMs = 2000,
   ) {
     return new Promise<GatewayFrame>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
       const check = () => {
         const index = this.#frames.findIndex(filter);
         if (index >= 0) {
@@ -122,7 +121,7 @@ export class GatewayTestClient {
         clearTimeout(timer);
         this.#waiters.delete(check);
       };
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         finish();
         reject(new Error(`No matching gateway frame within ${timeoutMs} ms`));
       }, timeoutMs);

@@ -1,0 +1,216 @@
+/**
+ * A request's time on one endpoint: wait for a slot in its queue (telling
+ * the position), then attempt, retrying with backoff while no token has
+ * reached the caller, within the endpoint's total time. Text and reasoning
+ * are separated here and streamed on as events. Failover between endpoints
+ * is the client's business.
+ *
+ * @module
+ */
+
+import { runAttempt } from "./chat_attempt.ts";
+import type { ChatEvent, ChatRequest, Usage } from "./chat_types.ts";
+import type { EndpointSettings } from "./endpoint_settings.ts";
+import type { EndpointQueue, Slot } from "./endpoint_queue.ts";
+import { LlmError } from "./llm_error.ts";
+import type { LlmLogger } from "./logger.ts";
+import { ThinkSplitter } from "./think_splitter.ts";
+import {
+  backoffDelay,
+  type BackoffSettings,
+  sleep,
+  type Timers,
+} from "./timers.ts";
+
+/** What a reply has produced so far, shared across retries and endpoints. */
+export interface ReplyProgress {
+  queued_ms: number;
+  attempts: number;
+  /** `timers.now()` when the first text or reasoning went out, or null. */
+  first_token_at: number | null;
+  text: string;
+  reasoning: string;
+}
+
+/** How the reply ended on the endpoint that gave it. */
+export interface EndpointOutcome {
+  finish_reason: string | null;
+  usage: Usage | null;
+  model: string | null;
+}
+
+/** Everything a run on one endpoint needs. */
+export interface EndpointRunInput {
+  name: string;
+  endpoint: EndpointSettings;
+  queue: EndpointQueue;
+  request: ChatRequest;
+  fetch: typeof fetch;
+  timers: Timers;
+  random: () => number;
+  logger: LlmLogger;
+  backoff: BackoffSettings;
+  /** Aborts everything; its reason (an `LlmError`) is what gets thrown. */
+  signal: AbortSignal;
+  progress: ReplyProgress;
+}
+
+/** Wraps anything thrown into an `LlmError` (unexpected ones are not retried). */
+export function asLlmError(error: unknown, endpoint: string): LlmError {
+  if (error instanceof LlmError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new LlmError(
+    `Cannot get a reply from endpoint "${endpoint}": unexpected failure: ${detail}`,
+    { kind: "server_error", endpoint, retryable: false, cause: error },
+  );
+}
+
+/** Waits for a slot, yielding `queued` events while the position changes. */
+async function* waitForSlot(
+  queue: EndpointQueue,
+  signal: AbortSignal,
+): AsyncGenerator<ChatEvent, Slot, undefined> {
+  let position = 0;
+  let outcome: { slot: Slot } | { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  let abandoned = false;
+  const withdraw = new AbortController();
+  const onAbort = () => withdraw.abort(signal.reason);
+  if (signal.aborted) throw signal.reason;
+  signal.addEventListener("abort", onAbort, { once: true });
+  queue.acquire(withdraw.signal, (p) => {
+    position = p;
+    wake?.();
+  }).then(
+    (slot) => {
+      if (abandoned) slot.release();
+      else outcome = { slot };
+      wake?.();
+    },
+    (error) => {
+      outcome = { error };
+      wake?.();
+    },
+  );
+  let granted: Slot | undefined;
+  try {
+    while (true) {
+      if (position > 0) {
+        const current = position;
+        position = 0;
+        yield { type: "queued", endpoint: queue.name, position: current };
+        continue;
+      }
+      if (outcome !== undefined) {
+        if ("error" in outcome) throw outcome.error;
+        granted = outcome.slot;
+        return granted;
+      }
+      await new Promise<void>((resolve) => wake = resolve);
+      wake = undefined;
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    if (granted === undefined) {
+      abandoned = true;
+      withdraw.abort();
+      if (outcome !== undefined && "slot" in outcome) outcome.slot.release();
+    }
+  }
+}
+
+/** One attempt: streams its text and reasoning on, returns how it ended. */
+async function* attemptOnce(
+  input: EndpointRunInput,
+  deadline: number,
+): AsyncGenerator<ChatEvent, EndpointOutcome, undefined> {
+  const { progress, timers } = input;
+  const splitter = new ThinkSplitter();
+  const outcome: EndpointOutcome = {
+    finish_reason: null,
+    usage: null,
+    model: null,
+  };
+  function* emit(
+    type: "text" | "reasoning",
+    delta: string,
+  ): Generator<ChatEvent> {
+    if (delta === "") return;
+    progress.first_token_at ??= timers.now();
+    if (type === "text") progress.text += delta;
+    else progress.reasoning += delta;
+    yield { type, text: delta };
+  }
+  const pieces = runAttempt({ ...input, deadline });
+  for await (const piece of pieces) {
+    outcome.model = piece.model ?? outcome.model;
+    outcome.finish_reason = piece.finish_reason ?? outcome.finish_reason;
+    outcome.usage = piece.usage ?? outcome.usage;
+    yield* emit("reasoning", piece.reasoning);
+    const split = splitter.push(piece.content);
+    yield* emit("reasoning", split.reasoning);
+    yield* emit("text", split.text);
+  }
+  const tail = splitter.end();
+  yield* emit("reasoning", tail.reasoning);
+  yield* emit("text", tail.text);
+  if (progress.first_token_at === null && outcome.finish_reason === null) {
+    throw new LlmError(
+      `Cannot get a reply from endpoint "${input.name}": the answer ended before any text and without a finish reason`,
+      { kind: "invalid_response", endpoint: input.name },
+    );
+  }
+  return outcome;
+}
+
+/**
+ * Runs the request on one endpoint: slot, attempts, retries. Throws an
+ * `LlmError` when the endpoint cannot answer; the slot is always released.
+ */
+export async function* runOnEndpoint(
+  input: EndpointRunInput,
+): AsyncGenerator<ChatEvent, EndpointOutcome, undefined> {
+  const { name, endpoint, timers, progress, backoff } = input;
+  const waitStart = timers.now();
+  const slot = yield* waitForSlot(input.queue, input.signal);
+  progress.queued_ms += timers.now() - waitStart;
+  try {
+    const deadline = timers.now() + endpoint.timeout.total;
+    for (let attempt = 1;; attempt++) {
+      progress.attempts++;
+      try {
+        return yield* attemptOnce(input, deadline);
+      } catch (error) {
+        const failure = asLlmError(error, name);
+        if (progress.first_token_at !== null || input.signal.aborted) {
+          throw failure;
+        }
+        const delay = backoffDelay(
+          backoff,
+          attempt,
+          input.random,
+          failure.retryAfterMs,
+        );
+        if (
+          !failure.retryable || attempt > endpoint.retries ||
+          (failure.retryAfterMs ?? 0) > backoff.max_retry_after_ms ||
+          timers.now() + delay >= deadline
+        ) throw failure;
+        input.logger.info(
+          "Retrying endpoint {endpoint} in {delay_ms} ms (attempt {attempt} failed: {reason})",
+          { endpoint: name, delay_ms: delay, attempt, reason: failure.message },
+        );
+        yield {
+          type: "retry",
+          endpoint: name,
+          attempt,
+          delay_ms: delay,
+          error: failure,
+        };
+        await sleep(timers, delay, input.signal);
+      }
+    }
+  } finally {
+    slot.release();
+  }
+}

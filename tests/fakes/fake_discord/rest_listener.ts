@@ -1,0 +1,48 @@
+import type { FakeClock } from "./clock.ts";
+import { FixedWindowLimiter, type WindowLimit } from "./rate_limits.ts";
+import { applicationRoutes } from "./rest_application.ts";
+import { interactionRoutes } from "./rest_interactions.ts";
+import { messageRoutes } from "./rest_messages.ts";
+import { createRestHandler, type RestServerDeps } from "./rest_server.ts";
+
+/** Every REST route of the fake, literal paths (`@original`) before parameterised ones. */
+export const ALL_ROUTES = [
+  ...messageRoutes,
+  ...interactionRoutes,
+  ...applicationRoutes,
+];
+
+/** What `serveRest` needs besides the routes and limiters it builds itself. */
+export type RestListenerOptions =
+  & Omit<RestServerDeps, "routes" | "messageLimiter" | "globalLimiter">
+  & {
+    hostname: string;
+    clock: FakeClock;
+    /** Default 5 per 5000 ms per channel. */
+    messageRateLimit?: WindowLimit | undefined;
+    /** Default 50 per 1000 ms. */
+    globalRateLimit?: WindowLimit | undefined;
+  };
+
+/** Starts the fake REST API on a free port of `hostname`, with Discord's default limits. */
+export function serveRest(
+  options: RestListenerOptions,
+): Deno.HttpServer<Deno.NetAddr> {
+  const { hostname, clock, messageRateLimit, globalRateLimit, ...deps } =
+    options;
+  return Deno.serve(
+    { hostname, port: 0, onListen: () => {} },
+    createRestHandler({
+      ...deps,
+      routes: ALL_ROUTES,
+      messageLimiter: new FixedWindowLimiter(
+        clock,
+        messageRateLimit ?? { limit: 5, windowMs: 5000 },
+      ),
+      globalLimiter: new FixedWindowLimiter(
+        clock,
+        globalRateLimit ?? { limit: 50, windowMs: 1000 },
+      ),
+    }),
+  );
+}
