@@ -113,7 +113,7 @@ Deno.test("loadConfig() names a missing file and how to fix it", async () => {
       assert.ok(error instanceof ConfigError);
       assert.match(
         error.format(),
-        /\/nonexistent\/bot\.config\.yaml  \(root\)  the file does not exist/,
+        /\/nonexistent\/bot\.config\.yaml {2}\(root\) {2}the file does not exist/,
       );
       return true;
     },
