@@ -2,8 +2,9 @@
  * One HTTP attempt at a chat completion against one endpoint, streamed or
  * not, with its timeouts: the first token, silence between chunks, and the
  * total deadline. Any of them, or the caller's signal, aborts the HTTP
- * request; every failure is thrown as an `LlmError`. Retries, queueing and
- * failover are the client's business, not this file's.
+ * request; every failure is thrown as an `LlmError`. A non-streaming request
+ * is bounded by the total timeout alone, since its whole answer arrives at
+ * once. Retries, queueing and failover are the client's business.
  *
  * @module
  */
@@ -149,9 +150,12 @@ export async function* runAttempt(
       error instanceof Error ? error.message : String(error),
       context.secrets,
     );
+    // The transport's own message may hold the raw URL: keep only the scrubbed one.
+    const cause = new Error(detail);
+    if (error instanceof Error) cause.name = error.name;
     return new LlmError(
       `Cannot get a reply from endpoint "${name}" (${context.url}): the connection failed: ${detail}`,
-      { kind: "network", endpoint: name, cause: error },
+      { kind: "network", endpoint: name, cause },
     );
   };
 

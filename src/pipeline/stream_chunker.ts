@@ -7,8 +7,9 @@
  * have arrived (the lookahead lets it see whether a URL, token or grapheme
  * runs past the cut), so `push()` does amortised O(delta) work: it only
  * stores deltas until a decision is due, and keeps no text before the
- * current chunk. Reading `chunks` builds the growing last chunk from the
- * text after the last final one, O(limit) once per push.
+ * current chunk. The growing last chunk is kept up to date in O(delta) as
+ * well (only once it outgrows the limit is its cut previewed, once per
+ * chunk), so reading `chunks` after every push costs O(number of chunks).
  *
  * @module
  */
@@ -27,6 +28,7 @@ import {
 } from "./chunk_cut.ts";
 import type { Fence } from "./chunk_fence.ts";
 import type { Cursor } from "./chunk_scan.ts";
+import { TailPreview } from "./chunk_tail.ts";
 import { isHighSurrogate } from "./chunk_text.ts";
 import { DISCORD_MESSAGE_LIMIT } from "./chunker.ts";
 
@@ -49,6 +51,8 @@ export class StreamChunker {
   #gap: Gap | null = openGap(0, true);
   #cursor: Cursor | null = null;
   #fence: Fence | null = null;
+  #tail: TailPreview | null = null;
+  #overflow: string | null = null;
   #view: readonly string[] | null = null;
   #finished = false;
 
@@ -69,7 +73,13 @@ export class StreamChunker {
     this.#parts.push(delta);
     this.#partsLength += delta.length;
     this.#view = null;
+    this.#tail?.feed(delta);
     this.#advance(false);
+    if (this.#cursor !== null && this.#tail === null) {
+      this.#tail = new TailPreview(this.#cursor, this.#limit);
+      this.#tail.feed(this.#text.slice(this.#cursor.start));
+      for (const part of this.#parts) this.#tail.feed(part);
+    }
   }
 
   /** How many chunks are final; the chunks after them may still change. */
@@ -122,6 +132,8 @@ export class StreamChunker {
         this.#text = this.#text.slice(found.start);
         this.#cursor = { ...found, start: 0 };
         this.#gap = null;
+        this.#tail = null;
+        this.#overflow = null;
       }
       const available = this.#text.length + this.#partsLength;
       if (!eof && available <= limit + LOOKAHEAD) return;
@@ -138,6 +150,7 @@ export class StreamChunker {
       this.#fence = cut.fence;
       this.#gap = openGap(cut.end, false);
       this.#cursor = null;
+      this.#tail = null;
     }
   }
 
@@ -161,6 +174,14 @@ export class StreamChunker {
   #pending(): string | null {
     const cursor = this.#cursor;
     if (cursor === null) return null;
+    const whole = this.#tail?.text() ?? null;
+    if (whole !== null) return whole;
+    this.#overflow ??= this.#previewCut(cursor);
+    return this.#overflow;
+  }
+
+  /** The cut the text so far suggests, shown until the real one is decided. */
+  #previewCut(cursor: Cursor): string | null {
     this.#join();
     const text = this.#text;
     let end = text.length;

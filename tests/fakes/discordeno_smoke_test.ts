@@ -277,7 +277,7 @@ Deno.test(
         retryAfterMs: 200,
       });
       const sends = Array.from(
-        { length: 6 },
+        { length: 4 },
         (_, i) =>
           bot.helpers.sendMessage(BigInt(CHANNEL), {
             content: `m${i}`,
@@ -285,10 +285,8 @@ Deno.test(
           }),
       );
       await Promise.all(sends);
-      assert.deepEqual(
-        [...fake.contentsIn(CHANNEL)].sort(),
-        ["m0", "m1", "m2", "m3"],
-      );
+      // Discordeno puts a request that got a 429 at the back of its queue: order changes.
+      assert.deepEqual(fake.contentsIn(CHANNEL), ["m1", "m2", "m3", "m0"]);
       assert.equal(
         fake.rateLimitedCount(true),
         0,

@@ -81,6 +81,8 @@ export interface FakeLlmServerOptions {
   api_key?: string;
   /** `/tokenize` dialect (default: llama.cpp's for llamacpp, vLLM's for vllm, none otherwise). */
   tokenize?: "llamacpp" | "vllm" | "none";
+  /** Keep every request in `requests` (default true; benchmarks turn it off to save memory). */
+  record_requests?: boolean;
   /** The reply when nothing is scripted (default: `echo: <last user message>`). */
   default_reply?: (body: Record<string, unknown>) => ScriptedReply;
 }
@@ -101,6 +103,8 @@ export interface FakeLlmServer extends AsyncDisposable {
   readonly scripted: number;
   /** Streams still open: neither finished, dropped, nor cancelled by the client. */
   readonly openStreams: number;
+  /** Chat completion requests received so far (counted even when not recorded). */
+  readonly chatCount: number;
   /** Resolves once `count` chat requests have arrived. */
   waitForChatRequests(count: number): Promise<void>;
   /** Ends every open stream and stops listening. */
@@ -173,6 +177,7 @@ export function startFakeLlmServer(
   const closedPromise = new Promise<void>((resolve) => closed = resolve);
   let sequence = 0;
   let open = 0;
+  let chatCount = 0;
 
   /** Waits `ms` or until `stop` resolves; true when it waited the full time. */
   function pause(ms: number, stop: Promise<void>): Promise<boolean> {
@@ -489,21 +494,21 @@ export function startFakeLlmServer(
     } catch { /* keep the text */ }
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => headers[name] = value);
-    requests.push({
-      method: request.method,
-      path: url.pathname,
-      headers,
-      body,
-    });
+    if (options.record_requests ?? true) {
+      requests.push({
+        method: request.method,
+        path: url.pathname,
+        headers,
+        body,
+      });
+    }
     const record = typeof body === "object" && body !== null
       ? body as Record<string, unknown>
       : {};
     if (url.pathname === "/v1/chat/completions" && request.method === "POST") {
+      chatCount++;
       for (const w of [...waiters]) {
-        if (
-          requests.filter((r) => r.path === "/v1/chat/completions").length >=
-            w.count
-        ) {
+        if (chatCount >= w.count) {
           waiters.splice(waiters.indexOf(w), 1);
           w.resolve();
         }
@@ -580,11 +585,11 @@ export function startFakeLlmServer(
     get openStreams() {
       return open;
     },
+    get chatCount() {
+      return chatCount;
+    },
     waitForChatRequests(count) {
-      if (
-        requests.filter((r) => r.path === "/v1/chat/completions").length >=
-          count
-      ) {
+      if (chatCount >= count) {
         return Promise.resolve();
       }
       return new Promise((resolve) => waiters.push({ count, resolve }));

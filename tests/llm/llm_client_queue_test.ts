@@ -213,3 +213,65 @@ Deno.test("streamChat() calibrates the token counter from the usage servers repo
     "per model",
   );
 });
+
+Deno.test("reconfigure() applies new limits to requests already waiting", async () => {
+  await using server = await startFakeLlmServer();
+  const hold = gate();
+  server.script({ chunks: ["first"], gate: hold.promise }, {
+    chunks: ["second"],
+  });
+  const settings = endpoint(server.url, { max_concurrency: 1 });
+  const client = createLlmClient({ local: settings }, {
+    logger: recordingLogger(),
+  });
+  const first = collect(client.streamChat("local", chatRequest()));
+  await server.waitForChatRequests(1);
+  const second = collect(client.streamChat("local", chatRequest()));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(client.status().local?.waiting, 1);
+  client.reconfigure({ local: { ...settings, max_concurrency: 2 } });
+  assert.equal((await second).text, "second");
+  hold.open();
+  assert.equal((await first).text, "first");
+});
+
+Deno.test("streamChat() lets a waiting request leave the queue, by signal or by break", async (t) => {
+  for (const how of ["signal", "break"] as const) {
+    await t.step(how, async () => {
+      await using server = await startFakeLlmServer();
+      const hold = gate();
+      server.script({ chunks: ["held"], gate: hold.promise });
+      const client = createLlmClient(
+        { local: endpoint(server.url, { max_concurrency: 1 }) },
+        { logger: recordingLogger() },
+      );
+      const busy = collect(client.streamChat("local", chatRequest()));
+      await server.waitForChatRequests(1);
+      const controller = new AbortController();
+      let kind: string | undefined;
+      try {
+        for await (
+          const event of client.streamChat("local", chatRequest(), {
+            signal: controller.signal,
+          })
+        ) {
+          assert.equal(event.type, "queued");
+          if (how === "break") break;
+          controller.abort();
+        }
+      } catch (error) {
+        kind = (error as { kind?: string }).kind;
+      }
+      assert.equal(kind, how === "signal" ? "cancelled" : undefined);
+      assert.deepEqual(client.status(), { local: { active: 1, waiting: 0 } });
+      hold.open();
+      assert.equal((await busy).text, "held");
+      assert.equal(
+        server.chatCount,
+        1,
+        "the one that left never reached the server",
+      );
+      assert.deepEqual(client.status(), { local: { active: 0, waiting: 0 } });
+    });
+  }
+});

@@ -229,3 +229,20 @@ Deno.test("streamChat() echoes the last user message when nothing is scripted", 
   ));
   assert.equal(got.text, "echo: second one");
 });
+
+Deno.test("streamChat() keeps a query string of base_url and logs no key", async () => {
+  await using server = await startFakeLlmServer();
+  const logger = recordingLogger();
+  const client = createLlmClient({
+    local: endpoint(`${server.url}?api-version=1&key=query-secret`, {
+      api_key: "sk-header-secret",
+    }),
+  }, { logger });
+  const got = await collect(client.streamChat("local", chatRequest()));
+  assert.equal(got.text, "echo: hello there");
+  assert.equal(server.chatRequests()[0]?.path, "/v1/chat/completions");
+  assert.ok(logger.lines.length > 0);
+  for (const line of logger.lines) {
+    assert.doesNotMatch(line, /query-secret|sk-header-secret/);
+  }
+});

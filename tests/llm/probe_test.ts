@@ -107,5 +107,7 @@ Deno.test("probeEndpoints() keeps keys in URLs out of its results", async () => 
       `${server.url.replace("http://", "http://user:pw@")}?key=abc123`,
     ),
   });
+  assert.equal(result?.ok, true);
+  assert.equal(server.requests[0]?.path, "/v1/models");
   assert.doesNotMatch(JSON.stringify(result), /abc123|pw@/);
 });

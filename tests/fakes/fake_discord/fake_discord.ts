@@ -38,9 +38,13 @@ export type { UserMessageSpec } from "./types.ts";
  * recording everything received, with helpers to drive the bot from the Discord side.
  */
 export class FakeDiscord {
+  /** The fake's data: users, guilds, channels, messages, commands, interactions. */
   readonly world: FakeWorld;
+  /** The gateway: sessions, close codes, op 7/9, `sendRaw`, `vanish()`/`restore()`. */
   readonly gateway: FakeGateway;
+  /** The clock the rules read (rate-limit windows, interaction deadline, timestamps). */
   readonly clock: FakeClock;
+  /** The only bot token accepted by REST (`Bot <token>`) and IDENTIFY/RESUME. */
   readonly token: string;
   /** Every REST request, in arrival order, with the status it got. */
   readonly requests: RestRecord[] = [];

@@ -80,6 +80,11 @@ export class FakeGateway implements ProtocolHost {
     this.#connections.clear();
   }
 
+  /** Comes back after `vanish()` on the same port (same as `listen()`). */
+  restore(): void {
+    this.listen();
+  }
+
   /** Stops the gateway for good. */
   async close(): Promise<void> {
     await this.vanish();

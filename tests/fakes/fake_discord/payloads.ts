@@ -183,12 +183,13 @@ export function guildCreatePayload(guild: FakeGuild, world: FakeWorld): Json {
 /**
  * Discord's message object. `forGateway` adds `guild_id` and `member` as MESSAGE_CREATE does;
  * `hideContent` empties content, embeds and attachments as Discord does for a bot without the
- * Message Content intent.
+ * Message Content intent; `nested` leaves out `referenced_message` (Discord nests one level).
  */
 export function messageObject(
   message: FakeMessage,
   world: FakeWorld,
-  options: { forGateway?: boolean; hideContent?: boolean } = {},
+  options: { forGateway?: boolean; hideContent?: boolean; nested?: boolean } =
+    {},
 ): Json {
   const author = world.users.get(message.authorId) ??
     { id: message.authorId, username: "ghost" };
@@ -234,9 +235,12 @@ export function messageObject(
       channel_id: message.channelId,
       ...(message.guildId ? { guild_id: message.guildId } : {}),
     };
-    json.referenced_message = replied && !replied.deleted
-      ? messageObject(replied, world)
-      : null;
+    // Discord nests one level only: a referenced message has no referenced_message.
+    if (!options.nested) {
+      json.referenced_message = replied && !replied.deleted
+        ? messageObject(replied, world, { nested: true })
+        : null;
+    }
   }
   if (options.forGateway && message.guildId) {
     json.guild_id = message.guildId;

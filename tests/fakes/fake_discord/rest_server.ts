@@ -91,7 +91,8 @@ async function readBody(
 ): Promise<{ body: unknown; attachments: unknown[] } | null> {
   const type = req.headers.get("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
-    const form = await req.formData();
+    const form = await req.formData().catch(() => null);
+    if (!form) return null;
     const attachments: unknown[] = [];
     for (const [key, value] of form.entries()) {
       if (key.startsWith("files[") && value instanceof File) {

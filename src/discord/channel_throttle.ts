@@ -1,0 +1,147 @@
+/**
+ * Per-channel pacing of message sends and edits: at most `limit` operations
+ * in any `window_ms` (Discord allows about 5 per 5 s per channel), shared by
+ * every reply in the channel, plus pauses a 429's `retry_after` asks for.
+ * Waiting goes through the injected `setTimeout`, so tests drive the clock.
+ *
+ * @module
+ */
+
+/** Clock and timer edges. */
+export interface ThrottleTimers {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The real clock and timers. */
+export const systemThrottleTimers: ThrottleTimers = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as number),
+};
+
+interface ChannelState {
+  /** Times of the operations inside the current window, oldest first. */
+  recent: number[];
+  /** No operation before this time (a 429 asked for a pause). */
+  paused_until: number;
+  /** Waiters in arrival order. */
+  waiters: {
+    resolve: () => void;
+    reject: (reason: unknown) => void;
+    signal?: AbortSignal | undefined;
+  }[];
+  timer: unknown;
+}
+
+/** Paces operations per channel; see the module doc. */
+export class ChannelThrottle {
+  readonly #limit: number;
+  readonly #window: number;
+  readonly #timers: ThrottleTimers;
+  readonly #channels = new Map<string, ChannelState>();
+
+  constructor(
+    limit = 5,
+    window_ms = 5_000,
+    timers: ThrottleTimers = systemThrottleTimers,
+  ) {
+    this.#limit = limit;
+    this.#window = window_ms;
+    this.#timers = timers;
+  }
+
+  /** True when an operation in `channel` may go now without waiting. */
+  available(channel: string): boolean {
+    const state = this.#channels.get(channel);
+    if (state === undefined) return true;
+    this.#expire(state);
+    return state.waiters.length === 0 &&
+      this.#readyAt(state) <= this.#timers.now();
+  }
+
+  /** Waits for a slot in `channel` (first come, first served) and takes it. */
+  acquire(channel: string, signal?: AbortSignal): Promise<void> {
+    const state = this.#state(channel);
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const waiter = { resolve, reject, signal };
+      state.waiters.push(waiter);
+      signal?.addEventListener("abort", () => {
+        const index = state.waiters.indexOf(waiter);
+        if (index !== -1) {
+          state.waiters.splice(index, 1);
+          reject(signal.reason);
+          this.#pump(channel, state);
+        }
+      }, { once: true });
+      this.#pump(channel, state);
+    });
+  }
+
+  /** Holds every operation in `channel` for `ms` (a 429's `retry_after`). */
+  pause(channel: string, ms: number): void {
+    const state = this.#state(channel);
+    state.paused_until = Math.max(state.paused_until, this.#timers.now() + ms);
+    this.#pump(channel, state);
+  }
+
+  /** Stops every pending timer; waiters are rejected. */
+  close(): void {
+    for (const state of this.#channels.values()) {
+      this.#timers.clearTimeout(state.timer);
+      for (const waiter of state.waiters.splice(0)) {
+        waiter.reject(new Error("The channel throttle was closed"));
+      }
+    }
+    this.#channels.clear();
+  }
+
+  #state(channel: string): ChannelState {
+    let state = this.#channels.get(channel);
+    if (state === undefined) {
+      state = { recent: [], paused_until: 0, waiters: [], timer: undefined };
+      this.#channels.set(channel, state);
+    }
+    return state;
+  }
+
+  #expire(state: ChannelState): void {
+    const cutoff = this.#timers.now() - this.#window;
+    while (state.recent.length > 0 && (state.recent[0] ?? 0) <= cutoff) {
+      state.recent.shift();
+    }
+  }
+
+  #readyAt(state: ChannelState): number {
+    const full = state.recent.length >= this.#limit
+      ? (state.recent[0] ?? 0) + this.#window
+      : 0;
+    return Math.max(full, state.paused_until);
+  }
+
+  #pump(channel: string, state: ChannelState): void {
+    this.#timers.clearTimeout(state.timer);
+    state.timer = undefined;
+    for (;;) {
+      this.#expire(state);
+      const waiter = state.waiters[0];
+      if (waiter === undefined) break;
+      const wait = this.#readyAt(state) - this.#timers.now();
+      if (wait > 0) {
+        state.timer = this.#timers.setTimeout(
+          () => this.#pump(channel, state),
+          wait,
+        );
+        return;
+      }
+      state.waiters.shift();
+      state.recent.push(this.#timers.now());
+      waiter.resolve();
+    }
+    if (state.recent.length === 0 && state.paused_until <= this.#timers.now()) {
+      this.#channels.delete(channel);
+    }
+  }
+}

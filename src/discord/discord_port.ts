@@ -1,0 +1,61 @@
+/**
+ * The few Discord REST operations a reply needs, as a port: the Discordeno
+ * adapter implements it for real, tests implement it by hand. Snowflakes are
+ * strings here. Every failure is a `DiscordRequestError` with a kind the
+ * delivery code can act on.
+ *
+ * @module
+ */
+
+/** What a message send carries. */
+export interface OutgoingMessage {
+  content: string;
+  /** Reply to this message (it may have been deleted: the send still goes through). */
+  reply_to?: string | undefined;
+  /** Whether replying pings the replied-to author. Nothing else ever pings. */
+  ping_replied_user: boolean;
+}
+
+/** The REST operations delivery uses. */
+export interface DiscordPort {
+  /** Sends a message; resolves to its id. */
+  send(channel_id: string, message: OutgoingMessage): Promise<string>;
+  /** Replaces a message's content. */
+  edit(channel_id: string, message_id: string, content: string): Promise<void>;
+  /** Shows "Bot is typing…" for about 10 s. */
+  typing(channel_id: string): Promise<void>;
+}
+
+/** Why a Discord request failed. */
+export type DiscordFailureKind =
+  /** The message (to edit) no longer exists: Discord error 10008. */
+  | "unknown_message"
+  /** The channel is gone or invisible: 10003. */
+  | "unknown_channel"
+  /** The bot lacks a permission there: 50013, 50001, or HTTP 403. */
+  | "missing_permissions"
+  /** HTTP 429 that got through. */
+  | "rate_limited"
+  /** Anything else (5xx, network, bad request). */
+  | "other";
+
+/** A failed Discord request, classified. */
+export class DiscordRequestError extends Error {
+  readonly kind: DiscordFailureKind;
+  /** Seconds Discord asked to wait, for `rate_limited`. */
+  readonly retry_after_s: number | undefined;
+
+  constructor(
+    message: string,
+    kind: DiscordFailureKind,
+    options?: { cause?: unknown; retry_after_s?: number },
+  ) {
+    super(
+      message,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = "DiscordRequestError";
+    this.kind = kind;
+    this.retry_after_s = options?.retry_after_s;
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * One turn's reply in a Discord channel. The first text is posted as soon
+ * as it exists (replying to the trigger message), then edited as the answer
+ * grows; when the chunker starts a new chunk, the old message is finished
+ * and a new one follows. Every send and edit waits for the channel's
+ * throttle, intermediate states are coalesced (only the latest is sent),
+ * and the final state is always delivered exactly. A 429 pauses the
+ * channel; a missing permission or a vanished channel ends delivery with an
+ * error instead of retrying forever.
+ *
+ * @module
+ */
+
+import type { Logger } from "../log/logging.ts";
+import type { ReplyTarget } from "../pipeline/reply_target.ts";
+import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";
+import { DiscordRequestError } from "./discord_port.ts";
+import type { DiscordPort } from "./discord_port.ts";
+
+/** What a reply needs. */
+export interface DiscordReplyOptions {
+  port: DiscordPort;
+  throttle: ChannelThrottle;
+  timers: ThrottleTimers;
+  logger: Logger;
+  channel_id: string;
+  /** The message that triggered the turn; the first reply message answers it. */
+  trigger_message_id: string;
+  ping_replied_user: boolean;
+  /** How often to re-send the typing indicator (Discord shows it ~10 s). */
+  typing_interval_ms?: number;
+  /** Least time between two streaming edits of this reply (the final state is not held back). */
+  edit_interval_ms?: number;
+  /** Attempts for one operation that fails with a server error. */
+  max_attempts?: number;
+}
+
+interface Posted {
+  id: string;
+  content: string;
+}
+
+type Operation = { kind: "edit"; index: number } | {
+  kind: "send";
+  index: number;
+};
+
+/** A reply in Discord; see the module doc. */
+export class DiscordReply implements ReplyTarget {
+  readonly #options: DiscordReplyOptions;
+  readonly #posted: Posted[] = [];
+  #desired: readonly string[] = [];
+  #done = false;
+  #draining: Promise<void> | null = null;
+  #failure: unknown = null;
+  #typingTimer: unknown = undefined;
+  #typing = false;
+  #lastStreamingOp = -Infinity;
+
+  constructor(options: DiscordReplyOptions) {
+    this.#options = options;
+  }
+
+  get posted_ids(): readonly string[] {
+    return this.#posted.map((p) => p.id);
+  }
+
+  startTyping(): void {
+    if (this.#typing) return;
+    this.#typing = true;
+    const tick = () => {
+      if (!this.#typing) return;
+      this.#options.port.typing(this.#options.channel_id).catch((error) =>
+        this.#options.logger.debug("Typing indicator failed: {error}", {
+          error,
+        })
+      );
+      this.#typingTimer = this.#options.timers.setTimeout(
+        tick,
+        this.#options.typing_interval_ms ?? 8_000,
+      );
+    };
+    tick();
+  }
+
+  stopTyping(): void {
+    this.#typing = false;
+    this.#options.timers.clearTimeout(this.#typingTimer);
+    this.#typingTimer = undefined;
+  }
+
+  show(chunks: readonly string[], done: boolean): Promise<void> {
+    if (this.#failure !== null) {
+      return done ? Promise.reject(this.#failure) : Promise.resolve();
+    }
+    this.#desired = chunks;
+    if (chunks.length > 0) this.stopTyping();
+    if (done) this.#done = true;
+    const drain = this.#draining ?? this.#startDrain();
+    return done ? drain.then(() => this.#finished()) : Promise.resolve();
+  }
+
+  async notice(text: string): Promise<void> {
+    const { port, throttle, channel_id } = this.#options;
+    this.stopTyping();
+    await this.#attempt(async () => {
+      await throttle.acquire(channel_id);
+      await port.send(channel_id, {
+        content: text,
+        reply_to: this.#options.trigger_message_id,
+        ping_replied_user: this.#options.ping_replied_user,
+      });
+    });
+  }
+
+  #finished(): Promise<void> {
+    if (this.#failure !== null) return Promise.reject(this.#failure);
+    if (this.#nextOperation() !== null) {
+      return this.#startDrain().then(() => this.#finished());
+    }
+    return Promise.resolve();
+  }
+
+  #startDrain(): Promise<void> {
+    this.#draining = this.#drain().catch((error) => {
+      this.#failure = error;
+      this.#options.logger.warn(
+        "Could not deliver a reply in channel {channel}: {error}",
+        {
+          channel: this.#options.channel_id,
+          error,
+        },
+      );
+    }).finally(() => {
+      this.#draining = null;
+    });
+    return this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    const { throttle, channel_id, timers } = this.#options;
+    for (;;) {
+      if (this.#nextOperation() === null) return;
+      if (!this.#done && this.#posted.length > 0) {
+        const wait = this.#lastStreamingOp +
+          (this.#options.edit_interval_ms ?? 1_000) - timers.now();
+        if (wait > 0) {
+          await new Promise((resolve) =>
+            timers.setTimeout(() => resolve(undefined), wait)
+          );
+        }
+      }
+      await this.#attempt(async () => {
+        await throttle.acquire(channel_id);
+        // The answer may have grown while we waited: act on the latest state.
+        const operation = this.#nextOperation();
+        if (operation !== null) await this.#perform(operation);
+      });
+      if (!this.#done) this.#lastStreamingOp = timers.now();
+    }
+  }
+
+  #nextOperation(): Operation | null {
+    const desired = this.#desired;
+    for (let index = 0; index < this.#posted.length; index++) {
+      const wanted = desired[index];
+      if (wanted !== undefined && this.#posted[index]?.content !== wanted) {
+        return { kind: "edit", index };
+      }
+    }
+    if (desired.length > this.#posted.length) {
+      return { kind: "send", index: this.#posted.length };
+    }
+    return null;
+  }
+
+  async #perform(operation: Operation): Promise<void> {
+    const { port, channel_id } = this.#options;
+    const content = this.#desired[operation.index] ?? "";
+    if (operation.kind === "send") {
+      const first = operation.index === 0;
+      const id = await port.send(channel_id, {
+        content,
+        reply_to: first ? this.#options.trigger_message_id : undefined,
+        ping_replied_user: first && this.#options.ping_replied_user,
+      });
+      this.#posted.push({ id, content });
+      return;
+    }
+    const posted = this.#posted[operation.index];
+    if (posted === undefined) return;
+    try {
+      await port.edit(channel_id, posted.id, content);
+    } catch (error) {
+      if (
+        !(error instanceof DiscordRequestError) ||
+        error.kind !== "unknown_message"
+      ) throw error;
+      this.#options.logger.info(
+        "A reply message was deleted while streaming; leaving it out",
+      );
+    }
+    posted.content = content;
+  }
+
+  /** Runs `action`, pausing on 429 and retrying server errors; permission problems end delivery. */
+  async #attempt(action: () => Promise<void>): Promise<void> {
+    const max = this.#options.max_attempts ?? 3;
+    let limited = 0;
+    for (let attempt = 1;; attempt++) {
+      try {
+        await action();
+        return;
+      } catch (error) {
+        if (!(error instanceof DiscordRequestError)) throw error;
+        if (error.kind === "rate_limited" && ++limited <= 10) {
+          attempt -= 1;
+          this.#options.throttle.pause(
+            this.#options.channel_id,
+            (error.retry_after_s ?? 1) * 1000,
+          );
+          continue;
+        }
+        if (error.kind !== "other" || attempt >= max) throw error;
+        this.#options.throttle.pause(
+          this.#options.channel_id,
+          250 * 2 ** attempt,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { ChannelThrottle } from "../../src/discord/channel_throttle.ts";
+import { FakeTimers, settle } from "../support/fake_timers.ts";
+
+Deno.test("ChannelThrottle lets 5 operations through per 5 s per channel", async () => {
+  const timers = new FakeTimers();
+  const throttle = new ChannelThrottle(5, 5_000, timers);
+  const granted: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    throttle.acquire("a").then(() => granted.push(timers.now()));
+  }
+  await settle();
+  assert.equal(granted.length, 5);
+  await timers.advance(4_999);
+  assert.equal(granted.length, 5);
+  await timers.advance(1);
+  assert.equal(granted.length, 10);
+  await timers.advance(5_000);
+  assert.equal(granted.length, 12);
+  // In no 5-second window were there more than 5.
+  for (const t of granted) {
+    assert.ok(granted.filter((u) => u >= t && u < t + 5_000).length <= 5);
+  }
+  throttle.close();
+});
+
+Deno.test("ChannelThrottle keeps channels independent", async () => {
+  const timers = new FakeTimers();
+  const throttle = new ChannelThrottle(1, 5_000, timers);
+  let a = 0;
+  let b = 0;
+  throttle.acquire("a").then(() => a++);
+  throttle.acquire("a").then(() => a++);
+  throttle.acquire("b").then(() => b++);
+  await settle();
+  assert.deepEqual([a, b], [1, 1]);
+  await timers.advance(5_000);
+  assert.equal(a, 2);
+  throttle.close();
+});
+
+Deno.test("ChannelThrottle.pause() holds the channel for a 429's retry_after", async () => {
+  const timers = new FakeTimers();
+  const throttle = new ChannelThrottle(5, 5_000, timers);
+  throttle.pause("a", 1_500);
+  let done = false;
+  throttle.acquire("a").then(() => done = true);
+  await timers.advance(1_499);
+  assert.equal(done, false);
+  await timers.advance(1);
+  assert.equal(done, true);
+  throttle.close();
+});
+
+Deno.test("ChannelThrottle drops a waiter whose signal aborts", async () => {
+  const timers = new FakeTimers();
+  const throttle = new ChannelThrottle(1, 5_000, timers);
+  await throttle.acquire("a");
+  const abort = new AbortController();
+  const waiting = throttle.acquire("a", abort.signal);
+  abort.abort(new Error("cancelled"));
+  await assert.rejects(waiting, /cancelled/);
+  throttle.close();
+  assert.equal(timers.pending, 0);
+});
