@@ -73,7 +73,7 @@ export function loggingOptionsFromEnv(
 export async function setupLogging(options: LoggingOptions): Promise<void> {
   const formatter = options.format === "json"
     ? getJsonLinesFormatter({ properties: "nest:properties" })
-    : getTextFormatter({ timestamp: "date-time-tz", category: "." });
+    : getTextFormatter({ timestamp: "date-time-tz", category: ".", value: "bare" });
   const sink = (record: LogRecord) => {
     const safe: LogRecord = {
       ...record,

@@ -87,8 +87,8 @@ export class TailPreview {
     const close = fence?.close ?? "";
     if (this.#prefix.length + body.length + close.length > this.#limit) return null;
     if (isHighSurrogate(this.#lastUnit)) {
-      body = body.slice(0, -1);
-      if (body.trim() === "") return null;
+      body = body.slice(0, -1).trimEnd();
+      if (body.length === 0) return null;
     }
     return this.#prefix + body + close;
   }
