@@ -8,6 +8,7 @@
  */
 
 import type { Config } from "../config/config_types.ts";
+import type { ChatResult } from "../llm/chat_types.ts";
 import { createLlmClient } from "../llm/llm_client.ts";
 import type { LlmClient } from "../llm/llm_client.ts";
 import { createTokenCounters } from "../llm/token_counter.ts";
@@ -33,6 +34,8 @@ export interface BotServicesOptions {
   message_limit?: number;
   observeStage?: StageObserver;
   onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
+  onLlmResult?: (result: ChatResult) => void;
+  onLlmError?: (endpoint: string, kind: string) => void;
 }
 
 /** The running bot's parts. */
@@ -63,6 +66,8 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     logger: log("pipeline"),
     ...(options.message_limit ? { message_limit: options.message_limit } : {}),
     ...(options.observeStage ? { observeStage: options.observeStage } : {}),
+    ...(options.onLlmResult ? { onLlmResult: options.onLlmResult } : {}),
+    ...(options.onLlmError ? { onLlmError: options.onLlmError } : {}),
   });
   const runner = new Runner({
     pipeline,

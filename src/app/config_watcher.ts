@@ -23,6 +23,8 @@ export interface ConfigWatcherOptions {
   /** Applies a new, valid config. */
   apply: (next: Config, previous: Config) => void | Promise<void>;
   logger: Logger;
+  /** Told when a change was rejected (metrics). */
+  onRejected?: () => void;
   /** Waits this long after the last file event before reloading (editors write in bursts). */
   debounce_ms?: number;
 }

@@ -73,11 +73,15 @@ export function loggingOptionsFromEnv(
 export async function setupLogging(options: LoggingOptions): Promise<void> {
   const formatter = options.format === "json"
     ? getJsonLinesFormatter({ properties: "nest:properties" })
-    : getTextFormatter({ timestamp: "date-time-tz", category: ".", value: "bare" });
+    : getTextFormatter({
+      timestamp: "date-time-tz",
+      category: ".",
+      value: "bare",
+    });
   const sink = (record: LogRecord) => {
     const safe: LogRecord = {
       ...record,
-      message: record.message.map((part) => secrets.redactValue(part)),
+      message: [renderMessage(record.message)],
       properties: secrets.redactValue(record.properties) as Record<
         string,
         unknown
@@ -97,6 +101,18 @@ export async function setupLogging(options: LoggingOptions): Promise<void> {
       },
     ],
   });
+}
+
+/** The message with its values filled in: strings bare, other values inspected, secrets redacted. */
+function renderMessage(parts: readonly unknown[]): string {
+  let text = "";
+  for (const [index, part] of parts.entries()) {
+    const value = secrets.redactValue(part);
+    if (index % 2 === 0 || typeof value === "string") text += String(value);
+    else if (value instanceof Object && "message" in value && "name" in value) text += `${value.name}: ${value.message}`;
+    else text += Deno.inspect(value, { colors: false, depth: 4, breakLength: Infinity });
+  }
+  return text;
 }
 
 /** Stops logging and flushes; used at shutdown and between tests. */

@@ -41,6 +41,7 @@ export interface Family {
 
 /** A counter family; {@link Counter.labels} picks a series. */
 export class Counter implements Family {
+  /** The metric name. */
   readonly name: string;
   readonly #help: string;
   readonly #series: SeriesCache<CounterSeries>;
@@ -77,6 +78,7 @@ export class Counter implements Family {
 
 /** A gauge family set by the code; {@link Gauge.labels} picks a series. */
 export class Gauge implements Family {
+  /** The metric name. */
   readonly name: string;
   readonly #help: string;
   readonly #series: SeriesCache<GaugeSeries>;
@@ -113,6 +115,7 @@ export class Gauge implements Family {
 
 /** A histogram family with fixed bucket bounds; {@link Histogram.labels} picks a series. */
 export class Histogram implements Family {
+  /** The metric name. */
   readonly name: string;
   readonly #help: string;
   readonly #bounds: readonly number[];
@@ -166,6 +169,7 @@ export class Histogram implements Family {
 
 /** A gauge whose samples a callback returns at each scrape. */
 export class CallbackGauge implements Family {
+  /** The metric name. */
   readonly name: string;
   readonly #help: string;
   readonly #labelNames: readonly string[];

@@ -11,9 +11,9 @@ import { formatLabels } from "./exposition_format.ts";
 import { MetricsError } from "./metrics_error.ts";
 
 /**
- * Finds or creates the series of one label-value combination (for the
- * metric families). Depth equals
- * the number of label names; a metric without labels has one series.
+ * Finds or creates the series of one label-value combination, for the
+ * metric families. The map depth equals the number of label names; a metric
+ * without labels has exactly one series, created up front.
  */
 export class SeriesCache<T> {
   readonly #name: string;

@@ -1,9 +1,9 @@
 /**
- * The chunker's decisions, shared by `splitMessage` and `StreamChunker`:
- * where the next chunk starts after a cut (the whitespace gap), and where it
- * ends. A decision reads the text only from the chunk's start to a horizon
- * `limit + LOOKAHEAD` code units later (or the end of a finished text), so a
- * stream that has received that much decides exactly as the whole text
+ * The chunker's decision of where a chunk ends, shared by `splitMessage`
+ * and `StreamChunker` (where it starts is decided in `chunk_gap.ts`). A
+ * decision reads the text only from the chunk's start to a horizon
+ * `limit + LOOKAHEAD` code units later (or the end of a finished text), so
+ * a stream that has received that much decides exactly as the whole text
  * would, and the work per chunk is linear in `limit`.
  *
  * @module
@@ -33,8 +33,6 @@ export const LOOKAHEAD = 128;
 export const MIN_CHUNK_LIMIT = 8;
 
 const LF = 0x0a;
-/** Indentation kept at the top of a chunk; a longer one is trimmed. */
-const MAX_INDENT = 64;
 
 /** One decided chunk. */
 export interface Cut {
@@ -46,18 +44,6 @@ export interface Cut {
   readonly fence: Fence | null;
 }
 
-/** The whitespace between a cut and the next chunk, read as it arrives. */
-export interface Gap {
-  /** Where the gap starts: the end of the previous chunk. */
-  from: number;
-  /** How far it has been read; the first non-whitespace once found. */
-  pos: number;
-  /** Index just after the last line break read, or -1. */
-  lastBreak: number;
-  /** Whether this is the whitespace before the first chunk. */
-  readonly initial: boolean;
-}
-
 /** Throws a RangeError unless `limit` is an integer of at least MIN_CHUNK_LIMIT. */
 export function assertChunkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < MIN_CHUNK_LIMIT) {
@@ -65,60 +51,6 @@ export function assertChunkLimit(limit: number): void {
       `Cannot split text into chunks of at most ${limit} characters: the limit must be an integer of at least ${MIN_CHUNK_LIMIT}`,
     );
   }
-}
-
-/** Starts reading the gap that follows a chunk ending at `from`. */
-export function openGap(from: number, initial: boolean): Gap {
-  return { from, pos: from, lastBreak: -1, initial };
-}
-
-/**
- * Reads the gap on up to `end`. "ready": the next chunk's start is known;
- * "more": more text is needed; "done": the text (ended, `eof`) has no more
- * content.
- */
-export function readGap(
-  text: string,
-  gap: Gap,
-  end: number,
-  eof: boolean,
-): "ready" | "more" | "done" {
-  let i = gap.pos;
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === LF) gap.lastBreak = i + 1;
-    else if (!isWhitespace(c)) break;
-  }
-  gap.pos = i;
-  if (i >= end) return eof ? "done" : "more";
-  return eof || i + 2 <= end ? "ready" : "more";
-}
-
-/**
- * Where the next chunk starts once its gap is "ready": after the gap's last
- * line break, keeping the next line's indentation (up to a quarter of the
- * limit), else at the first non-whitespace, or one space earlier when that
- * space and the character after it form one grapheme.
- */
-export function cursorAfterGap(
-  text: string,
-  gap: Gap,
-  end: number,
-  fence: Fence | null,
-  limit: number,
-): Cursor {
-  const maxIndent = Math.min(MAX_INDENT, Math.floor(limit / 4));
-  let start = gap.pos;
-  if (gap.lastBreak >= 0 && gap.pos - gap.lastBreak <= maxIndent) {
-    start = gap.lastBreak;
-  } else if (gap.pos > gap.from) {
-    const hi = Math.min(end, gap.pos + 2);
-    const graphemes = new GraphemeBoundaries(text, gap.pos - 1, hi);
-    if (graphemes.atOrBefore(gap.pos) !== gap.pos) start = gap.pos - 1;
-  }
-  const atLineStart = gap.initial ||
-    (start > gap.from && text.charCodeAt(start - 1) === LF);
-  return { start, fence, atLineStart };
 }
 
 /**
@@ -157,7 +89,9 @@ export function lastChunk(
   for (let i = cur.start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === LF) {
-      if (lineStart >= 0) fence = applyFenceLine(fence, text, lineStart, i, limit);
+      if (lineStart >= 0) {
+        fence = applyFenceLine(fence, text, lineStart, i, limit);
+      }
       lineStart = i + 1;
     } else if (!isWhitespace(c)) {
       contentEnd = i + 1;
@@ -169,7 +103,9 @@ export function lastChunk(
   }
   if (contentEnd < end && !isQuickBoundary(text, contentEnd)) {
     // Keep whitespace that belongs to the last grapheme (after a Prepend mark).
-    contentEnd = new GraphemeBoundaries(text, cur.start, end).atOrAfter(contentEnd);
+    contentEnd = new GraphemeBoundaries(text, cur.start, end).atOrAfter(
+      contentEnd,
+    );
   }
   const close = fence?.close ?? "";
   if (contentEnd - cur.start + close.length > room) return null;
@@ -254,26 +190,32 @@ function cutAnywhere(
   const lo = Math.max(cur.start, scan.firstContent);
   const ceiling = (e: number) =>
     cur.start + room - (fenceAt(scan, e, cur.fence)?.close.length ?? 0);
-  let e = Math.min(horizon, cur.start + room);
-  for (;;) {
-    const max = ceiling(e);
-    if (e > max) {
-      e = max;
-      continue;
+  const fit = (spans: readonly number[]) => {
+    let e = Math.min(horizon, cur.start + room);
+    for (;;) {
+      const max = ceiling(e);
+      if (e > max) {
+        e = max;
+        continue;
+      }
+      const safe = safeBefore(text, e, lo, spans, graphemes, horizon);
+      if (safe === e || safe < 0) return safe;
+      e = safe;
     }
-    const safe = safeBefore(text, e, lo, scan.spans, graphemes, horizon);
-    if (safe === e) return { end: e, fence: fenceAt(scan, e, cur.fence) };
-    if (safe < 0) break;
-    e = safe;
+  };
+  // A URL or token larger than the room is cut at a grapheme boundary.
+  let e = fit(scan.spans);
+  if (e < 0) e = fit([]);
+  if (e < 0) {
+    // So is a single grapheme: cut it at a code point.
+    e = Math.min(horizon, cur.start + room);
+    while (e > ceiling(e)) e = ceiling(e);
+    if (
+      e < horizon && isLowSurrogate(text.charCodeAt(e)) &&
+      isHighSurrogate(text.charCodeAt(e - 1))
+    ) e--;
+    if (e <= lo) e = lo + (isHighSurrogate(text.charCodeAt(lo)) ? 2 : 1);
   }
-  // One grapheme, URL or token fills the room: cut it at a code point.
-  e = Math.min(horizon, cur.start + room);
-  while (e > ceiling(e)) e = ceiling(e);
-  if (
-    e < horizon && isLowSurrogate(text.charCodeAt(e)) &&
-    isHighSurrogate(text.charCodeAt(e - 1))
-  ) e--;
-  if (e <= lo) e = lo + (isHighSurrogate(text.charCodeAt(lo)) ? 2 : 1);
   return { end: e, fence: fenceAt(scan, e, cur.fence) };
 }
 

@@ -196,7 +196,11 @@ export function scanWindow(
 }
 
 /** The fence open at a position `e` in the middle of a line, from the scan's events. */
-export function fenceAt(scan: WindowScan, e: number, initial: Fence | null): Fence | null {
+export function fenceAt(
+  scan: WindowScan,
+  e: number,
+  initial: Fence | null,
+): Fence | null {
   for (let k = scan.events.length - 1; k >= 0; k--) {
     if ((scan.events[k] ?? 0) < e) return scan.eventFences[k] ?? null;
   }
@@ -207,7 +211,10 @@ export function fenceAt(scan: WindowScan, e: number, initial: Fence | null): Fen
  * The start of the outermost protected span that `e` falls strictly inside,
  * or -1 when a cut at `e` splits none.
  */
-export function protectedSpanAround(spans: readonly number[], e: number): number {
+export function protectedSpanAround(
+  spans: readonly number[],
+  e: number,
+): number {
   for (let k = 0; k < spans.length; k += 2) {
     const from = spans[k] ?? 0;
     if (from >= e) break;

@@ -47,7 +47,13 @@ export class TailPreview {
       if (c === LF) {
         if (this.#fenceLine !== null) {
           const line = this.#fenceLine + piece.slice(lineFrom, k);
-          this.#fence = applyFenceLine(this.#fence, line, 0, line.length, this.#limit);
+          this.#fence = applyFenceLine(
+            this.#fence,
+            line,
+            0,
+            line.length,
+            this.#limit,
+          );
           this.#fenceLine = null;
         }
         this.#atLineStart = true;
@@ -85,7 +91,9 @@ export class TailPreview {
       ? this.#fence
       : applyFenceLine(this.#fence, line, 0, line.length, this.#limit);
     const close = fence?.close ?? "";
-    if (this.#prefix.length + body.length + close.length > this.#limit) return null;
+    if (this.#prefix.length + body.length + close.length > this.#limit) {
+      return null;
+    }
     if (isHighSurrogate(this.#lastUnit)) {
       body = body.slice(0, -1).trimEnd();
       if (body.length === 0) return null;

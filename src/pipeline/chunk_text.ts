@@ -108,7 +108,9 @@ export class GraphemeBoundaries {
     const lo = this.#lo;
     if (this.#flags === null) {
       this.#flags = new Uint8Array(this.#hi - lo + 1);
-      for (const { index } of segmenter.segment(this.#text.slice(lo, this.#hi))) {
+      for (
+        const { index } of segmenter.segment(this.#text.slice(lo, this.#hi))
+      ) {
         this.#flags[index] = 1;
       }
     }
@@ -132,8 +134,20 @@ const TERMINALS = new Set([
   0xff1f, // ？
 ]);
 const CLOSERS = new Set([
-  0x22, 0x27, 0x29, 0x2a, 0x5d, 0x5f, 0x60, 0x7d, 0xbb, 0x2019, 0x201d,
-  0x300d, 0x300f, 0xff09,
+  0x22,
+  0x27,
+  0x29,
+  0x2a,
+  0x5d,
+  0x5f,
+  0x60,
+  0x7d,
+  0xbb,
+  0x2019,
+  0x201d,
+  0x300d,
+  0x300f,
+  0xff09,
 ]);
 const CJK_TERMINALS = new Set([0x3002, 0xff01, 0xff1f]);
 
@@ -175,7 +189,11 @@ const DISCORD_TOKEN = new RegExp(
  * The length of the Discord token (mention, custom emoji, timestamp, slash
  * command) starting at `i`, or 0 when there is none. Reads below `end` only.
  */
-export function discordTokenLength(text: string, i: number, end: number): number {
+export function discordTokenLength(
+  text: string,
+  i: number,
+  end: number,
+): number {
   const head = text.slice(i, Math.min(end, i + MAX_TOKEN_LENGTH));
   const match = DISCORD_TOKEN.exec(head);
   return match === null ? 0 : match[0].length;

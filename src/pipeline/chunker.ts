@@ -40,14 +40,8 @@
  * @module
  */
 
-import {
-  assertChunkLimit,
-  cursorAfterGap,
-  decideChunk,
-  type Gap,
-  openGap,
-  readGap,
-} from "./chunk_cut.ts";
+import { assertChunkLimit, decideChunk } from "./chunk_cut.ts";
+import { cursorAfterGap, type Gap, openGap, readGap } from "./chunk_gap.ts";
 import type { Fence } from "./chunk_fence.ts";
 
 /** Discord's limit on a message's content, in characters. */

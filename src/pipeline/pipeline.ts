@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ChatResult } from "../llm/chat_types.ts";
 import type { LlmClient } from "../llm/llm_client.ts";
 import type { TokenCounter } from "../llm/token_counter.ts";
 import type { Logger } from "../log/logging.ts";
@@ -29,6 +30,10 @@ export interface PipelineDeps {
   /** Longest message the transport accepts (Discord: 2000). */
   message_limit?: number;
   observeStage?: StageObserver;
+  /** Told about every finished LLM reply (metrics). */
+  onLlmResult?: (result: ChatResult) => void;
+  /** Told about every failed LLM request (metrics). */
+  onLlmError?: (endpoint: string, kind: string) => void;
 }
 
 /** Builds the pipeline that runs one turn. */

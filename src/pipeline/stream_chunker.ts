@@ -16,16 +16,13 @@
 
 import {
   assertChunkLimit,
-  cursorAfterGap,
-  cutChunk,
   type Cut,
+  cutChunk,
   decideChunk,
-  type Gap,
   lastChunk,
   LOOKAHEAD,
-  openGap,
-  readGap,
 } from "./chunk_cut.ts";
+import { cursorAfterGap, type Gap, openGap, readGap } from "./chunk_gap.ts";
 import type { Fence } from "./chunk_fence.ts";
 import type { Cursor } from "./chunk_scan.ts";
 import { TailPreview } from "./chunk_tail.ts";

@@ -71,7 +71,7 @@ Deno.test("JSON format writes one parseable object per line with level and categ
   const record = JSON.parse(lines[0] ?? "");
   assert.equal(record.level, "WARN");
   assert.equal(record.logger, "bot.store");
-  assert.equal(record.message, 'disk "slow"');
+  assert.equal(record.message, "disk slow");
 });
 
 Deno.test("SecretRegistry redacts token-shaped strings it was never told about", () => {

@@ -10,7 +10,9 @@ Deno.test("TailPreview shows what lastChunk() would for the text fed so far", ()
   const limit = 1_000_000;
   for (let run = 0; run < 80; run++) {
     const text = randomMessage(rand, Math.floor(rand() * 1500)).trimStart();
-    const fence = rand() < 0.3 ? applyFenceLine(null, "```ts", 0, 5, limit) : null;
+    const fence = rand() < 0.3
+      ? applyFenceLine(null, "```ts", 0, 5, limit)
+      : null;
     const cursor = { start: 0, fence, atLineStart: true };
     const tail = new TailPreview(cursor, limit);
     let at = 0;
@@ -28,7 +30,10 @@ Deno.test("TailPreview shows what lastChunk() would for the text fed so far", ()
 });
 
 Deno.test("TailPreview gives up once the chunk no longer fits", () => {
-  const tail = new TailPreview({ start: 0, fence: null, atLineStart: true }, 30);
+  const tail = new TailPreview(
+    { start: 0, fence: null, atLineStart: true },
+    30,
+  );
   tail.feed("```ts\nconst x = 1;");
   assert.equal(tail.text(), "```ts\nconst x = 1;\n```");
   tail.feed("  ");

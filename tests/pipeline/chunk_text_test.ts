@@ -26,12 +26,20 @@ Deno.test("GraphemeBoundaries agrees with segmenting the whole text", () => {
     let previous = 0;
     for (let pos = 0; pos <= text.length; pos++) {
       if (expected.has(pos)) previous = pos;
-      assert.equal(boundaries.atOrBefore(pos), previous, `run ${run}, position ${pos}`);
+      assert.equal(
+        boundaries.atOrBefore(pos),
+        previous,
+        `run ${run}, position ${pos}`,
+      );
     }
     let next = text.length;
     for (let pos = text.length; pos >= 0; pos--) {
       if (expected.has(pos)) next = pos;
-      assert.equal(boundaries.atOrAfter(pos), next, `run ${run}, position ${pos}`);
+      assert.equal(
+        boundaries.atOrAfter(pos),
+        next,
+        `run ${run}, position ${pos}`,
+      );
     }
   }
 });
@@ -46,7 +54,9 @@ Deno.test("GraphemeBoundaries finds boundaries inside long runs without ASCII", 
   ];
   for (const [name, text] of cases) {
     await t.step(name, () => {
-      const expected = new Set([...segmenter.segment(text)].map((s) => s.index));
+      const expected = new Set(
+        [...segmenter.segment(text)].map((s) => s.index),
+      );
       const boundaries = new GraphemeBoundaries(text, 0, text.length);
       let previous = 0;
       for (let pos = 0; pos < text.length; pos++) {
@@ -75,7 +85,10 @@ Deno.test("discordTokenLength() recognises mentions, emoji, timestamps and comma
     ["<https://example.com>", 0],
   ];
   for (const [text, length] of cases) {
-    await t.step(text, () => assert.equal(discordTokenLength(text, 0, text.length), length));
+    await t.step(
+      text,
+      () => assert.equal(discordTokenLength(text, 0, text.length), length),
+    );
   }
   await t.step("never reads past the end it is given", () => {
     assert.equal(discordTokenLength("<@123456>", 0, 5), 0);
@@ -93,7 +106,10 @@ Deno.test("startsUrl() finds http and https in any case", async (t) => {
     ["http:", false],
   ];
   for (const [text, expected] of cases) {
-    await t.step(text, () => assert.equal(startsUrl(text, 0, text.length), expected));
+    await t.step(
+      text,
+      () => assert.equal(startsUrl(text, 0, text.length), expected),
+    );
   }
 });
 
@@ -110,6 +126,9 @@ Deno.test("endsSentence() sees terminal marks and one closer after them", async 
     ['"quoted"', false],
   ];
   for (const [text, expected] of cases) {
-    await t.step(text, () => assert.equal(endsSentence(text, text.length, 0), expected));
+    await t.step(
+      text,
+      () => assert.equal(endsSentence(text, text.length, 0), expected),
+    );
   }
 });

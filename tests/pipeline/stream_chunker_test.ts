@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
 import { splitMessage } from "../../src/pipeline/chunker.ts";
 import { StreamChunker } from "../../src/pipeline/stream_chunker.ts";
-import { assertChunkInvariants, mulberry32, randomMessage } from "./chunk_properties.ts";
+import {
+  assertChunkInvariants,
+  mulberry32,
+  randomMessage,
+} from "./chunk_properties.ts";
 
 /** Feeds `input` in random pieces of 1..maxPiece code units (splitting surrogate pairs too). */
-function* pieces(rand: () => number, input: string, maxPiece: number): Generator<string> {
+function* pieces(
+  rand: () => number,
+  input: string,
+  maxPiece: number,
+): Generator<string> {
   let at = 0;
   while (at < input.length) {
     const size = 1 + Math.floor(rand() * maxPiece);
@@ -74,24 +82,39 @@ Deno.test("StreamChunker rejects a limit below 8", () => {
 });
 
 Deno.test("StreamChunker ends with splitMessage()'s chunks and never changes a final one", async (t) => {
-  for (const [limit, runs] of [[2000, 60], [300, 80], [120, 100], [50, 100]] as const) {
+  for (
+    const [limit, runs] of [[2000, 60], [300, 80], [120, 100], [
+      50,
+      100,
+    ]] as const
+  ) {
     await t.step(`limit ${limit}`, () => {
       const rand = mulberry32(limit + 1);
       for (let run = 0; run < runs; run++) {
-        const input = randomMessage(rand, Math.floor(rand() * (limit * 3 + 300)));
+        const input = randomMessage(
+          rand,
+          Math.floor(rand() * (limit * 3 + 300)),
+        );
         const chunker = new StreamChunker(limit);
         const seen: string[] = [];
         for (const piece of pieces(rand, input, rand() < 0.5 ? 8 : 64)) {
           chunker.push(piece);
           const shown = chunker.chunks;
           const final = shown.slice(0, chunker.finalCount);
-          assert.deepEqual(final.slice(0, seen.length), seen, "a final chunk changed");
+          assert.deepEqual(
+            final.slice(0, seen.length),
+            seen,
+            "a final chunk changed",
+          );
           seen.push(...final.slice(seen.length));
           assert.ok(shown.length - chunker.finalCount <= 1);
           for (const chunk of shown) {
             assert.ok(chunk.length <= limit, `${chunk.length} > ${limit}`);
             assert.ok(/\S/.test(chunk), "blank chunk shown");
-            assert.ok(chunk.isWellFormed(), `lone surrogate in ${JSON.stringify(chunk)}`);
+            assert.ok(
+              chunk.isWellFormed(),
+              `lone surrogate in ${JSON.stringify(chunk)}`,
+            );
           }
         }
         const chunks = chunker.finish();

@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { ChatResult } from "../../llm/chat_types.ts";
 import type { LlmClient } from "../../llm/llm_client.ts";
 import { LlmError } from "../../llm/llm_error.ts";
 import { ReasoningRenderer } from "../../llm/reasoning_render.ts";
@@ -25,6 +26,10 @@ export interface GenerationDeps {
   counterFor(endpoint: string, model: string): TokenCounter;
   now(): number;
   logger: Logger;
+  /** Told about every finished LLM reply (metrics). */
+  onLlmResult?: (result: ChatResult) => void;
+  /** Told about every failed LLM request (metrics). */
+  onLlmError?: (endpoint: string, kind: string) => void;
 }
 
 /** Said when the model sent nothing visible. */
@@ -85,6 +90,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
               }
             } else if (event.type === "done") {
               completionTokens = event.result.usage?.completion_tokens ?? null;
+              deps.onLlmResult?.(event.result);
             }
           }
           const tail = renderer.end();
@@ -94,6 +100,12 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
           }
         } catch (error) {
           failure = error;
+          deps.onLlmError?.(
+            error instanceof LlmError
+              ? error.endpoint || persona.endpoint
+              : persona.endpoint,
+            error instanceof LlmError ? error.kind : "unexpected",
+          );
         } finally {
           ctx.reply.stopTyping();
         }

@@ -1,0 +1,105 @@
+/**
+ * `DiscordPort` over Discordeno's REST helpers. Every message is sent with
+ * `allowed_mentions` parsing nothing, so model output never pings anyone;
+ * replying may ping the replied-to author only when configured. Failures
+ * are classified from Discord's status and error code.
+ *
+ * @module
+ */
+
+import { DiscordRequestError } from "./discord_port.ts";
+import type { DiscordFailureKind, DiscordPort } from "./discord_port.ts";
+
+/** The Discordeno helpers this port calls. */
+export interface MessageHelpers {
+  sendMessage(channelId: string, options: {
+    content: string;
+    messageReference?: { messageId: string; failIfNotExists: boolean };
+    allowedMentions: { parse: []; repliedUser: boolean };
+  }): Promise<{ id: bigint }>;
+  editMessage(channelId: string, messageId: string, options: {
+    content: string;
+    allowedMentions: { parse: [] };
+  }): Promise<unknown>;
+  triggerTypingIndicator(channelId: string): Promise<void>;
+}
+
+interface RestFailure {
+  status?: number;
+  body?: string;
+}
+
+/** Classifies a Discordeno REST error by Discord's HTTP status and JSON error code. */
+export function classifyDiscordError(error: unknown): DiscordRequestError {
+  const cause = (error as { cause?: RestFailure } | null)?.cause ?? {};
+  const status = cause.status ?? 0;
+  let code = 0;
+  let message = "";
+  let retry_after_s: number | undefined;
+  try {
+    const body = JSON.parse(cause.body ?? "{}");
+    code = Number(body.code ?? 0);
+    message = String(body.message ?? "");
+    if (typeof body.retry_after === "number") retry_after_s = body.retry_after;
+  } catch {
+    // not JSON: keep the status
+  }
+  let kind: DiscordFailureKind = "other";
+  if (code === 10008) kind = "unknown_message";
+  else if (code === 10003) kind = "unknown_channel";
+  else if (code === 50013 || code === 50001 || status === 403) {
+    kind = "missing_permissions";
+  } else if (status === 429) kind = "rate_limited";
+  const text = `Discord answered ${status || "no response"}${
+    code ? ` (code ${code})` : ""
+  }${message ? `: ${message}` : ""}`;
+  return new DiscordRequestError(text, kind, {
+    cause: error,
+    ...(retry_after_s === undefined ? {} : { retry_after_s }),
+  });
+}
+
+/** The port over Discordeno helpers. */
+export function discordenoPort(helpers: MessageHelpers): DiscordPort {
+  return {
+    async send(channel_id, message) {
+      try {
+        const sent = await helpers.sendMessage(channel_id, {
+          content: message.content,
+          ...(message.reply_to
+            ? {
+              messageReference: {
+                messageId: message.reply_to,
+                failIfNotExists: false,
+              },
+            }
+            : {}),
+          allowedMentions: {
+            parse: [],
+            repliedUser: message.ping_replied_user,
+          },
+        });
+        return String(sent.id);
+      } catch (error) {
+        throw classifyDiscordError(error);
+      }
+    },
+    async edit(channel_id, message_id, content) {
+      try {
+        await helpers.editMessage(channel_id, message_id, {
+          content,
+          allowedMentions: { parse: [] },
+        });
+      } catch (error) {
+        throw classifyDiscordError(error);
+      }
+    },
+    async typing(channel_id) {
+      try {
+        await helpers.triggerTypingIndicator(channel_id);
+      } catch (error) {
+        throw classifyDiscordError(error);
+      }
+    },
+  };
+}

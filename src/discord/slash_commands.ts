@@ -1,0 +1,196 @@
+/**
+ * The slash commands the bot registers, `/reset` and `/persona`, and the
+ * handling of their interactions: every command is acknowledged at once
+ * with an ephemeral deferral (Discord allows 3 s), then answered by editing
+ * that response; autocomplete lists the personas allowed where it is typed.
+ *
+ * @module
+ */
+
+import type { Config } from "../config/config_types.ts";
+import type { Logger } from "../log/logging.ts";
+import {
+  personaCommand,
+  personaSuggestions,
+  resetCommand,
+} from "../pipeline/commands/conversation_commands.ts";
+import type {
+  CommandCaller,
+  CommandDeps,
+} from "../pipeline/commands/conversation_commands.ts";
+import type { ChannelDirectory } from "./channel_directory.ts";
+import type { GatewayUser } from "./message_mapping.ts";
+
+/** Discord's option type for a string. */
+const STRING_OPTION = 3;
+
+/** A command definition in Discordeno's (camelCase) shape. */
+export interface CommandDefinition {
+  name: string;
+  description: string;
+  options: {
+    type: number;
+    name: string;
+    description: string;
+    required: boolean;
+    autocomplete?: boolean;
+    choices?: { name: string; value: string }[];
+  }[];
+  /** 0 = servers, 1 = DMs with the bot. */
+  contexts: number[];
+}
+
+/** The command definitions for a config (DMs included when the config answers DMs). */
+export function commandDefinitions(config: Config): CommandDefinition[] {
+  const contexts = config.discord.dm.enabled ? [0, 1] : [0];
+  const target = {
+    type: STRING_OPTION,
+    name: "target",
+    description: "channel: act for the whole channel (admins only)",
+    required: false,
+    choices: [{ name: "channel", value: "channel" }],
+  };
+  return [
+    {
+      name: "reset",
+      description: "Start a fresh conversation with the bot here",
+      options: [target],
+      contexts,
+    },
+    {
+      name: "persona",
+      description: "Show or switch the persona that answers you here",
+      options: [
+        {
+          type: STRING_OPTION,
+          name: "name",
+          description: "The persona to switch to",
+          required: false,
+          autocomplete: true,
+        },
+        target,
+      ],
+      contexts,
+    },
+  ];
+}
+
+/** The interaction fields the bot reads. */
+export interface GatewayInteraction {
+  id: bigint;
+  type: number;
+  token: string;
+  data?: {
+    name?: string;
+    options?: { name: string; value?: unknown; focused?: boolean }[];
+  };
+  channelId?: bigint;
+  guildId?: bigint;
+  user?: GatewayUser;
+  member?: { roles?: bigint[]; user?: GatewayUser };
+}
+
+/** How the bot answers interactions (implemented over Discordeno). */
+export interface InteractionResponder {
+  /** Acknowledges with "thinking…", visible only to the caller. */
+  deferEphemeral(interaction_id: string, token: string): Promise<void>;
+  /** Replaces the deferred response's text. */
+  editResponse(token: string, content: string): Promise<void>;
+  /** Answers an autocomplete request. */
+  autocomplete(
+    interaction_id: string,
+    token: string,
+    choices: { name: string; value: string }[],
+  ): Promise<void>;
+}
+
+/** What handling interactions needs. */
+export interface InteractionDeps {
+  commands: CommandDeps;
+  config: () => Config;
+  directory: ChannelDirectory;
+  responder: InteractionResponder;
+  logger: Logger;
+}
+
+const APPLICATION_COMMAND = 2;
+const AUTOCOMPLETE = 4;
+
+function option(
+  interaction: GatewayInteraction,
+  name: string,
+): string | undefined {
+  const value = interaction.data?.options?.find((o) => o.name === name)?.value;
+  return typeof value === "string" ? value : undefined;
+}
+
+async function callerOf(
+  interaction: GatewayInteraction,
+  directory: ChannelDirectory,
+): Promise<CommandCaller | null> {
+  const user = interaction.member?.user ?? interaction.user;
+  if (interaction.channelId === undefined || user === undefined) return null;
+  const channel_id = String(interaction.channelId);
+  const guild_id = interaction.guildId === undefined
+    ? ""
+    : String(interaction.guildId);
+  const channel = guild_id === "" ? null : await directory.resolve(channel_id);
+  return {
+    channel_id,
+    parent_channel_id: channel?.is_thread ? channel.parent_id : "",
+    guild_id,
+    user_id: String(user.id),
+    role_ids: (interaction.member?.roles ?? []).map(String),
+  };
+}
+
+/** Handles one interaction; errors are logged, never thrown. */
+export async function handleInteraction(
+  interaction: GatewayInteraction,
+  deps: InteractionDeps,
+): Promise<void> {
+  const id = String(interaction.id);
+  const name = interaction.data?.name;
+  let deferred = false;
+  try {
+    if (interaction.type === AUTOCOMPLETE && name === "persona") {
+      const caller = await callerOf(interaction, deps.directory);
+      const typed = interaction.data?.options?.find((o) => o.focused)?.value;
+      const choices = caller === null ? [] : personaSuggestions(
+        deps.config(),
+        caller,
+        typeof typed === "string" ? typed : "",
+      );
+      await deps.responder.autocomplete(id, interaction.token, choices);
+      return;
+    }
+    if (
+      interaction.type !== APPLICATION_COMMAND ||
+      (name !== "reset" && name !== "persona")
+    ) return;
+    // Acknowledge first: Discord drops interactions not answered within 3 seconds.
+    await deps.responder.deferEphemeral(id, interaction.token);
+    deferred = true;
+    const caller = await callerOf(interaction, deps.directory);
+    let text = "I could not tell where this command was used.";
+    if (caller !== null) {
+      const target = option(interaction, "target") === "channel"
+        ? "channel"
+        : undefined;
+      text = name === "reset"
+        ? await resetCommand(deps.commands, caller, target)
+        : await personaCommand(
+          deps.commands,
+          caller,
+          option(interaction, "name"),
+          target,
+        );
+    }
+    await deps.responder.editResponse(interaction.token, text);
+  } catch (error) {
+    deps.logger.warn("Could not handle the /{name} interaction: {error}", {
+      name,
+      error,
+    });
+  }
+}
