@@ -12,6 +12,7 @@
 import { ConfigError } from "../config/config_error.ts";
 import { commandsNeedRefresh } from "../config/config_changes.ts";
 import type { Config } from "../config/config_types.ts";
+import { parseDuration } from "../config/duration.ts";
 import { loadConfig } from "../config/load_config.ts";
 import { summarizeConfig } from "../config/summarize_config.ts";
 import { botIdFromToken } from "../discord/bot_token.ts";
@@ -38,8 +39,11 @@ import { watchConfig } from "./config_watcher.ts";
 /** Looks up an environment variable. */
 export type Env = (name: string) => string | undefined;
 
-/** How long running replies may take to finish at shutdown before they are interrupted. */
+/** How long running replies may take to finish at shutdown before they are interrupted (`BOT_SHUTDOWN_GRACE`). */
 export const SHUTDOWN_GRACE_MS = 6_000;
+
+/** Exit code for a config that cannot be used (EX_CONFIG): supervisors should not retry it. */
+export const EXIT_CONFIG = 78;
 
 /**
  * Loads the config or explains why it cannot: a missing token gets one line
@@ -115,14 +119,16 @@ export async function startBot(env: Env): Promise<number> {
   if (warning) logger.warn(warning);
   const file = env("BOT_CONFIG") ?? "bot.config.yaml";
   const config = await loadConfigOrExplain(file, env);
-  if (config === null) return 1;
+  if (config === null) return EXIT_CONFIG;
   secrets.add(config.secrets);
+  const grace = parseDuration(env("BOT_SHUTDOWN_GRACE") ?? "") ??
+    SHUTDOWN_GRACE_MS;
   const botId = botIdFromToken(config.discord.token);
   if (botId === null) {
     console.error(
       "DISCORD_TOKEN does not look like a bot token (three parts separated by dots): copy it again from the Developer Portal's Bot tab.",
     );
-    return 1;
+    return EXIT_CONFIG;
   }
   let health;
   try {
@@ -262,11 +268,11 @@ export async function startBot(env: Env): Promise<number> {
   const deadline = setTimeout(() => {
     logger.error("Shutdown took too long; exiting");
     Deno.exit(code || 1);
-  }, 10_000);
+  }, grace + 4_000);
   try {
     watcher.close();
     await retention.stop();
-    await services.runner.shutdown(SHUTDOWN_GRACE_MS);
+    await services.runner.shutdown(grace);
     await discord.shutdown();
     await server?.close();
     await store.close();

@@ -35,7 +35,7 @@ discord:
   token: \${DISCORD_TOKEN}
   commands: global
 endpoints:
-  local: { base_url: "${llm_url}", retries: 0, timeout: { first_token: 5s, idle: 5s, total: 30s } }
+  local: { base_url: "${llm_url}", retries: 0, max_concurrency: 32, timeout: { first_token: 5s, idle: 5s, total: 30s } }
 personas:
   helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper." }
   pirate: { display_name: Pirate, endpoint: local, model: test-model, system_prompt: "You are a pirate." }
