@@ -192,5 +192,11 @@ export async function handleInteraction(
       name,
       error,
     });
+    if (deferred) {
+      await deps.responder.editResponse(
+        interaction.token,
+        "⚠️ Something went wrong on my side. Please try again.",
+      ).catch(() => {});
+    }
   }
 }

@@ -109,8 +109,13 @@ function renderMessage(parts: readonly unknown[]): string {
   for (const [index, part] of parts.entries()) {
     const value = secrets.redactValue(part);
     if (index % 2 === 0 || typeof value === "string") text += String(value);
-    else if (value instanceof Object && "message" in value && "name" in value) text += `${value.name}: ${value.message}`;
-    else text += Deno.inspect(value, { colors: false, depth: 4, breakLength: Infinity });
+    else if (value instanceof Object && "message" in value && "name" in value) {
+      text += `${value.name}: ${value.message}`;
+    } else {text += Deno.inspect(value, {
+        colors: false,
+        depth: 4,
+        breakLength: Infinity,
+      });}
   }
   return text;
 }

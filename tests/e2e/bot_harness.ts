@@ -62,6 +62,8 @@ export interface BotHarness extends AsyncDisposable {
   start(): Promise<void>;
   /** Sends SIGTERM and waits for the exit code. */
   stop(signal?: Deno.Signal): Promise<number>;
+  /** Waits for the bot to exit by itself (at most `timeout_ms`) and returns its exit code. */
+  exited(timeout_ms: number): Promise<number>;
   /** The system and user/assistant messages of the n-th chat request the LLM got. */
   llmMessages(index: number): { role: string; content: string }[];
 }
@@ -162,6 +164,26 @@ export async function startHarness(
       const status = await running.status;
       await Promise.all(pumps);
       return status.code;
+    },
+    async exited(timeout_ms) {
+      const running = child;
+      if (running === null) throw new Error("The bot is not running");
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`The bot did not exit within ${timeout_ms} ms`)),
+          timeout_ms,
+        );
+      });
+      try {
+        const status = await Promise.race([running.status, timeout]);
+        child = null;
+        await Promise.all(pumps);
+        return status.code;
+      } finally {
+        clearTimeout(timer);
+      }
     },
     llmMessages(index) {
       const body = llm.chatRequests()[index]?.body as {
