@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { ChannelDirectory } from "../../src/discord/channel_directory.ts";
+import {
+  commandDefinitions,
+  handleInteraction,
+} from "../../src/discord/slash_commands.ts";
+import type {
+  GatewayInteraction,
+  InteractionResponder,
+} from "../../src/discord/slash_commands.ts";
+import { log } from "../../src/log/logging.ts";
+import { SqliteStore } from "../../src/store/sqlite_store.ts";
+import { CHANNEL, GUILD, testConfig } from "../support/test_config.ts";
+
+class RecordingResponder implements InteractionResponder {
+  calls: string[] = [];
+  deferEphemeral(id: string) {
+    this.calls.push(`defer ${id}`);
+    return Promise.resolve();
+  }
+  editResponse(_token: string, content: string) {
+    this.calls.push(`edit ${content}`);
+    return Promise.resolve();
+  }
+  autocomplete(_id: string, _token: string, choices: { value: string }[]) {
+    this.calls.push(`choices ${choices.map((c) => c.value).join(",")}`);
+    return Promise.resolve();
+  }
+}
+
+const interaction = (
+  over: Partial<GatewayInteraction>,
+): GatewayInteraction => ({
+  id: 1n,
+  type: 2,
+  token: "tok",
+  channelId: BigInt(CHANNEL),
+  guildId: BigInt(GUILD),
+  member: { roles: [], user: { id: 400000000000000001n, username: "alice" } },
+  ...over,
+});
+
+Deno.test("commandDefinitions() offers /reset and /persona, in DMs only when DMs are on", () => {
+  const config = testConfig();
+  const defs = commandDefinitions(config);
+  assert.deepEqual(defs.map((d) => d.name), ["reset", "persona"]);
+  assert.deepEqual(defs[0]?.contexts, [0, 1]);
+  assert.equal(
+    defs[1]?.options.find((o) => o.name === "name")?.autocomplete,
+    true,
+  );
+  config.discord.dm.enabled = false;
+  assert.deepEqual(commandDefinitions(config)[0]?.contexts, [0]);
+});
+
+Deno.test("handleInteraction() defers first, then answers /persona by editing the response", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const responder = new RecordingResponder();
+  const config = testConfig();
+  await handleInteraction(
+    interaction({
+      data: { name: "persona", options: [{ name: "name", value: "pirate" }] },
+    }),
+    {
+      commands: { store, config: () => config, now: () => 1 },
+      config: () => config,
+      directory: new ChannelDirectory(() => Promise.resolve(null)),
+      responder,
+      logger: log("test"),
+    },
+  );
+  assert.equal(responder.calls[0], "defer 1");
+  assert.match(
+    responder.calls[1] ?? "",
+    /^edit 🎭 You are now talking to \*\*Pirate\*\*/,
+  );
+});
+
+Deno.test("handleInteraction() answers autocomplete with the personas allowed here", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const responder = new RecordingResponder();
+  const config = testConfig();
+  await handleInteraction(
+    interaction({
+      type: 4,
+      data: {
+        name: "persona",
+        options: [{ name: "name", value: "", focused: true }],
+      },
+    }),
+    {
+      commands: { store, config: () => config, now: () => 1 },
+      config: () => config,
+      directory: new ChannelDirectory(() => Promise.resolve(null)),
+      responder,
+      logger: log("test"),
+    },
+  );
+  assert.deepEqual(responder.calls, ["choices helper,pirate"]);
+});
+
+Deno.test("handleInteraction() still answers a deferred command whose work fails", async () => {
+  const responder = new RecordingResponder();
+  const config = testConfig();
+  const brokenStore = {
+    resetConversation: () => Promise.reject(new Error("disk full")),
+  } as unknown as SqliteStore;
+  await handleInteraction(interaction({ data: { name: "reset" } }), {
+    commands: { store: brokenStore, config: () => config, now: () => 1 },
+    config: () => config,
+    directory: new ChannelDirectory(() => Promise.resolve(null)),
+    responder,
+    logger: log("test"),
+  });
+  assert.deepEqual(responder.calls, [
+    "defer 1",
+    "edit ⚠️ Something went wrong on my side. Please try again.",
+  ]);
+});
