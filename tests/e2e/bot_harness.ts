@@ -208,3 +208,20 @@ export function botMessages(h: BotHarness, channel: string) {
     m.authorId === h.discord.botId
   );
 }
+
+/** Polls an async probe every 20 ms until it returns a value, or rejects after `timeout_ms`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeout_ms: number,
+  what: string,
+): Promise<T> {
+  const deadline = performance.now() + timeout_ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (performance.now() > deadline) {
+      throw new Error(`Timed out after ${timeout_ms} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
