@@ -21,18 +21,25 @@ export const systemThrottleTimers: ThrottleTimers = {
   clearTimeout: (handle) => clearTimeout(handle as number),
 };
 
+interface Slot {
+  /** When the operation started, then when it finished: it counts for a window from then. */
+  at: number;
+}
+
 interface ChannelState {
-  /** Times of the operations inside the current window, oldest first. */
-  recent: number[];
+  /** The operations inside the current window. */
+  recent: Slot[];
   /** No operation before this time (a 429 asked for a pause). */
   paused_until: number;
   /** Waiters in arrival order. */
-  waiters: {
-    resolve: () => void;
-    reject: (reason: unknown) => void;
-    signal?: AbortSignal | undefined;
-  }[];
+  waiters: Waiter[];
   timer: unknown;
+}
+
+interface Waiter {
+  resolve: (done: () => void) => void;
+  reject: (reason: unknown) => void;
+  signal?: AbortSignal | undefined;
 }
 
 /** Paces operations per channel; see the module doc. */
@@ -61,12 +68,17 @@ export class ChannelThrottle {
       this.#readyAt(state) <= this.#timers.now();
   }
 
-  /** Waits for a slot in `channel` (first come, first served) and takes it. */
-  acquire(channel: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for a slot in `channel` (first come, first served) and takes it.
+   * Call the returned `done` when the request has finished: the slot then
+   * counts for a whole window from that moment, so time a request spends
+   * queued inside the HTTP client cannot squeeze operations together.
+   */
+  acquire(channel: string, signal?: AbortSignal): Promise<() => void> {
     const state = this.#state(channel);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<() => void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const waiter = { resolve, reject, signal };
+      const waiter: Waiter = { resolve, reject, signal };
       state.waiters.push(waiter);
       signal?.addEventListener("abort", () => {
         const index = state.waiters.indexOf(waiter);
@@ -109,16 +121,13 @@ export class ChannelThrottle {
 
   #expire(state: ChannelState): void {
     const cutoff = this.#timers.now() - this.#window;
-    while (state.recent.length > 0 && (state.recent[0] ?? 0) <= cutoff) {
-      state.recent.shift();
-    }
+    state.recent = state.recent.filter((slot) => slot.at > cutoff);
   }
 
   #readyAt(state: ChannelState): number {
-    const full = state.recent.length >= this.#limit
-      ? (state.recent[0] ?? 0) + this.#window
-      : 0;
-    return Math.max(full, state.paused_until);
+    if (state.recent.length < this.#limit) return state.paused_until;
+    const oldest = Math.min(...state.recent.map((slot) => slot.at));
+    return Math.max(oldest + this.#window, state.paused_until);
   }
 
   #pump(channel: string, state: ChannelState): void {
@@ -137,8 +146,12 @@ export class ChannelThrottle {
         return;
       }
       state.waiters.shift();
-      state.recent.push(this.#timers.now());
-      waiter.resolve();
+      const slot = { at: this.#timers.now() };
+      state.recent.push(slot);
+      waiter.resolve(() => {
+        slot.at = this.#timers.now();
+        if (state.waiters.length > 0) this.#pump(channel, state);
+      });
     }
     if (state.recent.length === 0 && state.paused_until <= this.#timers.now()) {
       this.#channels.delete(channel);

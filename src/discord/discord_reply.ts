@@ -104,12 +104,16 @@ export class DiscordReply implements ReplyTarget {
     const { port, throttle, channel_id } = this.#options;
     this.stopTyping();
     await this.#attempt(async () => {
-      await throttle.acquire(channel_id);
-      await port.send(channel_id, {
-        content: text,
-        reply_to: this.#options.trigger_message_id,
-        ping_replied_user: this.#options.ping_replied_user,
-      });
+      const done = await throttle.acquire(channel_id);
+      try {
+        await port.send(channel_id, {
+          content: text,
+          reply_to: this.#options.trigger_message_id,
+          ping_replied_user: this.#options.ping_replied_user,
+        });
+      } finally {
+        done();
+      }
     });
   }
 
@@ -151,10 +155,14 @@ export class DiscordReply implements ReplyTarget {
         }
       }
       await this.#attempt(async () => {
-        await throttle.acquire(channel_id);
-        // The answer may have grown while we waited: act on the latest state.
-        const operation = this.#nextOperation();
-        if (operation !== null) await this.#perform(operation);
+        const done = await throttle.acquire(channel_id);
+        try {
+          // The answer may have grown while we waited: act on the latest state.
+          const operation = this.#nextOperation();
+          if (operation !== null) await this.#perform(operation);
+        } finally {
+          done();
+        }
       });
       if (!this.#done) this.#lastStreamingOp = timers.now();
     }

@@ -63,3 +63,22 @@ Deno.test("ChannelThrottle drops a waiter whose signal aborts", async () => {
   throttle.close();
   assert.equal(timers.pending, 0);
 });
+
+Deno.test("ChannelThrottle counts a slot from when its request finished, not when it was taken", async () => {
+  const timers = new FakeTimers();
+  const throttle = new ChannelThrottle(1, 5_000, timers);
+  const done = await throttle.acquire("a");
+  let second = false;
+  throttle.acquire("a").then(() => second = true);
+  await timers.advance(1_000); // the HTTP client held the request back for 1 s
+  done();
+  await timers.advance(4_500);
+  assert.equal(
+    second,
+    false,
+    "5 s have not passed since the first request finished",
+  );
+  await timers.advance(500);
+  assert.equal(second, true);
+  throttle.close();
+});

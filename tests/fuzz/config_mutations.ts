@@ -167,7 +167,11 @@ export function mutateConfig(random: Random, text: string): string {
       lines[at] = flipValue(random, line);
       break;
     case 5:
-      lines[at] = insertAt(random, line, hostileString(random, int(random, 1, 6)));
+      lines[at] = insertAt(
+        random,
+        line,
+        hostileString(random, int(random, 1, 6)),
+      );
       break;
     case 6:
       lines[at] = insertAt(random, line, "\t");
@@ -178,7 +182,11 @@ export function mutateConfig(random: Random, text: string): string {
       lines[at] = insertAt(random, line, pick(random, REFERENCES));
       break;
     case 9:
-      lines.splice(at, 0, " ".repeat(int(random, 0, 4)) + pick(random, INSERTED_LINES));
+      lines.splice(
+        at,
+        0,
+        " ".repeat(int(random, 0, 4)) + pick(random, INSERTED_LINES),
+      );
       break;
     default: {
       // A whole-line value swapped for a `${VAR}` reference.

@@ -1,0 +1,145 @@
+/**
+ * The real bot as a subprocess (`src/main.ts`, the `start` task's entry
+ * point), the way `tests/e2e/bot_harness.ts` runs it, with what benchmarks
+ * need on top: the child's pid for `/proc` readings (resident memory, CPU
+ * time), output kept to the last 64 kB, a chosen log level, and optionally
+ * the V8 inspector for CPU profiles.
+ *
+ * @module
+ */
+
+const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
+const KEEP_OUTPUT = 64 * 1024;
+
+/** How to start the bot. */
+export interface BotProcessOptions {
+  /** The folder holding the config and database (also the working directory). */
+  dir: string;
+  config_file: string;
+  database_file: string;
+  discord: { token: string; restBaseUrl: string; gatewayUrl: string };
+  /** `LOG_LEVEL` (default `info`, what users run with). */
+  log_level?: string;
+  /** Start with `--inspect=127.0.0.1:0` so a CPU profile can be taken. */
+  inspect?: boolean;
+}
+
+/** A running bot process. */
+export interface BotProcess extends AsyncDisposable {
+  readonly pid: number;
+  /** The last 64 kB the bot wrote, both streams. */
+  output(): string;
+  /** The inspector's WebSocket URL (with `inspect: true`), once printed. */
+  inspectorUrl(): string | null;
+  /** Resident memory in MB (`VmRSS` of `/proc/<pid>/status`). */
+  rssMb(): Promise<number>;
+  /** User + system CPU time used so far, in ms (`/proc/<pid>/stat`). */
+  cpuMs(): Promise<number>;
+  /** Sends SIGTERM and waits for the exit code. */
+  stop(): Promise<number>;
+}
+
+/** Resident set size of a process in MB, from `/proc/<pid>/status`. */
+export async function readRssMb(pid: number): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (match === null) {
+    throw new Error(`Cannot read the memory of process ${pid}: no VmRSS line`);
+  }
+  return Number(match[1]) / 1024;
+}
+
+/** CPU time (user + system) of a process in ms, from `/proc/<pid>/stat` (100 ticks/s). */
+export async function readCpuMs(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) {
+    throw new Error(`Cannot read the CPU time of process ${pid}`);
+  }
+  return (utime + stime) * 10;
+}
+
+/** Starts the bot and waits until it has registered its slash commands. */
+export async function startBotProcess(
+  options: BotProcessOptions,
+  registered: () => Promise<void>,
+): Promise<BotProcess> {
+  const args = ["run", "--allow-env", "--allow-net", "--allow-read"];
+  args.push("--allow-write");
+  if (options.inspect) args.push("--inspect=127.0.0.1:0");
+  args.push(MAIN);
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: options.dir,
+    env: {
+      DISCORD_TOKEN: options.discord.token,
+      DISCORD_API_BASE_URL: options.discord.restBaseUrl,
+      DISCORD_GATEWAY_URL: options.discord.gatewayUrl,
+      BOT_CONFIG: options.config_file,
+      DATABASE_URL: `sqlite:${options.database_file}`,
+      HEALTH_PORT: "0",
+      LOG_FORMAT: "json",
+      LOG_LEVEL: options.log_level ?? "info",
+      NO_COLOR: "1",
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  let inspector: string | null = null;
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      if (inspector === null) {
+        inspector = /(ws:\/\/127\.0\.0\.1:\d+\/ws\/[\w-]+)/.exec(text)?.[1] ??
+          null;
+      }
+      output = (output + text).slice(-KEEP_OUTPUT);
+    }
+  };
+  const pumps = [pump(child.stdout), pump(child.stderr)];
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+
+  const bot: BotProcess = {
+    pid: child.pid,
+    output: () => output,
+    inspectorUrl: () => inspector,
+    rssMb: () => readRssMb(child.pid),
+    cpuMs: () => readCpuMs(child.pid),
+    async stop() {
+      if (!exited) {
+        try {
+          child.kill("SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+      const { code } = await status;
+      await Promise.all(pumps);
+      return code;
+    },
+    async [Symbol.asyncDispose]() {
+      await bot.stop();
+    },
+  };
+  const early = status.then((s) => {
+    throw new Error(
+      `The bot exited with code ${s.code} before it was ready; it wrote:\n${output}`,
+    );
+  });
+  early.catch(() => {}); // observed by the race below; later exits are expected
+  try {
+    await Promise.race([registered(), early]);
+  } catch (error) {
+    await bot.stop();
+    throw error;
+  }
+  return bot;
+}
