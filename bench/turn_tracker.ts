@@ -32,6 +32,7 @@ export function turnTag(n: number): string {
 export class TurnTracker {
   readonly #llm = new Map<string, Waiter<LlmArrival>>();
   readonly #writes = new Map<string, WriteWaiter[]>();
+  #observer: ((write: BotWrite) => void) | null = null;
   #reply: (arrival: LlmArrival, tag: string) => ScriptedReply = () => ({
     chunks: ["ok"],
   });
@@ -49,6 +50,7 @@ export class TurnTracker {
       return this.#reply(arrival, tag);
     });
     rig.onBotWrite((write) => {
+      this.#observer?.(write);
       const waiters = this.#writes.get(write.channel_id);
       if (waiters === undefined) return;
       const index = waiters.findIndex((w) => w.match(write));
@@ -64,6 +66,11 @@ export class TurnTracker {
   /** Chooses the fake LLM's reply to each request from now on. */
   setReply(reply: (arrival: LlmArrival, tag: string) => ScriptedReply): void {
     this.#reply = reply;
+  }
+
+  /** Told about every send and edit of the bot (null stops it). */
+  observeWrites(observer: ((write: BotWrite) => void) | null): void {
+    this.#observer = observer;
   }
 
   /** Resolves when the chat request of the turn tagged `tag` reaches the fake LLM. */

@@ -123,33 +123,59 @@ export function randomPieces(random: Random, text: string): string[] {
 export interface FuzzRun {
   /** The base seed; each case gets `seed + index`. `FUZZ_SEED` overrides it. */
   seed: number;
-  /** How many cases. */
+  /** How many cases. `FUZZ_ITERATIONS` overrides it. */
   iterations: number;
+}
+
+/** The first line of a failure with long numbers and quoted data blurred, to group alike failures. */
+function failureClass(detail: string): string {
+  return (detail.split("\n")[0] ?? "").replace(/ for [{"].*$/, "")
+    .replace(/[0-9]{4,}/g, "N").slice(0, 160);
 }
 
 /**
  * Runs `iterations` cases of `check`, case `i` with a PRNG seeded
- * `seed + i`. A failure is rethrown naming the case's seed (and what
- * `describe` says about the case) so it can be replayed with
- * `FUZZ_SEED=<case seed> FUZZ_ONLY=1`.
+ * `seed + i`. A failure is rethrown naming the case's seed so it can be
+ * replayed alone with `FUZZ_SEED=<case seed> FUZZ_ONLY=1`. With
+ * `FUZZ_SURVEY=1` every case runs and the failures are grouped and printed
+ * (one seed each) before the test fails: handy to see every bug at once.
  */
 export async function fuzzCases(
   run: FuzzRun,
   check: (random: Random, index: number) => void | Promise<void>,
 ): Promise<void> {
-  const override = Deno.env.get("FUZZ_SEED");
-  const seed = override === undefined ? run.seed : Number(override);
-  const iterations = Deno.env.get("FUZZ_ONLY") === "1" ? 1 : run.iterations;
+  const env = (name: string) => Deno.env.get(name);
+  const seed = env("FUZZ_SEED") === undefined
+    ? run.seed
+    : Number(env("FUZZ_SEED"));
+  const iterations = env("FUZZ_ONLY") === "1"
+    ? 1
+    : Number(env("FUZZ_ITERATIONS") ?? run.iterations);
+  const survey = env("FUZZ_SURVEY") === "1";
+  const classes = new Map<string, { count: number; seed: number }>();
   for (let index = 0; index < iterations; index++) {
     const caseSeed = seed + index;
     try {
       await check(mulberry32(caseSeed), index);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
+      if (survey) {
+        const key = failureClass(detail);
+        const known = classes.get(key);
+        if (known === undefined) classes.set(key, { count: 1, seed: caseSeed });
+        else known.count++;
+        continue;
+      }
       throw new Error(
         `fuzz case ${index} failed (seed ${caseSeed}; replay with FUZZ_SEED=${caseSeed} FUZZ_ONLY=1): ${detail}`,
         { cause: error },
       );
     }
+  }
+  if (classes.size > 0) {
+    const lines = [...classes].map(([key, { count, seed }]) =>
+      `${count}× (e.g. FUZZ_SEED=${seed}) ${key}`
+    );
+    throw new Error(`fuzz failures by kind:\n${lines.join("\n")}`);
   }
 }

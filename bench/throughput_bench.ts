@@ -1,0 +1,113 @@
+/**
+ * Throughput under load: many conversations at once, each sending its next
+ * message as soon as the previous reply is delivered whole, against an LLM
+ * that answers instantly (a streamed reply of a few chunks, no delays).
+ * Completed turns — final text delivered to the fake Discord — are counted
+ * over a fixed window after a warm-up; the bot's CPU time over the window
+ * and its resident memory at the end are read from `/proc`.
+ *
+ * @module
+ */
+
+import type { BenchRig } from "./bench_rig.ts";
+import { sleep } from "./stats.ts";
+import { type TurnTracker, turnTag } from "./turn_tracker.ts";
+
+/** How to load the bot. */
+export interface ThroughputOptions {
+  channels: readonly string[];
+  warmup_ms: number;
+  window_ms: number;
+  timeout_ms: number;
+  first_turn: number;
+}
+
+/** What a throughput run measured. */
+export interface ThroughputResult {
+  /** Turns whose final reply arrived inside the window. */
+  turns: number;
+  turns_per_second: number;
+  /** Bot CPU time (user + system) over the window, per completed turn. */
+  cpu_ms_per_turn: number;
+  /** Bot CPU time over the window divided by the window: cores busy on average. */
+  cpu_cores_busy: number;
+  /** Bot resident memory at the end of the window, MB. */
+  rss_mb: number;
+  /** Message sends and edits the bot made inside the window, per second. */
+  writes_per_second: number;
+  next_turn: number;
+}
+
+const CHUNKS = [
+  "Sure. ",
+  "The retry setting ",
+  "applies only before ",
+  "the first token arrives; ",
+  "after that, ",
+  "a failure is reported ",
+  "and the partial answer is kept.",
+];
+
+/** Runs the throughput measurement. */
+export async function measureThroughput(
+  rig: BenchRig,
+  tracker: TurnTracker,
+  options: ThroughputOptions,
+): Promise<ThroughputResult> {
+  tracker.setReply((_, tag) => ({ chunks: [`${tag} `, ...CHUNKS] }));
+  const full = (tag: string) => `${tag} ${CHUNKS.join("")}`;
+  const completions: number[] = [];
+  let writes = 0;
+  let counting = false;
+  let running = true;
+  let turn = options.first_turn;
+  tracker.observeWrites(() => {
+    if (counting) writes++;
+  });
+
+  const conversation = async (channel: string) => {
+    while (running) {
+      const tag = turnTag(turn++);
+      const final = tracker.botWrite(
+        channel,
+        (w) => w.content === full(tag),
+        options.timeout_ms,
+        `final reply of turn ${tag}`,
+      );
+      rig.send(channel, `${tag} how does the retry setting work?`);
+      const write = await final;
+      completions.push(write.at);
+    }
+  };
+  const loops = options.channels.map(conversation);
+  const failed = Promise.all(loops);
+  failed.catch(() => {});
+
+  await Promise.race([sleep(options.warmup_ms), failed]);
+  const start = performance.now();
+  const cpuStart = await rig.bot.cpuMs();
+  counting = true;
+  await Promise.race([sleep(options.window_ms), failed]);
+  counting = false;
+  const end = performance.now();
+  const cpuEnd = await rig.bot.cpuMs();
+  const rss_mb = await rig.bot.rssMb();
+  running = false;
+  try {
+    await failed;
+  } finally {
+    tracker.observeWrites(null);
+  }
+
+  const seconds = (end - start) / 1000;
+  const turns = completions.filter((t) => t >= start && t < end).length;
+  return {
+    turns,
+    turns_per_second: turns / seconds,
+    cpu_ms_per_turn: turns === 0 ? NaN : (cpuEnd - cpuStart) / turns,
+    cpu_cores_busy: (cpuEnd - cpuStart) / (end - start),
+    rss_mb,
+    writes_per_second: writes / seconds,
+    next_turn: turn,
+  };
+}
