@@ -41,6 +41,8 @@ export interface RigOptions {
   log_level?: string;
   inspect?: boolean;
   max_concurrency?: number;
+  /** Extra environment variables for the bot process. */
+  env?: Record<string, string>;
 }
 
 /** A chat request as it reached the fake LLM. */
@@ -179,6 +181,7 @@ export async function startRig(options: RigOptions): Promise<BenchRig> {
       discord,
       ...(options.log_level ? { log_level: options.log_level } : {}),
       ...(options.inspect ? { inspect: true } : {}),
+      ...(options.env ? { env: options.env } : {}),
     }, registered);
     // The bot registers commands after READY; give GUILD_CREATE's channels a moment to settle.
     await new Promise((resolve) => setTimeout(resolve, 200));

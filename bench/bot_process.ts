@@ -22,6 +22,8 @@ export interface BotProcessOptions {
   log_level?: string;
   /** Start with `--inspect=127.0.0.1:0` so a CPU profile can be taken. */
   inspect?: boolean;
+  /** Extra environment variables (experiments such as `MALLOC_ARENA_MAX`). */
+  env?: Record<string, string>;
 }
 
 /** A running bot process. */
@@ -84,6 +86,7 @@ export async function startBotProcess(
       LOG_FORMAT: "json",
       LOG_LEVEL: options.log_level ?? "info",
       NO_COLOR: "1",
+      ...options.env,
     },
     stdin: "null",
     stdout: "piped",
@@ -93,11 +96,11 @@ export async function startBotProcess(
   let inspector: string | null = null;
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-      if (inspector === null) {
-        inspector = /(ws:\/\/127\.0\.0\.1:\d+\/ws\/[\w-]+)/.exec(text)?.[1] ??
+      output = (output + text).slice(-KEEP_OUTPUT);
+      if (inspector === null && options.inspect) {
+        inspector = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1] ??
           null;
       }
-      output = (output + text).slice(-KEEP_OUTPUT);
     }
   };
   const pumps = [pump(child.stdout), pump(child.stderr)];

@@ -122,21 +122,35 @@ export class InspectorSession {
   }
 }
 
-/** Where a call frame is, shortened to the project's paths or the package name. */
-function place(frame: CpuProfile["nodes"][number]["callFrame"]): string {
+type CallFrame = CpuProfile["nodes"][number]["callFrame"];
+
+/** A call frame's file, shortened to the project's paths or the package name. */
+function fileOf(frame: CallFrame): string {
   const root = new URL("../", import.meta.url).href;
-  let url = frame.url;
-  if (url.startsWith(root)) url = url.slice(root.length);
-  else {
-    const npm = /registry\.npmjs\.org\/(.+?)\/dist\/(.+)$/.exec(url);
-    if (npm) url = `npm:${npm[1]}/${npm[2]}`;
-  }
-  const name = frame.functionName || "(anonymous)";
-  return url === "" ? name : `${name} (${url}:${frame.lineNumber + 1})`;
+  const url = frame.url;
+  if (url.startsWith(root)) return url.slice(root.length);
+  const npm = /registry\.npmjs\.org\/(.+?)\/dist\/(.+)$/.exec(url);
+  return npm ? `npm:${npm[1]}/${npm[2]}` : url;
 }
 
-/** Self time per function, largest first: the `top` entries. */
-export function hotSpots(profile: CpuProfile, top = 20): HotSpot[] {
+/** `function (file:line)`, or V8's own names such as `(garbage collector)`. */
+function functionOf(frame: CallFrame): string {
+  const name = frame.functionName || "(anonymous)";
+  const file = fileOf(frame);
+  return file === "" ? name : `${name} (${file}:${frame.lineNumber + 1})`;
+}
+
+/** The file, or V8's own names for time outside any script. */
+function fileKey(frame: CallFrame): string {
+  return fileOf(frame) || frame.functionName || "(native)";
+}
+
+/** Self time per key (function by default), largest first: the `top` entries. */
+export function hotSpots(
+  profile: CpuProfile,
+  top = 20,
+  keyOf: (frame: CallFrame) => string = functionOf,
+): HotSpot[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   const samples = profile.samples ?? [];
@@ -144,10 +158,10 @@ export function hotSpots(profile: CpuProfile, top = 20): HotSpot[] {
   let total = 0;
   for (let i = 0; i < samples.length; i++) {
     const node = byId.get(samples[i] ?? -1);
-    // Each delta is the time before sample i; attribute the next delta to it.
+    // timeDeltas[i] is the time before sample i; the next one is the time spent in it.
     const us = deltas[i + 1] ?? 0;
     if (node === undefined) continue;
-    const key = place(node.callFrame);
+    const key = keyOf(node.callFrame);
     self.set(key, (self.get(key) ?? 0) + us);
     total += us;
   }
@@ -161,17 +175,7 @@ export function hotSpots(profile: CpuProfile, top = 20): HotSpot[] {
     }));
 }
 
-/** Self time per source file (or package), largest first. */
+/** Self time per source file (or npm package file), largest first. */
 export function hotFiles(profile: CpuProfile, top = 15): HotSpot[] {
-  const byFile: CpuProfile = {
-    ...profile,
-    nodes: profile.nodes.map((n) => ({
-      ...n,
-      callFrame: { ...n.callFrame, functionName: "", lineNumber: -1 },
-    })),
-  };
-  return hotSpots(byFile, top).map((h) => ({
-    ...h,
-    where: h.where.replace(/:0\)$/, ")").replace(/^\(anonymous\) /, ""),
-  }));
+  return hotSpots(profile, top, fileKey);
 }

@@ -22,8 +22,10 @@ export const systemThrottleTimers: ThrottleTimers = {
 };
 
 interface Slot {
-  /** When the operation started, then when it finished: it counts for a window from then. */
+  /** When the operation finished; it counts for a whole window from then. */
   at: number;
+  /** Still running: it holds its place until it finishes. */
+  running: boolean;
 }
 
 interface ChannelState {
@@ -121,12 +123,18 @@ export class ChannelThrottle {
 
   #expire(state: ChannelState): void {
     const cutoff = this.#timers.now() - this.#window;
-    state.recent = state.recent.filter((slot) => slot.at > cutoff);
+    state.recent = state.recent.filter((slot) =>
+      slot.running || slot.at > cutoff
+    );
   }
 
+  /** When the next slot frees up: Infinity while every slot is still running. */
   #readyAt(state: ChannelState): number {
     if (state.recent.length < this.#limit) return state.paused_until;
-    const oldest = Math.min(...state.recent.map((slot) => slot.at));
+    const finished = state.recent.filter((slot) => !slot.running).map((slot) =>
+      slot.at
+    );
+    const oldest = finished.length === 0 ? Infinity : Math.min(...finished);
     return Math.max(oldest + this.#window, state.paused_until);
   }
 
@@ -138,6 +146,7 @@ export class ChannelThrottle {
       const waiter = state.waiters[0];
       if (waiter === undefined) break;
       const wait = this.#readyAt(state) - this.#timers.now();
+      if (wait === Infinity) return; // a finishing operation pumps again
       if (wait > 0) {
         state.timer = this.#timers.setTimeout(
           () => this.#pump(channel, state),
@@ -146,11 +155,13 @@ export class ChannelThrottle {
         return;
       }
       state.waiters.shift();
-      const slot = { at: this.#timers.now() };
+      const slot: Slot = { at: this.#timers.now(), running: true };
       state.recent.push(slot);
       waiter.resolve(() => {
+        if (!slot.running) return;
+        slot.running = false;
         slot.at = this.#timers.now();
-        if (state.waiters.length > 0) this.#pump(channel, state);
+        this.#pump(channel, state);
       });
     }
     if (state.recent.length === 0 && state.paused_until <= this.#timers.now()) {

@@ -14,6 +14,8 @@ import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordReply } from "./discord_reply.ts";
+import { withGlobalPacing } from "./global_pacing.ts";
+import type { PacedPort } from "./global_pacing.ts";
 import { createDiscordClient } from "./discordeno_client.ts";
 import type {
   DiscordClient,
@@ -47,6 +49,7 @@ export class DiscordRuntime {
   readonly #client: DiscordClient;
   readonly #directory: ChannelDirectory;
   readonly #throttle: ChannelThrottle;
+  readonly #port: PacedPort;
   #connected = false;
   #fatal: (message: string) => void = () => {};
   /** Resolves with an explanation when Discord closed the connection for good (bad token, intents…). */
@@ -116,11 +119,9 @@ export class DiscordRuntime {
     this.#directory = new ChannelDirectory((id) =>
       this.#client.fetchChannel(id)
     );
-    this.#throttle = new ChannelThrottle(
-      5,
-      5_000,
-      options.timers ?? systemThrottleTimers,
-    );
+    const timers = options.timers ?? systemThrottleTimers;
+    this.#throttle = new ChannelThrottle(5, 5_000, timers);
+    this.#port = withGlobalPacing(this.#client.port, timers);
   }
 
   /** The bot's own user id (from the token). */
@@ -163,6 +164,7 @@ export class DiscordRuntime {
   /** Closes the gateway and stops pacing timers. */
   async shutdown(): Promise<void> {
     this.#throttle.close();
+    this.#port.close();
     await this.#client.shutdown();
     this.#connected = false;
   }
@@ -180,7 +182,7 @@ export class DiscordRuntime {
     }
     const message = mapped.message;
     const reply = new DiscordReply({
-      port: this.#client.port,
+      port: this.#port,
       throttle: this.#throttle,
       timers: this.#options.timers ?? systemThrottleTimers,
       logger,

@@ -7,7 +7,10 @@ Deno.test("ChannelThrottle lets 5 operations through per 5 s per channel", async
   const throttle = new ChannelThrottle(5, 5_000, timers);
   const granted: number[] = [];
   for (let i = 0; i < 12; i++) {
-    throttle.acquire("a").then(() => granted.push(timers.now()));
+    throttle.acquire("a").then((done) => {
+      granted.push(timers.now());
+      done();
+    });
   }
   await settle();
   assert.equal(granted.length, 5);
@@ -29,9 +32,18 @@ Deno.test("ChannelThrottle keeps channels independent", async () => {
   const throttle = new ChannelThrottle(1, 5_000, timers);
   let a = 0;
   let b = 0;
-  throttle.acquire("a").then(() => a++);
-  throttle.acquire("a").then(() => a++);
-  throttle.acquire("b").then(() => b++);
+  throttle.acquire("a").then((done) => {
+    a++;
+    done();
+  });
+  throttle.acquire("a").then((done) => {
+    a++;
+    done();
+  });
+  throttle.acquire("b").then((done) => {
+    b++;
+    done();
+  });
   await settle();
   assert.deepEqual([a, b], [1, 1]);
   await timers.advance(5_000);
@@ -55,7 +67,7 @@ Deno.test("ChannelThrottle.pause() holds the channel for a 429's retry_after", a
 Deno.test("ChannelThrottle drops a waiter whose signal aborts", async () => {
   const timers = new FakeTimers();
   const throttle = new ChannelThrottle(1, 5_000, timers);
-  await throttle.acquire("a");
+  (await throttle.acquire("a"))();
   const abort = new AbortController();
   const waiting = throttle.acquire("a", abort.signal);
   abort.abort(new Error("cancelled"));
@@ -79,6 +91,22 @@ Deno.test("ChannelThrottle counts a slot from when its request finished, not whe
     "5 s have not passed since the first request finished",
   );
   await timers.advance(500);
+  assert.equal(second, true);
+  throttle.close();
+});
+
+Deno.test("ChannelThrottle holds a slot for as long as its request runs", async () => {
+  const timers = new FakeTimers();
+  const throttle = new ChannelThrottle(1, 1_000, timers);
+  const done = await throttle.acquire("a");
+  let second = false;
+  throttle.acquire("a").then(() => second = true);
+  await timers.advance(10_000);
+  assert.equal(second, false, "the first request has not finished");
+  done();
+  await timers.advance(999);
+  assert.equal(second, false);
+  await timers.advance(1);
   assert.equal(second, true);
   throttle.close();
 });

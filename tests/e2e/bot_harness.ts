@@ -22,9 +22,9 @@ export { ADMIN_ROLE, ALICE, CHANNEL, GUILD, OTHER_CHANNEL, THREAD };
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
-/** Extra bound channels ("c0" … "c19") for concurrency tests. */
+/** Extra bound channels ("c0" … "c49") for concurrency and load tests. */
 export const MANY_CHANNELS = Array.from(
-  { length: 20 },
+  { length: 50 },
   (_, i) => `2100000000000000${String(i).padStart(2, "0")}`,
 );
 
@@ -62,6 +62,8 @@ export interface BotHarness extends AsyncDisposable {
   start(): Promise<void>;
   /** Sends SIGTERM and waits for the exit code. */
   stop(signal?: Deno.Signal): Promise<number>;
+  /** The bot process id, or null when it is not running. */
+  pid(): number | null;
   /** Waits for the bot to exit by itself (at most `timeout_ms`) and returns its exit code. */
   exited(timeout_ms: number): Promise<number>;
   /** The system and user/assistant messages of the n-th chat request the LLM got. */
@@ -165,6 +167,7 @@ export async function startHarness(
       await Promise.all(pumps);
       return status.code;
     },
+    pid: () => child?.pid ?? null,
     async exited(timeout_ms) {
       const running = child;
       if (running === null) throw new Error("The bot is not running");

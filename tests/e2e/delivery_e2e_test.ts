@@ -74,15 +74,17 @@ Deno.test("a 5000-character answer arrives as 3 or more messages of at most 2000
   );
 });
 
+const TWENTY = MANY_CHANNELS.slice(0, 20);
+
 Deno.test("20 channels streaming at once see no 429 from Discord", async () => {
   await using h = await startHarness();
-  for (let i = 0; i < MANY_CHANNELS.length; i++) {
+  for (let i = 0; i < TWENTY.length; i++) {
     h.llm.script({
       chunks: Array.from({ length: 30 }, (_, j) => `word${j} `),
       chunk_delay_ms: 40,
     });
   }
-  for (const channel of MANY_CHANNELS) {
+  for (const channel of TWENTY) {
     h.discord.sendUserMessage({
       channelId: channel,
       content: `<@${h.discord.botId}> go`,
@@ -91,14 +93,14 @@ Deno.test("20 channels streaming at once see no 429 from Discord", async () => {
   const expected = Array.from({ length: 30 }, (_, j) => `word${j}`).join(" ");
   await h.discord.waitFor(
     () =>
-      MANY_CHANNELS.every((c) =>
+      TWENTY.every((c) =>
         botMessages(h, c).some((m) => m.content === expected)
       ),
     30_000,
     "all 20 replies",
   );
   assert.equal(h.discord.rateLimitedCount(), 0);
-  const edits = MANY_CHANNELS.map((c) =>
+  const edits = TWENTY.map((c) =>
     botMessages(h, c)[0]?.contentHistory.length ?? 0
   );
   assert.ok(edits.every((n) => n >= 2), `every reply streamed: ${edits}`);

@@ -142,7 +142,7 @@ function failureClass(detail: string): string {
  */
 export async function fuzzCases(
   run: FuzzRun,
-  check: (random: Random, index: number) => void | Promise<void>,
+  check: (random: Random, index: number, seed: number) => void | Promise<void>,
 ): Promise<void> {
   const env = (name: string) => Deno.env.get(name);
   const seed = env("FUZZ_SEED") === undefined
@@ -156,7 +156,7 @@ export async function fuzzCases(
   for (let index = 0; index < iterations; index++) {
     const caseSeed = seed + index;
     try {
-      await check(mulberry32(caseSeed), index);
+      await check(mulberry32(caseSeed), index, caseSeed);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       if (survey) {

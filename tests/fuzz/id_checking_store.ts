@@ -2,7 +2,8 @@
  * A `Store` wrapper for the fuzz tests: every call goes to the real store,
  * after its arguments are checked for ids that are not ids. Data stored
  * under `"undefined"` or `"[object Object]"` is data no user can export,
- * forget or reset, so a hostile payload must never get that far.
+ * forget or reset, so a hostile payload must never get that far. It can
+ * also make calls fail, as a full disk or a locked database would.
  *
  * @module
  */
@@ -48,8 +49,14 @@ function badIds(value: unknown, path: string, out: string[]): void {
   }
 }
 
-/** Wraps `store`; `problems` collects every bad id passed to it. */
-export function idCheckingStore(store: Store): {
+/**
+ * Wraps `store`; `problems` collects every bad id passed to it. A call
+ * rejects with a storage error when `fail()` says so.
+ */
+export function idCheckingStore(
+  store: Store,
+  fail: () => boolean = () => false,
+): {
   store: Store;
   problems: string[];
 } {
@@ -69,6 +76,9 @@ export function idCheckingStore(store: Store): {
         ) found.push(`key = ${JSON.stringify(String(args[0])).slice(0, 80)}`);
         for (const problem of found) {
           problems.push(`${String(property)}(): ${problem}`);
+        }
+        if (property !== "close" && fail()) {
+          return Promise.reject(new Error("database is locked (injected)"));
         }
         return value.apply(target, args);
       };

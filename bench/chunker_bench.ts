@@ -1,0 +1,87 @@
+/**
+ * Chunker throughput, in process: `splitMessage` over a large mixed
+ * markdown-and-code document, and `StreamChunker` fed the same text the way
+ * the chunking stage feeds it — token-sized deltas, reading `chunks` after
+ * every push — one reply at a time (replies of 2–16 kB, as a model with a
+ * few thousand tokens of output writes them).
+ *
+ * @module
+ */
+
+import { splitMessage } from "../src/pipeline/chunker.ts";
+import { StreamChunker } from "../src/pipeline/stream_chunker.ts";
+import { seededRandom } from "./random.ts";
+import { markdownCorpus } from "./text_corpus.ts";
+
+/** How much text to chunk. */
+export interface ChunkerOptions {
+  /** Size of the document in bytes (ASCII, so also characters). */
+  bytes: number;
+  /** Runs of each measurement; the best one counts. */
+  repeats: number;
+}
+
+/** What the chunker run measured. */
+export interface ChunkerResult {
+  chunker_mb_per_s: number;
+  stream_chunker_mb_per_s: number;
+  /** Chunks `splitMessage` produced for the whole document. */
+  chunks: number;
+}
+
+/** Cuts `text` into replies of 2–16 kB and each reply into 1–24 character deltas. */
+function replies(text: string, seed: number): string[][] {
+  const random = seededRandom(seed);
+  const result: string[][] = [];
+  let at = 0;
+  while (at < text.length) {
+    const end = Math.min(text.length, at + random.int(2_000, 16_000));
+    const deltas: string[] = [];
+    while (at < end) {
+      const next = Math.min(end, at + random.int(1, 24));
+      deltas.push(text.slice(at, next));
+      at = next;
+    }
+    result.push(deltas);
+  }
+  return result;
+}
+
+/** The best of `repeats` timings of `run`, in seconds. */
+function best(repeats: number, run: () => void): number {
+  let fastest = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    run();
+    fastest = Math.min(fastest, (performance.now() - start) / 1000);
+  }
+  return fastest;
+}
+
+/** Runs both chunker measurements. */
+export function measureChunkers(options: ChunkerOptions): ChunkerResult {
+  const text = markdownCorpus(seededRandom(11), options.bytes);
+  const mb = text.length / 1e6;
+  let chunks = 0;
+  const split = best(options.repeats, () => {
+    chunks = splitMessage(text, 2000).length;
+  });
+  const streams = replies(text, 13);
+  let sink = 0;
+  const stream = best(options.repeats, () => {
+    for (const deltas of streams) {
+      const chunker = new StreamChunker(2000);
+      for (const delta of deltas) {
+        chunker.push(delta);
+        sink += chunker.chunks.length;
+      }
+      sink += chunker.finish().length;
+    }
+  });
+  if (sink < 0) throw new Error("unreachable: keeps the loop from being removed");
+  return {
+    chunker_mb_per_s: mb / split,
+    stream_chunker_mb_per_s: mb / stream,
+    chunks,
+  };
+}
