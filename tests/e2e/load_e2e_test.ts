@@ -72,7 +72,9 @@ Deno.test("50 channels under a stream of messages: all stored, all answered or r
     "every channel's answers and notices",
   );
   const rssEnd = rssMb(pid);
-  const limited = h.discord.requests.filter((r) => r.status === 429 && !r.injected);
+  const limited = h.discord.requests.filter((r) =>
+    r.status === 429 && !r.injected
+  );
   assert.deepEqual(
     limited.map((r) => JSON.stringify({ ...r, body: undefined })),
     [],

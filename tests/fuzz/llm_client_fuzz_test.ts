@@ -15,7 +15,7 @@ import { startGarbageLlmServer } from "./garbage_llm_server.ts";
 /** Longer than any endpoint timeout below: past it, the client hangs. */
 const HANG_MS = 3_500;
 /** Requests in flight at once. */
-const POOL = 8;
+const POOL = 12;
 
 /** What one request ended with, for the tally. */
 type Ending = { reply: true } | { kind: string };
@@ -75,7 +75,7 @@ Deno.test("streamChat() ends every one of 120 garbage HTTP answers with a reply 
   const endings = new Map<string, number>();
   const failures: string[] = [];
   const running = new Set<Promise<void>>();
-  // Cases run 8 at a time; a failure is kept with its seed and reported at the end.
+  // Cases run 12 at a time; a failure is kept with its seed and reported at the end.
   await fuzzCases(
     { seed: 61_000, iterations: 120 },
     async (random, _i, seed) => {
