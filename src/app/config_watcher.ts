@@ -52,6 +52,7 @@ export async function reloadConfig(
         report: error.format(),
       },
     );
+    options.onRejected?.();
     return false;
   }
   const changes = describeConfigChanges(previous, next);

@@ -120,6 +120,7 @@ function interpolateTree(
     for (const name of result.missing) {
       problems.push({
         path,
+        env_variable: name,
         message:
           `environment variable ${name} is not set; set it (or put it in .env), or write \${${name}:-default}`,
       });

@@ -30,6 +30,7 @@ Deno.test("watchConfig() applies a valid edit and keeps the running config on a 
   await Deno.writeTextFile(file, valid);
   let current: Config = await loadConfig(file, env);
   const applied: string[] = [];
+  let rejected = 0;
   const watcher = watchConfig({
     file,
     env,
@@ -39,6 +40,7 @@ Deno.test("watchConfig() applies a valid edit and keeps the running config on a 
       applied.push(Object.keys(next.personas).join(","));
     },
     logger: log("reload"),
+    onRejected: () => rejected++,
     debounce_ms: 20,
   });
   try {
@@ -66,6 +68,7 @@ Deno.test("watchConfig() applies a valid edit and keeps the running config on a 
     );
     assert.ok(lines.some((l) => l.includes('unknown persona "nobody"')));
     assert.deepEqual(applied, ["poet,helper"], "a broken file is not applied");
+    assert.equal(rejected, 1);
     assert.ok("poet" in current.personas);
   } finally {
     watcher.close();
