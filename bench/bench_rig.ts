@@ -43,6 +43,8 @@ export interface RigOptions {
   max_concurrency?: number;
   /** Extra environment variables for the bot process. */
   env?: Record<string, string>;
+  /** Extra `deno run` flags for the bot process. */
+  deno_args?: readonly string[];
 }
 
 /** A chat request as it reached the fake LLM. */
@@ -182,6 +184,7 @@ export async function startRig(options: RigOptions): Promise<BenchRig> {
       ...(options.log_level ? { log_level: options.log_level } : {}),
       ...(options.inspect ? { inspect: true } : {}),
       ...(options.env ? { env: options.env } : {}),
+      ...(options.deno_args ? { deno_args: options.deno_args } : {}),
     }, registered);
     // The bot registers commands after READY; give GUILD_CREATE's channels a moment to settle.
     await new Promise((resolve) => setTimeout(resolve, 200));

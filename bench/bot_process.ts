@@ -24,6 +24,8 @@ export interface BotProcessOptions {
   inspect?: boolean;
   /** Extra environment variables (experiments such as `MALLOC_ARENA_MAX`). */
   env?: Record<string, string>;
+  /** Extra `deno run` flags (diagnostics such as `--preload=FILE`). */
+  deno_args?: readonly string[];
 }
 
 /** A running bot process. */
@@ -72,6 +74,7 @@ export async function startBotProcess(
   const args = ["run", "--allow-env", "--allow-net", "--allow-read"];
   args.push("--allow-write");
   if (options.inspect) args.push("--inspect=127.0.0.1:0");
+  args.push(...options.deno_args ?? []);
   args.push(MAIN);
   const child = new Deno.Command(Deno.execPath(), {
     args,

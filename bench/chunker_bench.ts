@@ -78,7 +78,9 @@ export function measureChunkers(options: ChunkerOptions): ChunkerResult {
       sink += chunker.finish().length;
     }
   });
-  if (sink < 0) throw new Error("unreachable: keeps the loop from being removed");
+  if (sink < 0) {
+    throw new Error("unreachable: keeps the loop from being removed");
+  }
   return {
     chunker_mb_per_s: mb / split,
     stream_chunker_mb_per_s: mb / stream,

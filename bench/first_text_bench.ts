@@ -12,7 +12,7 @@
 
 import type { BenchRig, BotWrite } from "./bench_rig.ts";
 import { ChannelPacer, sleep } from "./stats.ts";
-import { type TurnTracker, turnTag } from "./turn_tracker.ts";
+import { turnTag, type TurnTracker } from "./turn_tracker.ts";
 
 /** How to sample. */
 export interface FirstTextOptions {

@@ -11,7 +11,7 @@
 
 import type { BenchRig } from "./bench_rig.ts";
 import { ChannelPacer, sleep } from "./stats.ts";
-import { type TurnTracker, turnTag } from "./turn_tracker.ts";
+import { turnTag, type TurnTracker } from "./turn_tracker.ts";
 
 /** Channels sharing one history size, and how many samples to take from them. */
 export interface OverheadGroup {

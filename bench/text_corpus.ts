@@ -20,13 +20,13 @@ const WORDS = (
 const LANGUAGES = ["ts", "python", "rust", "sh", "json", ""];
 
 const CODE_LINES = [
-  "const result = await fetch(url, { method: \"POST\", body });",
+  'const result = await fetch(url, { method: "POST", body });',
   "if (response.status === 429) await sleep(retryAfter * 1000);",
   "for (const item of items) total += item.tokens;",
   "def handler(event, context):",
-  "    return {\"statusCode\": 200, \"body\": json.dumps(data)}",
-  "let chunks: Vec<String> = text.split(\"\\n\\n\").map(String::from).collect();",
-  "  \"context_tokens\": 8192, \"reserve_tokens\": 1024,",
+  '    return {"statusCode": 200, "body": json.dumps(data)}',
+  'let chunks: Vec<String> = text.split("\\n\\n").map(String::from).collect();',
+  '  "context_tokens": 8192, "reserve_tokens": 1024,',
   "deno run --allow-net --allow-read src/main.ts",
   "}",
   "",

@@ -11,7 +11,7 @@
 
 import type { BenchRig } from "./bench_rig.ts";
 import { sleep } from "./stats.ts";
-import { type TurnTracker, turnTag } from "./turn_tracker.ts";
+import { turnTag, type TurnTracker } from "./turn_tracker.ts";
 
 /** How to load the bot. */
 export interface ThroughputOptions {

@@ -29,7 +29,7 @@ import type { Store } from "../store/store.ts";
 export const FORGET_USER_USAGE = `Usage: deno task forget-user USER_ID [--yes]
 
 Deletes everything the bot has stored about one Discord user: the messages
-they wrote, their own conversations (with the bot's replies in them), their
+they wrote, the bot's replies to them, their own conversations, their
 persona choices and rate-limit counters. This cannot be undone; keep a copy
 first with: deno task export-user USER_ID --out FILE
 

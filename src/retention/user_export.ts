@@ -1,21 +1,28 @@
 /**
  * The data export of one Discord user (`deno task export-user`): every
- * message the store holds about them, as one JSON document with readable
- * ISO 8601 times. The document says plainly what it leaves out.
+ * message the store holds about them (including the bot's linked replies in
+ * shared conversations), their persona choices and their rate-limit
+ * counters, as one JSON document with readable ISO 8601 times. The document
+ * says plainly what it leaves out.
  *
  * @module
  */
 
-import type { MessageRole, Store, StoredMessage } from "../store/store.ts";
+import type {
+  MessageRole,
+  Store,
+  StoredMessage,
+  UserPersonaChoice,
+  UserRateLimit,
+} from "../store/store.ts";
 
 /** Identifies the document's shape; bumped when fields change meaning. */
-export const USER_EXPORT_FORMAT = "llm-discord-bot/user-export@1";
+export const USER_EXPORT_FORMAT = "llm-discord-bot/user-export@2";
 
-/** What the store holds but this export cannot list (see {@link UserExport.not_included}). */
+/** What the store may hold about the user but this export cannot list (see {@link UserExport.not_included}). */
 export const NOT_INCLUDED: readonly string[] = [
-  "Replies the bot wrote to this user in shared (scope: channel) conversations: they cannot be told apart from replies to other people.",
-  "Persona choices made with /persona: the store has no way to list them by user (they are deleted by forget-user).",
-  "Rate-limit counters: short-lived numbers with no content (they are deleted by forget-user).",
+  "Replies the bot wrote to this user in shared (scope: channel) conversations that carry no link to the message they answer: those stored before the bot recorded such links, and those whose message was already deleted by retention. They cannot be told apart from replies to other people, and forget-user leaves them.",
+  "When /reset was last used in this user's own (scope: user) conversations: the store keeps it per conversation and does not list it (forget-user deletes it).",
 ];
 
 /** One stored message, as exported. */
@@ -44,6 +51,27 @@ export interface ExportedMessage {
   updated_at: string;
   /** True when the reply was cut short (generation failed or was interrupted). */
   partial: boolean;
+  /** For a bot reply: the `id` of the message it answers, or null. */
+  reply_to_id: number | null;
+}
+
+/** A persona chosen with /persona, as exported. */
+export interface ExportedPersonaChoice {
+  /** Where the choice applies: the binding's channel, thread parent, guild or "dm" key. */
+  binding_key: string;
+  persona: string;
+  /** ISO 8601, UTC. */
+  updated_at: string;
+}
+
+/** A rate-limit counter about the user, as exported. */
+export interface ExportedRateLimit {
+  /** The counter's key, e.g. `user:<id>:default`. */
+  key: string;
+  /** Messages counted in the window. */
+  count: number;
+  /** When the window started; ISO 8601, UTC. */
+  window_start: string;
 }
 
 /** Everything exported about one user. */
@@ -56,27 +84,43 @@ export interface UserExport {
   message_count: number;
   /** Oldest first. */
   messages: ExportedMessage[];
+  /** The user's own persona choices (not channel-wide defaults), by binding key. */
+  persona_choices: ExportedPersonaChoice[];
+  /** The rate-limit counters whose key names the user, by key. */
+  rate_limits: ExportedRateLimit[];
   /** What the store may hold about the user that is not in this document. */
   not_included: readonly string[];
 }
 
 /**
- * Builds the export of `user_id` from `store.messagesOfUser` — the messages
- * they wrote and every message of their own conversations, oldest first —
- * stamped with `exported_at` (epoch ms).
+ * Builds the export of `user_id` — from `store.messagesOfUser` the messages
+ * they wrote, every message of their own conversations and the bot's replies
+ * linked to their messages, oldest first; their persona choices; their
+ * rate-limit counters — stamped with `exported_at` (epoch ms).
  */
 export async function buildUserExport(
-  store: Pick<Store, "messagesOfUser">,
+  store: Pick<
+    Store,
+    "messagesOfUser" | "personaChoicesOfUser" | "rateLimitsOfUser"
+  >,
   user_id: string,
   exported_at: number,
 ): Promise<UserExport> {
   const messages = (await store.messagesOfUser(user_id)).map(exportMessage);
+  const persona_choices = (await store.personaChoicesOfUser(user_id)).map(
+    exportPersonaChoice,
+  );
+  const rate_limits = (await store.rateLimitsOfUser(user_id)).map(
+    exportRateLimit,
+  );
   return {
     format: USER_EXPORT_FORMAT,
     user_id,
-    exported_at: new Date(exported_at).toISOString(),
+    exported_at: iso(exported_at),
     message_count: messages.length,
     messages,
+    persona_choices,
+    rate_limits,
     not_included: NOT_INCLUDED,
   };
 }
@@ -97,8 +141,30 @@ function exportMessage(message: StoredMessage): ExportedMessage {
     persona: message.persona,
     content: message.content,
     token_count: message.token_count,
-    created_at: new Date(message.created_at).toISOString(),
-    updated_at: new Date(message.updated_at).toISOString(),
+    created_at: iso(message.created_at),
+    updated_at: iso(message.updated_at),
     partial: message.partial,
+    reply_to_id: message.reply_to_id ?? null,
   };
+}
+
+function exportPersonaChoice(choice: UserPersonaChoice): ExportedPersonaChoice {
+  return {
+    binding_key: choice.binding_key,
+    persona: choice.persona,
+    updated_at: iso(choice.updated_at),
+  };
+}
+
+function exportRateLimit(limit: UserRateLimit): ExportedRateLimit {
+  return {
+    key: limit.key,
+    count: limit.count,
+    window_start: iso(limit.window_start),
+  };
+}
+
+/** Epoch ms as ISO 8601 UTC. */
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
 }

@@ -15,6 +15,8 @@ import type {
   PersonaChoiceKey,
   RateLimitWindow,
   StoredMessage,
+  UserPersonaChoice,
+  UserRateLimit,
 } from "./store.ts";
 
 /** A row as `node:sqlite` returns it: column name to value. */
@@ -96,6 +98,7 @@ export function messageFromRow(
     created_at: int(row, "created_at"),
     updated_at: int(row, "updated_at"),
     partial: int(row, "partial") === 1,
+    reply_to_id: nullableInt(row, "reply_to_id"),
   };
 }
 
@@ -105,6 +108,24 @@ export function rateLimitFromRow(row: Row): RateLimitWindow {
     count: int(row, "count"),
     window_start: int(row, "window_start"),
     notified: int(row, "notified") === 1,
+  };
+}
+
+/** Reads a persona_choices row of `personaChoicesOfUser`. */
+export function personaChoiceFromRow(row: Row): UserPersonaChoice {
+  return {
+    binding_key: text(row, "binding_key"),
+    persona: text(row, "persona"),
+    updated_at: int(row, "updated_at"),
+  };
+}
+
+/** Reads a rate_limits row of `rateLimitsOfUser`. */
+export function userRateLimitFromRow(row: Row): UserRateLimit {
+  return {
+    key: text(row, "key"),
+    count: int(row, "count"),
+    window_start: int(row, "window_start"),
   };
 }
 
@@ -142,6 +163,7 @@ export function messageParams(
     token_count: message.token_count,
     created_at: message.created_at,
     partial: message.partial ? 1 : 0,
+    reply_to_id: message.reply_to_id ?? null,
   };
 }
 

@@ -7,7 +7,7 @@
  */
 
 const MESSAGE_COLUMNS =
-  "m.id, m.conversation_id, m.external_id, m.author_id, m.author_name, m.role, m.persona, m.content, m.token_count, m.created_at, m.updated_at, m.partial";
+  "m.id, m.conversation_id, m.external_id, m.author_id, m.author_name, m.role, m.persona, m.content, m.token_count, m.created_at, m.updated_at, m.partial, m.reply_to_id";
 
 const WITH_CONVERSATION = `SELECT ${MESSAGE_COLUMNS},
   c.channel_id, c.guild_id, c.user_id AS conversation_user_id
@@ -20,6 +20,15 @@ const CONVERSATION_COLUMNS =
 const RAISE_RESET = `reset_at = max(coalesce(reset_at, :at), :at),
   reset_after_id = max(reset_after_id, coalesce(
     (SELECT max(m.id) FROM messages m WHERE m.conversation_id = conversations.id), 0))`;
+
+/**
+ * The ids of the assistant replies linked (by `reply_to_id`) to a message the
+ * user wrote: their replies in shared conversations. Searches
+ * `messages_by_author`, then `messages_by_reply_to` once per message.
+ */
+const REPLIES_TO_USER = `SELECT r.id FROM messages r
+    WHERE r.role = 'assistant' AND r.reply_to_id IN
+    (SELECT a.id FROM messages a WHERE a.author_id = :user_id)`;
 
 /**
  * The history query: the newest messages of one conversation, newest first,
@@ -45,10 +54,13 @@ export const SQL = {
     VALUES (:channel_id, :guild_id, :user_id, :created_at)
     RETURNING ${CONVERSATION_COLUMNS}`,
   insertMessage: `INSERT INTO messages (conversation_id, external_id, author_id,
-    author_name, role, persona, content, token_count, created_at, updated_at, partial)
+    author_name, role, persona, content, token_count, created_at, updated_at, partial,
+    reply_to_id)
     VALUES (:conversation_id, :external_id, :author_id, :author_name, :role,
-    :persona, :content, :token_count, :created_at, :created_at, :partial)
+    :persona, :content, :token_count, :created_at, :created_at, :partial,
+    :reply_to_id)
     RETURNING id`,
+  messageExists: "SELECT 1 AS found FROM messages WHERE id = :id",
   updateMessage: `UPDATE messages SET
     content = CASE WHEN :set_content THEN :content ELSE content END,
     token_count = CASE WHEN :set_token_count THEN :token_count ELSE token_count END,
@@ -90,8 +102,16 @@ export const SQL = {
     SELECT id FROM messages WHERE author_id = :user_id
     UNION
     SELECT m2.id FROM conversations c2 JOIN messages m2 ON m2.conversation_id = c2.id
-    WHERE c2.user_id = :user_id)
+    WHERE c2.user_id = :user_id
+    UNION
+    ${REPLIES_TO_USER})
     ORDER BY m.id`,
+  personaChoicesOfUser: `SELECT binding_key, persona, updated_at
+    FROM persona_choices WHERE user_id = :user_id ORDER BY binding_key`,
+  /** A scan of rate_limits, like forgetRateLimits: `user:<id>` may be any pair of segments. */
+  rateLimitsOfUser: `SELECT key, count, window_start FROM rate_limits
+    WHERE instr(':' || key || ':', :segment) > 0 ORDER BY key`,
+  forgetLinkedReplies: `DELETE FROM messages WHERE id IN (${REPLIES_TO_USER})`,
   forgetAuthoredMessages: "DELETE FROM messages WHERE author_id = :user_id",
   forgetConversationMessages: `DELETE FROM messages
     INDEXED BY messages_by_conversation WHERE conversation_id IN

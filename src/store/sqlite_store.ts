@@ -19,6 +19,8 @@ import type {
   RateLimitWindow,
   Store,
   StoredMessage,
+  UserPersonaChoice,
+  UserRateLimit,
 } from "./store.ts";
 import { StoreError } from "./store_error.ts";
 import {
@@ -35,11 +37,13 @@ import {
   int,
   messageFromRow,
   messageParams,
+  personaChoiceFromRow,
   personaKeyParams,
   rateLimitFromRow,
   rateLimitParams,
   text,
   updateParams,
+  userRateLimitFromRow,
 } from "./sqlite_rows.ts";
 import { userKeySegment } from "./rate_limit_key.ts";
 
@@ -111,12 +115,17 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Appends a message, creating its conversation on first use. */
+  /**
+   * Appends a message, creating its conversation on first use. A
+   * `reply_to_id` is refused on a message that is not an assistant reply, and
+   * when no message with that id is stored.
+   */
   addMessage(message: NewMessage): Promise<StoredMessage> {
     return this.#run(
       `store a message in ${describe(message.conversation)}`,
       () =>
         this.#transaction(() => {
+          this.#checkReplyLink(message);
           const conversation = this.#conversation(message.conversation) ??
             this.#createConversation(message.conversation, message.created_at);
           const row = this.#statements.insertMessage.get(
@@ -127,6 +136,7 @@ export class SqliteStore implements Store {
             id: int(row ?? {}, "id"),
             conversation: conversation.key,
             updated_at: message.created_at,
+            reply_to_id: message.reply_to_id ?? null,
           };
         }),
     );
@@ -271,27 +281,64 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Messages the user wrote, and every message of the user's own conversations, oldest first. */
+  /**
+   * Messages the user wrote, every message of the user's own conversations
+   * and the assistant replies linked to the user's messages, oldest first.
+   */
   messagesOfUser(user_id: string): Promise<StoredMessage[]> {
-    return this.#run(`export the messages of user ${user_id}`, () => {
-      return this.#statements.messagesOfUser.all({ user_id }).map((row) =>
-        messageFromRow(row)
-      );
-    });
+    return this.#run(
+      `export the messages of user ${JSON.stringify(user_id)}`,
+      () => {
+        requireUserId(user_id);
+        return this.#statements.messagesOfUser.all({ user_id }).map((row) =>
+          messageFromRow(row)
+        );
+      },
+    );
+  }
+
+  /** The user's own persona choices, by binding key. */
+  personaChoicesOfUser(user_id: string): Promise<UserPersonaChoice[]> {
+    return this.#run(
+      `export the persona choices of user ${JSON.stringify(user_id)}`,
+      () => {
+        requireUserId(user_id);
+        return this.#statements.personaChoicesOfUser.all({ user_id }).map(
+          personaChoiceFromRow,
+        );
+      },
+    );
+  }
+
+  /** The rate-limit counters whose key holds `user:<id>`, by key. */
+  rateLimitsOfUser(user_id: string): Promise<UserRateLimit[]> {
+    return this.#run(
+      `export the rate-limit counters of user ${JSON.stringify(user_id)}`,
+      () => {
+        requireUserId(user_id);
+        const segment = `:${userKeySegment(user_id)}:`;
+        return this.#statements.rateLimitsOfUser.all({ segment }).map(
+          userRateLimitFromRow,
+        );
+      },
+    );
   }
 
   /**
-   * Deletes, in one transaction, the user's messages, their own
-   * conversations with every message in them, their persona choices and the
-   * rate-limit counters whose key holds `user:<id>`. Returns the rows removed.
+   * Deletes, in one transaction, the assistant replies linked to the user's
+   * messages (first, before the link is cleared), the user's messages, their
+   * own conversations with every message in them, their persona choices and
+   * the rate-limit counters whose key holds `user:<id>`. Returns the rows
+   * removed.
    */
   forgetUser(user_id: string): Promise<number> {
     return this.#run(`forget user ${JSON.stringify(user_id)}`, () => {
-      if (user_id === "") throw new RangeError("the user id is empty");
+      requireUserId(user_id);
       return this.#transaction(() => {
         const s = this.#statements;
         const segment = `:${userKeySegment(user_id)}:`;
         return [
+          s.forgetLinkedReplies.run({ user_id }),
           s.forgetAuthoredMessages.run({ user_id }),
           s.forgetConversationMessages.run({ user_id }),
           s.forgetConversations.run({ user_id }),
@@ -329,6 +376,27 @@ export class SqliteStore implements Store {
   /** Closes the store at the end of an `await using` block. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** Throws when the message's `reply_to_id` is not a link to a stored message from an assistant reply. */
+  #checkReplyLink(message: NewMessage): void {
+    const id = message.reply_to_id;
+    if (id === undefined || id === null) return;
+    if (message.role !== "assistant") {
+      throw new RangeError(
+        `a ${message.role} message cannot carry reply_to_id ${id}: only assistant replies link to the message they answer`,
+      );
+    }
+    if (!Number.isSafeInteger(id) || id < 1) {
+      throw new RangeError(
+        `reply_to_id ${id} is not a message id (a positive integer)`,
+      );
+    }
+    if (this.#statements.messageExists.get({ id }) === undefined) {
+      throw new RangeError(
+        `the message it replies to (id ${id}) is not stored; it may have been deleted by retention or forget-user`,
+      );
+    }
   }
 
   #conversation(key: ConversationKey): ConversationRow | undefined {
@@ -388,6 +456,11 @@ function prepareAll(db: DatabaseSync): Record<StatementName, StatementSync> {
     return [name, db.prepare(sql)] as const;
   });
   return Object.fromEntries(entries) as Record<StatementName, StatementSync>;
+}
+
+/** Refuses an empty user id, which would match every shared conversation. */
+function requireUserId(user_id: string): void {
+  if (user_id === "") throw new RangeError("the user id is empty");
 }
 
 /** Turns a HistoryQuery limit into SQL's: 0 for none, -1 for unlimited. */

@@ -54,12 +54,28 @@ export interface NewMessage {
    * cleared when it completes, so a crash leaves it marked.
    */
   partial: boolean;
+  /**
+   * For an assistant reply: the stored id of the user message it answers, so
+   * that the data export and `forgetUser` find replies to one user in a
+   * shared conversation. Absent or null when there is none; only assistant
+   * messages may carry one, and the message must still be stored.
+   */
+  reply_to_id?: number | null;
 }
 
 /** A message as stored, with its row id. */
 export interface StoredMessage extends NewMessage {
   /** Increasing per store; orders messages within a conversation. */
   id: number;
+  /**
+   * The stored id of the user message this reply answers; null when none was
+   * recorded (user messages, replies stored before links existed) or when
+   * that message has since been deleted. A `Store` always sets it (null when
+   * absent); it is optional in the type only so that hand-built values (the
+   * context stage's stand-in for a replied-to message the store never saw)
+   * keep compiling.
+   */
+  reply_to_id?: number | null;
   /** Last change, epoch ms (equal to `created_at` until updated). */
   updated_at: number;
 }
@@ -99,6 +115,24 @@ export interface RateLimitWindow {
   window_start: number;
   /** True once the user was told they are limited in this window. */
   notified: boolean;
+}
+
+/** A persona choice one user made, as listed for their data export. */
+export interface UserPersonaChoice {
+  /** The binding the choice applies in (see {@link PersonaChoiceKey}). */
+  binding_key: string;
+  persona: string;
+  /** When the choice was last made, epoch ms. */
+  updated_at: number;
+}
+
+/** A rate-limit counter about one user, as listed for their data export. */
+export interface UserRateLimit {
+  /** The full key, holding the segments `user:<id>`. */
+  key: string;
+  count: number;
+  /** Epoch ms when the counter's current window started. */
+  window_start: number;
 }
 
 /** Storage for everything the bot must remember across restarts. */
@@ -158,14 +192,28 @@ export interface Store {
    */
   pruneMessages(before: number): Promise<number>;
   /**
-   * Every message written by one user, and every message of that user's own
-   * (`scope: user`) conversations including the replies to them, oldest first
-   * (data export). Replies to the user in shared conversations cannot be told
-   * apart from other replies and are not included.
+   * Every message written by one user, every message of that user's own
+   * (`scope: user`) conversations, and every assistant message whose
+   * `reply_to_id` points at a message the user wrote (their replies in
+   * shared conversations), oldest first, each once (data export). Replies
+   * without a link cannot be told apart from replies to other people and are
+   * not included. An empty `user_id` is refused.
    */
   messagesOfUser(user_id: string): Promise<StoredMessage[]>;
   /**
-   * Deletes everything stored about one user: the messages they wrote, their
+   * The persona choices one user made (not the channel-wide defaults), by
+   * binding key (data export). An empty `user_id` is refused.
+   */
+  personaChoicesOfUser(user_id: string): Promise<UserPersonaChoice[]>;
+  /**
+   * The rate-limit counters whose key holds the segments `user:<id>` — the
+   * ones `forgetUser` deletes — by key (data export). An empty `user_id` is
+   * refused.
+   */
+  rateLimitsOfUser(user_id: string): Promise<UserRateLimit[]>;
+  /**
+   * Deletes everything stored about one user, in one transaction: the
+   * messages they wrote, the assistant replies linked to those messages, their
    * own conversations with every message in them, their persona choices and
    * the rate-limit counters whose key holds `user:<id>`. Returns the number of
    * rows removed. An empty `user_id` is refused.

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { EXPORT_USER_USAGE, exportUser } from "../../src/cli/export_user.ts";
 import {
+  NOT_INCLUDED,
   USER_EXPORT_FORMAT,
   type UserExport,
 } from "../../src/retention/user_export.ts";
@@ -16,7 +17,7 @@ import {
   tempBotFolder,
 } from "../retention/user_data_fixtures.ts";
 
-Deno.test("export-user prints the user's messages as JSON, reading data/bot.db by default", async () => {
+Deno.test("export-user prints the user's messages, persona choices and rate limits as JSON, reading data/bot.db by default", async () => {
   await using folder = await tempBotFolder();
   const { code, stdout, stderr } = await runCli("export_user.ts", [ALICE], {
     cwd: folder.dir,
@@ -31,36 +32,49 @@ Deno.test("export-user prints the user's messages as JSON, reading data/bot.db b
     document.exported_at,
     /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
   );
-  assert.equal(document.message_count, 3);
+  // The bot's reply to Bob ("ahoy Bob") in the same channel is not hers.
+  assert.equal(document.message_count, 4);
   assert.deepEqual(
     document.messages.map((
       m,
-    ) => [m.author_id, m.conversation.scope, m.content]),
+    ) => [m.id, m.author_id, m.conversation.scope, m.content, m.reply_to_id]),
     [
-      [ALICE, "channel", "hi all"],
-      [ALICE, "user", "my secret"],
-      [BOT, "user", "kept safe"],
+      [1, ALICE, "channel", "hi all", null],
+      [2, BOT, "channel", "hello Alice", 1],
+      [4, ALICE, "user", "my secret", null],
+      [5, BOT, "user", "kept safe", 4],
     ],
   );
   assert.deepEqual(document.messages[1], {
-    id: 4,
+    id: 2,
     conversation: {
-      channel_id: "100000000000000002",
+      channel_id: "100000000000000001",
       guild_id: "200000000000000001",
-      scope: "user",
+      scope: "channel",
     },
-    external_id: "900000000000000003",
-    author_id: ALICE,
-    author_name: "Alice",
-    role: "user",
+    external_id: "900000000000000001",
+    author_id: BOT,
+    author_name: "Helper",
+    role: "assistant",
     persona: "helper",
-    content: "my secret",
-    token_count: 9,
-    created_at: "2025-01-01T00:03:00.000Z",
-    updated_at: "2025-01-01T00:03:00.000Z",
+    content: "hello Alice",
+    token_count: 11,
+    created_at: "2025-01-01T00:01:00.000Z",
+    updated_at: "2025-01-01T00:01:00.000Z",
     partial: false,
+    reply_to_id: 1,
   });
-  assert.ok(document.not_included.length > 0);
+  assert.deepEqual(document.persona_choices, [{
+    binding_key: "100000000000000001",
+    persona: "pirate",
+    updated_at: "2025-01-01T00:00:00.000Z",
+  }]);
+  assert.deepEqual(document.rate_limits, [{
+    key: `user:${ALICE}:default`,
+    count: 1,
+    window_start: "2025-01-01T00:00:00.000Z",
+  }]);
+  assert.deepEqual(document.not_included, NOT_INCLUDED);
 });
 
 Deno.test("export-user --out writes the JSON to a file readable by its owner only", async () => {
@@ -73,9 +87,9 @@ Deno.test("export-user --out writes the JSON to a file readable by its owner onl
   );
   assert.equal(code, 0, stderr);
   assert.equal(stdout, "");
-  assert.equal(stderr, `Wrote 3 messages about user ${ALICE} to ${out}\n`);
+  assert.equal(stderr, `Wrote 4 messages about user ${ALICE} to ${out}\n`);
   const document = JSON.parse(await Deno.readTextFile(out)) as UserExport;
-  assert.equal(document.message_count, 3);
+  assert.equal(document.message_count, 4);
   if (Deno.build.os !== "windows") {
     assert.equal((await Deno.stat(out)).mode! & 0o777, 0o600);
   }
@@ -88,6 +102,8 @@ Deno.test("export-user of a user with nothing stored prints an empty export", as
   const document = JSON.parse(io.stdout) as UserExport;
   assert.equal(document.message_count, 0);
   assert.deepEqual(document.messages, []);
+  assert.deepEqual(document.persona_choices, []);
+  assert.deepEqual(document.rate_limits, []);
   assert.equal(document.exported_at, "2025-01-02T00:00:00.000Z");
 });
 

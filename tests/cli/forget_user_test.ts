@@ -49,9 +49,9 @@ async function remaining(path: string) {
 }
 
 const UNTOUCHED = {
-  alice_messages: 3,
+  alice_messages: 4,
   own_conversation: 2,
-  shared: ["hi all", "hello Alice", "hi from Bob"],
+  shared: ["hi all", "hello Alice", "hi from Bob", "ahoy Bob"],
   alice_persona: "pirate",
   bob_persona: "pirate",
   alice_limit: true,
@@ -61,7 +61,8 @@ const UNTOUCHED = {
 const FORGOTTEN = {
   alice_messages: 0,
   own_conversation: 0,
-  shared: ["hello Alice", "hi from Bob"],
+  // The bot's reply linked to Alice's message goes; its reply to Bob stays.
+  shared: ["hi from Bob", "ahoy Bob"],
   alice_persona: null,
   bob_persona: "pirate",
   alice_limit: false,
@@ -76,10 +77,12 @@ Deno.test("forget-user --yes deletes everything about the user and nothing about
     { cwd: folder.dir, env: { DATABASE_URL: "" } },
   );
   assert.equal(code, 0, stderr);
-  // 3 messages, Alice's own conversation, 1 persona choice, 1 rate-limit counter.
+  // 2 messages by Alice, the bot's reply linked to hers in the shared
+  // channel, the reply in her own conversation, that conversation, 1 persona
+  // choice, 1 rate-limit counter.
   assert.equal(
     stdout,
-    `Deleted 6 rows about user ${ALICE} (messages, conversations, persona choices, rate-limit counters).\n`,
+    `Deleted 7 rows about user ${ALICE} (messages, conversations, persona choices, rate-limit counters).\n`,
   );
   assert.deepEqual(await remaining(folder.db), FORGOTTEN);
 
@@ -128,13 +131,13 @@ Deno.test("forget-user on a terminal asks first and deletes only on yes", async 
       const io = new FakeIo({ DATABASE_URL: folder.db }, [answer], true);
       assert.equal(await forgetUser([ALICE], io), deleted ? 0 : 1);
       assert.deepEqual(io.questions, [
-        `Delete everything stored about user ${ALICE}: 3 messages, plus their persona choices and rate-limit counters? This cannot be undone. [y/N]`,
+        `Delete everything stored about user ${ALICE}: 4 messages, plus their persona choices and rate-limit counters? This cannot be undone. [y/N]`,
       ]);
       assert.deepEqual(
         await remaining(folder.db),
         deleted ? FORGOTTEN : UNTOUCHED,
       );
-      if (deleted) assert.match(io.stdout, /^Deleted 6 rows/);
+      if (deleted) assert.match(io.stdout, /^Deleted 7 rows/);
       else assert.equal(io.stderr, "Nothing deleted.\n");
     });
   }
@@ -221,9 +224,9 @@ Deno.test({
     assert.equal(code, 0, screen);
     assert.match(
       screen,
-      /Delete everything stored about user 4\d+: 3 messages/,
+      /Delete everything stored about user 4\d+: 4 messages/,
     );
-    assert.match(screen, /Deleted 6 rows about user 400000000000000001/);
+    assert.match(screen, /Deleted 7 rows about user 400000000000000001/);
     assert.deepEqual(await remaining(folder.db), FORGOTTEN);
   },
 });

@@ -360,3 +360,19 @@ Deno.test("replying to a message from before /reset does not bring it back", asy
     "Alice: what was it?",
   ]);
 });
+
+Deno.test("a reply is linked to the message it answers, so a user's data export finds it", async () => {
+  await using h = await harness();
+  await h.services.runner.dispatch(
+    message({ text: "link me" }),
+    new RecordingReply(),
+  );
+  const [assistant, user] = await h.store.recentMessages({
+    conversation: shared,
+    limit: 2,
+    since: 0,
+  });
+  assert.equal(assistant?.reply_to_id, user?.id);
+  const exported = await h.store.messagesOfUser(user!.author_id);
+  assert.deepEqual(exported.map((m) => m.role), ["user", "assistant"]);
+});

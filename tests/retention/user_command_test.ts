@@ -85,7 +85,7 @@ Deno.test("openExistingStore() opens the database DATABASE_URL names, and only a
   await t.step("an existing file", async () => {
     const store = await openExistingStore(`sqlite:${folder.db}`);
     try {
-      assert.equal((await store.messagesOfUser(ALICE)).length, 3);
+      assert.equal((await store.messagesOfUser(ALICE)).length, 4);
     } finally {
       await store.close();
     }

@@ -39,6 +39,7 @@ function message(
   author_id: string,
   content: string,
   minute: number,
+  reply_to_id: number | null = null,
 ): NewMessage {
   const bot = author_id === BOT;
   return {
@@ -52,22 +53,28 @@ function message(
     token_count: content.length,
     created_at: T0 + minute * 60_000,
     partial: false,
+    reply_to_id,
   };
 }
 
 /**
  * Fills the database at `path` (its folder must exist): in the shared
- * channel Alice, the bot and Bob speak; in Alice's own conversation Alice
- * and the bot; each user has a persona choice and a rate-limit counter.
+ * channel Alice speaks (id 1), the bot replies to her (2), Bob speaks (3);
+ * in Alice's own conversation Alice (4) and the bot's reply (5); then the
+ * bot replies to Bob in the shared channel (6). Every reply is linked to the
+ * message it answers. Each user has a persona choice and a rate-limit counter.
  */
 export async function fillDatabase(path: string): Promise<void> {
   const store = await SqliteStore.open(path);
   try {
-    await store.addMessage(message(SHARED, ALICE, "hi all", 0));
-    await store.addMessage(message(SHARED, BOT, "hello Alice", 1));
-    await store.addMessage(message(SHARED, BOB, "hi from Bob", 2));
-    await store.addMessage(message(ALICE_OWN, ALICE, "my secret", 3));
-    await store.addMessage(message(ALICE_OWN, BOT, "kept safe", 4));
+    const hi = await store.addMessage(message(SHARED, ALICE, "hi all", 0));
+    await store.addMessage(message(SHARED, BOT, "hello Alice", 1, hi.id));
+    const bob = await store.addMessage(message(SHARED, BOB, "hi from Bob", 2));
+    const secret = await store.addMessage(
+      message(ALICE_OWN, ALICE, "my secret", 3),
+    );
+    await store.addMessage(message(ALICE_OWN, BOT, "kept safe", 4, secret.id));
+    await store.addMessage(message(SHARED, BOT, "ahoy Bob", 5, bob.id));
     for (const user of [ALICE, BOB]) {
       await store.setPersonaChoice(
         { binding_key: SHARED.channel_id, user_id: user },

@@ -15,7 +15,12 @@ Deno.test("addMessage() stores a message that getMessage() reads back unchanged"
     partial: true,
   });
   const stored = await store.addMessage(input);
-  assert.deepEqual(stored, { ...input, id: stored.id, updated_at: 1_000 });
+  assert.deepEqual(stored, {
+    ...input,
+    id: stored.id,
+    updated_at: 1_000,
+    reply_to_id: null,
+  });
   assert.deepEqual(await store.getMessage(stored.id), stored);
   assert.equal(await store.getMessage(stored.id + 1), null);
 });

@@ -158,5 +158,6 @@ async function repliedToMessage(
     created_at: 0,
     updated_at: 0,
     partial: false,
+    reply_to_id: null,
   };
 }

@@ -56,6 +56,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         token_count: null,
         created_at: deps.now(),
         partial: true,
+        reply_to_id: ctx.user_message?.id ?? null,
       });
       let answer = "";
       let visible = "";
