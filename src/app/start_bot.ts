@@ -200,6 +200,7 @@ export async function startBot(env: Env): Promise<number> {
     token: config.discord.token,
     api_base_url: env("DISCORD_API_BASE_URL"),
     gateway_url: env("DISCORD_GATEWAY_URL"),
+    pacing: env("DISCORD_PACING") !== "off",
     logger: log("discord"),
     observer: {
       rateLimited: () => metrics.discord429("rest"),

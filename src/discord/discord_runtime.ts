@@ -15,6 +15,7 @@ import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordReply } from "./discord_reply.ts";
 import { withGlobalPacing } from "./global_pacing.ts";
+import { withRequestLanes } from "./request_lanes.ts";
 import type { PacedPort } from "./global_pacing.ts";
 import { createDiscordClient } from "./discordeno_client.ts";
 import type {
@@ -41,6 +42,13 @@ export interface DiscordRuntimeOptions {
   logger: Logger;
   timers?: ThrottleTimers;
   observer?: DiscordObserver;
+  /**
+   * Discord's rate limits (5 sends and edits per 5 s per channel, ~50
+   * requests/s per bot). `false` lifts the bot's own pacing, for
+   * Discord-compatible test servers without those limits (benchmarks);
+   * Discordeno still follows whatever rate-limit headers the server sends.
+   */
+  pacing?: boolean;
 }
 
 /** The bot's Discord side; see the module doc. */
@@ -120,8 +128,15 @@ export class DiscordRuntime {
       this.#client.fetchChannel(id)
     );
     const timers = options.timers ?? systemThrottleTimers;
-    this.#throttle = new ChannelThrottle(5, 5_000, timers);
-    this.#port = withGlobalPacing(this.#client.port, timers);
+    const paced = options.pacing ?? true;
+    this.#throttle = paced
+      ? new ChannelThrottle(5, 5_000, timers)
+      : new ChannelThrottle(Number.MAX_SAFE_INTEGER, 1, timers);
+    this.#port = withGlobalPacing(
+      withRequestLanes(this.#client.port),
+      timers,
+      paced ? 45 : Number.MAX_SAFE_INTEGER,
+    );
   }
 
   /** The bot's own user id (from the token). */
