@@ -177,7 +177,10 @@ function describeIssue(
       position: source.locate([...path, key], "key"),
     }));
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
+  if (
+    (issue.code === "invalid_type" || issue.code === "invalid_value") &&
+    issue.input === undefined
+  ) {
     const key = String(path[path.length - 1]);
     const description = describedAt(path);
     return [{

@@ -6,15 +6,7 @@
  * @module
  */
 
-import {
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  visit,
-} from "yaml";
+import { isMap, isPair, isScalar, isSeq, parseDocument, visit } from "yaml";
 import type { Document, Node } from "yaml";
 
 /** A key path into the config, e.g. `["bindings", 0, "persona"]`. */
@@ -54,19 +46,34 @@ const LONG_INTEGER = /^[0-9]{16,}$/;
 
 /** Parses YAML text, keeping positions for error reports. */
 export function parseYamlSource(text: string): YamlSource {
-  const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
-    lineCounter,
     uniqueKeys: true,
     prettyErrors: false,
     strict: true,
+    // Warnings (e.g. a mapping used as a key) would go to stderr past our logging.
+    logLevel: "error",
   });
+  // LineCounter misses lines inside tokens of a broken document: count them here.
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  }
+  const linePos = (offset: number) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, col: offset - (lineStarts[low] ?? 0) + 1 };
+  };
   const position = (
     range: readonly number[] | null | undefined,
   ): SourcePosition => {
     const start = range?.[0] ?? 0;
     const end = range?.[1] ?? start;
-    const { line, col } = lineCounter.linePos(start);
+    const { line, col } = linePos(start);
     const lineEnd = text.indexOf("\n", start);
     const limit = lineEnd === -1 ? text.length : lineEnd;
     return { line, col, length: Math.max(1, Math.min(end, limit) - start) };
@@ -92,9 +99,21 @@ export function parseYamlSource(text: string): YamlSource {
     });
   }
   keepLongIntegersAsText(doc);
-  const value = doc.contents === null
-    ? undefined
-    : doc.toJS({ maxAliasCount: 100 });
+  // toJS() throws on an alias to a missing anchor (a ReferenceError): report it.
+  let value: unknown;
+  if (doc.contents !== null && syntaxProblems.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      syntaxProblems.push({
+        path: [],
+        message: `YAML error: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        position: position(doc.contents.range),
+      });
+    }
+  }
   return {
     value,
     syntaxProblems,

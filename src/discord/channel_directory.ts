@@ -69,7 +69,8 @@ export class ChannelDirectory {
     if (known !== undefined) return Promise.resolve(known);
     let pending = this.#pending.get(id);
     if (pending === undefined) {
-      pending = this.#fetch(id).then((info) => {
+      // Promise.resolve().then: a lookup that throws before returning a promise is a failed lookup too.
+      pending = Promise.resolve().then(() => this.#fetch(id)).then((info) => {
         if (info !== null) this.#channels.set(id, info);
         return info;
       }).catch(() => null).finally(() => this.#pending.delete(id));

@@ -10,6 +10,7 @@
 
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
+import { list, record, snowflake, snowflakes, text } from "./gateway_values.ts";
 
 /** The user fields read from a gateway payload. */
 export interface GatewayUser {
@@ -36,7 +37,8 @@ export interface GatewayMessage {
 
 /** The display name Discord shows for a user in a server. */
 export function displayName(user: GatewayUser, nick?: string): string {
-  return nick || user.globalName || user.username || "someone";
+  return text(nick) || text(user.globalName) || text(user.username) ||
+    "someone";
 }
 
 /** The mapping result: a message, or why none could be made. */
@@ -51,48 +53,62 @@ export async function toIncomingMessage(
   bot_user_id: string,
   directory: ChannelDirectory,
 ): Promise<MappedMessage> {
-  if (typeof raw.id !== "bigint" || typeof raw.channelId !== "bigint") {
+  const id = snowflake(raw.id);
+  const channel_id = snowflake(raw.channelId);
+  if (id === undefined || channel_id === undefined) {
     return { ok: false, reason: "no message or channel id" };
   }
-  const author = raw.author;
-  if (author === undefined || typeof author.id !== "bigint") {
+  const author = record(raw.author) as GatewayUser | undefined;
+  const author_id = snowflake(author?.id);
+  if (author === undefined || author_id === undefined) {
     return { ok: false, reason: "no author" };
   }
-  const channel_id = String(raw.channelId);
-  const guild_id = raw.guildId === undefined ? "" : String(raw.guildId);
-  const content = typeof raw.content === "string" ? raw.content : "";
+  // A server id that is not one must not turn the message into a DM.
+  const guild_id = raw.guildId === undefined || raw.guildId === null
+    ? ""
+    : snowflake(raw.guildId);
+  if (guild_id === undefined) return { ok: false, reason: "a bad server id" };
+  const content = text(raw.content);
+  const member = record(raw.member);
   const mentions_bot =
-    (raw.mentions ?? []).some((user) => String(user.id) === bot_user_id) ||
+    list(raw.mentions).some((user) =>
+      snowflake(record(user)?.id) === bot_user_id
+    ) ||
     content.includes(`<@${bot_user_id}>`) ||
     content.includes(`<@!${bot_user_id}>`);
   const channel = guild_id === "" ? null : await directory.resolve(channel_id);
-  const referenced = raw.referencedMessage;
-  const replyId = raw.messageReference?.messageId ?? referenced?.id;
+  const referenced = record(raw.referencedMessage);
+  const referencedAuthor = record(referenced?.author) as
+    | GatewayUser
+    | undefined;
+  const replyId = snowflake(record(raw.messageReference)?.messageId) ??
+    snowflake(referenced?.id);
   return {
     ok: true,
     message: {
-      id: String(raw.id),
+      id,
       channel_id,
       parent_channel_id: channel?.is_thread ? channel.parent_id : "",
       guild_id,
       guild_name: guild_id === "" ? "" : directory.guildName(guild_id),
       channel_name: channel?.name ?? "",
       author: {
-        id: String(author.id),
-        display_name: displayName(author, raw.member?.nick),
+        id: author_id,
+        display_name: displayName(author, text(member?.nick)),
         is_bot: author.bot === true,
-        is_webhook: raw.webhookId !== undefined,
-        role_ids: (raw.member?.roles ?? []).map(String),
+        is_webhook: raw.webhookId !== undefined && raw.webhookId !== null,
+        role_ids: snowflakes(member?.roles),
       },
       content,
       mentions_bot,
       reply_to: replyId === undefined ? null : {
-        message_id: String(replyId),
-        author_id: referenced?.author ? String(referenced.author.id) : "",
-        author_name: referenced?.author ? displayName(referenced.author) : "",
-        content: referenced?.content ?? "",
+        message_id: replyId,
+        author_id: snowflake(referencedAuthor?.id) ?? "",
+        author_name: referencedAuthor ? displayName(referencedAuthor) : "",
+        content: text(referenced?.content),
       },
-      created_at: typeof raw.timestamp === "number"
+      created_at: typeof raw.timestamp === "number" &&
+          Number.isFinite(raw.timestamp)
         ? raw.timestamp
         : Date.now(),
     },

@@ -20,6 +20,7 @@ import type {
 } from "../pipeline/commands/conversation_commands.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
 import type { GatewayUser } from "./message_mapping.ts";
+import { list, record, snowflake, snowflakes } from "./gateway_values.ts";
 
 /** Discord's option type for a string. */
 const STRING_OPTION = 3;
@@ -120,7 +121,9 @@ function option(
   interaction: GatewayInteraction,
   name: string,
 ): string | undefined {
-  const value = interaction.data?.options?.find((o) => o.name === name)?.value;
+  const value = list(record(interaction.data)?.options).map(record).find((o) =>
+    o?.name === name
+  )?.value;
   return typeof value === "string" ? value : undefined;
 }
 
@@ -128,19 +131,24 @@ async function callerOf(
   interaction: GatewayInteraction,
   directory: ChannelDirectory,
 ): Promise<CommandCaller | null> {
-  const user = interaction.member?.user ?? interaction.user;
-  if (interaction.channelId === undefined || user === undefined) return null;
-  const channel_id = String(interaction.channelId);
-  const guild_id = interaction.guildId === undefined
+  const member = record(interaction.member);
+  const user = record(member?.user) ?? record(interaction.user);
+  const channel_id = snowflake(interaction.channelId);
+  const user_id = snowflake(user?.id);
+  const guild_id = interaction.guildId == null
     ? ""
-    : String(interaction.guildId);
+    : snowflake(interaction.guildId);
+  // Without real ids the command would act on (and store under) "undefined".
+  if (
+    channel_id === undefined || user_id === undefined || guild_id === undefined
+  ) return null;
   const channel = guild_id === "" ? null : await directory.resolve(channel_id);
   return {
     channel_id,
     parent_channel_id: channel?.is_thread ? channel.parent_id : "",
     guild_id,
-    user_id: String(user.id),
-    role_ids: (interaction.member?.roles ?? []).map(String),
+    user_id,
+    role_ids: snowflakes(member?.roles),
   };
 }
 
@@ -155,7 +163,9 @@ export async function handleInteraction(
   try {
     if (interaction.type === AUTOCOMPLETE && name === "persona") {
       const caller = await callerOf(interaction, deps.directory);
-      const typed = interaction.data?.options?.find((o) => o.focused)?.value;
+      const typed = list(record(interaction.data)?.options).map(record).find((
+        o,
+      ) => o?.focused === true)?.value;
       const choices = caller === null ? [] : personaSuggestions(
         deps.config(),
         caller,

@@ -38,6 +38,8 @@ export class SseParser {
 
   /** Feeds a piece of text; returns the events and odd lines completed by it. */
   push(text: string): Array<SseEvent | SseOddLine> {
+    // An empty piece must not forget a CR whose LF may start the next one.
+    if (text === "") return [];
     let input = text;
     if (this.#skipLeadingLf && input.startsWith("\n")) input = input.slice(1);
     this.#skipLeadingLf = false;
@@ -115,17 +117,25 @@ export async function* readSse(
   body: ReadableStream<Uint8Array>,
   onRead: () => void = () => {},
 ): AsyncGenerator<SseEvent | SseOddLine> {
-  const decoder = new TextDecoder();
+  // Deno's streaming TextDecoder also drops a U+FEFF that starts a later
+  // read: keep every BOM and strip only the stream's leading one here.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const parser = new SseParser();
   const reader = body.getReader();
+  let atStart = true;
+  const decoded = (piece: string) => {
+    if (!atStart || piece === "") return piece;
+    atStart = false;
+    return piece.startsWith("\ufeff") ? piece.slice(1) : piece;
+  };
   try {
     while (true) {
       const { done, value } = await reader.read();
       if (done) break;
       onRead();
-      yield* parser.push(decoder.decode(value, { stream: true }));
+      yield* parser.push(decoded(decoder.decode(value, { stream: true })));
     }
-    const tail = decoder.decode();
+    const tail = decoded(decoder.decode());
     if (tail !== "") yield* parser.push(tail);
     yield* parser.end();
   } finally {

@@ -80,7 +80,14 @@ export class Runner {
     message: IncomingMessage,
     reply: ReplyTarget,
   ): Promise<DispatchOutcome> {
-    const promise = this.#dispatch(message, reply);
+    // A malformed message must not reject (nor leave `finally` below rejecting unhandled).
+    const promise = this.#dispatch(message, reply).catch((error: unknown) => {
+      this.#deps.logger.error("Could not dispatch a message: {error}", {
+        error,
+      });
+      this.#deps.onTurnEnd?.("failed", null);
+      return "failed" as const;
+    });
     this.#inFlight.add(promise);
     promise.finally(() => this.#inFlight.delete(promise));
     return promise;

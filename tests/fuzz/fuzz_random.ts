@@ -2,7 +2,9 @@
  * The fuzz tests' shared randomness: a seeded PRNG (mulberry32), pickers,
  * hostile strings, and `fuzzCases`, which runs a bounded number of cases,
  * each from its own seed, and names that seed when a case fails so it can
- * be replayed alone with `FUZZ_SEED=<seed> FUZZ_ONLY=1`.
+ * be replayed alone with `FUZZ_SEED=<seed> FUZZ_ONLY=1`. `FUZZ_ITERATIONS=N`
+ * runs more (or fewer) cases; `FUZZ_SURVEY=1` runs them all and lists every
+ * kind of failure with one seed each instead of stopping at the first.
  *
  * @module
  */
@@ -29,9 +31,8 @@ export function int(random: Random, min: number, max: number): number {
 
 /** One item of a non-empty list. */
 export function pick<T>(random: Random, items: readonly T[]): T {
-  const item = items[Math.floor(random() * items.length)];
-  if (item === undefined) throw new Error("Cannot pick from an empty list");
-  return item;
+  if (items.length === 0) throw new Error("Cannot pick from an empty list");
+  return items[Math.floor(random() * items.length)] as T;
 }
 
 /** True with probability `p`. */

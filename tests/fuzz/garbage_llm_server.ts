@@ -71,12 +71,15 @@ function body(random: Random): Uint8Array {
   }
 }
 
+/** What the server must stop at shutdown: timers, and every open answer. */
+interface Pending {
+  timers: Set<ReturnType<typeof setTimeout>>;
+  answers: Set<() => void>;
+}
+
 /** Sends `bytes` in random pieces with small delays; may stall or drop the connection. */
-function delivery(
-  random: Random,
-  bytes: Uint8Array,
-  timers: Set<ReturnType<typeof setTimeout>>,
-) {
+function delivery(random: Random, bytes: Uint8Array, pending: Pending) {
+  const { timers } = pending;
   const pieces: Uint8Array[] = [];
   for (let at = 0; at < bytes.length;) {
     const size = int(random, 1, 64);
@@ -103,7 +106,16 @@ function delivery(
         resolve();
       };
     });
+  let end: (() => void) | undefined;
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      end = () => {
+        cancelled = true;
+        wake?.();
+        controller.error(new Error("the fuzz server is shutting down"));
+      };
+      pending.answers.add(end);
+    },
     async pull(controller) {
       if (index === stallAt) await wait(null);
       if (cancelled) return;
@@ -113,6 +125,7 @@ function delivery(
       }
       const piece = pieces[index++];
       if (piece === undefined) {
+        if (end !== undefined) pending.answers.delete(end);
         controller.close();
         return;
       }
@@ -122,14 +135,12 @@ function delivery(
     cancel() {
       cancelled = true;
       wake?.();
+      if (end !== undefined) pending.answers.delete(end);
     },
   });
 }
 
-function answer(
-  random: Random,
-  timers: Set<ReturnType<typeof setTimeout>>,
-): Response {
+function answer(random: Random, pending: Pending): Response {
   const status = chance(random, 0.7)
     ? 200
     : pick(random, [400, 401, 403, 404, 408, 413, 429, 500, 501, 502, 503]);
@@ -148,7 +159,7 @@ function answer(
       pick(random, ["0", "1", "abc", "99999", "Wed, 21 Oct 2015 07:28:00 GMT"]),
     );
   }
-  return new Response(delivery(random, body(random), timers), {
+  return new Response(delivery(random, body(random), pending), {
     status,
     headers,
   });
@@ -156,7 +167,7 @@ function answer(
 
 /** Starts the server; dispose it to stop it and every timer it holds. */
 export function startGarbageLlmServer(): GarbageLlmServer {
-  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const pending: Pending = { timers: new Set(), answers: new Set() };
   const attempts = new Map<string, number>();
   const server = Deno.serve({
     hostname: "127.0.0.1",
@@ -172,14 +183,17 @@ export function startGarbageLlmServer(): GarbageLlmServer {
     const id = request.headers.get("x-fuzz-case") ?? "0";
     const attempt = (attempts.get(id) ?? 0) + 1;
     attempts.set(id, attempt);
-    return answer(mulberry32(Number(id) * 31 + attempt), timers);
+    return answer(mulberry32(Number(id) * 31 + attempt), pending);
   });
   return {
     url: `http://127.0.0.1:${server.addr.port}/v1`,
     async [Symbol.asyncDispose]() {
+      // A stalled answer would keep shutdown() waiting: end them all first.
+      for (const end of pending.answers) end();
+      pending.answers.clear();
+      for (const timer of pending.timers) clearTimeout(timer);
+      pending.timers.clear();
       await server.shutdown();
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
     },
   };
 }

@@ -177,3 +177,29 @@ Deno.test("handleInteraction() never throws and answers every deferral for 5,000
   });
   assert.ok(answered > 1_500, `only ${answered} commands were answered`);
 });
+
+Deno.test("handleInteraction() answers /persona with a 3,000-character name within Discord's 2,000 characters", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const config = testConfig();
+  const { responder, calls } = flakyResponder(() => 0.5);
+  await handleInteraction({
+    id: 700000000000000001n,
+    type: 2,
+    token: "interaction-token",
+    data: {
+      name: "persona",
+      options: [{ name: "name", value: "x".repeat(3_000) }],
+    },
+    channelId: BigInt(CHANNEL),
+    guildId: BigInt(GUILD),
+    member: { roles: [], user: { id: 400000000000000001n } },
+  }, {
+    commands: { store, config: () => config, now: () => 1 },
+    config: () => config,
+    directory: new ChannelDirectory(() => Promise.resolve(null)),
+    responder,
+    logger: log("fuzz"),
+  });
+  checkCalls(calls);
+  assert.equal(calls.filter((c) => c.kind === "edit").length, 1);
+});

@@ -34,17 +34,25 @@ async function oneRequest(
     }),
   }, { backoff: FAST_BACKOFF, logger: recordingLogger(), random });
   const request = chatRequest({ stream: chance(random, 0.85) });
+  const cancel = new AbortController();
   let guard: ReturnType<typeof setTimeout> | undefined;
   const hang = new Promise<"hang">((resolve) => {
     guard = setTimeout(() => resolve("hang"), HANG_MS);
   });
+  const collected = collect(
+    client.streamChat("fuzz", request, { signal: cancel.signal }),
+  );
   let outcome;
   try {
-    outcome = await Promise.race([
-      collect(client.streamChat("fuzz", request)),
-      hang,
-    ]);
+    outcome = await Promise.race([collected, hang]);
+    if (outcome === "hang") {
+      // Free the request so the test can end, then fail.
+      cancel.abort();
+      await collected.catch(() => {});
+      throw new Error(`no outcome after ${HANG_MS} ms`);
+    }
   } catch (error) {
+    if (outcome === "hang") throw error;
     throw new Error(
       `streamChat() threw ${
         error instanceof Error
@@ -56,7 +64,6 @@ async function oneRequest(
   } finally {
     clearTimeout(guard);
   }
-  if (outcome === "hang") throw new Error(`no outcome after ${HANG_MS} ms`);
   const done = outcome.events.find((e) => e.type === "done");
   if (outcome.error !== undefined) {
     assert.ok(outcome.error instanceof LlmError);

@@ -218,3 +218,33 @@ Deno.test("ThinkSplitter splits 3,000 texts with tag fragments the same however 
     assert.ok(visible.length + reasoning.length <= text.length, where);
   });
 });
+
+Deno.test("SseParser keeps a CRLF together when an empty piece comes between CR and LF", () => {
+  const parser = new SseParser();
+  const items = [
+    ...parser.push("data: a\r"),
+    ...parser.push(""),
+    ...parser.push("\ndata: b\n\n"),
+    ...parser.end(),
+  ];
+  assert.deepEqual(items, parseWhole("data: a\r\ndata: b\n\n"));
+});
+
+Deno.test("readSse() keeps a U+FEFF that starts a later read", async () => {
+  const bytes = new TextEncoder().encode("data: a\ufeffb\n\n");
+  const cut = bytes.indexOf(0xef);
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes.slice(0, cut));
+      controller.enqueue(bytes.slice(cut));
+      controller.close();
+    },
+  });
+  const items: Item[] = [];
+  for await (const item of readSse(body)) items.push(item);
+  assert.deepEqual(items, [{
+    kind: "event",
+    type: "message",
+    data: "a\ufeffb",
+  }]);
+});

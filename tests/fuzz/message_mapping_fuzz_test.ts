@@ -146,3 +146,48 @@ Deno.test("toIncomingMessage() resolves with a well-formed message or a reason f
     `${mapped} mapped, ${refused} refused`,
   );
 });
+
+Deno.test("toIncomingMessage() resolves for each hostile payload the fuzzer found", async (t) => {
+  const lookups: [string, () => Promise<ChannelInfo | null>][] = [
+    ["a lookup that answers null", () => Promise.resolve(null)],
+    ["a lookup that throws before returning a promise", () => {
+      throw new Error("thrown before any promise");
+    }],
+  ];
+  const cases: [string, (raw: Record<string, unknown>) => void][] = [
+    ["untouched", () => {}],
+    ["mentions is not a list", (raw) => raw.mentions = "everyone"],
+    ["mentions holds null", (raw) => raw.mentions = [null]],
+    ["member.roles is a number", (raw) => raw.member = { roles: 1.5 }],
+    ["guildId is null", (raw) => raw.guildId = null],
+    [
+      "the nickname is a list",
+      (raw) => raw.member = { nick: ["a"], roles: [] },
+    ],
+    ["a role id is an object", (raw) => raw.member = { roles: [{}] }],
+    ["the replied-to author has no id", (raw) => {
+      raw.referencedMessage = { id: 1n, author: { username: "x" } };
+    }],
+    ["the replied-to text is a bigint", (raw) => {
+      raw.referencedMessage = { id: 1n, content: 5n };
+    }],
+    ["the reference id is a mapping", (raw) => {
+      raw.messageReference = { messageId: {} };
+    }],
+  ];
+  for (const [lookup, fetch] of lookups) {
+    for (const [name, mutate] of cases) {
+      await t.step(`${name}, with ${lookup}`, async () => {
+        const raw = copyTree(gatewayMessage());
+        mutate(raw);
+        const result = await toIncomingMessage(
+          raw as unknown as GatewayMessage,
+          BOT_ID,
+          new ChannelDirectory(fetch),
+        );
+        if (result.ok) checkMessage(result.message);
+        else assert.ok(result.reason !== "");
+      });
+    }
+  }
+});

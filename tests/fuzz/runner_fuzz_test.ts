@@ -189,3 +189,37 @@ Deno.test("Runner.dispatch() never rejects and leaves no unhandled rejection for
     JSON.stringify([...outcomes]),
   );
 });
+
+Deno.test("Runner.dispatch() resolves for a message without an author or with a bigint channel id", async (t) => {
+  await using store = await SqliteStore.open(":memory:");
+  const config = testConfig();
+  const runner = new Runner({
+    pipeline: buildPipeline({
+      store,
+      llm: new ScriptedLlm(() => 0),
+      counterFor: () => counter,
+      now: () => 1_000_000,
+      logger: log("fuzz"),
+    }),
+    config: () => config,
+    bot_user_id: () => BOT_ID,
+    now: () => 1_000_000,
+    logger: log("fuzz"),
+  });
+  const cases: [string, Record<string, unknown>][] = [
+    ["no author", { author: undefined }],
+    ["author null", { author: null }],
+    ["a bigint channel id", { channel_id: 100000000000000001n }],
+  ];
+  for (const [name, change] of cases) {
+    await t.step(name, async () => {
+      const broken = { ...message(), ...change } as unknown as IncomingMessage;
+      const reasons = await unhandledRejectionsOf(async () => {
+        const outcome = await runner.dispatch(broken, new RecordingReply())
+          .catch((error) => `rejected: ${String(error)}`);
+        assert.ok(OUTCOMES.has(outcome as DispatchOutcome), outcome);
+      });
+      assert.deepEqual(reasons.map(String), []);
+    });
+  }
+});

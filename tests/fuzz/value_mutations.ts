@@ -81,7 +81,7 @@ export function mutateTree(random: Random, root: Tree): void {
   }
 }
 
-/** A deep copy that keeps bigints (structuredClone would too, but is slower here). */
+/** A deep copy of plain data, bigints kept. */
 export function copyTree<T>(value: T): T {
   if (Array.isArray(value)) return value.map(copyTree) as T;
   if (typeof value === "object" && value !== null) {

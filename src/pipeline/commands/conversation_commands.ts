@@ -113,7 +113,11 @@ export async function personaCommand(
   }
   const wanted = resolvePersonaName(config, route, name.trim());
   if (wanted === null) {
-    return `There is no persona "${name.trim()}" here. Available: ${
+    // Discord options may hold 6,000 characters; a reply holds 2,000.
+    const shown = name.trim().length > 100
+      ? `${name.trim().slice(0, 100)}…`
+      : name.trim();
+    return `There is no persona "${shown}" here. Available: ${
       listPersonas(config, route)
     }.`;
   }
