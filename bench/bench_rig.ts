@@ -82,8 +82,12 @@ export interface BenchRig extends AsyncDisposable {
    * is taken right after the frame was handed to the gateway's socket.
    */
   send(channel_id: string, text: string): { id: string; at: number };
-  /** Stops the bot, then the fakes, and removes the temporary folder. */
-  close(): Promise<void>;
+  /**
+   * Stops the bot (SIGTERM, or SIGKILL to abandon running turns), then the
+   * fakes, and removes the temporary folder. Throws when a SIGTERM'd bot
+   * exits with an error.
+   */
+  close(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
 }
 
 const WRITE_ROUTES: Record<string, "send" | "edit"> = {
@@ -203,10 +207,10 @@ export async function startRig(options: RigOptions): Promise<BenchRig> {
         });
         return { id: message.id, at: performance.now() };
       },
-      async close() {
-        const code = await bot.stop();
+      async close(signal: "SIGTERM" | "SIGKILL" = "SIGTERM") {
+        const code = await bot.stop(signal);
         await cleanup();
-        if (code !== 0) {
+        if (code !== 0 && signal === "SIGTERM") {
           throw new Error(
             `The bot exited with code ${code}; it wrote:\n${bot.output()}`,
           );

@@ -2,11 +2,14 @@
  * The real bot as a subprocess (`src/main.ts`, the `start` task's entry
  * point), the way `tests/e2e/bot_harness.ts` runs it, with what benchmarks
  * need on top: the child's pid for `/proc` readings (resident memory, CPU
- * time), output kept to the last 64 kB, a chosen log level, and optionally
- * the V8 inspector for CPU profiles.
+ * time), its Prometheus metrics (per-stage times), output kept to the last
+ * 64 kB, a chosen log level, and optionally the V8 inspector for CPU
+ * profiles.
  *
  * @module
  */
+
+import { readProcFile } from "./proc_files.ts";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 const KEEP_OUTPUT = 64 * 1024;
@@ -35,17 +38,19 @@ export interface BotProcess extends AsyncDisposable {
   output(): string;
   /** The inspector's WebSocket URL (with `inspect: true`), once printed. */
   inspectorUrl(): string | null;
+  /** The bot's `/metrics` page (Prometheus text). */
+  metrics(): Promise<string>;
   /** Resident memory in MB (`VmRSS` of `/proc/<pid>/status`). */
   rssMb(): Promise<number>;
   /** User + system CPU time used so far, in ms (`/proc/<pid>/stat`). */
   cpuMs(): Promise<number>;
-  /** Sends SIGTERM and waits for the exit code. */
-  stop(): Promise<number>;
+  /** Sends `signal` (default SIGTERM) and waits for the exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
 }
 
 /** Resident set size of a process in MB, from `/proc/<pid>/status`. */
 export async function readRssMb(pid: number): Promise<number> {
-  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const status = await readProcFile(`${pid}/status`);
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   if (match === null) {
     throw new Error(`Cannot read the memory of process ${pid}: no VmRSS line`);
@@ -55,7 +60,7 @@ export async function readRssMb(pid: number): Promise<number> {
 
 /** CPU time (user + system) of a process in ms, from `/proc/<pid>/stat` (100 ticks/s). */
 export async function readCpuMs(pid: number): Promise<number> {
-  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  const stat = await readProcFile(`${pid}/stat`);
   // Fields after the command name, which is in parentheses and may hold spaces.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const utime = Number(fields[11]);
@@ -64,6 +69,14 @@ export async function readCpuMs(pid: number): Promise<number> {
     throw new Error(`Cannot read the CPU time of process ${pid}`);
   }
   return (utime + stime) * 10;
+}
+
+/** A loopback port that was free a moment ago (for the bot's health listener). */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
 }
 
 /** Starts the bot and waits until it has registered its slash commands. */
@@ -76,6 +89,7 @@ export async function startBotProcess(
   if (options.inspect) args.push("--inspect=127.0.0.1:0");
   args.push(...options.deno_args ?? []);
   args.push(MAIN);
+  const healthPort = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: options.dir,
@@ -85,7 +99,8 @@ export async function startBotProcess(
       DISCORD_GATEWAY_URL: options.discord.gatewayUrl,
       BOT_CONFIG: options.config_file,
       DATABASE_URL: `sqlite:${options.database_file}`,
-      HEALTH_PORT: "0",
+      HEALTH_PORT: String(healthPort),
+      HEALTH_HOST: "127.0.0.1",
       LOG_FORMAT: "json",
       LOG_LEVEL: options.log_level ?? "info",
       NO_COLOR: "1",
@@ -117,12 +132,24 @@ export async function startBotProcess(
     pid: child.pid,
     output: () => output,
     inspectorUrl: () => inspector,
+    async metrics() {
+      const response = await fetch(`http://127.0.0.1:${healthPort}/metrics`);
+      const text = await response.text();
+      if (!response.ok) {
+        throw new Error(
+          `The bot's /metrics answered ${response.status}: ${
+            text.slice(0, 200)
+          }`,
+        );
+      }
+      return text;
+    },
     rssMb: () => readRssMb(child.pid),
     cpuMs: () => readCpuMs(child.pid),
-    async stop() {
+    async stop(signal: Deno.Signal = "SIGTERM") {
       if (!exited) {
         try {
-          child.kill("SIGTERM");
+          child.kill(signal);
         } catch {
           // already gone
         }

@@ -22,6 +22,13 @@ export interface FirstTextOptions {
   warmup_turns: number;
   /** Least time between two turns of one channel (a streamed reply takes a send and an edit). */
   pace_ms: number;
+  /** Least time between two turns overall (the bot paces Discord requests to 45/s). */
+  gap_ms: number;
+  /**
+   * Milliseconds from the request's arrival to the first token (default 5,
+   * so the response headers are out first; 0 sends it at once).
+   */
+  first_token_after_ms?: number;
   timeout_ms: number;
   first_turn: number;
   /** Content chunks after the first one, and the gap between chunks. */
@@ -48,15 +55,18 @@ export async function measureFirstText(
   const firstToken = new Map<string, number>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const extra = options.chunks ?? 10;
-  tracker.setReply((_, tag) => {
-    const gate = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        firstToken.set(tag, performance.now());
-        resolve();
-      }, 5);
-      timers.add(timer);
-    });
+  const after = options.first_token_after_ms ?? 5;
+  tracker.setReply((arrival, tag) => {
+    const gate = after === 0
+      ? Promise.resolve(firstToken.set(tag, arrival.at)).then(() => {})
+      : new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          firstToken.set(tag, performance.now());
+          resolve();
+        }, after);
+        timers.add(timer);
+      });
     const chunks = [`${tag} `];
     for (let i = 0; i < extra; i++) chunks.push(`${WORDS[i % WORDS.length]} `);
     return { gate, chunks, chunk_delay_ms: options.chunk_delay_ms ?? 20 };
@@ -68,8 +78,11 @@ export async function measureFirstText(
   let turn = options.first_turn;
   let warmup = options.warmup_turns;
   let index = 0;
+  let last = -Infinity;
   try {
     while (samples.length < options.samples) {
+      const gap = last + options.gap_ms - performance.now();
+      if (gap > 0) await sleep(gap);
       const channel = options.channels[index % options.channels.length];
       if (channel === undefined) throw new Error("No channels to measure in");
       const wait = pacer.waitFor(channel);
@@ -81,6 +94,7 @@ export async function measureFirstText(
       const tag = turnTag(turn++);
       const sent = rig.send(channel, `${tag} how does the retry setting work?`);
       pacer.use(channel, sent.at);
+      last = sent.at;
       const first = tracker.botWrite(
         channel,
         (w) => w.kind === "send" && w.reply_to === sent.id,

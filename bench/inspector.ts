@@ -133,11 +133,17 @@ function fileOf(frame: CallFrame): string {
   return npm ? `npm:${npm[1]}/${npm[2]}` : url;
 }
 
-/** `function (file:line)`, or V8's own names such as `(garbage collector)`. */
+/**
+ * `function (file:line)`, or V8's own names such as `(garbage collector)`.
+ * TypeScript files get no line: V8 sees the transpiled JavaScript.
+ */
 function functionOf(frame: CallFrame): string {
   const name = frame.functionName || "(anonymous)";
   const file = fileOf(frame);
-  return file === "" ? name : `${name} (${file}:${frame.lineNumber + 1})`;
+  if (file === "") return name;
+  return file.endsWith(".ts")
+    ? `${name} (${file})`
+    : `${name} (${file}:${frame.lineNumber + 1})`;
 }
 
 /** The file, or V8's own names for time outside any script. */

@@ -26,6 +26,11 @@ export interface OverheadOptions {
   warmup_turns: number;
   /** Least time between two turns of one channel (the bot sends ≤ 5 per 5 s per channel). */
   pace_ms: number;
+  /**
+   * Least time between two turns overall: the bot paces its Discord
+   * requests to 45/s bot-wide, and a turn makes two (typing, reply).
+   */
+  gap_ms: number;
   /** Longest wait for one turn's request or reply. */
   timeout_ms: number;
   /** Numbers the turns' tags from here (tags must be unique per rig). */
@@ -36,6 +41,8 @@ export interface OverheadOptions {
 export interface OverheadResult {
   /** Milliseconds from MESSAGE_CREATE to the LLM request, per group name. */
   samples: Record<string, number[]>;
+  /** Messages in each sampled request (system prompt, history, new message), per group. */
+  window_messages: Record<string, number[]>;
   /** The next free turn number. */
   next_turn: number;
 }
@@ -63,16 +70,23 @@ export async function measureOverhead(
   }));
   const pacer = new ChannelPacer(options.pace_ms);
   const samples: Record<string, number[]> = {};
+  const windows: Record<string, number[]> = {};
   const seen = new Set<string>();
   const cursor = new Map<string, number>();
-  for (const group of groups) samples[group.name] = [];
+  for (const group of groups) {
+    samples[group.name] = [];
+    windows[group.name] = [];
+  }
   let turn = options.first_turn;
   let warmup = options.warmup_turns;
   let rotation = 0;
+  let last = -Infinity;
 
   const wanted = () =>
     groups.filter((g) => (samples[g.name]?.length ?? 0) < g.samples);
   for (let open = wanted(); open.length > 0; open = wanted()) {
+    const gap = last + options.gap_ms - performance.now();
+    if (gap > 0) await sleep(gap);
     // The next channel of each open group in rotation; take the first ready one.
     const now = performance.now();
     let choice: { group: OverheadGroup; channel: string } | null = null;
@@ -102,6 +116,7 @@ export async function measureOverhead(
     const question = QUESTIONS[turn % QUESTIONS.length] ?? "";
     const sent = rig.send(channel, `${tag} ${question}`);
     pacer.use(channel, sent.at);
+    last = sent.at;
     const reply = tracker.botWrite(
       channel,
       (w) => w.kind === "send" && w.reply_to === sent.id,
@@ -112,7 +127,11 @@ export async function measureOverhead(
     const first = !seen.has(channel);
     seen.add(channel);
     if (warmup > 0) warmup--;
-    else if (!first) samples[group.name]?.push(arrival.at - sent.at);
+    else if (!first) {
+      samples[group.name]?.push(arrival.at - sent.at);
+      const messages = arrival.body.messages;
+      windows[group.name]?.push(Array.isArray(messages) ? messages.length : 0);
+    }
   }
-  return { samples, next_turn: turn };
+  return { samples, window_messages: windows, next_turn: turn };
 }

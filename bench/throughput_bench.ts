@@ -4,7 +4,9 @@
  * that answers instantly (a streamed reply of a few chunks, no delays).
  * Completed turns — final text delivered to the fake Discord — are counted
  * over a fixed window after a warm-up; the bot's CPU time over the window
- * and its resident memory at the end are read from `/proc`.
+ * and its resident memory at the end are read from `/proc`. Turns still
+ * running when the window closes are abandoned (the rig's shutdown lets the
+ * bot finish or interrupt them), so the run takes warm-up + window.
  *
  * @module
  */
@@ -79,24 +81,40 @@ export async function measureThroughput(
       completions.push(write.at);
     }
   };
-  const loops = options.channels.map(conversation);
-  const failed = Promise.all(loops);
-  failed.catch(() => {});
+  let failure: unknown = null;
+  const loops = options.channels.map((channel) =>
+    conversation(channel).catch((error) => {
+      if (running) failure ??= error;
+    })
+  );
+  /** Waits `ms`, or less if a conversation failed. */
+  const wait = async (ms: number) => {
+    const end = performance.now() + ms;
+    while (failure === null && performance.now() < end) {
+      await sleep(Math.min(50, end - performance.now()));
+    }
+  };
 
-  await Promise.race([sleep(options.warmup_ms), failed]);
+  await wait(options.warmup_ms);
   const start = performance.now();
   const cpuStart = await rig.bot.cpuMs();
   counting = true;
-  await Promise.race([sleep(options.window_ms), failed]);
+  await wait(options.window_ms);
   counting = false;
   const end = performance.now();
   const cpuEnd = await rig.bot.cpuMs();
   const rss_mb = await rig.bot.rssMb();
   running = false;
-  try {
-    await failed;
-  } finally {
-    tracker.observeWrites(null);
+  tracker.observeWrites(null);
+  tracker.cancelAll();
+  await Promise.all(loops);
+  if (failure !== null) {
+    throw new Error(
+      `The throughput run failed: ${
+        failure instanceof Error ? failure.message : String(failure)
+      }`,
+      { cause: failure },
+    );
   }
 
   const seconds = (end - start) / 1000;

@@ -1,0 +1,269 @@
+/**
+ * The benchmark suite: starts the rigs, runs every scenario, and gathers
+ * the figures `bench/last-run.json` holds. Two bot processes are used: one
+ * for latency (overhead at three history sizes, then time to first text)
+ * with a store pre-filled with about half a million messages, and a fresh
+ * one for throughput, so the memory reading reflects that run alone.
+ *
+ * @module
+ */
+
+import { benchChannels, type BenchRig, startRig } from "./bench_rig.ts";
+import { measureChunkers } from "./chunker_bench.ts";
+import { measureFirstText } from "./first_text_bench.ts";
+import { hotFiles, hotSpots, InspectorSession } from "./inspector.ts";
+import { machineInfo } from "./machine.ts";
+import { measureOverhead } from "./overhead_bench.ts";
+import { stageMeansMs } from "./stage_times.ts";
+import type { BenchResults, LatencySummary } from "./results.ts";
+import { percentile } from "./stats.ts";
+import type { SuiteSize } from "./suite_sizes.ts";
+import { measureThroughput } from "./throughput_bench.ts";
+import { TurnTracker } from "./turn_tracker.ts";
+
+/** How to run the suite. */
+export interface SuiteOptions {
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+  /** Take CPU profiles of the bot and print its hot spots (slows the bot down). */
+  profile?: boolean;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
+
+function summary(samples: readonly number[]): LatencySummary {
+  return {
+    samples: samples.length,
+    p50_ms: percentile(samples, 50),
+    p90_ms: percentile(samples, 90),
+    p99_ms: percentile(samples, 99),
+    max_ms: Math.max(...samples),
+  };
+}
+
+/** Runs `body` with a CPU profile of the rig's bot when asked, printing the hot spots. */
+async function profiled<T>(
+  rig: BenchRig,
+  options: SuiteOptions,
+  what: string,
+  body: () => Promise<T>,
+): Promise<T> {
+  const url = rig.bot.inspectorUrl();
+  if (!options.profile || url === null) return await body();
+  const session = await InspectorSession.connect(url);
+  try {
+    await session.startProfile(250);
+    const result = await body();
+    const profile = await session.stopProfile();
+    const file = await Deno.makeTempFile({
+      prefix: `bot-${what.replaceAll(" ", "-")}-`,
+      suffix: ".cpuprofile",
+    });
+    await Deno.writeTextFile(file, JSON.stringify(profile));
+    const log = options.log ?? (() => {});
+    // Shares of the time the bot was busy (idle left out); the inspector's own
+    // events (op_inspector_*, inspector_network_bridge) are profiling overhead.
+    const total = hotFiles(profile, Infinity)
+      .filter((s) => s.where !== "(idle)")
+      .reduce((sum, s) => sum + s.self_ms, 0);
+    const print = (spots: ReturnType<typeof hotSpots>) => {
+      for (const spot of spots.filter((s) => s.where !== "(idle)")) {
+        const share = total === 0 ? 0 : (100 * spot.self_ms) / total;
+        log(`  ${share.toFixed(1).padStart(5)}%  ${spot.where}`);
+      }
+    };
+    log(
+      `\nCPU profile of the bot during ${what}, share of busy time (${file}):`,
+    );
+    print(hotFiles(profile, 13));
+    log("  by function:");
+    print(hotSpots(profile, 21));
+    return result;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Overhead at three history sizes, then time to first text, in one bot process. */
+async function latencyRun(size: SuiteSize, options: SuiteOptions) {
+  const log = options.log ?? (() => {});
+  const o = size.overhead;
+  const f = size.first_text;
+  const groups = {
+    main: benchChannels(1, o.main.channels),
+    small: benchChannels(2, o.small.channels),
+    large: benchChannels(3, o.large.channels),
+    first: benchChannels(4, f.channels),
+    instant: benchChannels(5, f.channels),
+  };
+  const channels = [
+    ...groups.main.map((id) => ({ id, history: o.main.history })),
+    ...groups.small.map((id) => ({ id, history: o.small.history })),
+    ...groups.large.map((id) => ({ id, history: o.large.history })),
+    ...[...groups.first, ...groups.instant].map((id) => ({
+      id,
+      history: f.history,
+    })),
+  ];
+  const stored = channels.reduce((sum, c) => sum + c.history, 0);
+  log(`latency: storing ${stored} messages, starting the bot…`);
+  const rig = await startRig({
+    channels,
+    ...(options.profile ? { inspect: true } : {}),
+  });
+  try {
+    log(`latency: history written in ${rig.fill_seconds.toFixed(1)} s`);
+    const tracker = new TurnTracker(rig);
+    log("latency: overhead (MESSAGE_CREATE → LLM request)…");
+    const metricsBefore = await rig.bot.metrics();
+    const overhead = await profiled(
+      rig,
+      options,
+      "the overhead run",
+      () =>
+        measureOverhead(rig, tracker, [
+          { name: "main", channels: groups.main, samples: o.main.samples },
+          { name: "small", channels: groups.small, samples: o.small.samples },
+          { name: "large", channels: groups.large, samples: o.large.samples },
+        ], {
+          warmup_turns: o.warmup_turns,
+          pace_ms: o.pace_ms,
+          gap_ms: o.gap_ms,
+          timeout_ms: size.timeout_ms,
+          first_turn: 1,
+        }),
+    );
+    const stages = stageMeansMs(metricsBefore, await rig.bot.metrics());
+    log("latency: first text (first token → first POST)…");
+    const firstText = await measureFirstText(rig, tracker, {
+      channels: groups.first,
+      samples: f.samples,
+      warmup_turns: f.warmup_turns,
+      pace_ms: f.pace_ms,
+      gap_ms: f.gap_ms,
+      timeout_ms: size.timeout_ms,
+      first_turn: overhead.next_turn,
+    });
+    log("latency: first text with the first token in the response headers…");
+    const instant = await measureFirstText(rig, tracker, {
+      channels: groups.instant,
+      samples: f.instant_samples,
+      warmup_turns: 0,
+      pace_ms: f.pace_ms,
+      gap_ms: f.gap_ms,
+      timeout_ms: size.timeout_ms,
+      first_turn: firstText.next_turn,
+      first_token_after_ms: 0,
+    });
+    tracker.cancelAll();
+    return {
+      main: overhead.samples.main ?? [],
+      small: overhead.samples.small ?? [],
+      large: overhead.samples.large ?? [],
+      first: firstText.samples,
+      instant: instant.samples,
+      stages,
+      window_messages: mean(overhead.window_messages.main ?? []),
+      rss_mb: await rig.bot.rssMb(),
+    };
+  } finally {
+    await rig.close();
+  }
+}
+
+/** Many conversations at once against an instant LLM, in a fresh bot process. */
+async function throughputRun(size: SuiteSize, options: SuiteOptions) {
+  const log = options.log ?? (() => {});
+  const t = size.throughput;
+  const channels = benchChannels(6, t.channels);
+  log(`throughput: ${t.channels} conversations, starting the bot…`);
+  const rig = await startRig({
+    channels: channels.map((id) => ({ id, history: t.history })),
+    // Discord's own limits (45 requests/s per bot) would cap this near 20 turns/s.
+    env: { DISCORD_PACING: "off" },
+    ...(options.profile ? { inspect: true } : {}),
+  });
+  try {
+    const tracker = new TurnTracker(rig);
+    log(
+      `throughput: ${t.warmup_ms / 1000} s warm-up, ${
+        t.window_ms / 1000
+      } s counted…`,
+    );
+    return await profiled(
+      rig,
+      options,
+      "the throughput run",
+      () =>
+        measureThroughput(rig, tracker, {
+          channels,
+          warmup_ms: t.warmup_ms,
+          window_ms: t.window_ms,
+          timeout_ms: size.timeout_ms,
+          first_turn: 1,
+        }),
+    );
+  } finally {
+    // 200 turns are still running; a graceful stop would take longer than the run.
+    await rig.close("SIGKILL");
+  }
+}
+
+/** Runs every scenario at `size` and returns the figures. */
+export async function runSuite(
+  size: SuiteSize,
+  options: SuiteOptions = {},
+): Promise<BenchResults> {
+  const log = options.log ?? (() => {});
+  const started = performance.now();
+  const machine = await machineInfo();
+  const latency = await latencyRun(size, options);
+  const throughput = await throughputRun(size, options);
+  log(`chunkers: ${size.chunker.bytes / 1e6} MB of markdown and code…`);
+  const chunkers = measureChunkers(size.chunker);
+  const main = summary(latency.main);
+  const small = summary(latency.small);
+  const large = summary(latency.large);
+  const first = summary(latency.first);
+  return {
+    overhead_p50_ms: main.p50_ms,
+    overhead_p99_ms: main.p99_ms,
+    history_scaling_ratio: large.p50_ms / small.p50_ms,
+    first_text_extra_ms: first.p50_ms,
+    first_text_extra_p99_ms: first.p99_ms,
+    turns_per_second: throughput.turns_per_second,
+    rss_mb: throughput.rss_mb,
+    chunker_mb_per_s: chunkers.chunker_mb_per_s,
+    stream_chunker_mb_per_s: chunkers.stream_chunker_mb_per_s,
+    details: {
+      size: size.name,
+      overhead: {
+        [`history_${size.overhead.main.history}`]: main,
+        [`history_${size.overhead.small.history}`]: small,
+        [`history_${size.overhead.large.history}`]: large,
+        stage_mean_ms: latency.stages,
+        request_messages_mean: latency.window_messages,
+      },
+      first_text: first,
+      first_text_instant: summary(latency.instant),
+      latency_bot_rss_mb: latency.rss_mb,
+      throughput: {
+        conversations: size.throughput.channels,
+        discord_pacing: "off",
+        window_s: size.throughput.window_ms / 1000,
+        turns: throughput.turns,
+        cpu_ms_per_turn: throughput.cpu_ms_per_turn,
+        cpu_cores_busy: throughput.cpu_cores_busy,
+        discord_writes_per_second: throughput.writes_per_second,
+      },
+      chunker: {
+        megabytes: size.chunker.bytes / 1e6,
+        chunks: chunkers.chunks,
+      },
+      seconds: (performance.now() - started) / 1000,
+    },
+    machine,
+  };
+}
