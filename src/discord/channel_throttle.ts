@@ -77,6 +77,7 @@ export class ChannelThrottle {
    * queued inside the HTTP client cannot squeeze operations together.
    */
   acquire(channel: string, signal?: AbortSignal): Promise<() => void> {
+    if (this.#limit === Infinity) return Promise.resolve(() => {}); // pacing switched off
     const state = this.#state(channel);
     return new Promise<() => void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);

@@ -31,6 +31,8 @@ export interface DiscordReplyOptions {
   typing_interval_ms?: number;
   /** Least time between two streaming edits of this reply (the final state is not held back). */
   edit_interval_ms?: number;
+  /** How long the first text waits for more before it is posted (default 20 ms). */
+  first_post_delay_ms?: number;
   /** Attempts for one operation that fails with a server error. */
   max_attempts?: number;
 }
@@ -56,6 +58,7 @@ export class DiscordReply implements ReplyTarget {
   #typingTimer: unknown = undefined;
   #typing = false;
   #lastStreamingOp = -Infinity;
+  #firstPostTimer: unknown = undefined;
 
   constructor(options: DiscordReplyOptions) {
     this.#options = options;
@@ -96,6 +99,17 @@ export class DiscordReply implements ReplyTarget {
     this.#desired = chunks;
     if (chunks.length > 0) this.stopTyping();
     if (done) this.#done = true;
+    if (!done && this.#posted.length === 0 && this.#draining === null) {
+      // Wait a moment before the first post: a fast model's whole answer then
+      // goes out in one message instead of a message and an edit.
+      this.#firstPostTimer ??= this.#options.timers.setTimeout(() => {
+        this.#firstPostTimer = undefined;
+        if (this.#draining === null) this.#startDrain();
+      }, this.#options.first_post_delay_ms ?? 20);
+      return Promise.resolve();
+    }
+    this.#options.timers.clearTimeout(this.#firstPostTimer);
+    this.#firstPostTimer = undefined;
     const drain = this.#draining ?? this.#startDrain();
     return done ? drain.then(() => this.#finished()) : Promise.resolve();
   }

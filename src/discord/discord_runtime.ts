@@ -131,11 +131,11 @@ export class DiscordRuntime {
     const paced = options.pacing ?? true;
     this.#throttle = paced
       ? new ChannelThrottle(5, 5_000, timers)
-      : new ChannelThrottle(Number.MAX_SAFE_INTEGER, 1, timers);
+      : new ChannelThrottle(Infinity, 1, timers);
     this.#port = withGlobalPacing(
       withRequestLanes(this.#client.port),
       timers,
-      paced ? 45 : Number.MAX_SAFE_INTEGER,
+      paced ? 45 : Infinity,
     );
   }
 

@@ -14,13 +14,19 @@
 
 import type { DiscordPort } from "./discord_port.ts";
 
+function nextTimerTick(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** Wraps `port` so requests that share a Discordeno queue run one after another. */
 export function withRequestLanes(port: DiscordPort): DiscordPort {
   const lanes = new Map<string, Promise<unknown>>();
   const inLane = <T>(lane: string, call: () => Promise<T>): Promise<T> => {
     const previous = lanes.get(lane) ?? Promise.resolve();
     const result = previous.then(call, call);
-    const tail = result.catch(() => {});
+    // Discordeno restores the queue's count in a zero-delay timer after each
+    // response; the next request in the lane must start after that timer.
+    const tail = result.catch(() => {}).then(nextTimerTick);
     lanes.set(lane, tail);
     tail.then(() => {
       if (lanes.get(lane) === tail) lanes.delete(lane);

@@ -183,26 +183,42 @@ export class Runner {
 
   /**
    * Stops taking new turns, waits for running ones up to `deadline_ms`, then
-   * cancels what is left and waits for it to wind down (stored as partial).
+   * cancels what is left (their replies are stored as partial) and gives them
+   * up to `drain_ms` more to say so in Discord before returning anyway.
    */
-  async shutdown(deadline_ms: number): Promise<void> {
+  async shutdown(deadline_ms: number, drain_ms = 2_000): Promise<void> {
     this.#accepting = false;
-    const all = () => Promise.allSettled([...this.#inFlight]);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<"deadline">((resolve) => {
-      timer = setTimeout(() => resolve("deadline"), deadline_ms);
-    });
-    const first = await Promise.race([all(), deadline]);
-    clearTimeout(timer);
-    if (first === "deadline") {
+    if (await this.#settled(deadline_ms)) return;
+    this.#deps.logger.warn(
+      "Shutdown deadline reached: interrupting {count} turns",
+      {
+        count: this.#inFlight.size,
+      },
+    );
+    this.#abort.abort(new Error("The bot is shutting down"));
+    if (!(await this.#settled(drain_ms))) {
       this.#deps.logger.warn(
-        "Shutdown deadline reached: interrupting {count} turns",
+        "{count} turns could not finish delivering before shutdown",
         {
           count: this.#inFlight.size,
         },
       );
-      this.#abort.abort(new Error("The bot is shutting down"));
-      await all();
+    }
+  }
+
+  /** True when every turn ended within `ms`. */
+  async #settled(ms: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    try {
+      return await Promise.race([
+        Promise.allSettled([...this.#inFlight]).then(() => true),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -23,6 +23,7 @@ import type {
   UserRateLimit,
 } from "./store.ts";
 import { StoreError } from "./store_error.ts";
+import { WalCheckpointer } from "./wal_checkpointer.ts";
 import {
   applyMigrations,
   loadMigrations,
@@ -69,6 +70,7 @@ export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #statements: Record<StatementName, StatementSync>;
   readonly #pruneBatch: number;
+  readonly #checkpointer: WalCheckpointer | null;
   #closed = false;
   /** The database file, or `:memory:`. */
   readonly path: string;
@@ -78,6 +80,7 @@ export class SqliteStore implements Store {
     this.path = path;
     this.#pruneBatch = Math.max(1, Math.trunc(pruneBatch));
     this.#statements = prepareAll(db);
+    this.#checkpointer = path === MEMORY ? null : new WalCheckpointer(db);
   }
 
   /**
@@ -366,6 +369,7 @@ export class SqliteStore implements Store {
     this.#closed = true;
     return this.#run("close the database", () => {
       try {
+        this.#checkpointer?.stop();
         this.#db.exec("PRAGMA optimize");
       } finally {
         this.#db.close();
@@ -433,6 +437,7 @@ export class SqliteStore implements Store {
       if (this.#closed && !closing) {
         throw new Error("the store is closed");
       }
+      this.#checkpointer?.noteActivity();
       return Promise.resolve(body());
     } catch (error) {
       return Promise.reject(

@@ -91,11 +91,11 @@ function setup(channel = "c1") {
   return { timers, port, throttle, reply };
 }
 
-Deno.test("DiscordReply posts the first text at once, replying without a ping, then edits", async () => {
+Deno.test("DiscordReply posts the first text within 20 ms, replying without a ping, then edits", async () => {
   const { timers, port, throttle, reply } = setup();
   const r = reply();
   await r.show(["Hel"], false);
-  await settle();
+  await timers.advance(20);
   assert.equal(port.messageOps().length, 1);
   const first = port.messageOps()[0]!;
   assert.deepEqual(first.message, {
@@ -201,7 +201,7 @@ Deno.test("DiscordReply carries on when one of its messages was deleted", async 
   const { timers, port, throttle, reply } = setup();
   const r = reply();
   await r.show(["first"], false);
-  await settle();
+  await timers.advance(20);
   port.failNext.push(
     new DiscordRequestError("Unknown Message", "unknown_message"),
   );
@@ -231,5 +231,20 @@ Deno.test("DiscordReply pings the replied-to user only when configured", async (
   const { port, throttle, reply } = setup();
   await reply({ ping: true }).show(["x"], true);
   assert.equal(port.messageOps()[0]?.message?.ping_replied_user, true);
+  throttle.close();
+});
+
+Deno.test("DiscordReply sends a fast model's whole answer as one message, without an edit", async () => {
+  const { timers, port, throttle, reply } = setup();
+  const r = reply();
+  await r.show(["Hel"], false);
+  await r.show(["Hello"], false);
+  await timers.advance(5);
+  const done = r.show(["Hello world"], true);
+  await timers.advance(100);
+  await done;
+  assert.deepEqual(port.messageOps().map((o) => `${o.kind} ${o.content}`), [
+    "send Hello world",
+  ]);
   throttle.close();
 });

@@ -176,13 +176,20 @@ Deno.test("an LLM failure gives a short reply, stores the turn, and the next mes
   assert.ok(texts.includes("first"), "the failed turn's message was kept");
 });
 
-Deno.test("a stream that breaks midway keeps what arrived and marks it partial", async () => {
+Deno.test("a stream that breaks midway keeps what arrived, explains under it, and marks it partial", async () => {
   await using h = await harness();
   h.server.script({ chunks: ["one ", "two ", "three"], drop_after: 2 });
   const reply = new RecordingReply();
   assert.equal(await h.services.runner.dispatch(message(), reply), "failed");
-  assert.equal(reply.finalText, "one two");
-  assert.equal(reply.notices.length, 1);
+  assert.match(
+    reply.finalText,
+    /^one two \n\n⚠️ The bot could not reach the model server/,
+  );
+  assert.equal(
+    reply.notices.length,
+    0,
+    "no second message for the explanation",
+  );
   const [assistant] = await h.store.recentMessages({
     conversation: shared,
     limit: 1,

@@ -61,14 +61,24 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       let answer = "";
       let visible = "";
       let failure: unknown = null;
+      let explainedInline = false;
       let completionTokens: number | null = null;
       let queueNoticeSent = false;
       const renderer = new ReasoningRenderer(persona.reasoning);
+      const counter = deps.counterFor(persona.endpoint, persona.model);
       const events = deps.llm.streamChat(persona.endpoint, {
         ...persona,
         messages: ctx.request,
         max_tokens: ctx.max_tokens,
       }, { signal: ctx.signal });
+      const explain = (error: unknown) =>
+        isCancelled(error, ctx.signal)
+          ? "⚠️ The bot is restarting; this answer was cut short. Ask again in a moment."
+          : `⚠️ ${
+            error instanceof LlmError
+              ? error.userMessage
+              : "Something went wrong while answering. Please try again."
+          }`;
 
       ctx.reply.startTyping();
       ctx.output = (async function* () {
@@ -107,8 +117,20 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
               : persona.endpoint,
             error instanceof LlmError ? error.kind : "unexpected",
           );
+          // Text is already showing: explain under it instead of in another message.
+          if (visible.trim() !== "") {
+            explainedInline = true;
+            yield `\n\n${explain(error)}`;
+          }
         } finally {
           ctx.reply.stopTyping();
+          // Store the answer as soon as the model is done: delivery trouble cannot hold it back.
+          await deps.store.updateMessage(assistant.id, {
+            content: answer,
+            token_count: completionTokens ?? counter.count(answer),
+            partial: failure !== null,
+            updated_at: deps.now(),
+          });
         }
       })();
 
@@ -118,20 +140,18 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       } catch (error) {
         deliveryError = error;
       }
-      const counter = deps.counterFor(persona.endpoint, persona.model);
       await deps.store.updateMessage(assistant.id, {
-        content: answer,
-        token_count: completionTokens ?? counter.count(answer),
-        // Partial when generation failed or the reply could not be delivered whole.
-        partial: failure !== null || deliveryError !== null,
         external_id: ctx.reply.posted_ids[0] ?? null,
+        // Partial too when the reply could not be delivered whole.
+        partial: failure !== null || deliveryError !== null,
         updated_at: deps.now(),
       });
       if (deliveryError !== null) throw deliveryError;
       if (failure !== null) {
         const error = failure instanceof LlmError ? failure : null;
-        const cancelled = error?.kind === "cancelled" || ctx.signal.aborted;
-        ctx.outcome = cancelled ? "interrupted" : "failed";
+        ctx.outcome = isCancelled(failure, ctx.signal)
+          ? "interrupted"
+          : "failed";
         ctx.detail = error
           ? `${error.kind}: ${error.message}`
           : String(failure);
@@ -141,13 +161,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
           detail: ctx.detail,
           partial: visible !== "",
         });
-        const text = cancelled
-          ? "⚠️ The bot is restarting; this answer was cut short. Ask again in a moment."
-          : `⚠️ ${
-            error?.userMessage ??
-              "Something went wrong while answering. Please try again."
-          }`;
-        await ctx.reply.notice(text);
+        if (!explainedInline) await ctx.reply.notice(explain(failure));
         return;
       }
       if (visible.trim() === "") {
@@ -159,4 +173,9 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       ctx.outcome = "answered";
     },
   };
+}
+
+function isCancelled(error: unknown, signal: AbortSignal): boolean {
+  return (error instanceof LlmError && error.kind === "cancelled") ||
+    signal.aborted;
 }
