@@ -7,7 +7,7 @@ import type {
 } from "../../src/discord/discord_port.ts";
 import { DiscordReply } from "../../src/discord/discord_reply.ts";
 import { log } from "../../src/log/logging.ts";
-import { FakeTimers, settle } from "../support/fake_timers.ts";
+import { FakeTimers } from "../support/fake_timers.ts";
 
 interface Op {
   at: number;

@@ -110,7 +110,8 @@ Deno.test("each kind of LLM failure gets a short reply in Discord, and the next 
         content: `<@${h.discord.botId}> try ${name}`,
       });
       const notice = await h.discord.waitFor(
-        () => botMessages(h, channel).find((m) => /(^|\n\n)⚠️ /.test(m.content)),
+        () =>
+          botMessages(h, channel).find((m) => /(^|\n\n)⚠️ /.test(m.content)),
         20_000,
         `the error reply for ${name}`,
       );
