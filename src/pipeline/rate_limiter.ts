@@ -8,7 +8,7 @@
  */
 
 import type { Rate } from "../config/rate.ts";
-import type { Store } from "../store/store.ts";
+import type { RateLimitWindow, Store } from "../store/store.ts";
 
 /** One limit to check: a store key and its rate. */
 export interface LimitCheck {
@@ -32,6 +32,8 @@ export type RateVerdict =
 /** Checks and counts hits against several limits at once. */
 export class RateLimiter {
   readonly #store: Store;
+  /** Windows read or written by this process: the store is read once per key, written on every change. */
+  readonly #windows = new Map<string, RateLimitWindow>();
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(store: Store) {
@@ -48,22 +50,38 @@ export class RateLimiter {
     return result;
   }
 
+  async #window(key: string): Promise<RateLimitWindow | null> {
+    const cached = this.#windows.get(key);
+    if (cached !== undefined) return cached;
+    const stored = await this.#store.getRateLimit(key);
+    if (stored !== null) this.#remember(key, stored);
+    return stored;
+  }
+
+  async #save(key: string, window: RateLimitWindow): Promise<void> {
+    await this.#store.setRateLimit(key, window);
+    this.#remember(key, window);
+  }
+
+  #remember(key: string, window: RateLimitWindow): void {
+    // Keep the cache bounded: past this size, start over (the store has everything).
+    if (this.#windows.size >= 10_000 && !this.#windows.has(key)) {
+      this.#windows.clear();
+    }
+    this.#windows.set(key, window);
+  }
+
   async #hit(checks: readonly LimitCheck[], now: number): Promise<RateVerdict> {
     const windows = [];
     for (const check of checks) {
-      const stored = await this.#store.getRateLimit(check.key);
+      const stored = await this.#window(check.key);
       const current =
         stored !== null && now - stored.window_start < check.rate.window_ms
           ? stored
           : { count: 0, window_start: now, notified: false };
       if (current.count >= check.rate.count) {
         const notify = !current.notified;
-        if (notify) {
-          await this.#store.setRateLimit(check.key, {
-            ...current,
-            notified: true,
-          });
-        }
+        if (notify) await this.#save(check.key, { ...current, notified: true });
         return {
           allowed: false,
           key: check.key,
@@ -74,10 +92,7 @@ export class RateLimiter {
       windows.push({ key: check.key, window: current });
     }
     for (const { key, window } of windows) {
-      await this.#store.setRateLimit(key, {
-        ...window,
-        count: window.count + 1,
-      });
+      await this.#save(key, { ...window, count: window.count + 1 });
     }
     return { allowed: true };
   }

@@ -383,3 +383,52 @@ Deno.test("a reply is linked to the message it answers, so a user's data export 
   const exported = await h.store.messagesOfUser(user!.author_id);
   assert.deepEqual(exported.map((m) => m.role), ["user", "assistant"]);
 });
+
+Deno.test("history is read page by page until the budget is full, oldest dropped first", async () => {
+  await using h = await harness();
+  for (let i = 0; i < 100; i++) {
+    await h.store.addMessage({
+      conversation: shared,
+      external_id: null,
+      author_id: "400000000000000001",
+      author_name: "Alice",
+      role: "user",
+      persona: "helper",
+      content: `note ${i}`,
+      token_count: null,
+      created_at: Date.now() - 1000,
+      partial: false,
+    });
+  }
+  await h.services.runner.dispatch(
+    message({ text: "what did I note?" }),
+    new RecordingReply(),
+  );
+  const all = sentMessages(h.server, 0).map((m) => m.content);
+  assert.equal(
+    all.length,
+    1 + 50 + 1,
+    "max_messages (50) history messages, across two pages",
+  );
+  assert.equal(all[1], "Alice: note 50");
+  assert.equal(all.at(-2), "Alice: note 99");
+
+  const tight = testConfig(h.server.url);
+  tight.budgets.default = {
+    context_tokens: 400,
+    reserve_tokens: 100,
+    max_messages: 500,
+    max_age: 86_400_000,
+  };
+  h.services.applyConfig(tight);
+  await h.services.runner.dispatch(
+    message({ text: "and now?" }),
+    new RecordingReply(),
+  );
+  const cut = sentMessages(h.server, 1).map((m) => m.content);
+  assert.ok(
+    cut.length > 5 && cut.length < 60,
+    `${cut.length} messages fit 300 tokens`,
+  );
+  assert.equal(cut.at(-1), "Alice: and now?");
+});

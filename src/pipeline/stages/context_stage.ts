@@ -21,6 +21,9 @@ import { renderSystemPrompt } from "../system_prompt.ts";
 import { storeUserMessage } from "../user_message.ts";
 import type { TurnContext } from "../turn_context.ts";
 
+/** History rows read per query; more pages are read only while the budget has room. */
+const HISTORY_PAGE = 32;
+
 /** What the stage needs. */
 export interface ContextDeps {
   store: Store;
@@ -84,17 +87,7 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
           `Cannot answer: budget "${route.binding.budget}" is not configured`,
         );
       }
-      const stored = await deps.store.recentMessages({
-        conversation: route.conversation,
-        limit: budget.max_messages,
-        since: ctx.started_at - budget.max_age,
-        before_id: ctx.user_message.id,
-      });
-      const usable = stored.filter((m) =>
-        m.content !== "" && m.role !== "system"
-      );
-      const replied = await repliedToMessage(ctx, deps.store, usable);
-
+      const userMessage = ctx.user_message;
       const system = renderSystemPrompt(persona.system_prompt, {
         user: message.author.display_name,
         channel: message.channel_name || "direct messages",
@@ -103,24 +96,55 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         persona: persona.display_name,
         now: ctx.started_at,
       });
-      const window = buildContextWindow({
-        system,
-        history: usable.map((m) => asWindowMessage(m, counter)),
-        replied_to: replied === null ? null : replied.role === "assistant"
-          ? {
-            role: "assistant",
-            content: replied.content,
-            tokens: counter.count(replied.content),
-          }
-          : asWindowMessage(replied, counter),
-        current: asWindowMessage(ctx.user_message, counter),
-        context_tokens: budget.context_tokens,
-        reserve_tokens: budget.reserve_tokens,
-        max_tokens: persona.max_tokens,
-        count: (text) => counter.count(text),
-        message_overhead: MESSAGE_OVERHEAD_TOKENS,
-        reply_primer: REPLY_PRIMER_TOKENS,
-      });
+      const build = (history: StoredMessage[], replied: StoredMessage | null) =>
+        buildContextWindow({
+          system,
+          history: history.map((m) => asWindowMessage(m, counter)),
+          replied_to: replied === null ? null : replied.role === "assistant"
+            ? {
+              role: "assistant",
+              content: replied.content,
+              tokens: counter.count(replied.content),
+            }
+            : asWindowMessage(replied, counter),
+          current: asWindowMessage(userMessage, counter),
+          context_tokens: budget.context_tokens,
+          reserve_tokens: budget.reserve_tokens,
+          max_tokens: persona.max_tokens,
+          count: (text) => counter.count(text),
+          message_overhead: MESSAGE_OVERHEAD_TOKENS,
+          reply_primer: REPLY_PRIMER_TOKENS,
+        });
+
+      // Read history a page at a time until the budget is full: the cost follows the
+      // budget, not max_messages or how much is stored.
+      const usable: StoredMessage[] = [];
+      let fetched = 0;
+      let before = userMessage.id;
+      let window = build(usable, null);
+      for (;;) {
+        const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
+        if (want <= 0) break;
+        const rows = await deps.store.recentMessages({
+          conversation: route.conversation,
+          limit: want,
+          since: ctx.started_at - budget.max_age,
+          before_id: before,
+        });
+        fetched += rows.length;
+        usable.push(
+          ...rows.filter((m) => m.content !== "" && m.role !== "system"),
+        );
+        window = build(usable, null);
+        const last = rows.at(-1);
+        if (
+          rows.length < want || last === undefined ||
+          window.history_used < usable.length
+        ) break;
+        before = last.id;
+      }
+      const replied = await repliedToMessage(ctx, deps.store, usable);
+      if (replied !== null) window = build(usable, replied);
       ctx.request = window.messages satisfies ChatMessage[];
       ctx.max_tokens = window.max_tokens;
       await next();
