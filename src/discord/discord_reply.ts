@@ -29,6 +29,8 @@ export interface DiscordReplyOptions {
   ping_replied_user: boolean;
   /** How often to re-send the typing indicator (Discord shows it ~10 s). */
   typing_interval_ms?: number;
+  /** How long the model may take before "typing…" is shown at all (default 250 ms). */
+  typing_delay_ms?: number;
   /** Least time between two streaming edits of this reply (the final state is not held back). */
   edit_interval_ms?: number;
   /** How long the first text waits for more before it is posted (default 20 ms). */
@@ -83,7 +85,11 @@ export class DiscordReply implements ReplyTarget {
         this.#options.typing_interval_ms ?? 8_000,
       );
     };
-    tick();
+    // A fast model's first words come before typing would even show: only type when it takes longer.
+    this.#typingTimer = this.#options.timers.setTimeout(
+      tick,
+      this.#options.typing_delay_ms ?? 250,
+    );
   }
 
   stopTyping(): void {

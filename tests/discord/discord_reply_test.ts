@@ -211,14 +211,14 @@ Deno.test("DiscordReply carries on when one of its messages was deleted", async 
   throttle.close();
 });
 
-Deno.test("DiscordReply re-sends typing every 8 s until the first text", async () => {
+Deno.test("DiscordReply shows typing after 250 ms and re-sends it every 8 s until the first text", async () => {
   const { timers, port, throttle, reply } = setup();
   const r = reply();
   r.startTyping();
   await timers.advance(20_000);
   assert.deepEqual(
     port.ops.filter((o) => o.kind === "typing").map((o) => o.at - 1_000_000),
-    [0, 8_000, 16_000],
+    [250, 8_250, 16_250],
   );
   await r.show(["hi"], true);
   await timers.advance(20_000);
@@ -246,5 +246,16 @@ Deno.test("DiscordReply sends a fast model's whole answer as one message, withou
   assert.deepEqual(port.messageOps().map((o) => `${o.kind} ${o.content}`), [
     "send Hello world",
   ]);
+  throttle.close();
+});
+
+Deno.test("DiscordReply never shows typing when the first text comes quickly", async () => {
+  const { timers, port, throttle, reply } = setup();
+  const r = reply();
+  r.startTyping();
+  await timers.advance(100);
+  await r.show(["quick"], false);
+  await timers.advance(20_000);
+  assert.equal(port.ops.filter((o) => o.kind === "typing").length, 0);
   throttle.close();
 });

@@ -17,6 +17,7 @@ Deno.test("a mention gets a streamed reply that answers the message and pings no
   h.llm.script({
     chunks: ["Hello", " there", ", Alice.", " How", " can", " I", " help?"],
     chunk_delay_ms: 400,
+    first_token_delay_ms: 600,
   });
   const trigger = h.discord.sendUserMessage({
     channelId: CHANNEL,
