@@ -62,6 +62,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       let visible = "";
       let failure: unknown = null;
       let explainedInline = false;
+      let storedExternalId: string | null = null;
       let completionTokens: number | null = null;
       let queueNoticeSent = false;
       const renderer = new ReasoningRenderer(persona.reasoning);
@@ -125,10 +126,12 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         } finally {
           ctx.reply.stopTyping();
           // Store the answer as soon as the model is done: delivery trouble cannot hold it back.
+          storedExternalId = ctx.reply.posted_ids[0] ?? null;
           await deps.store.updateMessage(assistant.id, {
             content: answer,
             token_count: completionTokens ?? counter.count(answer),
             partial: failure !== null,
+            external_id: storedExternalId,
             updated_at: deps.now(),
           });
         }
@@ -140,12 +143,15 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       } catch (error) {
         deliveryError = error;
       }
-      await deps.store.updateMessage(assistant.id, {
-        external_id: ctx.reply.posted_ids[0] ?? null,
-        // Partial too when the reply could not be delivered whole.
-        partial: failure !== null || deliveryError !== null,
-        updated_at: deps.now(),
-      });
+      const externalId = ctx.reply.posted_ids[0] ?? null;
+      if (deliveryError !== null || externalId !== storedExternalId) {
+        await deps.store.updateMessage(assistant.id, {
+          external_id: externalId,
+          // Partial too when the reply could not be delivered whole.
+          partial: failure !== null || deliveryError !== null,
+          updated_at: deps.now(),
+        });
+      }
       if (deliveryError !== null) throw deliveryError;
       if (failure !== null) {
         const error = failure instanceof LlmError ? failure : null;
