@@ -80,7 +80,9 @@ export class SqliteStore implements Store {
     this.path = path;
     this.#pruneBatch = Math.max(1, Math.trunc(pruneBatch));
     this.#statements = prepareAll(db);
-    this.#checkpointer = path === MEMORY ? null : new WalCheckpointer(db);
+    this.#checkpointer = path === MEMORY
+      ? null
+      : new WalCheckpointer(db, () => walSize(path));
   }
 
   /**
@@ -446,6 +448,15 @@ export class SqliteStore implements Store {
         }),
       );
     }
+  }
+}
+
+/** The size of a database's WAL file in bytes, or 0 when it cannot be read. */
+function walSize(path: string): number {
+  try {
+    return Deno.statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
   }
 }
 

@@ -5,8 +5,10 @@
  * that stalls the whole event loop for milliseconds in the middle of a turn
  * (measured: p99 of one turn's writes 4.1 ms with it, 0.3 ms without). The
  * store turns auto-checkpointing off and this class checkpoints instead
- * when the database has been quiet for a moment, or at the latest every
- * `max_interval_ms`.
+ * when the database has been quiet for a moment, when the WAL file has grown
+ * past `max_wal_bytes` (a busy bot is never quiet), or at the latest every
+ * `max_interval_ms`. Checkpoints truncate the WAL, so its size on disk shows
+ * what is pending.
  *
  * @module
  */
@@ -24,13 +26,16 @@ export interface CheckpointSettings {
   quiet_ms: number;
   /** Checkpoint at least this often, quiet or not. */
   max_interval_ms: number;
+  /** Checkpoint once the WAL file is this large, quiet or not. */
+  max_wal_bytes: number;
 }
 
-/** Default timing: look every 500 ms, checkpoint after 250 ms of quiet or every 30 s. */
+/** Default: look every 500 ms; checkpoint after 250 ms of quiet, past 8 MB of WAL, or every 30 s. */
 export const DEFAULT_CHECKPOINT_SETTINGS: CheckpointSettings = {
   tick_ms: 500,
   quiet_ms: 250,
   max_interval_ms: 30_000,
+  max_wal_bytes: 8 * 1024 * 1024,
 };
 
 /** Checkpoints a WAL database when it is quiet; see the module doc. */
@@ -43,12 +48,17 @@ export class WalCheckpointer {
   #lastCheckpoint: number;
   #dirty = false;
 
+  readonly #walSize: () => number;
+
+  /** `walSize` reads the WAL file's size in bytes (0 when unknown). */
   constructor(
     db: CheckpointTarget,
+    walSize: () => number,
     settings: CheckpointSettings = DEFAULT_CHECKPOINT_SETTINGS,
     now: () => number = Date.now,
   ) {
     this.#db = db;
+    this.#walSize = walSize;
     this.#settings = settings;
     this.#now = now;
     this.#lastActivity = now();
@@ -73,10 +83,11 @@ export class WalCheckpointer {
     const now = this.#now();
     const quiet = now - this.#lastActivity >= this.#settings.quiet_ms;
     const overdue =
-      now - this.#lastCheckpoint >= this.#settings.max_interval_ms;
+      now - this.#lastCheckpoint >= this.#settings.max_interval_ms ||
+      this.#walSize() >= this.#settings.max_wal_bytes;
     if (!quiet && !overdue) return;
     try {
-      this.#db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+      this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
       this.#dirty = false;
       this.#lastCheckpoint = now;
     } catch {
@@ -87,6 +98,6 @@ export class WalCheckpointer {
   /** Stops the timer and checkpoints what is left. */
   stop(): void {
     clearInterval(this.#timer);
-    if (this.#dirty) this.#db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    if (this.#dirty) this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }
 }
