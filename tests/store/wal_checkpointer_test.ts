@@ -58,7 +58,7 @@ Deno.test("WalCheckpointer checkpoints a database that is never quiet at least e
 
 Deno.test("WalCheckpointer checkpoints a busy database once its WAL grows past max_wal_bytes", () => {
   const db = new RecordingDb();
-  let now = 0;
+  const now = 0;
   walBytes = 0;
   const checkpointer = new WalCheckpointer(
     db,
