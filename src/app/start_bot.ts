@@ -33,6 +33,7 @@ import {
 } from "../observability/health_server.ts";
 import { startRetentionScheduler } from "../retention/retention_scheduler.ts";
 import { openStore } from "../store/open_store.ts";
+import type { Store } from "../store/store.ts";
 import { createBotServices } from "./bot_services.ts";
 import { watchConfig } from "./config_watcher.ts";
 
@@ -69,6 +70,18 @@ export async function loadConfigOrExplain(
     } else {
       console.error(error.format());
     }
+    return null;
+  }
+}
+
+/** Opens the store from `DATABASE_URL`, or prints why it cannot and returns null. */
+export async function openStoreOrExplain(
+  database_url: string | undefined,
+): Promise<Store | null> {
+  try {
+    return await openStore(database_url);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
     return null;
   }
 }
@@ -137,13 +150,8 @@ export async function startBot(env: Env): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 1;
   }
-  let store;
-  try {
-    store = await openStore(env("DATABASE_URL"));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  }
+  const store = await openStoreOrExplain(env("DATABASE_URL"));
+  if (store === null) return 1;
   const removeSafetyNets = installSafetyNets(log("process"));
   const signal = stopSignal();
   logger.info("Loaded {file}: {summary}", {

@@ -8,7 +8,7 @@
  */
 
 import { createBotServices } from "../app/bot_services.ts";
-import { loadConfigOrExplain } from "../app/start_bot.ts";
+import { loadConfigOrExplain, openStoreOrExplain } from "../app/start_bot.ts";
 import {
   chatIdentity,
   runChat,
@@ -21,7 +21,6 @@ import {
   setupLogging,
   stopLogging,
 } from "../log/logging.ts";
-import { openStore } from "../store/open_store.ts";
 
 async function* stdinLines(): AsyncGenerator<string> {
   let buffered = "";
@@ -57,13 +56,8 @@ export async function chat(args: string[]): Promise<number> {
   );
   if (config === null) return 1;
   secrets.add(config.secrets);
-  let store;
-  try {
-    store = await openStore(env("DATABASE_URL"));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  }
+  const store = await openStoreOrExplain(env("DATABASE_URL"));
+  if (store === null) return 1;
   const services = createBotServices({
     config,
     store,

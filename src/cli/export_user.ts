@@ -14,13 +14,10 @@ import {
   type CommandIo,
   EXIT_FAILED,
   EXIT_OK,
-  EXIT_USAGE,
   messageOf,
   openExistingStore,
-  parseUserCommandArgs,
+  parseOrExplain,
   systemCommandIo,
-  UsageError,
-  type UserCommandArgs,
 } from "../retention/user_command.ts";
 
 /** The help text, printed for `--help` and after a usage error. */
@@ -41,18 +38,13 @@ export async function exportUser(
   args: readonly string[],
   io: CommandIo = systemCommandIo(),
 ): Promise<number> {
-  let parsed: UserCommandArgs;
-  try {
-    parsed = parseUserCommandArgs(args, { values: ["--out"] });
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message}\n\n${EXPORT_USER_USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (parsed.help) {
-    io.out(EXPORT_USER_USAGE);
-    return EXIT_OK;
-  }
+  const parsed = parseOrExplain(
+    args,
+    { values: ["--out"] },
+    EXPORT_USER_USAGE,
+    io,
+  );
+  if (typeof parsed === "number") return parsed;
   const out = parsed.values.get("--out");
   try {
     const store = await openExistingStore(io.env("DATABASE_URL"));

@@ -15,13 +15,10 @@ import {
   type CommandIo,
   EXIT_FAILED,
   EXIT_OK,
-  EXIT_USAGE,
   messageOf,
   openExistingStore,
-  parseUserCommandArgs,
+  parseOrExplain,
   systemCommandIo,
-  UsageError,
-  type UserCommandArgs,
 } from "../retention/user_command.ts";
 import type { Store } from "../store/store.ts";
 
@@ -45,21 +42,16 @@ export async function forgetUser(
   args: readonly string[],
   io: CommandIo = systemCommandIo(),
 ): Promise<number> {
-  let parsed: UserCommandArgs;
-  try {
-    parsed = parseUserCommandArgs(args, {
+  const parsed = parseOrExplain(
+    args,
+    {
       flags: ["--yes"],
       aliases: { "-y": "--yes" },
-    });
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message}\n\n${FORGET_USER_USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (parsed.help) {
-    io.out(FORGET_USER_USAGE);
-    return EXIT_OK;
-  }
+    },
+    FORGET_USER_USAGE,
+    io,
+  );
+  if (typeof parsed === "number") return parsed;
   const { user_id } = parsed;
   const confirmed = parsed.flags.has("--yes");
   if (!confirmed && !io.stdinIsTerminal()) {

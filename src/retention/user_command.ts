@@ -187,3 +187,28 @@ function writeAll(
   let bytes = new TextEncoder().encode(text);
   while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
 }
+
+/**
+ * Parses a user command's arguments, or handles what needs no work: prints
+ * the usage after a usage error (returning 2) or for `--help` (returning 0).
+ */
+export function parseOrExplain(
+  args: readonly string[],
+  spec: OptionSpec,
+  usage: string,
+  io: CommandIo,
+): UserCommandArgs | number {
+  let parsed: UserCommandArgs;
+  try {
+    parsed = parseUserCommandArgs(args, spec);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`${error.message}\n\n${usage}`);
+    return EXIT_USAGE;
+  }
+  if (parsed.help) {
+    io.out(usage);
+    return EXIT_OK;
+  }
+  return parsed;
+}
