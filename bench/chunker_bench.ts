@@ -8,8 +8,8 @@
  * @module
  */
 
-import { splitMessage } from "../src/pipeline/chunker.ts";
-import { StreamChunker } from "../src/pipeline/stream_chunker.ts";
+import { splitMessage } from "../src/chunker/chunker.ts";
+import { StreamChunker } from "../src/chunker/stream_chunker.ts";
 import { seededRandom } from "./random.ts";
 import { markdownCorpus } from "./text_corpus.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { StreamChunker } from "../stream_chunker.ts";
+import { StreamChunker } from "../../chunker/stream_chunker.ts";
 import type { Stage } from "../compose.ts";
 import type { TurnContext } from "../turn_context.ts";
 

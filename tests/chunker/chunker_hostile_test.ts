@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
   DISCORD_MESSAGE_LIMIT,
   splitMessage,
-} from "../../src/pipeline/chunker.ts";
+} from "../../src/chunker/chunker.ts";
 import {
   assertChunkInvariants,
   mulberry32,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { splitMessage } from "../../src/pipeline/chunker.ts";
-import { StreamChunker } from "../../src/pipeline/stream_chunker.ts";
+import { splitMessage } from "../../src/chunker/chunker.ts";
+import { StreamChunker } from "../../src/chunker/stream_chunker.ts";
 import {
   assertChunkInvariants,
   mulberry32,

@@ -4,7 +4,7 @@ import {
   type Fence,
   mayCloseFence,
   startsFenceRun,
-} from "../../src/pipeline/chunk_fence.ts";
+} from "../../src/chunker/chunk_fence.ts";
 
 function apply(fence: Fence | null, line: string, limit = 2000): Fence | null {
   return applyFenceLine(fence, line, 0, line.length, limit);

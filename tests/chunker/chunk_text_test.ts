@@ -5,7 +5,7 @@ import {
   GraphemeBoundaries,
   isWhitespace,
   startsUrl,
-} from "../../src/pipeline/chunk_text.ts";
+} from "../../src/chunker/chunk_text.ts";
 import { mulberry32, randomMessage } from "./chunk_properties.ts";
 
 Deno.test("isWhitespace() agrees with /\\s/ on every UTF-16 code unit", () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { lastChunk } from "../../src/pipeline/chunk_cut.ts";
-import { applyFenceLine } from "../../src/pipeline/chunk_fence.ts";
-import { TailPreview } from "../../src/pipeline/chunk_tail.ts";
-import { isHighSurrogate } from "../../src/pipeline/chunk_text.ts";
+import { lastChunk } from "../../src/chunker/chunk_cut.ts";
+import { applyFenceLine } from "../../src/chunker/chunk_fence.ts";
+import { TailPreview } from "../../src/chunker/chunk_tail.ts";
+import { isHighSurrogate } from "../../src/chunker/chunk_text.ts";
 import { mulberry32, randomMessage } from "./chunk_properties.ts";
 
 Deno.test("TailPreview shows what lastChunk() would for the text fed so far", () => {
