@@ -167,6 +167,9 @@ export async function startBot(env: Env): Promise<number> {
     observeStage: (stage, ms) => metrics.stageObserved(stage, ms / 1000),
     onTurnEnd: (outcome, ctx) => {
       metrics.turnEnded(outcome);
+      if (outcome === "queue_full") {
+        metrics.waitListRefused("conversation_queue");
+      }
       if (outcome === "rate_limited") {
         metrics.rateLimited(
           ctx?.detail.startsWith("user") ? "user" : "channel",
@@ -213,8 +216,13 @@ export async function startBot(env: Env): Promise<number> {
     observer: {
       rateLimited: () => metrics.discord429("rest"),
       reconnecting: () => metrics.gatewayReconnect(),
+      throttleRefused: () => metrics.waitListRefused("channel_throttle"),
     },
   });
+  metrics.setWaitLists(() => ({
+    conversation_queue: services.runner.queued,
+    channel_throttle: discord.throttleWaiting,
+  }));
 
   let server;
   try {

@@ -68,6 +68,10 @@ export interface BotMetrics {
   llmQueueWait(endpoint: string, seconds: number): void;
   /** Replaces the source of `bot_llm_queue_depth` (e.g. after a new LLM client). */
   setQueueStatus(source: QueueStatusSource | undefined): void;
+  /** Replaces the source of `bot_wait_list_length{list}` (every bounded wait list and its length). */
+  setWaitLists(source: (() => Record<string, number>) | undefined): void;
+  /** A wait list was full and refused an entry: `bot_wait_list_refused_total{list}`. */
+  waitListRefused(list: string): void;
   /** A turn was refused by a rate limit: `bot_rate_limited_turns_total{kind}`. */
   rateLimited(kind: "user" | "channel"): void;
   /** Discord answered 429 on `route`: `bot_discord_rate_limited_total{route}`. */
@@ -145,6 +149,22 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
     ["endpoint", "state"],
     () => queueSamples(queueStatus),
   );
+  let waitLists: (() => Record<string, number>) | undefined;
+  registry.gaugeFromCallback(
+    "bot_wait_list_length",
+    "Entries in each bounded wait list: turns in conversation queues, Discord sends waiting for a channel slot.",
+    ["list"],
+    () =>
+      Object.entries(waitLists?.() ?? {}).map(([list, value]) => ({
+        labels: [list],
+        value,
+      })),
+  );
+  const waitRefused = registry.counter(
+    "bot_wait_list_refused_total",
+    "Entries refused because their wait list was full.",
+    ["list"],
+  );
   const rateLimits = registry.counter(
     "bot_rate_limited_turns_total",
     "Turns refused by the bot's own rate limits, per user or per channel.",
@@ -195,6 +215,8 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
   // Series every dashboard expects to exist from the start, at 0.
   rateLimits.labels("user");
   rateLimits.labels("channel");
+  waitRefused.labels("conversation_queue");
+  waitRefused.labels("channel_throttle");
   reloads.labels("applied");
   reloads.labels("rejected");
 
@@ -228,6 +250,12 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
     },
     setQueueStatus(source) {
       queueStatus = source;
+    },
+    setWaitLists(source) {
+      waitLists = source;
+    },
+    waitListRefused(list) {
+      waitRefused.labels(list).inc();
     },
     rateLimited(kind) {
       rateLimits.labels(kind).inc();

@@ -198,3 +198,18 @@ Deno.test("normalizeRoute() replaces snowflakes and keeps the rest", () => {
   );
   assert.equal(normalizeRoute("GET /gateway/bot"), "GET /gateway/bot");
 });
+
+Deno.test("every bounded wait list reports its length and what it refused", () => {
+  const metrics = createBotMetrics(fixedProcess());
+  metrics.setWaitLists(() => ({ conversation_queue: 4, channel_throttle: 2 }));
+  metrics.waitListRefused("channel_throttle");
+  const page = metrics.render();
+  assert.deepEqual(samples(page, "bot_wait_list_length"), [
+    'bot_wait_list_length{list="conversation_queue"} 4',
+    'bot_wait_list_length{list="channel_throttle"} 2',
+  ]);
+  assert.deepEqual(samples(page, "bot_wait_list_refused_total"), [
+    'bot_wait_list_refused_total{list="conversation_queue"} 0',
+    'bot_wait_list_refused_total{list="channel_throttle"} 1',
+  ]);
+});
