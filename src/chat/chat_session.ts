@@ -8,7 +8,7 @@
  */
 
 import type { Config } from "../config/config_types.ts";
-import type { BotServices } from "../app/bot_services.ts";
+import type { BotServices } from "../pipeline/bot_services.ts";
 import {
   personaCommand,
   resetCommand,

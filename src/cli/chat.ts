@@ -7,8 +7,11 @@
  * @module
  */
 
-import { createBotServices } from "../app/bot_services.ts";
-import { loadConfigOrExplain, openStoreOrExplain } from "../app/start_bot.ts";
+import { createBotServices } from "../pipeline/bot_services.ts";
+import {
+  loadConfigOrExplain,
+  openStoreOrExplain,
+} from "../app/start_checks.ts";
 import {
   chatIdentity,
   runChat,

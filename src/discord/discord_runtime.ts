@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { BotServices } from "../app/bot_services.ts";
+import type { BotServices } from "../pipeline/bot_services.ts";
 import type { Logger } from "../log/logging.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";

@@ -129,11 +129,10 @@ Deno.test("a rate-limited burst gets one notice and takes no queue place from ot
   await ask(h, "hello", 2);
   await h.discord.waitFor(
     () =>
-      botMessages(h, CHANNEL).some((m) =>
-        m.content.includes("faster than I can answer")
-      ),
+      said(h).some((c) => c.includes("faster than I can answer")) &&
+      said(h).filter((c) => c.startsWith("echo:")).length === 2,
     10_000,
-    "the notice",
+    "the notice and both answers",
   );
   const all = said(h);
   const notices = all.filter((c) => c.includes("faster than I can answer"));

@@ -14,13 +14,13 @@ import type { LlmClient } from "../llm/llm_client.ts";
 import { createTokenCounters } from "../llm/token_counter.ts";
 import type { TokenCounters } from "../llm/token_counter.ts";
 import { log } from "../log/logging.ts";
-import { AccessGate } from "../pipeline/access/access_gate.ts";
-import type { CommandDeps } from "../pipeline/commands/conversation_commands.ts";
-import type { StageObserver } from "../pipeline/compose.ts";
-import { buildPipeline } from "../pipeline/pipeline.ts";
-import { Runner } from "../pipeline/runner.ts";
-import type { DispatchOutcome } from "../pipeline/runner.ts";
-import type { TurnContext } from "../pipeline/turn_context.ts";
+import { AccessGate } from "./access/access_gate.ts";
+import type { CommandDeps } from "./commands/conversation_commands.ts";
+import type { StageObserver } from "./compose.ts";
+import { buildPipeline } from "./pipeline.ts";
+import { Runner } from "./runner.ts";
+import type { DispatchOutcome } from "./runner.ts";
+import type { TurnContext } from "./turn_context.ts";
 import type { Store } from "../store/store.ts";
 
 /** The edges a bot is built from. */
