@@ -22,6 +22,7 @@ import {
   stopLogging,
 } from "../log/logging.ts";
 import { createBotMetrics } from "../observability/bot_metrics.ts";
+import { EventLoopLagMonitor } from "../observability/event_loop_lag.ts";
 import {
   healthSettingsFromEnv,
   startHealthServer,
@@ -78,7 +79,9 @@ export async function startBot(env: Env): Promise<number> {
     summary: summarizeConfig(config),
   });
 
-  const metrics = createBotMetrics();
+  const lag = new EventLoopLagMonitor();
+  lag.start();
+  const metrics = createBotMetrics({ eventLoopLag: () => lag.summary() });
   const services = createBotServices({
     config,
     store,
@@ -116,6 +119,7 @@ export async function startBot(env: Env): Promise<number> {
     });
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
+    lag.stop();
     await store.close();
     return 1;
   }
@@ -174,6 +178,7 @@ export async function startBot(env: Env): Promise<number> {
     await store.close();
     logger.info("Stopped");
   } finally {
+    lag.stop();
     clearTimeout(deadline);
     signal.dispose();
     removeSafetyNets();
