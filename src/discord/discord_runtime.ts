@@ -18,6 +18,9 @@ import { withGlobalPacing } from "./global_pacing.ts";
 import { withRequestLanes } from "./request_lanes.ts";
 import type { PacedPort } from "./global_pacing.ts";
 import { createDiscordClient } from "./discordeno_client.ts";
+import type { RestProxyTarget } from "./discordeno_client.ts";
+import { ShardStatus } from "./shard_status.ts";
+import type { ShardRange } from "../config/shard_range.ts";
 import type {
   DiscordClient,
   DiscordClientEvents,
@@ -41,6 +44,10 @@ export interface DiscordRuntimeOptions {
   token: string;
   api_base_url?: string | undefined;
   gateway_url?: string | undefined;
+  /** The shards this process connects (`DISCORD_SHARDS`); absent: all. */
+  shards?: ShardRange | undefined;
+  /** Send every REST call through `deno task rest` (`DISCORD_REST_URL`). */
+  rest_proxy?: RestProxyTarget | undefined;
   logger: Logger;
   timers?: ThrottleTimers;
   observer?: DiscordObserver;
@@ -60,7 +67,7 @@ export class DiscordRuntime {
   readonly #directory: ChannelDirectory;
   readonly #throttle: ChannelThrottle;
   readonly #port: PacedPort;
-  #connected = false;
+  readonly #shards: ShardStatus;
   #fatal: (message: string) => void = () => {};
   /** Resolves with an explanation when Discord closed the connection for good (bad token, intents…). */
   readonly fatal: Promise<string>;
@@ -69,6 +76,7 @@ export class DiscordRuntime {
     this.#options = options;
     const { logger } = options;
     this.fatal = new Promise((resolve) => this.#fatal = resolve);
+    this.#shards = new ShardStatus(options.shards);
     const guard =
       <T>(what: string, handler: (value: T) => Promise<void> | void) =>
       (value: T) => {
@@ -81,18 +89,25 @@ export class DiscordRuntime {
         }
       };
     const events: DiscordClientEvents = {
-      connected: () => {
-        if (!this.#connected) logger.info("Connected to the Discord gateway");
-        this.#connected = true;
-      },
-      disconnected: () => {
-        if (this.#connected) {
-          logger.warn("Lost the Discord gateway connection; reconnecting");
+      connected: (shard) => {
+        if (!this.#shards.isUp(shard)) {
+          logger.info("Connected to the Discord gateway (shard {shard})", {
+            shard,
+          });
         }
-        this.#connected = false;
+        this.#shards.up(shard);
+      },
+      disconnected: (shard) => {
+        if (this.#shards.isUp(shard)) {
+          logger.warn(
+            "Lost the Discord gateway connection of shard {shard}; reconnecting",
+            { shard },
+          );
+        }
+        this.#shards.down(shard);
       },
       fatal: (message) => {
-        this.#connected = false;
+        this.#shards.markAllDown();
         this.#fatal(message);
       },
       message: guard("message", (raw: GatewayMessage) => this.#onMessage(raw)),
@@ -123,6 +138,8 @@ export class DiscordRuntime {
       token: options.token,
       api_base_url: options.api_base_url,
       gateway_url: options.gateway_url,
+      shards: options.shards,
+      rest_proxy: options.rest_proxy,
       events,
       logger,
     });
@@ -135,10 +152,15 @@ export class DiscordRuntime {
     this.#throttle = paced
       ? new ChannelThrottle(5, 5_000, timers, bound)
       : new ChannelThrottle(Infinity, 1, timers, bound);
+    // Of several gateway processes, each paces itself to its shards' share
+    // of the bot's global limit; the REST proxy enforces the whole.
+    const share = options.shards === undefined
+      ? 1
+      : (options.shards.last - options.shards.first + 1) / options.shards.total;
     this.#port = withGlobalPacing(
       withRequestLanes(this.#client.port),
       timers,
-      paced ? 45 : Infinity,
+      paced ? Math.max(1, 45 * share) : Infinity,
     );
   }
 
@@ -152,9 +174,14 @@ export class DiscordRuntime {
     return this.#throttle.waiting;
   }
 
-  /** True while a gateway session is READY. */
+  /** True while every owned shard has a READY gateway session. */
   get connected(): boolean {
-    return this.#connected;
+    return this.#shards.ready;
+  }
+
+  /** The owned shards without a gateway session, for `/readyz`. */
+  get shardsDown(): number[] {
+    return this.#shards.downShards;
   }
 
   /** Connects to the gateway and registers the slash commands. */
@@ -163,8 +190,12 @@ export class DiscordRuntime {
     await this.refreshCommands();
   }
 
-  /** Registers `/reset` and `/persona` where the config says; failures are logged. */
+  /**
+   * Registers `/reset` and `/persona` where the config says; failures are
+   * logged. Of several gateway processes only the one owning shard 0 does.
+   */
   async refreshCommands(): Promise<void> {
+    if ((this.#options.shards?.first ?? 0) !== 0) return;
     const config = this.#options.services.config();
     try {
       await this.#client.registerCommands(
@@ -189,7 +220,7 @@ export class DiscordRuntime {
     this.#throttle.close();
     this.#port.close();
     await this.#client.shutdown();
-    this.#connected = false;
+    this.#shards.markAllDown();
   }
 
   async #onMessage(raw: GatewayMessage): Promise<void> {
