@@ -19,6 +19,7 @@ import {
 } from "@discordeno/bot";
 import type { CommandsTarget } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
+import type { ButtonResponder } from "./buttons/button_router.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
 import { discordenoPort } from "./discordeno_port.ts";
@@ -61,6 +62,7 @@ export const desiredProperties = createDesiredPropertiesObject({
     guildId: true,
     user: true,
     member: true,
+    message: true,
   },
 });
 
@@ -105,6 +107,8 @@ export interface DiscordClient {
   readonly bot_user_id: string;
   readonly port: DiscordPort;
   readonly responder: InteractionResponder;
+  /** How to answer one button press. */
+  buttonResponder(interaction_id: string, token: string): ButtonResponder;
   fetchChannel(id: string): Promise<ChannelInfo | null>;
   registerCommands(
     target: CommandsTarget,
@@ -215,6 +219,19 @@ export function createDiscordClient(
         });
       },
     },
+    buttonResponder: (id, token) => ({
+      async acknowledge() {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.DeferredUpdateMessage,
+        });
+      },
+      async ephemeral(content) {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.ChannelMessageWithSource,
+          data: { content, flags: 64, allowedMentions: { parse: [] } },
+        });
+      },
+    }),
     async fetchChannel(id) {
       try {
         return channelInfo(await bot.helpers.getChannel(id));
