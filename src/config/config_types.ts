@@ -40,6 +40,8 @@ export interface PersonaConfig {
   extra: Record<string, unknown>;
   stream: boolean;
   reasoning: "hide" | "show" | "spoiler";
+  /** Longest reply shown, in characters; past it the request is stopped. */
+  max_reply_chars: number;
 }
 
 /** How much history a request may carry. */
