@@ -116,6 +116,7 @@ export class DiscordRuntime {
         (id: string) => this.#directory.deleteChannel(id),
       ),
       guild: (id, name) => this.#directory.setGuild(id, name),
+      botRole: (guild, role) => this.#directory.addBotRole(guild, role),
       rateLimited: () => options.observer?.rateLimited?.(),
       reconnecting: () => options.observer?.reconnecting?.(),
     };
