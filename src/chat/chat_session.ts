@@ -8,7 +8,7 @@
  */
 
 import type { Config } from "../config/config_types.ts";
-import type { BotServices } from "../app/bot_services.ts";
+import type { BotServices } from "../pipeline/bot_services.ts";
 import { runCommandLine } from "../pipeline/commands/command_line.ts";
 import type { CommandCaller } from "../pipeline/commands/conversation_commands.ts";
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { createBotServices } from "../app/bot_services.ts";
-import { openStoreOrExplain } from "../app/start_bot.ts";
+import { createBotServices } from "../pipeline/bot_services.ts";
+import { openStoreOrExplain } from "../app/start_checks.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { loadConfigWithoutToken } from "../config/optional_token.ts";
 import {

@@ -7,9 +7,9 @@
  * @module
  */
 
-import { createBotServices } from "../app/bot_services.ts";
+import { createBotServices } from "../pipeline/bot_services.ts";
 import { watchConfig } from "../app/config_watcher.ts";
-import { openStoreOrExplain } from "../app/start_bot.ts";
+import { openStoreOrExplain } from "../app/start_checks.ts";
 import { ConfigError } from "../config/config_error.ts";
 import {
   loadConfigWithoutToken,

@@ -3,8 +3,8 @@
  * pipeline, SQLite store on :memory:, LLM client) against the fake
  * OpenAI-compatible server, and a small SSE reader.
  */
-import { createBotServices } from "../../src/app/bot_services.ts";
-import type { BotServices } from "../../src/app/bot_services.ts";
+import { createBotServices } from "../../src/pipeline/bot_services.ts";
+import type { BotServices } from "../../src/pipeline/bot_services.ts";
 import type { Config } from "../../src/config/config_types.ts";
 import { SecretRegistry } from "../../src/log/redact.ts";
 import { ConfigStatusBoard } from "../../src/playground/config_status.ts";

@@ -100,7 +100,6 @@ Deno.test("a line streams Discord-sized messages, then the turn's inspection", a
   assert.match(inspection.raw_text, /```ts/);
   assert.deepEqual(inspection.stages.map((s) => s.name), [
     "auth",
-    "rateLimit",
     "context",
     "generation",
     "chunking",
