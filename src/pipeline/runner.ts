@@ -21,6 +21,7 @@ import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
 import { isEmptyMessage, isTriggered } from "./stages/auth_stage.ts";
 import type { TurnContext, TurnOutcome } from "./turn_context.ts";
+import type { TurnInspection } from "./turn_inspection.ts";
 
 /** What the runner needs. */
 export interface RunnerDeps {
@@ -50,6 +51,12 @@ export type DispatchOutcome =
   | "unrouted"
   | "queue_full"
   | "shutting_down";
+
+/** Per-dispatch options of `Runner.dispatch`. */
+export interface DispatchOptions {
+  /** A record the stages fill with what the model was sent (the playground's inspector). */
+  inspection?: TurnInspection;
+}
 
 /** Said when a conversation's queue is full. */
 export const QUEUE_FULL_NOTICE =
@@ -105,15 +112,18 @@ export class Runner {
   dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
+    options: DispatchOptions = {},
   ): Promise<DispatchOutcome> {
     // A malformed message must not reject (nor leave `finally` below rejecting unhandled).
-    const promise = this.#dispatch(message, reply).catch((error: unknown) => {
-      this.#deps.logger.error("Could not dispatch a message: {error}", {
-        error,
-      });
-      this.#deps.onTurnEnd?.("failed", null);
-      return "failed" as const;
-    });
+    const promise = this.#dispatch(message, reply, options).catch(
+      (error: unknown) => {
+        this.#deps.logger.error("Could not dispatch a message: {error}", {
+          error,
+        });
+        this.#deps.onTurnEnd?.("failed", null);
+        return "failed" as const;
+      },
+    );
     this.#inFlight.add(promise);
     promise.finally(() => this.#inFlight.delete(promise));
     return promise;
@@ -122,6 +132,7 @@ export class Runner {
   async #dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
+    options: DispatchOptions,
   ): Promise<DispatchOutcome> {
     const config = this.#deps.config();
     const bot_user_id = this.#deps.bot_user_id();
@@ -158,6 +169,7 @@ export class Runner {
       output: null,
       outcome: "ignored",
       detail: "",
+      ...(options.inspection ? { inspection: options.inspection } : {}),
     };
     // Access and limits before queueing: a refused message never takes a place.
     if (!(await admit(ctx, this.#admission))) {
