@@ -42,6 +42,8 @@ export interface PersonaConfig {
   reasoning: "hide" | "show" | "spoiler";
   /** Picture for webhook posts (`webhooks: true` bindings). */
   avatar_url?: string | undefined;
+  /** Longest reply shown, in characters; past it the request is stopped. */
+  max_reply_chars: number;
 }
 
 /** How much history a request may carry. */

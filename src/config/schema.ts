@@ -127,6 +127,9 @@ const personaSchema = z.strictObject({
   }).optional().describe(
     "Picture the persona posts under where the binding has `webhooks: true`; absent: the webhook's default.",
   ),
+  max_reply_chars: z.int().min(100).max(1_000_000).default(8000).describe(
+    'Longest reply shown, in characters (100–1000000): past it the LLM request is stopped, the text so far kept, and "(stopped: reply too long)" added.',
+  ),
 }).describe("A persona: who answers, with which model and prompt.");
 
 const budgetSchema = z.strictObject({

@@ -12,7 +12,6 @@ import type { BotServices } from "../pipeline/bot_services.ts";
 import type { Logger } from "../log/logging.ts";
 import { MESSAGE_COMPONENT, toButtonPress } from "./buttons/button_press.ts";
 import { ButtonRouter } from "./buttons/button_router.ts";
-import { isAllowed } from "../pipeline/stages/auth_stage.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
@@ -34,6 +33,8 @@ import type { GatewayInteraction } from "./slash_commands.ts";
 export interface DiscordObserver {
   rateLimited?(): void;
   reconnecting?(): void;
+  /** A send or edit was refused because its channel's wait list was full. */
+  throttleRefused?(): void;
 }
 
 /** What the runtime needs. */
@@ -77,14 +78,10 @@ export class DiscordRuntime {
     this.fatal = new Promise((resolve) => this.#fatal = resolve);
     this.buttons = new ButtonRouter({
       access: (press) =>
-        Promise.resolve({
-          allowed: isAllowed({
-            id: press.user_id,
-            display_name: "",
-            is_bot: false,
-            is_webhook: false,
-            role_ids: press.role_ids,
-          }, options.services.config().access),
+        options.services.access.decide({
+          user_id: press.user_id,
+          guild_id: press.guild_id,
+          role_ids: press.role_ids,
         }),
       logger,
     });
@@ -137,6 +134,7 @@ export class DiscordRuntime {
         (id: string) => this.#directory.deleteChannel(id),
       ),
       guild: (id, name) => this.#directory.setGuild(id, name),
+      botRole: (guild, role) => this.#directory.addBotRole(guild, role),
       rateLimited: () => options.observer?.rateLimited?.(),
       reconnecting: () => options.observer?.reconnecting?.(),
     };
@@ -152,9 +150,10 @@ export class DiscordRuntime {
     );
     const timers = options.timers ?? systemThrottleTimers;
     const paced = options.pacing ?? true;
+    const bound = { onRefused: () => options.observer?.throttleRefused?.() };
     this.#throttle = paced
-      ? new ChannelThrottle(5, 5_000, timers)
-      : new ChannelThrottle(Infinity, 1, timers);
+      ? new ChannelThrottle(5, 5_000, timers, bound)
+      : new ChannelThrottle(Infinity, 1, timers, bound);
     this.#port = withGlobalPacing(
       withRequestLanes(this.#client.port),
       timers,
@@ -165,6 +164,11 @@ export class DiscordRuntime {
   /** The bot's own user id (from the token). */
   get bot_user_id(): string {
     return this.#client.bot_user_id;
+  }
+
+  /** Sends and edits waiting for a channel slot (metrics). */
+  get throttleWaiting(): number {
+    return this.#throttle.waiting;
   }
 
   /** True while a gateway session is READY. */

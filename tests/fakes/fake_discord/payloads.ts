@@ -114,9 +114,10 @@ function roleObject(role: FakeGuild["roles"][number], position: number): Json {
     unicode_emoji: null,
     position,
     permissions: role.permissions ?? "0",
-    managed: false,
+    managed: role.botId !== undefined,
     mentionable: false,
     flags: 0,
+    ...(role.botId === undefined ? {} : { tags: { bot_id: role.botId } }),
   };
 }
 

@@ -56,6 +56,8 @@ export interface FakeRoleSpec {
   id: string;
   name: string;
   permissions?: string;
+  /** Set to the bot's id for the role Discord manages for a bot (`managed`, `tags.bot_id`). */
+  botId?: string;
 }
 
 /** A guild the bot is in, sent to the bot in GUILD_CREATE after READY. */
