@@ -19,8 +19,9 @@ import { NoticeLimiter } from "./notice_limiter.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
-import { isTriggered } from "./stages/auth_stage.ts";
+import { isEmptyMessage, isTriggered } from "./stages/auth_stage.ts";
 import type { TurnContext, TurnOutcome } from "./turn_context.ts";
+import type { TurnInspection } from "./turn_inspection.ts";
 
 /** What the runner needs. */
 export interface RunnerDeps {
@@ -50,6 +51,12 @@ export type DispatchOutcome =
   | "unrouted"
   | "queue_full"
   | "shutting_down";
+
+/** Per-dispatch options of `Runner.dispatch`. */
+export interface DispatchOptions {
+  /** A record the stages fill with what the model was sent (the playground's inspector). */
+  inspection?: TurnInspection;
+}
 
 /** Said when a conversation's queue is full. */
 export const QUEUE_FULL_NOTICE =
@@ -105,15 +112,18 @@ export class Runner {
   dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
+    options: DispatchOptions = {},
   ): Promise<DispatchOutcome> {
     // A malformed message must not reject (nor leave `finally` below rejecting unhandled).
-    const promise = this.#dispatch(message, reply).catch((error: unknown) => {
-      this.#deps.logger.error("Could not dispatch a message: {error}", {
-        error,
-      });
-      this.#deps.onTurnEnd?.("failed", null);
-      return "failed" as const;
-    });
+    const promise = this.#dispatch(message, reply, options).catch(
+      (error: unknown) => {
+        this.#deps.logger.error("Could not dispatch a message: {error}", {
+          error,
+        });
+        this.#deps.onTurnEnd?.("failed", null);
+        return "failed" as const;
+      },
+    );
     this.#inFlight.add(promise);
     promise.finally(() => this.#inFlight.delete(promise));
     return promise;
@@ -122,6 +132,7 @@ export class Runner {
   async #dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
+    options: DispatchOptions,
   ): Promise<DispatchOutcome> {
     const config = this.#deps.config();
     const bot_user_id = this.#deps.bot_user_id();
@@ -130,7 +141,7 @@ export class Runner {
       config,
     );
     const worthQueueing = route !== null && !message.author.is_bot &&
-      !message.author.is_webhook &&
+      !message.author.is_webhook && !isEmptyMessage(message, bot_user_id) &&
       isTriggered(message, route.binding.trigger, bot_user_id);
     if (route === null || !worthQueueing) {
       const outcome = route === null ? "unrouted" : "ignored";
@@ -158,6 +169,7 @@ export class Runner {
       output: null,
       outcome: "ignored",
       detail: "",
+      ...(options.inspection ? { inspection: options.inspection } : {}),
     };
     // Access and limits before queueing: a refused message never takes a place.
     if (!(await admit(ctx, this.#admission))) {
