@@ -10,6 +10,7 @@
 
 import type { BotServices } from "../pipeline/bot_services.ts";
 import type { Logger } from "../log/logging.ts";
+import { traceCalls } from "../observability/tracing.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
@@ -133,7 +134,7 @@ export class DiscordRuntime {
       ? new ChannelThrottle(5, 5_000, timers)
       : new ChannelThrottle(Infinity, 1, timers);
     this.#port = withGlobalPacing(
-      withRequestLanes(this.#client.port),
+      withRequestLanes(traceCalls(this.#client.port, "discord")),
       timers,
       paced ? 45 : Infinity,
     );
