@@ -84,7 +84,12 @@ export interface GatewayInteraction {
   data?: {
     name?: string;
     options?: { name: string; value?: unknown; focused?: boolean }[];
+    /** A pressed button's id (component interactions). */
+    customId?: string;
+    componentType?: number;
   };
+  /** The message a pressed button is on (component interactions). */
+  message?: { id?: bigint };
   channelId?: bigint;
   guildId?: bigint;
   user?: GatewayUser;
@@ -166,8 +171,8 @@ export async function handleInteraction(
       const typed = list(record(interaction.data)?.options).map(record).find((
         o,
       ) => o?.focused === true)?.value;
-      const choices = caller === null ? [] : personaSuggestions(
-        deps.config(),
+      const choices = caller === null ? [] : await personaSuggestions(
+        deps.commands,
         caller,
         typeof typed === "string" ? typed : "",
       );

@@ -16,6 +16,7 @@ import { traceLlm } from "../llm/traced_llm.ts";
 import type { TokenCounters } from "../llm/token_counter.ts";
 import { log } from "../log/logging.ts";
 import { traceCalls } from "../observability/tracing.ts";
+import { AccessGate } from "./access/access_gate.ts";
 import type { CommandDeps } from "./commands/conversation_commands.ts";
 import type { StageObserver } from "./compose.ts";
 import { buildPipeline } from "./pipeline.ts";
@@ -51,6 +52,8 @@ export interface BotServices {
   counters: TokenCounters;
   runner: Runner;
   commands: CommandDeps;
+  /** The one access decision, shared by messages and commands. */
+  access: AccessGate;
 }
 
 /** Builds the bot's transport-independent parts. */
@@ -74,8 +77,11 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     ...(options.onLlmResult ? { onLlmResult: options.onLlmResult } : {}),
     ...(options.onLlmError ? { onLlmError: options.onLlmError } : {}),
   });
+  const access = new AccessGate({ config: () => config, now });
   const runner = new Runner({
     pipeline,
+    store,
+    access,
     config: () => config,
     bot_user_id: options.bot_user_id,
     now,
@@ -93,6 +99,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     llm,
     counters,
     runner,
-    commands: { store, config: () => config, now },
+    access,
+    commands: { store, config: () => config, now, access },
   };
 }

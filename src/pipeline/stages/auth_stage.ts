@@ -1,16 +1,30 @@
 /**
  * The auth stage: drops messages from bots, webhooks and the bot itself,
- * messages that do not trigger the binding (mention, reply to the bot, or
- * always), and authors the access lists keep out. What passes has its text
- * cleaned of the bot's mention.
+ * empty messages, and messages that do not trigger the binding (mention, reply to the bot, or
+ * always). Access lists and rate limits were decided by the runner before
+ * the turn queued (`admission.ts`). What passes has its text cleaned of the
+ * bot's mention.
  *
  * @module
  */
 
 import type { AccessConfig, TriggerKind } from "../../config/config_types.ts";
+import { rolesAllowed } from "../access/access_gate.ts";
 import type { Stage } from "../compose.ts";
 import type { IncomingMessage } from "../incoming_message.ts";
 import type { TurnContext } from "../turn_context.ts";
+
+/**
+ * True when the message carries no text once the bot's mention is removed
+ * (an attachment or sticker alone, a bare mention): never a turn, whatever
+ * the trigger.
+ */
+export function isEmptyMessage(
+  message: IncomingMessage,
+  bot_user_id: string,
+): boolean {
+  return withoutBotMention(message.content, bot_user_id) === "";
+}
 
 /** True when the message fires one of the binding's triggers. */
 export function isTriggered(
@@ -25,20 +39,12 @@ export function isTriggered(
   );
 }
 
-/** True when the access lists let this author talk to the bot. */
+/** True when the access lists let this author in, judged by the roles that came with the message. */
 export function isAllowed(
   author: IncomingMessage["author"],
   access: AccessConfig,
 ): boolean {
-  if (access.deny_users.includes(author.id)) return false;
-  if (author.role_ids.some((role) => access.deny_roles.includes(role))) {
-    return false;
-  }
-  const restricted = access.allow_users.length > 0 ||
-    access.allow_roles.length > 0;
-  if (!restricted) return true;
-  return access.allow_users.includes(author.id) ||
-    author.role_ids.some((role) => access.allow_roles.includes(role));
+  return rolesAllowed(author.id, author.role_ids, access).allowed;
 }
 
 /** The text without the bot's own mention (`<@id>` or `<@!id>`), trimmed. */
@@ -65,14 +71,12 @@ export function authStage(): Stage<TurnContext> {
         ctx.detail = "author is a bot or webhook";
         return;
       }
-      if (!isTriggered(message, ctx.route.binding.trigger, bot_user_id)) {
+      if (
+        isEmptyMessage(message, bot_user_id) ||
+        !isTriggered(message, ctx.route.binding.trigger, bot_user_id)
+      ) {
         ctx.outcome = "ignored";
         ctx.detail = "not triggered";
-        return;
-      }
-      if (!isAllowed(author, ctx.config.access)) {
-        ctx.outcome = "denied";
-        ctx.detail = "access lists";
         return;
       }
       ctx.text = withoutBotMention(message.content, bot_user_id);
