@@ -47,7 +47,7 @@ Deno.test("one turn arrives at the collector as one trace with its stages, LLM r
   const trace = traceOf(spans, turn);
   const names = new Set(trace.map((s) => s.name));
   for (
-    const stage of ["auth", "rateLimit", "context", "generation", "chunking"]
+    const stage of ["auth", "context", "generation", "chunking"]
   ) {
     assert.ok(names.has(`stage ${stage}`), `no span for stage ${stage}`);
   }
@@ -55,7 +55,7 @@ Deno.test("one turn arrives at the collector as one trace with its stages, LLM r
   const stage = (name: string) =>
     trace.find((s) => s.name === `stage ${name}`)!;
   assert.equal(stage("auth").parentSpanId, turn.spanId);
-  assert.equal(stage("rateLimit").parentSpanId, stage("auth").spanId);
+  assert.equal(stage("context").parentSpanId, stage("auth").spanId);
 
   const llm = trace.find((s) => s.name === "llm chat")!;
   assert.equal(byId.get(llm.parentSpanId)?.name, "stage generation");
