@@ -19,6 +19,7 @@ import {
 } from "@discordeno/bot";
 import type { CommandsTarget } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
+import type { ButtonResponder } from "./buttons/button_router.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
 import { discordenoPort } from "./discordeno_port.ts";
@@ -46,6 +47,7 @@ export const desiredProperties = createDesiredPropertiesObject({
     referencedMessage: true,
     webhookId: true,
     type: true,
+    mentionedRoleIds: true,
   },
   messageReference: { messageId: true, channelId: true, guildId: true },
   user: { id: true, username: true, globalName: true, toggles: true },
@@ -61,6 +63,7 @@ export const desiredProperties = createDesiredPropertiesObject({
     guildId: true,
     user: true,
     member: true,
+    message: true,
   },
 });
 
@@ -82,6 +85,8 @@ export interface DiscordClientEvents {
   channel(info: ChannelInfo): void;
   channelDeleted(id: string): void;
   guild(id: string, name: string): void;
+  /** A role Discord manages for this bot in a server. */
+  botRole(guild_id: string, role_id: string): void;
   /** A REST request got HTTP 429. */
   rateLimited(): void;
   /** A reconnect attempt is starting. */
@@ -105,6 +110,8 @@ export interface DiscordClient {
   readonly bot_user_id: string;
   readonly port: DiscordPort;
   readonly responder: InteractionResponder;
+  /** How to answer one button press. */
+  buttonResponder(interaction_id: string, token: string): ButtonResponder;
   fetchChannel(id: string): Promise<ChannelInfo | null>;
   registerCommands(
     target: CommandsTarget,
@@ -112,6 +119,39 @@ export interface DiscordClient {
   ): Promise<void>;
   start(): Promise<void>;
   shutdown(): Promise<void>;
+}
+
+/** The bot's managed roles (tags.bot_id is the bot) in a raw GUILD_CREATE or GUILD_ROLE_* payload. */
+function botRolesIn(
+  data: { t?: string | null; d?: unknown },
+  bot_id: string,
+): [string, string][] {
+  const d = data.d as
+    | {
+      id?: unknown;
+      guild_id?: unknown;
+      roles?: unknown;
+      role?: unknown;
+    }
+    | null
+    | undefined;
+  if (d === null || d === undefined || typeof d !== "object") return [];
+  let guild: unknown;
+  let roles: unknown[];
+  if (data.t === "GUILD_CREATE") {
+    guild = d.id;
+    roles = Array.isArray(d.roles) ? d.roles : [];
+  } else if (data.t === "GUILD_ROLE_CREATE" || data.t === "GUILD_ROLE_UPDATE") {
+    guild = d.guild_id;
+    roles = [d.role];
+  } else return [];
+  if (typeof guild !== "string") return [];
+  return roles.flatMap((role) => {
+    const r = role as { id?: unknown; tags?: { bot_id?: unknown } } | null;
+    return typeof r?.id === "string" && r.tags?.bot_id === bot_id
+      ? [[guild, r.id] as [string, string]]
+      : [];
+  });
 }
 
 interface ChannelLike {
@@ -167,6 +207,9 @@ export function createDiscordClient(
           backoff.reset();
           events.connected();
         }
+        for (const [guild, role] of botRolesIn(data, String(bot.id))) {
+          events.botRole(guild, role);
+        }
       },
       messageCreate: (message) =>
         events.message(message as unknown as GatewayMessage),
@@ -215,6 +258,19 @@ export function createDiscordClient(
         });
       },
     },
+    buttonResponder: (id, token) => ({
+      async acknowledge() {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.DeferredUpdateMessage,
+        });
+      },
+      async ephemeral(content) {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.ChannelMessageWithSource,
+          data: { content, flags: 64, allowedMentions: { parse: [] } },
+        });
+      },
+    }),
     async fetchChannel(id) {
       try {
         return channelInfo(await bot.helpers.getChannel(id));

@@ -19,7 +19,7 @@ import { NoticeLimiter } from "./notice_limiter.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
-import { isTriggered } from "./stages/auth_stage.ts";
+import { isEmptyMessage, isTriggered } from "./stages/auth_stage.ts";
 import type { TurnContext, TurnOutcome } from "./turn_context.ts";
 import type { TurnInspection } from "./turn_inspection.ts";
 
@@ -141,7 +141,7 @@ export class Runner {
       config,
     );
     const worthQueueing = route !== null && !message.author.is_bot &&
-      !message.author.is_webhook &&
+      !message.author.is_webhook && !isEmptyMessage(message, bot_user_id) &&
       isTriggered(message, route.binding.trigger, bot_user_id);
     if (route === null || !worthQueueing) {
       const outcome = route === null ? "unrouted" : "ignored";

@@ -14,6 +14,7 @@ import {
 } from "../../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
+import { safeName } from "../safe_name.ts";
 import { buildContextWindow } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
 import { effectivePersona } from "../persona_choice.ts";
@@ -44,7 +45,8 @@ export function asWindowMessage(
       tokens: message.token_count ?? counter.count(message.content),
     };
   }
-  const prefix = `${message.author_name}: `;
+  // The speaker label is user-controlled: one line, capped, no braces.
+  const prefix = `${safeName(message.author_name)}: `;
   return {
     role: "user",
     content: prefix + message.content,
