@@ -23,6 +23,7 @@ import {
 } from "../log/logging.ts";
 import { createBotMetrics } from "../observability/bot_metrics.ts";
 import { EventLoopLagMonitor } from "../observability/event_loop_lag.ts";
+import { currentTraceIds, tracingEnabled } from "../observability/tracing.ts";
 import {
   healthSettingsFromEnv,
   startHealthServer,
@@ -31,6 +32,7 @@ import { createBotServices } from "../pipeline/bot_services.ts";
 import { startRetentionScheduler } from "../retention/retention_scheduler.ts";
 import { watchConfig } from "./config_watcher.ts";
 import { scaleOutFromEnv } from "./scale_out.ts";
+import { startPlaygroundAtStart } from "./playground_at_start.ts";
 import { discordMetricObserver, serviceMetricHooks } from "./metric_hooks.ts";
 import { probeAndLog } from "./probe_at_start.ts";
 import { installSafetyNets, stopSignal } from "./process_guards.ts";
@@ -48,7 +50,9 @@ export const SHUTDOWN_GRACE_MS = 6_000;
 /** Runs the bot until it is told to stop; returns the process exit code. */
 export async function startBot(env: Env): Promise<number> {
   const { options, warning } = loggingOptionsFromEnv(env, Deno.stdout);
-  await setupLogging(options);
+  await setupLogging(
+    tracingEnabled ? { ...options, traceIds: currentTraceIds } : options,
+  );
   const logger = log("start");
   if (warning) logger.warn(warning);
   const file = env("BOT_CONFIG") ?? "bot.config.yaml";
@@ -149,6 +153,27 @@ export async function startBot(env: Env): Promise<number> {
   }
   if (server) logger.info("Health and metrics on {url}", { url: server.url });
 
+  let playground;
+  try {
+    playground = startPlaygroundAtStart({
+      env,
+      file,
+      config,
+      services,
+      metrics,
+      bot_user_id: () => botId,
+      connected: () => discord.connected,
+      redact: (text) => secrets.redactText(text),
+      logger: log("playground"),
+    });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    lag.stop();
+    await server?.close();
+    await store.close();
+    return 1;
+  }
+
   const retention = startRetentionScheduler({
     store,
     retention: () => services.config().retention,
@@ -162,10 +187,14 @@ export async function startBot(env: Env): Promise<number> {
       secrets.add(next.secrets);
       services.applyConfig(next);
       metrics.configReload("applied");
+      playground?.board.accepted(next);
       if (commandsNeedRefresh(previous, next)) await discord.refreshCommands();
       if (next.retention !== previous.retention) void retention.pruneNow();
     },
-    onRejected: () => metrics.configReload("rejected"),
+    onRejected: (error) => {
+      metrics.configReload("rejected");
+      playground?.board.rejected(error);
+    },
   });
 
   const reason = await new Promise<{ signal: string } | { fatal: string }>(
@@ -197,6 +226,7 @@ export async function startBot(env: Env): Promise<number> {
     watcher.close();
     await retention.stop();
     await services.runner.shutdown(grace);
+    await playground?.server.close();
     await discord.shutdown();
     await server?.close();
     await store.close();

@@ -10,6 +10,7 @@
 
 import type { BotServices } from "../pipeline/bot_services.ts";
 import type { Logger } from "../log/logging.ts";
+import { traceCalls } from "../observability/tracing.ts";
 import { MESSAGE_COMPONENT, toButtonPress } from "./buttons/button_press.ts";
 import { ButtonRouter } from "./buttons/button_router.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
@@ -177,7 +178,7 @@ export class DiscordRuntime {
       ? 1
       : (options.shards.last - options.shards.first + 1) / options.shards.total;
     this.#port = withGlobalPacing(
-      withRequestLanes(this.#client.port),
+      withRequestLanes(traceCalls(this.#client.port, "discord")),
       timers,
       paced ? Math.max(1, 45 * share) : Infinity,
     );
