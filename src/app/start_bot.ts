@@ -30,6 +30,7 @@ import {
 import { createBotServices } from "../pipeline/bot_services.ts";
 import { startRetentionScheduler } from "../retention/retention_scheduler.ts";
 import { watchConfig } from "./config_watcher.ts";
+import { startPlaygroundAtStart } from "./playground_at_start.ts";
 import { discordMetricObserver, serviceMetricHooks } from "./metric_hooks.ts";
 import { probeAndLog } from "./probe_at_start.ts";
 import {
@@ -130,6 +131,27 @@ export async function startBot(env: Env): Promise<number> {
   }
   if (server) logger.info("Health and metrics on {url}", { url: server.url });
 
+  let playground;
+  try {
+    playground = startPlaygroundAtStart({
+      env,
+      file,
+      config,
+      services,
+      metrics,
+      bot_user_id: () => botId,
+      connected: () => discord.connected,
+      redact: (text) => secrets.redactText(text),
+      logger: log("playground"),
+    });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    lag.stop();
+    await server?.close();
+    await store.close();
+    return 1;
+  }
+
   const retention = startRetentionScheduler({
     store,
     retention: () => services.config().retention,
@@ -143,10 +165,14 @@ export async function startBot(env: Env): Promise<number> {
       secrets.add(next.secrets);
       services.applyConfig(next);
       metrics.configReload("applied");
+      playground?.board.accepted(next);
       if (commandsNeedRefresh(previous, next)) await discord.refreshCommands();
       if (next.retention !== previous.retention) void retention.pruneNow();
     },
-    onRejected: () => metrics.configReload("rejected"),
+    onRejected: (error) => {
+      metrics.configReload("rejected");
+      playground?.board.rejected(error);
+    },
   });
   hangup.onReload(() => watcher.reload());
 
@@ -179,6 +205,7 @@ export async function startBot(env: Env): Promise<number> {
     watcher.close();
     await retention.stop();
     await services.runner.shutdown(grace);
+    await playground?.server.close();
     await discord.shutdown();
     await server?.close();
     await store.close();

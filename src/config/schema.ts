@@ -120,6 +120,13 @@ const personaSchema = z.strictObject({
   reasoning: z.enum(["hide", "show", "spoiler"]).default("hide").describe(
     "What Discord sees of <think>…</think> and reasoning_content: nothing, a quote, or a spoiler.",
   ),
+  avatar_url: z.url({
+    protocol: /^https?$/,
+    error:
+      "expected an http(s) URL of an image, e.g. https://example.org/helper.png",
+  }).optional().describe(
+    "Picture the persona posts under where the binding has `webhooks: true`; absent: the webhook's default.",
+  ),
   max_reply_chars: z.int().min(100).max(1_000_000).default(8000).describe(
     'Longest reply shown, in characters (100–1000000): past it the LLM request is stopped, the text so far kept, and "(stopped: reply too long)" added.',
   ),
@@ -174,6 +181,15 @@ const bindingSchema = z.strictObject({
   budget: name.default("default").describe("The budget (a key of `budgets`)."),
   rate_limit: name.default("default").describe(
     "The rate limit (a key of `rate_limits`).",
+  ),
+  threads: z.enum(["off", "auto"]).default("off").describe(
+    "auto: a mention in the channel opens a thread on the message and the answer goes there; in a thread the bot opened every message is answered. off: answer in place.",
+  ),
+  webhooks: z.boolean().default(false).describe(
+    "Post replies through a channel webhook under the persona's display_name and avatar_url (needs Manage Webhooks; without it, normal messages). A message starting with a persona's name (\"Pirate, …\") is answered by that persona.",
+  ),
+  on_edit: z.enum(["ignore", "regenerate"]).default("ignore").describe(
+    "regenerate: when someone edits the message that started the latest reply, answer the new text by editing that reply.",
   ),
 }).describe(
   "Where a persona answers; the most specific match wins (channel, then server).",

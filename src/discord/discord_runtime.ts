@@ -10,6 +10,8 @@
 
 import type { BotServices } from "../pipeline/bot_services.ts";
 import type { Logger } from "../log/logging.ts";
+import { MESSAGE_COMPONENT, toButtonPress } from "./buttons/button_press.ts";
+import { ButtonRouter } from "./buttons/button_router.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
@@ -61,6 +63,11 @@ export class DiscordRuntime {
   readonly #throttle: ChannelThrottle;
   readonly #port: PacedPort;
   #connected = false;
+  /**
+   * The bot's buttons, by action: register a handler with `buttons.on(action, …)`
+   * and put `customId(action, …)` on the button. Presses pass the access decision first.
+   */
+  readonly buttons: ButtonRouter;
   #fatal: (message: string) => void = () => {};
   /** Resolves with an explanation when Discord closed the connection for good (bad token, intents…). */
   readonly fatal: Promise<string>;
@@ -69,6 +76,15 @@ export class DiscordRuntime {
     this.#options = options;
     const { logger } = options;
     this.fatal = new Promise((resolve) => this.#fatal = resolve);
+    this.buttons = new ButtonRouter({
+      access: (press) =>
+        options.services.access.decide({
+          user_id: press.user_id,
+          guild_id: press.guild_id,
+          role_ids: press.role_ids,
+        }),
+      logger,
+    });
     const guard =
       <T>(what: string, handler: (value: T) => Promise<void> | void) =>
       (value: T) => {
@@ -99,13 +115,15 @@ export class DiscordRuntime {
       interaction: guard(
         "interaction",
         (raw: GatewayInteraction) =>
-          handleInteraction(raw, {
-            commands: options.services.commands,
-            config: options.services.config,
-            directory: this.#directory,
-            responder: this.#client.responder,
-            logger,
-          }),
+          raw.type === MESSAGE_COMPONENT
+            ? this.#onButton(raw)
+            : handleInteraction(raw, {
+              commands: options.services.commands,
+              config: options.services.config,
+              directory: this.#directory,
+              responder: this.#client.responder,
+              logger,
+            }),
       ),
       channel: guard(
         "channel event",
@@ -225,6 +243,18 @@ export class DiscordRuntime {
       );
       return null;
     }
+  }
+
+  async #onButton(raw: GatewayInteraction): Promise<void> {
+    const press = toButtonPress(raw);
+    if (press === null) {
+      this.#options.logger.debug("Skipped a component interaction");
+      return;
+    }
+    await this.buttons.handle(
+      press,
+      this.#client.buttonResponder(press.interaction_id, press.token),
+    );
   }
 
   async #onMessage(raw: GatewayMessage): Promise<void> {

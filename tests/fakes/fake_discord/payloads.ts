@@ -224,7 +224,7 @@ export function messageObject(
     mention_roles: message.pings.roles,
     attachments: hide ? [] : message.attachments,
     embeds: hide ? [] : message.embeds,
-    components: [],
+    components: hide ? [] : message.components,
     pinned: false,
     flags: message.flags,
   };
