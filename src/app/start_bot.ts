@@ -23,6 +23,7 @@ import {
 } from "../log/logging.ts";
 import { createBotMetrics } from "../observability/bot_metrics.ts";
 import { EventLoopLagMonitor } from "../observability/event_loop_lag.ts";
+import { currentTraceIds, tracingEnabled } from "../observability/tracing.ts";
 import {
   healthSettingsFromEnv,
   startHealthServer,
@@ -52,7 +53,9 @@ export const SHUTDOWN_GRACE_MS = 6_000;
 /** Runs the bot until it is told to stop; returns the process exit code. */
 export async function startBot(env: Env): Promise<number> {
   const { options, warning } = loggingOptionsFromEnv(env, Deno.stdout);
-  await setupLogging(options);
+  await setupLogging(
+    tracingEnabled ? { ...options, traceIds: currentTraceIds } : options,
+  );
   const logger = log("start");
   if (warning) logger.warn(warning);
   const file = env("BOT_CONFIG") ?? "bot.config.yaml";

@@ -10,6 +10,7 @@
 
 import type { BotServices } from "../pipeline/bot_services.ts";
 import type { Logger } from "../log/logging.ts";
+import { traceCalls } from "../observability/tracing.ts";
 import { MESSAGE_COMPONENT, toButtonPress } from "./buttons/button_press.ts";
 import { ButtonRouter } from "./buttons/button_router.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
@@ -158,7 +159,7 @@ export class DiscordRuntime {
       ? new ChannelThrottle(5, 5_000, timers, bound)
       : new ChannelThrottle(Infinity, 1, timers, bound);
     this.#port = withGlobalPacing(
-      withRequestLanes(this.#client.port),
+      withRequestLanes(traceCalls(this.#client.port, "discord")),
       timers,
       paced ? 45 : Infinity,
     );
