@@ -1,7 +1,7 @@
 /**
  * Start-up and shutdown of the bot process: logging, config, store, LLM
- * probe, health listener, hot reload, Discord, then waiting for SIGINT or
- * SIGTERM. Every start-up failure ends as a clear message and a non-zero
+ * probe, health listener, hot reload (file changes and SIGHUP), Discord,
+ * then waiting for SIGINT or SIGTERM. Every start-up failure ends as a clear message and a non-zero
  * exit code, never a stack trace. Shutdown stops new turns, lets running
  * replies finish until a deadline (then marks them interrupted), closes the
  * gateway and the database, and exits 0.
@@ -34,7 +34,11 @@ import { watchConfig } from "./config_watcher.ts";
 import { startPlaygroundAtStart } from "./playground_at_start.ts";
 import { discordMetricObserver, serviceMetricHooks } from "./metric_hooks.ts";
 import { probeAndLog } from "./probe_at_start.ts";
-import { installSafetyNets, stopSignal } from "./process_guards.ts";
+import {
+  installSafetyNets,
+  reloadSignal,
+  stopSignal,
+} from "./process_guards.ts";
 import {
   describeStartError,
   EXIT_CONFIG,
@@ -78,6 +82,7 @@ export async function startBot(env: Env): Promise<number> {
   if (store === null) return 1;
   const removeSafetyNets = installSafetyNets(log("process"));
   const signal = stopSignal();
+  const hangup = reloadSignal(log("config"));
   logger.info("Loaded {file}: {summary}", {
     file,
     summary: summarizeConfig(config),
@@ -172,6 +177,7 @@ export async function startBot(env: Env): Promise<number> {
       playground?.board.rejected(error);
     },
   });
+  hangup.onReload(() => watcher.reload());
 
   const reason = await new Promise<{ signal: string } | { fatal: string }>(
     (resolve) => {
@@ -211,6 +217,7 @@ export async function startBot(env: Env): Promise<number> {
     lag.stop();
     clearTimeout(deadline);
     signal.dispose();
+    hangup.dispose();
     removeSafetyNets();
     await stopLogging();
   }
