@@ -105,6 +105,8 @@ export interface DiscordConfig {
   commands: CommandsTarget;
   dm: DmConfig;
   ping_replied_user: boolean;
+  /** The shards this process connects, `FIRST-LAST/TOTAL`; absent: all. */
+  shards?: string | undefined;
 }
 
 /** Who may talk to the bot. */

@@ -8,6 +8,7 @@
  */
 
 import { z } from "zod";
+import { parseShardRange } from "./shard_range.ts";
 import { DURATION_PATTERN, parseDuration } from "./duration.ts";
 import { parseRate, RATE_PATTERN } from "./rate.ts";
 
@@ -221,6 +222,14 @@ const discordSchema = z.strictObject({
   dm: dmSchema.prefault({}),
   ping_replied_user: z.boolean().default(false).describe(
     "Whether a reply pings the person it answers. Model output never pings anyone.",
+  ),
+  shards: z.string().check((ctx) => {
+    const range = parseShardRange(ctx.value);
+    if (typeof range === "string") {
+      ctx.issues.push({ code: "custom", message: range, input: ctx.value });
+    }
+  }).optional().describe(
+    "The shards this process connects, FIRST-LAST/TOTAL (e.g. 0-1/4); DISCORD_SHARDS wins. Absent: all shards.",
   ),
 }).describe("The Discord connection.");
 
