@@ -168,6 +168,7 @@ export async function startBot(env: Env): Promise<number> {
       metrics,
       bot_user_id: () => botId,
       connected: () => discord.connected,
+      shards: () => discord.shardStates,
       redact: (text) => secrets.redactText(text),
       logger: log("playground"),
     });

@@ -202,6 +202,11 @@ export class DiscordRuntime {
     return this.#shards.ready;
   }
 
+  /** Each shard and whether it has a gateway session (the playground's status). */
+  get shardStates(): { id: number; up: boolean }[] {
+    return this.#shards.all;
+  }
+
   /** The owned shards without a gateway session, for `/readyz`. */
   get shardsDown(): number[] {
     return this.#shards.downShards;
