@@ -75,6 +75,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     bot_user_id: options.bot_user_id,
     now,
     logger: log("runner"),
+    store: options.store,
     ...(options.onTurnEnd ? { onTurnEnd: options.onTurnEnd } : {}),
   });
   return {

@@ -265,6 +265,13 @@ export const configSchema = z.strictObject({
     "Stored messages older than this are deleted; absent: kept forever.",
   )
     .optional(),
+  recovery: z.strictObject({
+    max_age: duration(
+      "After a crash, messages younger than this that never got a reply are answered at start-up; older ones are not.",
+    ).prefault("2m"),
+  }).prefault({}).describe(
+    "Start-up recovery after a crash (kill -9, power cut of the process).",
+  ),
 }).describe("bot.config.yaml: the whole bot in one file.");
 
 /** The config as written, before defaults are filled in by cross-checking. */

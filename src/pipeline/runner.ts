@@ -11,10 +11,12 @@
 
 import type { Config } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
+import type { Store, StoredMessage, TurnUpdate } from "../store/store.ts";
+import { endState, receiveTurn } from "./durable_turn.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
-import { isTriggered } from "./stages/auth_stage.ts";
+import { isAllowed, isTriggered } from "./stages/auth_stage.ts";
 import type { TurnContext, TurnOutcome } from "./turn_context.ts";
 
 /** What the runner needs. */
@@ -29,6 +31,11 @@ export interface RunnerDeps {
   logger: Logger;
   /** Turns that may wait behind the running one in a conversation (default 5). */
   max_waiting?: number;
+  /**
+   * Where turns are made durable: each triggered message is stored with its
+   * turn state the moment it arrives (absent: the context stage stores it).
+   */
+  store?: Store;
   /** Told how every dispatched message ended (metrics). */
   onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
 }
@@ -74,20 +81,25 @@ export class Runner {
   /**
    * Takes one message. Resolves when its turn has ended (or was refused);
    * never rejects. Call without awaiting to handle messages concurrently:
-   * order within a conversation is kept by the runner.
+   * order within a conversation is kept by the runner. `stored` is the
+   * message's stored turn when start-up recovery runs it again (it is not
+   * stored a second time).
    */
   dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
+    stored?: StoredMessage,
   ): Promise<DispatchOutcome> {
     // A malformed message must not reject (nor leave `finally` below rejecting unhandled).
-    const promise = this.#dispatch(message, reply).catch((error: unknown) => {
-      this.#deps.logger.error("Could not dispatch a message: {error}", {
-        error,
-      });
-      this.#deps.onTurnEnd?.("failed", null);
-      return "failed" as const;
-    });
+    const promise = this.#dispatch(message, reply, stored).catch(
+      (error: unknown) => {
+        this.#deps.logger.error("Could not dispatch a message: {error}", {
+          error,
+        });
+        this.#deps.onTurnEnd?.("failed", null);
+        return "failed" as const;
+      },
+    );
     this.#inFlight.add(promise);
     promise.finally(() => this.#inFlight.delete(promise));
     return promise;
@@ -96,6 +108,7 @@ export class Runner {
   async #dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
+    stored: StoredMessage | undefined,
   ): Promise<DispatchOutcome> {
     const config = this.#deps.config();
     const bot_user_id = this.#deps.bot_user_id();
@@ -142,7 +155,12 @@ export class Runner {
       outcome: "ignored",
       detail: "",
     };
-    const turn = queue.tail.then(() => this.#runTurn(ctx));
+    // Durable from the moment it arrives: a crash while it waits loses nothing.
+    const arrived = this.#arrive(ctx, stored);
+    const turn = queue.tail.then(async () => {
+      await arrived.catch(() => {});
+      await this.#runTurn(ctx);
+    });
     queue.tail = turn;
     try {
       await turn;
@@ -154,12 +172,59 @@ export class Runner {
     return ctx.outcome;
   }
 
+  /** Stores the turn's message unless it is a recovered one; never rejects. */
+  async #arrive(ctx: TurnContext, stored?: StoredMessage): Promise<void> {
+    if (stored !== undefined) {
+      ctx.user_message = stored;
+      return;
+    }
+    const store = this.#deps.store;
+    // Refused authors are not stored (the auth stage refuses them).
+    if (
+      store === undefined ||
+      !isAllowed(ctx.message.author, ctx.config.access)
+    ) return;
+    try {
+      ctx.user_message = await receiveTurn(store, ctx, this.#deps.now());
+    } catch (error) {
+      this.#deps.logger.error(
+        "Could not store a message on arrival in channel {channel}: {error}",
+        { channel: ctx.message.channel_id, error },
+      );
+    }
+  }
+
+  /** Records the turn's state; a failed write is logged, never thrown. */
+  async #record(ctx: TurnContext, update: Omit<TurnUpdate, "updated_at">) {
+    const id = ctx.user_message?.id;
+    const store = this.#deps.store;
+    if (id === undefined || store === undefined) return;
+    try {
+      await store.updateTurn(id, { ...update, updated_at: this.#deps.now() });
+    } catch (error) {
+      this.#deps.logger.warn("Could not record a turn's state: {error}", {
+        error,
+      });
+    }
+  }
+
   async #runTurn(ctx: TurnContext): Promise<void> {
+    if (ctx.signal.aborted) {
+      // Shutting down before it started: it stays waiting, and start-up recovery answers it.
+      ctx.outcome = "interrupted";
+      ctx.detail = "not started before shutdown";
+      return;
+    }
     try {
       // The turn starts now, after waiting its turn: history and limits see it in order.
       (ctx as { started_at: number }).started_at = this.#deps.now();
+      await this.#record(ctx, { state: "running" });
       await this.#deps.pipeline(ctx);
+      await this.#record(ctx, { state: endState(ctx) });
     } catch (error) {
+      await this.#record(ctx, {
+        state: ctx.reply.posted_ids.length > 0 ? "partial" : "failed",
+      });
       ctx.outcome = "failed";
       ctx.detail = error instanceof Error ? error.message : String(error);
       this.#deps.logger.error("Turn failed in channel {channel}: {error}", {

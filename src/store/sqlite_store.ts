@@ -15,10 +15,13 @@ import type {
   HistoryQuery,
   MessageUpdate,
   NewMessage,
+  NewTurn,
   PersonaChoiceKey,
   RateLimitWindow,
   Store,
   StoredMessage,
+  StoredTurn,
+  TurnUpdate,
   UserPersonaChoice,
   UserRateLimit,
 } from "./store.ts";
@@ -47,6 +50,12 @@ import {
   userRateLimitFromRow,
 } from "./sqlite_rows.ts";
 import { userKeySegment } from "./rate_limit_key.ts";
+import {
+  prepareTurnStatements,
+  turnFromRow,
+  type TurnStatements,
+  turnUpdateParams,
+} from "./sqlite_turns.ts";
 
 /** How {@link SqliteStore.open} finds the schema. */
 export interface SqliteStoreOptions {
@@ -69,6 +78,7 @@ const MEMORY = ":memory:";
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #statements: Record<StatementName, StatementSync>;
+  readonly #turns: TurnStatements;
   readonly #pruneBatch: number;
   readonly #checkpointer: WalCheckpointer | null;
   #closed = false;
@@ -80,6 +90,7 @@ export class SqliteStore implements Store {
     this.path = path;
     this.#pruneBatch = Math.max(1, Math.trunc(pruneBatch));
     this.#statements = prepareAll(db);
+    this.#turns = prepareTurnStatements(db);
     this.#checkpointer = path === MEMORY
       ? null
       : new WalCheckpointer(db, () => walSize(path));
@@ -352,6 +363,55 @@ export class SqliteStore implements Store {
         ].reduce((sum, result) => sum + Number(result.changes), 0);
       });
     });
+  }
+
+  /** Stores a triggered user message and its `waiting` turn in one transaction. */
+  addTurn(message: NewMessage, turn: NewTurn): Promise<StoredMessage> {
+    return this.#run(
+      `store a turn in ${describe(message.conversation)}`,
+      () =>
+        this.#transaction(() => {
+          if (message.role !== "user") {
+            throw new RangeError(
+              `a turn starts with a user message, not a ${message.role} one`,
+            );
+          }
+          const conversation = this.#conversation(message.conversation) ??
+            this.#createConversation(message.conversation, message.created_at);
+          const row = this.#statements.insertMessage.get(
+            messageParams(conversation.id, message),
+          );
+          const id = int(row ?? {}, "id");
+          this.#turns.insertTurn.run({
+            message_id: id,
+            source: turn.source,
+            payload: turn.payload,
+            at: message.created_at,
+          });
+          return {
+            ...message,
+            id,
+            conversation: conversation.key,
+            updated_at: message.created_at,
+            reply_to_id: null,
+          };
+        }),
+    );
+  }
+
+  /** Changes a turn; an ended turn drops its payload. Unknown ids are ignored. */
+  updateTurn(message_id: number, update: TurnUpdate): Promise<void> {
+    return this.#run(`update the turn of message ${message_id}`, () => {
+      this.#turns.updateTurn.run(turnUpdateParams(message_id, update));
+    });
+  }
+
+  /** The turns of `source` still waiting or running, oldest first. */
+  openTurns(source: string): Promise<StoredTurn[]> {
+    return this.#run(
+      `read the open turns of ${source}`,
+      () => this.#turns.openTurns.all({ source }).map(turnFromRow),
+    );
   }
 
   /** Commits a tiny write; false if it fails or the store is closed. */

@@ -73,12 +73,14 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       ctx.persona_name = personaName;
       ctx.persona = persona;
 
-      ctx.user_message = await storeUserMessage(
-        deps.store,
-        ctx,
-        personaName,
-        counter.count(ctx.text),
-      );
+      if (ctx.user_message === null) {
+        ctx.user_message = await storeUserMessage(
+          deps.store,
+          ctx,
+          personaName,
+          counter.count(ctx.text),
+        );
+      }
 
       const budget = config.budgets[route.binding.budget] ??
         config.budgets.default;

@@ -52,12 +52,15 @@ export function rateLimitStage(deps: RateLimitDeps): Stage<TurnContext> {
         if (!verdict.allowed) {
           ctx.outcome = "rate_limited";
           ctx.detail = verdict.key;
-          await storeUserMessage(
-            deps.store,
-            ctx,
-            ctx.route.binding.persona,
-            null,
-          );
+          // Stored already when the runner keeps turns durable.
+          if (ctx.user_message === null) {
+            await storeUserMessage(
+              deps.store,
+              ctx,
+              ctx.route.binding.persona,
+              null,
+            );
+          }
           if (verdict.notify) {
             const who = verdict.key.startsWith("user:")
               ? "You are"
