@@ -86,7 +86,9 @@ export function discordenoPort(helpers: MessageHelpers): DiscordPort {
             parse: [],
             repliedUser: message.ping_replied_user,
           },
-          ...(message.nonce ? { nonce: message.nonce, enforceNonce: true } : {}),
+          ...(message.nonce
+            ? { nonce: message.nonce, enforceNonce: true }
+            : {}),
         }) as { id?: unknown; content?: unknown } | undefined;
         return {
           id: String(sent?.id ?? ""),

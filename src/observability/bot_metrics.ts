@@ -1,8 +1,12 @@
 /**
  * The bot's metrics by name, with a typed recording method for each thing
- * the pipeline and the adapters report, and the scrape-time gauges (LLM
- * queue depth, process memory and uptime). `render()` gives the `/metrics`
- * page.
+ * the pipeline and the adapters report, the scrape-time gauges (LLM queue
+ * depth) and the process metrics. `render()` gives the `/metrics` page;
+ * `read()` gives one metric's current values as data (for a status page).
+ *
+ * Built on prom-client (the only file besides `process_metrics.ts` that
+ * imports it), on a registry of its own per call, so tests and several bots
+ * in one process never share series.
  *
  * Recording never throws: a negative duration (a clock that stepped back)
  * counts as 0, and NaN durations and token counts are dropped. Label values
@@ -13,14 +17,15 @@
  * @module
  */
 
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import {
   FIRST_TOKEN_BUCKETS,
   QUEUE_WAIT_BUCKETS,
   REQUEST_BUCKETS,
   STAGE_BUCKETS,
 } from "./metric_buckets.ts";
-import { MetricsRegistry } from "./metrics_registry.ts";
-import type { GaugeSample } from "./metric_families.ts";
+import { registerProcessMetrics } from "./process_metrics.ts";
+import type { ProcessMetricSources } from "./process_metrics.ts";
 
 /** What an endpoint's queue holds right now (the LLM client's `status()`). */
 export type QueueStatusSource = () => Record<
@@ -29,23 +34,26 @@ export type QueueStatusSource = () => Record<
 >;
 
 /** Options of {@link createBotMetrics}; every field has a production default. */
-export interface BotMetricsOptions {
+export interface BotMetricsOptions extends ProcessMetricSources {
   /** Active and waiting LLM requests per endpoint, read at each scrape. */
   queueStatus?: QueueStatusSource | undefined;
-  /** Resident set size in bytes (default `Deno.memoryUsage().rss`). */
-  residentMemoryBytes?: (() => number) | undefined;
-  /** Seconds since the process started (default `performance.now() / 1000`). */
-  uptimeSeconds?: (() => number) | undefined;
-  /** Process start as Unix seconds (default `performance.timeOrigin / 1000`). */
-  startTimeSeconds?: number | undefined;
   /** Told when a scrape-time gauge fails; that gauge is left empty. Default: ignore. */
   onCollectError?: ((metric: string, error: unknown) => void) | undefined;
 }
 
+/**
+ * One sample of a metric as data: for a counter or gauge the metric's own
+ * name; for a histogram `<name>_bucket` (with an `le` label), `<name>_sum`
+ * and `<name>_count`.
+ */
+export interface MetricSample {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  value: number;
+}
+
 /** The recording API of the bot's metrics. */
 export interface BotMetrics {
-  /** The registry behind these metrics, to add more or to render. */
-  readonly registry: MetricsRegistry;
   /** A turn finished: `bot_turns_total{outcome}` (e.g. `replied`, `error`, `rate_limited`). */
   turnEnded(outcome: string): void;
   /** A pipeline stage took `seconds`: `bot_stage_duration_seconds{stage}`. */
@@ -68,6 +76,10 @@ export interface BotMetrics {
   llmQueueWait(endpoint: string, seconds: number): void;
   /** Replaces the source of `bot_llm_queue_depth` (e.g. after a new LLM client). */
   setQueueStatus(source: QueueStatusSource | undefined): void;
+  /** Replaces the source of `bot_wait_list_length{list}` (every bounded wait list and its length). */
+  setWaitLists(source: (() => Record<string, number>) | undefined): void;
+  /** A wait list was full and refused an entry: `bot_wait_list_refused_total{list}`. */
+  waitListRefused(list: string): void;
   /** A turn was refused by a rate limit: `bot_rate_limited_turns_total{kind}`. */
   rateLimited(kind: "user" | "channel"): void;
   /** Discord answered 429 on `route`: `bot_discord_rate_limited_total{route}`. */
@@ -78,8 +90,14 @@ export interface BotMetrics {
   gatewayReconnect(): void;
   /** A config reload was applied or rejected: `bot_config_reloads_total{result}`. */
   configReload(result: "applied" | "rejected"): void;
-  /** The whole page in the text exposition format 0.0.4. */
-  render(): string;
+  /** The names of every metric on the page. */
+  names(): string[];
+  /** The current samples of metric `name` (empty when there is no such metric), without parsing the page. */
+  read(name: string): Promise<MetricSample[]>;
+  /** The whole page in the Prometheus text format 0.0.4. */
+  render(): Promise<string>;
+  /** The page's `Content-Type`. */
+  readonly contentType: string;
 }
 
 const SNOWFLAKE = /\d{15,21}/g;
@@ -96,166 +114,216 @@ function seconds(value: number): number | null {
 
 /** Declares the bot's metrics on a new registry and returns the recording API. */
 export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
-  const registry = new MetricsRegistry({
-    onCollectError: options.onCollectError ?? (() => {}),
+  const registry = new Registry();
+  const registers = [registry];
+  const onCollectError = options.onCollectError ?? (() => {});
+  const turns = new Counter({
+    name: "bot_turns_total",
+    help: "Turns finished, by outcome.",
+    labelNames: ["outcome"],
+    registers,
   });
-  const turns = registry.counter(
-    "bot_turns_total",
-    "Turns finished, by outcome.",
-    ["outcome"],
-  );
-  const stages = registry.histogram(
-    "bot_stage_duration_seconds",
-    "Time spent in each pipeline stage, in seconds.",
-    STAGE_BUCKETS,
-    ["stage"],
-  );
-  const firstToken = registry.histogram(
-    "bot_llm_time_to_first_token_seconds",
-    "Time from sending an LLM request to its first token, in seconds.",
-    FIRST_TOKEN_BUCKETS,
-    ["endpoint"],
-  );
-  const requests = registry.histogram(
-    "bot_llm_request_duration_seconds",
-    "Time from sending an LLM request to its last token, in seconds.",
-    REQUEST_BUCKETS,
-    ["endpoint"],
-  );
-  const tokens = registry.counter(
-    "bot_llm_tokens_total",
-    "Tokens reported by the LLM servers: in = prompt, out = completion.",
-    ["endpoint", "direction"],
-  );
-  const llmErrors = registry.counter(
-    "bot_llm_errors_total",
-    "LLM requests that failed, by endpoint and kind of failure.",
-    ["endpoint", "kind"],
-  );
-  const queueWaits = registry.histogram(
-    "bot_llm_queue_wait_seconds",
-    "Time an LLM request waited for a free slot of its endpoint, in seconds.",
-    QUEUE_WAIT_BUCKETS,
-    ["endpoint"],
-  );
+  const stages = new Histogram({
+    name: "bot_stage_duration_seconds",
+    help: "Time spent in each pipeline stage, in seconds.",
+    buckets: [...STAGE_BUCKETS],
+    labelNames: ["stage"],
+    registers,
+  });
+  const firstToken = new Histogram({
+    name: "bot_llm_time_to_first_token_seconds",
+    help: "Time from sending an LLM request to its first token, in seconds.",
+    buckets: [...FIRST_TOKEN_BUCKETS],
+    labelNames: ["endpoint"],
+    registers,
+  });
+  const requests = new Histogram({
+    name: "bot_llm_request_duration_seconds",
+    help: "Time from sending an LLM request to its last token, in seconds.",
+    buckets: [...REQUEST_BUCKETS],
+    labelNames: ["endpoint"],
+    registers,
+  });
+  const tokens = new Counter({
+    name: "bot_llm_tokens_total",
+    help: "Tokens reported by the LLM servers: in = prompt, out = completion.",
+    labelNames: ["endpoint", "direction"],
+    registers,
+  });
+  const llmErrors = new Counter({
+    name: "bot_llm_errors_total",
+    help: "LLM requests that failed, by endpoint and kind of failure.",
+    labelNames: ["endpoint", "kind"],
+    registers,
+  });
+  const queueWaits = new Histogram({
+    name: "bot_llm_queue_wait_seconds",
+    help:
+      "Time an LLM request waited for a free slot of its endpoint, in seconds.",
+    buckets: [...QUEUE_WAIT_BUCKETS],
+    labelNames: ["endpoint"],
+    registers,
+  });
   let queueStatus = options.queueStatus;
-  registry.gaugeFromCallback(
-    "bot_llm_queue_depth",
-    "LLM requests per endpoint: active (holding a slot) or waiting for one.",
-    ["endpoint", "state"],
-    () => queueSamples(queueStatus),
-  );
-  const rateLimits = registry.counter(
-    "bot_rate_limited_turns_total",
-    "Turns refused by the bot's own rate limits, per user or per channel.",
-    ["kind"],
-  );
-  const discord429s = registry.counter(
-    "bot_discord_rate_limited_total",
-    "HTTP 429 answers from Discord, by route.",
-    ["route"],
-  );
-  const discordRequests = registry.counter(
-    "bot_discord_requests_total",
-    "Discord REST requests, by method and HTTP status.",
-    ["method", "status"],
-  );
-  const reconnects = registry.counter(
-    "bot_gateway_reconnects_total",
-    "Times the Discord gateway connection was re-established.",
-  );
-  const reloads = registry.counter(
-    "bot_config_reloads_total",
-    "Config file changes, applied or rejected.",
-    ["result"],
-  );
-  const rss = options.residentMemoryBytes ??
-    (() => Deno.memoryUsage().rss);
-  registry.gaugeFromCallback(
-    "process_resident_memory_bytes",
-    "Resident memory size in bytes.",
-    [],
-    () => [{ labels: [], value: rss() }],
-  );
-  const uptime = options.uptimeSeconds ?? (() => performance.now() / 1000);
-  registry.gaugeFromCallback(
-    "process_uptime_seconds",
-    "Seconds since the process started.",
-    [],
-    () => [{ labels: [], value: uptime() }],
-  );
-  const started = options.startTimeSeconds ?? performance.timeOrigin / 1000;
-  registry.gaugeFromCallback(
-    "process_start_time_seconds",
-    "Start time of the process since the Unix epoch, in seconds.",
-    [],
-    () => [{ labels: [], value: started }],
-  );
+  new Gauge({
+    name: "bot_llm_queue_depth",
+    help:
+      "LLM requests per endpoint: active (holding a slot) or waiting for one.",
+    labelNames: ["endpoint", "state"],
+    registers,
+    collect() {
+      this.reset();
+      if (queueStatus === undefined) return;
+      try {
+        for (const [endpoint, status] of Object.entries(queueStatus())) {
+          this.set({ endpoint, state: "active" }, status.active);
+          this.set({ endpoint, state: "waiting" }, status.waiting);
+        }
+      } catch (error) {
+        this.reset();
+        onCollectError("bot_llm_queue_depth", error);
+      }
+    },
+  });
+  let waitLists: (() => Record<string, number>) | undefined;
+  new Gauge({
+    name: "bot_wait_list_length",
+    help:
+      "Entries in each bounded wait list: turns in conversation queues, Discord sends waiting for a channel slot.",
+    labelNames: ["list"],
+    registers,
+    collect() {
+      this.reset();
+      try {
+        for (const [list, value] of Object.entries(waitLists?.() ?? {})) {
+          this.set({ list }, value);
+        }
+      } catch (error) {
+        this.reset();
+        onCollectError("bot_wait_list_length", error);
+      }
+    },
+  });
+  const waitRefused = new Counter({
+    name: "bot_wait_list_refused_total",
+    help: "Entries refused because their wait list was full.",
+    labelNames: ["list"],
+    registers,
+  });
+  const rateLimits = new Counter({
+    name: "bot_rate_limited_turns_total",
+    help:
+      "Turns refused by the bot's own rate limits, per user or per channel.",
+    labelNames: ["kind"],
+    registers,
+  });
+  const discord429s = new Counter({
+    name: "bot_discord_rate_limited_total",
+    help: "HTTP 429 answers from Discord, by route.",
+    labelNames: ["route"],
+    registers,
+  });
+  const discordRequests = new Counter({
+    name: "bot_discord_requests_total",
+    help: "Discord REST requests, by method and HTTP status.",
+    labelNames: ["method", "status"],
+    registers,
+  });
+  const reconnects = new Counter({
+    name: "bot_gateway_reconnects_total",
+    help: "Times the Discord gateway connection was re-established.",
+    registers,
+  });
+  const reloads = new Counter({
+    name: "bot_config_reloads_total",
+    help: "Config file changes, applied or rejected.",
+    labelNames: ["result"],
+    registers,
+  });
+  registerProcessMetrics(registry, options);
 
   // Series every dashboard expects to exist from the start, at 0.
-  rateLimits.labels("user");
-  rateLimits.labels("channel");
-  reloads.labels("applied");
-  reloads.labels("rejected");
+  rateLimits.inc({ kind: "user" }, 0);
+  rateLimits.inc({ kind: "channel" }, 0);
+  waitRefused.inc({ list: "conversation_queue" }, 0);
+  waitRefused.inc({ list: "channel_throttle" }, 0);
+  reloads.inc({ result: "applied" }, 0);
+  reloads.inc({ result: "rejected" }, 0);
 
   return {
-    registry,
     turnEnded(outcome) {
-      turns.labels(outcome).inc();
+      turns.inc({ outcome });
     },
     stageObserved(stage, value) {
       const s = seconds(value);
-      if (s !== null) stages.labels(stage).observe(s);
+      if (s !== null) stages.observe({ stage }, s);
     },
     llmReply(endpoint, firstTokenSeconds, totalSeconds, promptIn, out) {
       const first = firstTokenSeconds === null
         ? null
         : seconds(firstTokenSeconds);
-      if (first !== null) firstToken.labels(endpoint).observe(first);
+      if (first !== null) firstToken.observe({ endpoint }, first);
       const total = seconds(totalSeconds);
-      if (total !== null) requests.labels(endpoint).observe(total);
+      if (total !== null) requests.observe({ endpoint }, total);
       if (promptIn !== null && promptIn >= 0) {
-        tokens.labels(endpoint, "in").inc(promptIn);
+        tokens.inc({ endpoint, direction: "in" }, promptIn);
       }
-      if (out !== null && out >= 0) tokens.labels(endpoint, "out").inc(out);
+      if (out !== null && out >= 0) {
+        tokens.inc({ endpoint, direction: "out" }, out);
+      }
     },
     llmFailed(endpoint, kind) {
-      llmErrors.labels(endpoint, kind).inc();
+      llmErrors.inc({ endpoint, kind });
     },
     llmQueueWait(endpoint, value) {
       const s = seconds(value);
-      if (s !== null) queueWaits.labels(endpoint).observe(s);
+      if (s !== null) queueWaits.observe({ endpoint }, s);
     },
     setQueueStatus(source) {
       queueStatus = source;
     },
+    setWaitLists(source) {
+      waitLists = source;
+    },
+    waitListRefused(list) {
+      waitRefused.inc({ list });
+    },
     rateLimited(kind) {
-      rateLimits.labels(kind).inc();
+      rateLimits.inc({ kind });
     },
     discord429(route) {
-      discord429s.labels(normalizeRoute(route)).inc();
+      discord429s.inc({ route: normalizeRoute(route) });
     },
     discordRequest(method, status) {
-      discordRequests.labels(method.toUpperCase(), String(status)).inc();
+      discordRequests.inc({
+        method: method.toUpperCase(),
+        status: String(status),
+      });
     },
     gatewayReconnect() {
       reconnects.inc();
     },
     configReload(result) {
-      reloads.labels(result).inc();
+      reloads.inc({ result });
+    },
+    names() {
+      return registry.getMetricsAsArray().map((metric) => metric.name);
+    },
+    async read(name) {
+      const metric = registry.getSingleMetric(name);
+      if (metric === undefined) return [];
+      const { values } = await metric.get();
+      return values.map((sample) => ({
+        name: (sample as { metricName?: string }).metricName ?? name,
+        labels: Object.fromEntries(
+          Object.entries(sample.labels).map(([k, v]) => [k, String(v)]),
+        ),
+        value: sample.value,
+      }));
     },
     render() {
-      return registry.render();
+      return registry.metrics();
     },
+    contentType: registry.contentType,
   };
-}
-
-function queueSamples(source: QueueStatusSource | undefined): GaugeSample[] {
-  if (source === undefined) return [];
-  const samples: GaugeSample[] = [];
-  for (const [endpoint, status] of Object.entries(source())) {
-    samples.push({ labels: [endpoint, "active"], value: status.active });
-    samples.push({ labels: [endpoint, "waiting"], value: status.waiting });
-  }
-  return samples;
 }

@@ -18,7 +18,8 @@
  * @module
  */
 
-import { PROMETHEUS_CONTENT_TYPE } from "./exposition_format.ts";
+/** The Prometheus text format's content type, for pages that do not say theirs. */
+const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 /**
  * What a readiness check returns: `true` when ready; `false`, or a string
@@ -44,7 +45,9 @@ export interface HealthServerOptions {
   /** Readiness checks by name, reported in this order by `/readyz`. */
   checks?: Record<string, ReadinessCheck> | undefined;
   /** What `/metrics` renders; without it `/metrics` is 404. */
-  metrics?: { render(): string } | undefined;
+  metrics?:
+    | { render(): string | Promise<string>; readonly contentType?: string }
+    | undefined;
   /** How long one check may take before it counts as failed (default 1000 ms). */
   checkTimeoutMs?: number | undefined;
   /** Told about errors turned into 500 answers (e.g. to log them). */
@@ -180,12 +183,17 @@ export function createHealthHandler(
         if (metrics === undefined) return plain(404, "not found\n", head);
         let page: string;
         try {
-          page = metrics.render();
+          page = await metrics.render();
         } catch (error) {
           report(error);
           return plain(500, "cannot render metrics\n", head);
         }
-        return plain(200, page, head, PROMETHEUS_CONTENT_TYPE);
+        return plain(
+          200,
+          page,
+          head,
+          metrics.contentType ?? PROMETHEUS_CONTENT_TYPE,
+        );
       }
       default:
         return plain(404, "not found\n", head);

@@ -12,12 +12,17 @@
 import type { Config } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
 import type { Store, StoredMessage, TurnUpdate } from "../store/store.ts";
+import { AccessGate } from "./access/access_gate.ts";
+import { admit } from "./admission.ts";
 import { endState, receiveTurn } from "./durable_turn.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
+import { NoticeLimiter } from "./notice_limiter.ts";
+import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
-import { isAllowed, isTriggered } from "./stages/auth_stage.ts";
+import { isTriggered } from "./stages/auth_stage.ts";
 import type { TurnContext, TurnOutcome } from "./turn_context.ts";
+import type { TurnInspection } from "./turn_inspection.ts";
 
 /** What the runner needs. */
 export interface RunnerDeps {
@@ -29,13 +34,18 @@ export interface RunnerDeps {
   bot_user_id: () => string;
   now(): number;
   logger: Logger;
+  /**
+   * Where rate-limit windows and limited messages are kept, and where turns
+   * are made durable: each admitted message is stored with its turn state
+   * the moment it arrives.
+   */
+  store: Store;
+  /** The access decision (default: one over `config` with no DM role lookup). */
+  access?: AccessGate;
   /** Turns that may wait behind the running one in a conversation (default 5). */
   max_waiting?: number;
-  /**
-   * Where turns are made durable: each triggered message is stored with its
-   * turn state the moment it arrives (absent: the context stage stores it).
-   */
-  store?: Store;
+  /** Turns queued or running over all conversations (default 1000). */
+  max_pending?: number;
   /** Told how every dispatched message ended (metrics). */
   onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
 }
@@ -46,6 +56,14 @@ export type DispatchOutcome =
   | "unrouted"
   | "queue_full"
   | "shutting_down";
+
+/** Per-dispatch options of `Runner.dispatch`. */
+export interface DispatchOptions {
+  /** A record the stages fill with what the model was sent (the playground's inspector). */
+  inspection?: TurnInspection;
+  /** The message's stored turn, when start-up recovery runs it again (it is not stored twice). */
+  stored?: StoredMessage;
+}
 
 /** Said when a conversation's queue is full. */
 export const QUEUE_FULL_NOTICE =
@@ -67,10 +85,25 @@ export class Runner {
   readonly #queues = new Map<string, ConversationQueue>();
   readonly #inFlight = new Set<Promise<DispatchOutcome>>();
   readonly #abort = new AbortController();
+  readonly #admission;
+  #queued = 0;
   #accepting = true;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
+    this.#admission = {
+      store: deps.store,
+      access: deps.access ??
+        new AccessGate({ config: deps.config, now: deps.now }),
+      limiter: new RateLimiter(deps.store),
+      notices: new NoticeLimiter(),
+      logger: deps.logger,
+    };
+  }
+
+  /** Turns admitted and waiting in a conversation queue or running (metrics). */
+  get queued(): number {
+    return this.#queued;
   }
 
   /** Turns queued or running, over all conversations. */
@@ -81,17 +114,15 @@ export class Runner {
   /**
    * Takes one message. Resolves when its turn has ended (or was refused);
    * never rejects. Call without awaiting to handle messages concurrently:
-   * order within a conversation is kept by the runner. `stored` is the
-   * message's stored turn when start-up recovery runs it again (it is not
-   * stored a second time).
+   * order within a conversation is kept by the runner.
    */
   dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
-    stored?: StoredMessage,
+    options: DispatchOptions = {},
   ): Promise<DispatchOutcome> {
     // A malformed message must not reject (nor leave `finally` below rejecting unhandled).
-    const promise = this.#dispatch(message, reply, stored).catch(
+    const promise = this.#dispatch(message, reply, options).catch(
       (error: unknown) => {
         this.#deps.logger.error("Could not dispatch a message: {error}", {
           error,
@@ -108,7 +139,7 @@ export class Runner {
   async #dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
-    stored: StoredMessage | undefined,
+    options: DispatchOptions,
   ): Promise<DispatchOutcome> {
     const config = this.#deps.config();
     const bot_user_id = this.#deps.bot_user_id();
@@ -128,15 +159,6 @@ export class Runner {
       this.#deps.onTurnEnd?.("shutting_down", null);
       return "shutting_down";
     }
-    const key = JSON.stringify(route.conversation);
-    const queue = this.#queues.get(key) ?? { tail: Promise.resolve(), size: 0 };
-    if (queue.size > (this.#deps.max_waiting ?? 5)) {
-      await this.#safeNotice(reply, QUEUE_FULL_NOTICE);
-      this.#deps.onTurnEnd?.("queue_full", null);
-      return "queue_full";
-    }
-    queue.size += 1;
-    this.#queues.set(key, queue);
     const ctx: TurnContext = {
       message,
       config,
@@ -154,11 +176,34 @@ export class Runner {
       output: null,
       outcome: "ignored",
       detail: "",
+      ...(options.inspection ? { inspection: options.inspection } : {}),
     };
+    // Access and limits before queueing: a refused message never takes a place.
+    if (!(await admit(ctx, this.#admission))) {
+      this.#deps.onTurnEnd?.(ctx.outcome, ctx);
+      return ctx.outcome;
+    }
+    const key = JSON.stringify(route.conversation);
+    const queue = this.#queues.get(key) ?? { tail: Promise.resolve(), size: 0 };
+    if (
+      queue.size > (this.#deps.max_waiting ?? 5) ||
+      this.#queued >= (this.#deps.max_pending ?? 1000)
+    ) {
+      if (
+        this.#admission.notices.allow(key, message.author.id, this.#deps.now())
+      ) {
+        await this.#safeNotice(reply, QUEUE_FULL_NOTICE);
+      }
+      this.#deps.onTurnEnd?.("queue_full", null);
+      return "queue_full";
+    }
+    queue.size += 1;
+    this.#queued += 1;
+    this.#queues.set(key, queue);
     // Durable from the moment it arrives: a crash while it waits loses nothing.
-    const arrived = this.#arrive(ctx, stored);
+    const arrived = this.#arrive(ctx, options.stored);
     const turn = queue.tail.then(async () => {
-      await arrived.catch(() => {});
+      await arrived;
       await this.#runTurn(ctx);
     });
     queue.tail = turn;
@@ -166,6 +211,7 @@ export class Runner {
       await turn;
     } finally {
       queue.size -= 1;
+      this.#queued -= 1;
       if (queue.size === 0) this.#queues.delete(key);
     }
     this.#deps.onTurnEnd?.(ctx.outcome, ctx);
@@ -178,14 +224,12 @@ export class Runner {
       ctx.user_message = stored;
       return;
     }
-    const store = this.#deps.store;
-    // Refused authors are not stored (the auth stage refuses them).
-    if (
-      store === undefined ||
-      !isAllowed(ctx.message.author, ctx.config.access)
-    ) return;
     try {
-      ctx.user_message = await receiveTurn(store, ctx, this.#deps.now());
+      ctx.user_message = await receiveTurn(
+        this.#deps.store,
+        ctx,
+        this.#deps.now(),
+      );
     } catch (error) {
       this.#deps.logger.error(
         "Could not store a message on arrival in channel {channel}: {error}",
@@ -197,10 +241,12 @@ export class Runner {
   /** Records the turn's state; a failed write is logged, never thrown. */
   async #record(ctx: TurnContext, update: Omit<TurnUpdate, "updated_at">) {
     const id = ctx.user_message?.id;
-    const store = this.#deps.store;
-    if (id === undefined || store === undefined) return;
+    if (id === undefined) return;
     try {
-      await store.updateTurn(id, { ...update, updated_at: this.#deps.now() });
+      await this.#deps.store.updateTurn(id, {
+        ...update,
+        updated_at: this.#deps.now(),
+      });
     } catch (error) {
       this.#deps.logger.warn("Could not record a turn's state: {error}", {
         error,

@@ -8,13 +8,17 @@
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type {
+  NewMessage,
+  NewTurn,
   PostedPart,
   StoredMessage,
   StoredTurn,
   TurnState,
   TurnUpdate,
 } from "./store.ts";
-import { int, messageFromRow, text } from "./sqlite_rows.ts";
+import { type SqliteConnection, transaction } from "./sqlite_connection.ts";
+import { createConversation, findConversation } from "./sqlite_history.ts";
+import { int, messageFromRow, messageParams, text } from "./sqlite_rows.ts";
 
 const MESSAGE_COLUMNS =
   "m.id, m.conversation_id, m.external_id, m.author_id, m.author_name, m.role, m.persona, m.content, m.token_count, m.created_at, m.updated_at, m.partial, m.reply_to_id";
@@ -53,6 +57,41 @@ export function prepareTurnStatements(db: DatabaseSync): TurnStatements {
     updateTurn: db.prepare(TURN_SQL.updateTurn),
     openTurns: db.prepare(TURN_SQL.openTurns),
   };
+}
+
+/** Stores a user message and its `waiting` turn in one transaction. */
+export function addTurn(
+  connection: SqliteConnection,
+  turns: TurnStatements,
+  message: NewMessage,
+  turn: NewTurn,
+): StoredMessage {
+  return transaction(connection, () => {
+    if (message.role !== "user") {
+      throw new RangeError(
+        `a turn starts with a user message, not a ${message.role} one`,
+      );
+    }
+    const conversation = findConversation(connection, message.conversation) ??
+      createConversation(connection, message.conversation, message.created_at);
+    const row = connection.statements.insertMessage.get(
+      messageParams(conversation.id, { ...message, reply_to_id: null }),
+    );
+    const id = int(row ?? {}, "id");
+    turns.insertTurn.run({
+      message_id: id,
+      source: turn.source,
+      payload: turn.payload,
+      at: message.created_at,
+    });
+    return {
+      ...message,
+      id,
+      conversation: conversation.key,
+      updated_at: message.created_at,
+      reply_to_id: null,
+    };
+  });
 }
 
 const STATES: readonly string[] = [

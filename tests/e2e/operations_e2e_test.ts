@@ -71,6 +71,21 @@ Deno.test("/healthz, /readyz and /metrics describe the running bot", async () =>
     metrics.text,
     /bot_llm_tokens_total\{endpoint="local",direction="out"\} \d+/,
   );
+  for (
+    const name of [
+      "process_cpu_seconds_total",
+      "process_resident_memory_bytes",
+      "nodejs_eventloop_lag_p99_seconds",
+    ]
+  ) {
+    const value = Number(
+      new RegExp(`^${name} (\\S+)$`, "m").exec(metrics.text)?.[1],
+    );
+    assert.ok(
+      value >= 0 && (name.includes("lag") || value > 0),
+      `${name}: ${value}`,
+    );
+  }
 
   await h.discord.gateway.vanish();
   h.discord.gateway.closeConnections(1001);

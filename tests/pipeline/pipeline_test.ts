@@ -3,8 +3,8 @@
  * OpenAI-compatible server, the real SQLite store, the real runner.
  */
 import assert from "node:assert/strict";
-import { createBotServices } from "../../src/app/bot_services.ts";
-import type { BotServices } from "../../src/app/bot_services.ts";
+import { createBotServices } from "../../src/pipeline/bot_services.ts";
+import type { BotServices } from "../../src/pipeline/bot_services.ts";
 import {
   personaCommand,
   resetCommand,

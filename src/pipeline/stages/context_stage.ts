@@ -14,12 +14,14 @@ import {
 } from "../../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
+import { isHistoryOf, newestFirst } from "../conversation_order.ts";
 import { buildContextWindow } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
 import { effectivePersona } from "../persona_choice.ts";
 import { renderSystemPrompt } from "../system_prompt.ts";
 import { storeUserMessage } from "../user_message.ts";
 import type { TurnContext } from "../turn_context.ts";
+import { inspectContext } from "../turn_inspection.ts";
 
 /** History rows read per query; more pages are read only while the budget has room. */
 const HISTORY_PAGE = 32;
@@ -122,7 +124,8 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       // budget, not max_messages or how much is stored.
       const usable: StoredMessage[] = [];
       let fetched = 0;
-      let before = userMessage.id;
+      // From the newest: a reply to an earlier turn may have a higher id than this message.
+      let before: number | undefined;
       let window = build(usable, null);
       for (;;) {
         const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
@@ -131,12 +134,14 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
           conversation: route.conversation,
           limit: want,
           since: ctx.started_at - budget.max_age,
-          before_id: before,
+          ...(before === undefined ? {} : { before_id: before }),
         });
-        fetched += rows.length;
+        const history = rows.filter((m) => isHistoryOf(m, userMessage.id));
+        fetched += history.length;
         usable.push(
-          ...rows.filter((m) => m.content !== "" && m.role !== "system"),
+          ...history.filter((m) => m.content !== "" && m.role !== "system"),
         );
+        newestFirst(usable);
         window = build(usable, null);
         const last = rows.at(-1);
         if (
@@ -149,6 +154,17 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       if (replied !== null) window = build(usable, replied);
       ctx.request = window.messages satisfies ChatMessage[];
       ctx.max_tokens = window.max_tokens;
+      if (ctx.inspection) {
+        await inspectContext(ctx.inspection, ctx, {
+          store: deps.store,
+          counter,
+          budget,
+          history: usable,
+          history_used: window.history_used,
+          current_id: userMessage.id,
+          prompt_tokens: window.prompt_tokens,
+        });
+      }
       await next();
     },
   };

@@ -192,12 +192,14 @@ export const messageRoutes: RestRoute[] = [
       if (nonce !== null && typeof nonce === "object") return fail(nonce);
       // Like Discord: with enforce_nonce, the same author's message with this nonce
       // from the last few minutes is returned, and no second one is created.
-      const earlier = nonce === null ? undefined : [...ctx.world.messages.values()]
-        .find((m) =>
-          m.channelId === channel.id && m.authorId === ctx.world.bot.id &&
-          m.nonce === nonce && !m.deleted &&
-          ctx.world.clock.now() - m.createdAt < NONCE_WINDOW_MS
-        );
+      const earlier = nonce === null
+        ? undefined
+        : [...ctx.world.messages.values()]
+          .find((m) =>
+            m.channelId === channel.id && m.authorId === ctx.world.bot.id &&
+            m.nonce === nonce && !m.deleted &&
+            ctx.world.clock.now() - m.createdAt < NONCE_WINDOW_MS
+          );
       if (earlier) return ok(messageObject(earlier, ctx.world));
       const result = createBotMessage(ctx, channel.id, ctx.body);
       if ("status" in result) return fail(result);

@@ -1,0 +1,123 @@
+/**
+ * The SQLite connection under {@link SqliteStore}: the `node:sqlite` handle
+ * configured for the bot (WAL for a file, `synchronous=NORMAL`, a busy
+ * timeout, foreign keys on), every statement of `sqlite_sql.ts` prepared once,
+ * and the `BEGIN IMMEDIATE` transaction helper the store's writes share.
+ *
+ * @module
+ */
+
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { SQL, type StatementName } from "./sqlite_sql.ts";
+import {
+  applyMigrations,
+  loadMigrations,
+  type Migration,
+  MigrationError,
+} from "./migrations.ts";
+import { StoreError } from "./store_error.ts";
+import { messageOf } from "./store_checks.ts";
+
+/** How `SqliteStore.open` finds the schema. */
+export interface SqliteStoreOptions {
+  /** The migrations to apply; read from `migrationsDir` when absent. */
+  migrations?: readonly Migration[];
+  /** The folder of `NNNN_name.sql` files; the repository's `migrations/` by default. */
+  migrationsDir?: string | URL;
+  /** Milliseconds to wait for another connection's lock (default 5000). */
+  busyTimeoutMs?: number;
+  /** Messages deleted per statement by `pruneMessages` (default 5000). */
+  pruneBatchSize?: number;
+}
+
+/** The database handle and its prepared statements. */
+export interface SqliteConnection {
+  readonly db: DatabaseSync;
+  readonly statements: Record<StatementName, StatementSync>;
+}
+
+/** The path of an in-memory database. */
+export const MEMORY = ":memory:";
+
+/**
+ * Opens (creating if missing) the database at `path` — whose folder must
+ * exist — configures it and applies the pending migrations. Throws a
+ * `MigrationError` for a database from a newer bot or a failing migration,
+ * and a {@link StoreError} when the file cannot be opened.
+ */
+export async function openDatabase(
+  path: string,
+  options: SqliteStoreOptions,
+): Promise<DatabaseSync> {
+  const migrations = options.migrations ??
+    await loadMigrations(options.migrationsDir);
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (error) {
+    throw new StoreError(
+      `Cannot open the database ${path}: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+  try {
+    configure(db, path, options.busyTimeoutMs ?? 5000);
+    applyMigrations(db, migrations, path);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof MigrationError) throw error;
+    throw new StoreError(
+      `Cannot open the database ${path}: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Sets the pragmas the store relies on; WAL only for a file database. */
+export function configure(
+  db: DatabaseSync,
+  path: string,
+  busyTimeoutMs: number,
+): void {
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  if (path !== MEMORY) db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA foreign_keys = ON");
+}
+
+/** Prepares every statement of {@link SQL}. */
+export function prepareAll(
+  db: DatabaseSync,
+): Record<StatementName, StatementSync> {
+  const entries = Object.entries(SQL).map(([name, sql]) => {
+    return [name, db.prepare(sql)] as const;
+  });
+  return Object.fromEntries(entries) as Record<StatementName, StatementSync>;
+}
+
+/** Runs `body` in a `BEGIN IMMEDIATE` transaction, rolled back if it throws. */
+export function transaction<T>(
+  connection: SqliteConnection,
+  body: () => T,
+): T {
+  const { db, statements } = connection;
+  statements.begin.run();
+  try {
+    const result = body();
+    statements.commit.run();
+    return result;
+  } catch (error) {
+    if (db.isTransaction) statements.rollback.run();
+    throw error;
+  }
+}
+
+/** The size of a database's WAL file in bytes, or 0 when it cannot be read. */
+export function walSize(path: string): number {
+  try {
+    return Deno.statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
+}

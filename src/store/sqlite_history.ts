@@ -1,0 +1,126 @@
+/**
+ * Conversations and their messages in SQLite: appending a message (creating
+ * its conversation on first use, checking its reply link) and reading the
+ * history after the last reset, and pruning old messages. Used by {@link SqliteStore}.
+ *
+ * @module
+ */
+
+import type {
+  ConversationKey,
+  HistoryQuery,
+  NewMessage,
+  StoredMessage,
+} from "./store.ts";
+import { type SqliteConnection, transaction } from "./sqlite_connection.ts";
+import {
+  conversationFromRow,
+  conversationParams,
+  type ConversationRow,
+  int,
+  messageFromRow,
+  messageParams,
+} from "./sqlite_rows.ts";
+import {
+  missingReplyTarget,
+  replyLinkToCheck,
+  sqlLimit,
+} from "./store_checks.ts";
+
+/**
+ * Appends a message in one transaction, creating its conversation on first
+ * use; refuses a `reply_to_id` on a non-assistant message or to a message
+ * that is not stored.
+ */
+export function addMessage(
+  connection: SqliteConnection,
+  message: NewMessage,
+): StoredMessage {
+  return transaction(connection, () => {
+    const link = replyLinkToCheck(message);
+    const s = connection.statements;
+    if (link !== null && s.messageExists.get({ id: link }) === undefined) {
+      throw missingReplyTarget(link);
+    }
+    const conversation = findConversation(connection, message.conversation) ??
+      createConversation(connection, message.conversation, message.created_at);
+    const row = s.insertMessage.get(messageParams(conversation.id, message));
+    return {
+      ...message,
+      id: int(row ?? {}, "id"),
+      conversation: conversation.key,
+      updated_at: message.created_at,
+      reply_to_id: message.reply_to_id ?? null,
+    };
+  });
+}
+
+/**
+ * The newest messages of the conversation, newest first (by id): at most
+ * `limit`, created at or after `since`, below `before_id`, and none stored
+ * before its last reset or created before the reset's time.
+ */
+export function recentMessages(
+  connection: SqliteConnection,
+  query: HistoryQuery,
+): StoredMessage[] {
+  const limit = sqlLimit(query.limit);
+  if (Number.isNaN(query.since)) throw new RangeError("since is NaN");
+  const conversation = findConversation(connection, query.conversation);
+  if (limit === 0 || conversation === undefined) return [];
+  const since = Math.max(query.since, conversation.reset_at ?? -Infinity);
+  const rows = connection.statements.recentMessages.all({
+    conversation_id: conversation.id,
+    after_id: conversation.reset_after_id,
+    before_id: query.before_id ?? Number.MAX_SAFE_INTEGER,
+    since: Number.isFinite(since) ? since : Number.MIN_SAFE_INTEGER,
+    limit,
+  });
+  return rows.map((row) => messageFromRow(row, conversation.key));
+}
+
+/**
+ * Deletes the messages created before `before`, `batch` at a time so other
+ * connections are not locked out for long, then the conversations left
+ * empty whose creation and last reset are also older. Returns the number
+ * of messages deleted.
+ */
+export function pruneMessages(
+  connection: SqliteConnection,
+  before: number,
+  batch: number,
+): number {
+  const s = connection.statements;
+  let total = 0;
+  for (;;) {
+    const { changes } = s.pruneMessages.run({ before, batch });
+    total += Number(changes);
+    if (Number(changes) < batch) break;
+  }
+  s.pruneConversations.run({ before });
+  return total;
+}
+
+/** The stored conversation with this key, or undefined. */
+export function findConversation(
+  connection: SqliteConnection,
+  key: ConversationKey,
+): ConversationRow | undefined {
+  const row = connection.statements.selectConversation.get({
+    channel_id: key.channel_id,
+    user_id: key.user_id,
+  });
+  return row === undefined ? undefined : conversationFromRow(row);
+}
+
+export function createConversation(
+  connection: SqliteConnection,
+  key: ConversationKey,
+  at: number,
+): ConversationRow {
+  const row = connection.statements.insertConversation.get({
+    ...conversationParams(key),
+    created_at: at,
+  });
+  return conversationFromRow(row ?? {});
+}
