@@ -40,6 +40,10 @@ export interface PersonaConfig {
   extra: Record<string, unknown>;
   stream: boolean;
   reasoning: "hide" | "show" | "spoiler";
+  /** Picture for webhook posts (`webhooks: true` bindings). */
+  avatar_url?: string | undefined;
+  /** Longest reply shown, in characters; past it the request is stopped. */
+  max_reply_chars: number;
 }
 
 /** How much history a request may carry. */
@@ -72,6 +76,12 @@ export interface BindingConfig {
   reset: "anyone" | "admins";
   budget: string;
   rate_limit: string;
+  /** auto: a mention opens a thread and every message in the bot's threads is a turn. */
+  threads: "off" | "auto";
+  /** Replies go through a channel webhook under the persona's name and avatar. */
+  webhooks: boolean;
+  /** regenerate: an edit of the latest turn's message is answered again. */
+  on_edit: "ignore" | "regenerate";
 }
 
 /** Direct messages; when enabled, `persona` is set and `personas` includes it. */
@@ -95,6 +105,8 @@ export interface DiscordConfig {
   commands: CommandsTarget;
   dm: DmConfig;
   ping_replied_user: boolean;
+  /** The shards this process connects, `FIRST-LAST/TOTAL`; absent: all. */
+  shards?: string | undefined;
 }
 
 /** Who may talk to the bot. */

@@ -8,6 +8,7 @@
  */
 
 import { z } from "zod";
+import { parseShardRange } from "./shard_range.ts";
 import { DURATION_PATTERN, parseDuration } from "./duration.ts";
 import { parseRate, RATE_PATTERN } from "./rate.ts";
 
@@ -120,6 +121,16 @@ const personaSchema = z.strictObject({
   reasoning: z.enum(["hide", "show", "spoiler"]).default("hide").describe(
     "What Discord sees of <think>…</think> and reasoning_content: nothing, a quote, or a spoiler.",
   ),
+  avatar_url: z.url({
+    protocol: /^https?$/,
+    error:
+      "expected an http(s) URL of an image, e.g. https://example.org/helper.png",
+  }).optional().describe(
+    "Picture the persona posts under where the binding has `webhooks: true`; absent: the webhook's default.",
+  ),
+  max_reply_chars: z.int().min(100).max(1_000_000).default(8000).describe(
+    'Longest reply shown, in characters (100–1000000): past it the LLM request is stopped, the text so far kept, and "(stopped: reply too long)" added.',
+  ),
 }).describe("A persona: who answers, with which model and prompt.");
 
 const budgetSchema = z.strictObject({
@@ -138,7 +149,9 @@ const budgetSchema = z.strictObject({
 const rateLimitSchema = z.strictObject({
   per_user: rate("Triggers one user may make across the binding's channels.")
     .optional(),
-  per_channel: rate("Triggers in one channel, all users together.").optional(),
+  per_channel: rate(
+    "Triggers in one channel and all its threads together, all users together.",
+  ).optional(),
 }).describe("Rate limits; an absent key means no limit of that kind.");
 
 const bindingSchema = z.strictObject({
@@ -170,6 +183,15 @@ const bindingSchema = z.strictObject({
   rate_limit: name.default("default").describe(
     "The rate limit (a key of `rate_limits`).",
   ),
+  threads: z.enum(["off", "auto"]).default("off").describe(
+    "auto: a mention in the channel opens a thread on the message and the answer goes there; in a thread the bot opened every message is answered. off: answer in place.",
+  ),
+  webhooks: z.boolean().default(false).describe(
+    "Post replies through a channel webhook under the persona's display_name and avatar_url (needs Manage Webhooks; without it, normal messages). A message starting with a persona's name (\"Pirate, …\") is answered by that persona.",
+  ),
+  on_edit: z.enum(["ignore", "regenerate"]).default("ignore").describe(
+    "regenerate: when someone edits the message that started the latest reply, answer the new text by editing that reply.",
+  ),
 }).describe(
   "Where a persona answers; the most specific match wins (channel, then server).",
 );
@@ -200,6 +222,14 @@ const discordSchema = z.strictObject({
   dm: dmSchema.prefault({}),
   ping_replied_user: z.boolean().default(false).describe(
     "Whether a reply pings the person it answers. Model output never pings anyone.",
+  ),
+  shards: z.string().check((ctx) => {
+    const range = parseShardRange(ctx.value);
+    if (typeof range === "string") {
+      ctx.issues.push({ code: "custom", message: range, input: ctx.value });
+    }
+  }).optional().describe(
+    "The shards this process connects, FIRST-LAST/TOTAL (e.g. 0-1/4); DISCORD_SHARDS wins. Absent: all shards.",
   ),
 }).describe("The Discord connection.");
 

@@ -11,6 +11,7 @@
 
 import type { Config } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
+import { withSpan } from "../observability/tracing.ts";
 import type { Store, StoredMessage, TurnUpdate } from "../store/store.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import { admit } from "./admission.ts";
@@ -20,7 +21,7 @@ import { NoticeLimiter } from "./notice_limiter.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
-import { isTriggered } from "./stages/auth_stage.ts";
+import { isEmptyMessage, isTriggered } from "./stages/auth_stage.ts";
 import type { TurnContext, TurnOutcome } from "./turn_context.ts";
 import type { TurnInspection } from "./turn_inspection.ts";
 
@@ -148,7 +149,7 @@ export class Runner {
       config,
     );
     const worthQueueing = route !== null && !message.author.is_bot &&
-      !message.author.is_webhook &&
+      !message.author.is_webhook && !isEmptyMessage(message, bot_user_id) &&
       isTriggered(message, route.binding.trigger, bot_user_id);
     if (route === null || !worthQueueing) {
       const outcome = route === null ? "unrouted" : "ignored";
@@ -218,6 +219,22 @@ export class Runner {
     return ctx.outcome;
   }
 
+  /**
+   * One turn, in a span `turn`: with tracing on, the root of the turn's own
+   * trace (not a child of whatever the gateway event arrived in).
+   */
+  #runTurn(ctx: TurnContext): Promise<void> {
+    return withSpan("turn", {
+      "bot.guild_id": ctx.message.guild_id || undefined,
+      "bot.channel_id": ctx.message.channel_id,
+      "bot.message_id": ctx.message.id,
+      "bot.persona": ctx.persona_name,
+    }, async (span) => {
+      await this.#runTurnInSpan(ctx);
+      span.set({ "bot.outcome": ctx.outcome });
+    }, { root: true });
+  }
+
   /** Stores the turn's message unless it is a recovered one; never rejects. */
   async #arrive(ctx: TurnContext, stored?: StoredMessage): Promise<void> {
     if (stored !== undefined) {
@@ -254,7 +271,7 @@ export class Runner {
     }
   }
 
-  async #runTurn(ctx: TurnContext): Promise<void> {
+  async #runTurnInSpan(ctx: TurnContext): Promise<void> {
     if (ctx.signal.aborted) {
       // Shutting down before it started: it stays waiting, and start-up recovery answers it.
       ctx.outcome = "interrupted";

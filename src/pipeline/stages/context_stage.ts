@@ -15,6 +15,7 @@ import {
 import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
 import { isHistoryOf, newestFirst } from "../conversation_order.ts";
+import { safeName } from "../safe_name.ts";
 import { buildContextWindow } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
 import { effectivePersona } from "../persona_choice.ts";
@@ -45,7 +46,8 @@ export function asWindowMessage(
       tokens: message.token_count ?? counter.count(message.content),
     };
   }
-  const prefix = `${message.author_name}: `;
+  // The speaker label is user-controlled: one line, capped, no braces.
+  const prefix = `${safeName(message.author_name)}: `;
   return {
     role: "user",
     content: prefix + message.content,

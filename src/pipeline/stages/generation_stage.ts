@@ -34,6 +34,16 @@ export interface GenerationDeps {
   onLlmError?: (endpoint: string, kind: string) => void;
 }
 
+/** Ends a reply cut at the persona's `max_reply_chars`. */
+export const REPLY_TOO_LONG = "(stopped: reply too long)";
+
+/** At most `room` UTF-16 units of `text`, never ending inside a surrogate pair. */
+function cutAt(text: string, room: number): string {
+  if (room <= 0) return "";
+  const code = text.charCodeAt(room - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? room - 1 : room);
+}
+
 /** Said when the model sent nothing visible. */
 export const EMPTY_REPLY_NOTICE =
   "🤔 The model returned an empty reply. Try rephrasing?";
@@ -99,6 +109,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       let storedExternalId: string | null = null;
       let completionTokens: number | null = null;
       let queueNoticeSent = false;
+      let tooLong = false;
       const renderer = new ReasoningRenderer(persona.reasoning);
       const counter = deps.counterFor(persona.endpoint, persona.model);
       const request = {
@@ -133,12 +144,19 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
               );
             } else if (event.type === "text" || event.type === "reasoning") {
               if (event.type === "text") answer += event.text;
-              const piece = renderer.push(event);
+              let piece = renderer.push(event);
+              const room = persona.max_reply_chars - visible.length;
+              if (piece.length > room) {
+                // A model that ignores max_tokens must not post forever: stop the request here.
+                piece = cutAt(piece, room);
+                tooLong = true;
+              }
               if (piece !== "") {
                 ctx.reply.stopTyping();
                 visible += piece;
                 yield piece;
               }
+              if (tooLong) break; // ends the stream, which aborts the request
             } else if (event.type === "done") {
               completionTokens = event.result.usage?.completion_tokens ?? null;
               deps.onLlmResult?.(event.result);
@@ -149,6 +167,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
             visible += tail;
             yield tail;
           }
+          if (tooLong) yield `\n\n${REPLY_TOO_LONG}`;
         } catch (error) {
           failure = error;
           deps.onLlmError?.(
@@ -170,8 +189,10 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
           storedExternalId = ctx.reply.posted_ids[0] ?? null;
           await deps.store.updateMessage(assistant.id, {
             content: answer,
-            token_count: completionTokens ?? counter.count(answer),
-            partial: failure !== null,
+            token_count: tooLong
+              ? counter.count(answer)
+              : completionTokens ?? counter.count(answer),
+            partial: failure !== null || tooLong,
             external_id: storedExternalId,
             updated_at: deps.now(),
           });
@@ -194,7 +215,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
             ? { content: deliveredText(delivered) }
             : {}),
           // Partial too when the reply could not be delivered whole.
-          partial: failure !== null || deliveryError !== null,
+          partial: failure !== null || deliveryError !== null || tooLong,
           updated_at: deps.now(),
         });
       }
@@ -223,6 +244,13 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         return;
       }
       ctx.outcome = "answered";
+      if (tooLong) {
+        ctx.detail = `stopped at max_reply_chars (${persona.max_reply_chars})`;
+        deps.logger.warn("Reply stopped in {channel}: {detail}", {
+          channel: ctx.message.channel_id,
+          detail: ctx.detail,
+        });
+      }
     },
   };
 }
