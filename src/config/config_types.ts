@@ -40,6 +40,8 @@ export interface PersonaConfig {
   extra: Record<string, unknown>;
   stream: boolean;
   reasoning: "hide" | "show" | "spoiler";
+  /** The model reads images (image_url content parts). */
+  vision: boolean;
 }
 
 /** How much history a request may carry. */
@@ -72,6 +74,8 @@ export interface BindingConfig {
   reset: "anyone" | "admins";
   budget: string;
   rate_limit: string;
+  /** `channel`: the model also sees the channel's messages not addressed to the bot. */
+  context: "conversation" | "channel";
 }
 
 /** Direct messages; when enabled, `persona` is set and `personas` includes it. */
@@ -95,6 +99,17 @@ export interface DiscordConfig {
   commands: CommandsTarget;
   dm: DmConfig;
   ping_replied_user: boolean;
+  /** Request the privileged Message Content intent. */
+  message_content: boolean;
+}
+
+/** What attachments the model gets; sizes in bytes. */
+export interface AttachmentsConfig {
+  max_text_bytes: number;
+  max_images: number;
+  max_image_bytes: number;
+  /** Send images of earlier messages again instead of `[image: name]`. */
+  history_images: boolean;
 }
 
 /** Who may talk to the bot. */
@@ -118,6 +133,7 @@ export interface Config {
   rate_limits: Record<string, RateLimitConfig>;
   bindings: BindingConfig[];
   access: AccessConfig;
+  attachments: AttachmentsConfig;
   /** Milliseconds after which stored messages are deleted; absent: never. */
   retention?: number | undefined;
   /** Values that must never be logged: the token, API keys, and env values they came from. */

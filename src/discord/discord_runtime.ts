@@ -125,6 +125,7 @@ export class DiscordRuntime {
       gateway_url: options.gateway_url,
       events,
       logger,
+      message_content: options.services.config().discord.message_content,
     });
     this.#directory = new ChannelDirectory((id) =>
       this.#client.fetchChannel(id)

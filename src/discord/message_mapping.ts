@@ -9,6 +9,8 @@
  */
 
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
+import { messageAttachments } from "./attachment_mapping.ts";
+import type { GatewayAttachment, GatewayEmbed } from "./attachment_mapping.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
 import { list, record, snowflake, snowflakes, text } from "./gateway_values.ts";
 
@@ -33,6 +35,8 @@ export interface GatewayMessage {
   timestamp?: number;
   messageReference?: { messageId?: bigint };
   referencedMessage?: { id?: bigint; content?: string; author?: GatewayUser };
+  attachments?: GatewayAttachment[];
+  embeds?: GatewayEmbed[];
 }
 
 /** The display name Discord shows for a user in a server. */
@@ -107,6 +111,7 @@ export async function toIncomingMessage(
         author_name: referencedAuthor ? displayName(referencedAuthor) : "",
         content: text(referenced?.content),
       },
+      attachments: messageAttachments(raw.attachments, raw.embeds),
       created_at: typeof raw.timestamp === "number" &&
           Number.isFinite(raw.timestamp)
         ? raw.timestamp

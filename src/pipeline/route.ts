@@ -67,6 +67,7 @@ function resolveBinding(
       reset: "anyone",
       budget: dm.budget,
       rate_limit: dm.rate_limit,
+      context: "conversation",
       key: "dm",
       source: "discord.dm",
     };
