@@ -42,6 +42,10 @@ export interface PersonaConfig {
   reasoning: "hide" | "show" | "spoiler";
   /** The model reads images (image_url content parts). */
   vision: boolean;
+  /** Picture for webhook posts (`webhooks: true` bindings). */
+  avatar_url?: string | undefined;
+  /** Longest reply shown, in characters; past it the request is stopped. */
+  max_reply_chars: number;
 }
 
 /** How much history a request may carry. */
@@ -76,6 +80,12 @@ export interface BindingConfig {
   rate_limit: string;
   /** `channel`: the model also sees the channel's messages not addressed to the bot. */
   context: "conversation" | "channel";
+  /** auto: a mention opens a thread and every message in the bot's threads is a turn. */
+  threads: "off" | "auto";
+  /** Replies go through a channel webhook under the persona's name and avatar. */
+  webhooks: boolean;
+  /** regenerate: an edit of the latest turn's message is answered again. */
+  on_edit: "ignore" | "regenerate";
 }
 
 /** Direct messages; when enabled, `persona` is set and `personas` includes it. */
@@ -99,6 +109,8 @@ export interface DiscordConfig {
   commands: CommandsTarget;
   dm: DmConfig;
   ping_replied_user: boolean;
+  /** The shards this process connects, `FIRST-LAST/TOTAL`; absent: all. */
+  shards?: string | undefined;
   /** Request the privileged Message Content intent. */
   message_content: boolean;
 }

@@ -8,6 +8,7 @@
  */
 
 import { z } from "zod";
+import { parseShardRange } from "./shard_range.ts";
 import { DURATION_PATTERN, parseDuration } from "./duration.ts";
 import { parseRate, RATE_PATTERN } from "./rate.ts";
 import { BYTE_SIZE_PATTERN, parseByteSize } from "./byte_size.ts";
@@ -135,6 +136,16 @@ const personaSchema = z.strictObject({
   vision: z.boolean().default(false).describe(
     "The model reads images: image attachments are sent to it as image_url parts. Without it the persona says once per conversation that it cannot see images.",
   ),
+  avatar_url: z.url({
+    protocol: /^https?$/,
+    error:
+      "expected an http(s) URL of an image, e.g. https://example.org/helper.png",
+  }).optional().describe(
+    "Picture the persona posts under where the binding has `webhooks: true`; absent: the webhook's default.",
+  ),
+  max_reply_chars: z.int().min(100).max(1_000_000).default(8000).describe(
+    'Longest reply shown, in characters (100–1000000): past it the LLM request is stopped, the text so far kept, and "(stopped: reply too long)" added.',
+  ),
 }).describe("A persona: who answers, with which model and prompt.");
 
 const budgetSchema = z.strictObject({
@@ -153,7 +164,9 @@ const budgetSchema = z.strictObject({
 const rateLimitSchema = z.strictObject({
   per_user: rate("Triggers one user may make across the binding's channels.")
     .optional(),
-  per_channel: rate("Triggers in one channel, all users together.").optional(),
+  per_channel: rate(
+    "Triggers in one channel and all its threads together, all users together.",
+  ).optional(),
 }).describe("Rate limits; an absent key means no limit of that kind.");
 
 const bindingSchema = z.strictObject({
@@ -189,6 +202,15 @@ const bindingSchema = z.strictObject({
     .describe(
       "conversation: the model sees its conversation; channel: it also sees the channel's recent messages not addressed to it (needs discord.message_content).",
     ),
+  threads: z.enum(["off", "auto"]).default("off").describe(
+    "auto: a mention in the channel opens a thread on the message and the answer goes there; in a thread the bot opened every message is answered. off: answer in place.",
+  ),
+  webhooks: z.boolean().default(false).describe(
+    "Post replies through a channel webhook under the persona's display_name and avatar_url (needs Manage Webhooks; without it, normal messages). A message starting with a persona's name (\"Pirate, …\") is answered by that persona.",
+  ),
+  on_edit: z.enum(["ignore", "regenerate"]).default("ignore").describe(
+    "regenerate: when someone edits the message that started the latest reply, answer the new text by editing that reply.",
+  ),
 }).describe(
   "Where a persona answers; the most specific match wins (channel, then server).",
 );
@@ -222,6 +244,14 @@ const discordSchema = z.strictObject({
   ),
   message_content: z.boolean().default(true).describe(
     "Request the privileged Message Content intent. false: mentions, DMs and /ask still work; trigger reply/always and context: channel need it.",
+  ),
+  shards: z.string().check((ctx) => {
+    const range = parseShardRange(ctx.value);
+    if (typeof range === "string") {
+      ctx.issues.push({ code: "custom", message: range, input: ctx.value });
+    }
+  }).optional().describe(
+    "The shards this process connects, FIRST-LAST/TOTAL (e.g. 0-1/4); DISCORD_SHARDS wins. Absent: all shards.",
   ),
 }).describe("The Discord connection.");
 

@@ -84,7 +84,12 @@ export interface GatewayInteraction {
   data?: {
     name?: string;
     options?: { name: string; value?: unknown; focused?: boolean }[];
+    /** A pressed button's id (component interactions). */
+    customId?: string;
+    componentType?: number;
   };
+  /** The message a pressed button is on (component interactions). */
+  message?: { id?: bigint };
   channelId?: bigint;
   guildId?: bigint;
   user?: GatewayUser;

@@ -3,9 +3,13 @@
  * named `(ctx, next) => Promise<void>`. A stage that calls `next()` twice, or
  * returns without awaiting the `next()` it started, is a bug, and `compose`
  * reports it with the stage's name instead of letting turns interleave.
+ * With tracing on, each stage runs in a span `stage <name>`, so a turn's
+ * trace shows the stages nested in their order.
  *
  * @module
  */
+
+import { withSpan } from "../observability/tracing.ts";
 
 /** One step of the pipeline. */
 export interface Stage<C> {
@@ -24,9 +28,14 @@ export class StageContractError extends Error {
 
 /**
  * Observes stage timings (for metrics): called once per stage that ran, with
- * the time spent in the stage itself, not in the stages after it.
+ * the time spent in the stage itself, not in the stages after it, and the
+ * turn's context.
  */
-export type StageObserver = (stage: string, elapsed_ms: number) => void;
+export type StageObserver<C = unknown> = (
+  stage: string,
+  elapsed_ms: number,
+  ctx: C,
+) => void;
 
 /**
  * Chains stages into one function. The first stage runs first; each runs the
@@ -34,7 +43,7 @@ export type StageObserver = (stage: string, elapsed_ms: number) => void;
  */
 export function compose<C>(
   stages: readonly Stage<C>[],
-  observe: StageObserver = () => {},
+  observe: StageObserver<C> = () => {},
 ): (ctx: C) => Promise<void> {
   return async function run(ctx: C): Promise<void> {
     const dispatch = async (index: number): Promise<void> => {
@@ -61,9 +70,13 @@ export function compose<C>(
       };
       const started = performance.now();
       try {
-        await stage.run(ctx, next);
+        await withSpan(
+          `stage ${stage.name}`,
+          { "bot.stage": stage.name },
+          () => stage.run(ctx, next),
+        );
       } finally {
-        observe(stage.name, performance.now() - started - inner_ms);
+        observe(stage.name, performance.now() - started - inner_ms, ctx);
       }
       if (!settled) {
         throw new StageContractError(

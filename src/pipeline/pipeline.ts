@@ -53,5 +53,11 @@ export function buildPipeline(
     contextStage(deps),
     generationStage(deps),
     chunkingStage(deps.message_limit ?? 2000),
-  ], deps.observeStage);
+  ], (stage, ms, ctx) => {
+    deps.observeStage?.(stage, ms, ctx);
+    ctx.inspection?.stages.unshift({
+      name: stage,
+      ms: Math.round(ms * 10) / 10,
+    });
+  });
 }

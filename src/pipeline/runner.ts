@@ -11,6 +11,7 @@
 
 import type { Config } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
+import { withSpan } from "../observability/tracing.ts";
 import type { Store } from "../store/store.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import { admit } from "./admission.ts";
@@ -19,8 +20,9 @@ import { NoticeLimiter } from "./notice_limiter.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
-import { isTriggered } from "./stages/auth_stage.ts";
+import { isEmptyMessage, isTriggered } from "./stages/auth_stage.ts";
 import type { TurnContext, TurnOutcome } from "./turn_context.ts";
+import type { TurnInspection } from "./turn_inspection.ts";
 
 /** What the runner needs. */
 export interface RunnerDeps {
@@ -50,6 +52,12 @@ export type DispatchOutcome =
   | "unrouted"
   | "queue_full"
   | "shutting_down";
+
+/** Per-dispatch options of `Runner.dispatch`. */
+export interface DispatchOptions {
+  /** A record the stages fill with what the model was sent (the playground's inspector). */
+  inspection?: TurnInspection;
+}
 
 /** Said when a conversation's queue is full. */
 export const QUEUE_FULL_NOTICE =
@@ -105,15 +113,18 @@ export class Runner {
   dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
+    options: DispatchOptions = {},
   ): Promise<DispatchOutcome> {
     // A malformed message must not reject (nor leave `finally` below rejecting unhandled).
-    const promise = this.#dispatch(message, reply).catch((error: unknown) => {
-      this.#deps.logger.error("Could not dispatch a message: {error}", {
-        error,
-      });
-      this.#deps.onTurnEnd?.("failed", null);
-      return "failed" as const;
-    });
+    const promise = this.#dispatch(message, reply, options).catch(
+      (error: unknown) => {
+        this.#deps.logger.error("Could not dispatch a message: {error}", {
+          error,
+        });
+        this.#deps.onTurnEnd?.("failed", null);
+        return "failed" as const;
+      },
+    );
     this.#inFlight.add(promise);
     promise.finally(() => this.#inFlight.delete(promise));
     return promise;
@@ -122,6 +133,7 @@ export class Runner {
   async #dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
+    options: DispatchOptions,
   ): Promise<DispatchOutcome> {
     const config = this.#deps.config();
     const bot_user_id = this.#deps.bot_user_id();
@@ -130,7 +142,7 @@ export class Runner {
       config,
     );
     const worthQueueing = route !== null && !message.author.is_bot &&
-      !message.author.is_webhook &&
+      !message.author.is_webhook && !isEmptyMessage(message, bot_user_id) &&
       isTriggered(message, route.binding.trigger, bot_user_id);
     if (route === null || !worthQueueing) {
       const outcome = route === null ? "unrouted" : "ignored";
@@ -158,6 +170,7 @@ export class Runner {
       output: null,
       outcome: "ignored",
       detail: "",
+      ...(options.inspection ? { inspection: options.inspection } : {}),
     };
     // Access and limits before queueing: a refused message never takes a place.
     if (!(await admit(ctx, this.#admission))) {
@@ -194,7 +207,23 @@ export class Runner {
     return ctx.outcome;
   }
 
-  async #runTurn(ctx: TurnContext): Promise<void> {
+  /**
+   * One turn, in a span `turn`: with tracing on, the root of the turn's own
+   * trace (not a child of whatever the gateway event arrived in).
+   */
+  #runTurn(ctx: TurnContext): Promise<void> {
+    return withSpan("turn", {
+      "bot.guild_id": ctx.message.guild_id || undefined,
+      "bot.channel_id": ctx.message.channel_id,
+      "bot.message_id": ctx.message.id,
+      "bot.persona": ctx.persona_name,
+    }, async (span) => {
+      await this.#runTurnInSpan(ctx);
+      span.set({ "bot.outcome": ctx.outcome });
+    }, { root: true });
+  }
+
+  async #runTurnInSpan(ctx: TurnContext): Promise<void> {
     try {
       // The turn starts now, after waiting its turn: history and limits see it in order.
       (ctx as { started_at: number }).started_at = this.#deps.now();

@@ -1,10 +1,14 @@
 /**
  * Fills the system prompt's variables: `{{date}}`, `{{time}}`, `{{user}}`,
  * `{{channel}}`, `{{server}}` and `{{persona}}`. Unknown `{{names}}` are left
- * as written, so a prompt that talks about templates is not mangled.
+ * as written, so a prompt that talks about templates is not mangled. The
+ * user-controlled values (user, channel, server) go in through `safeName`:
+ * one line, length-capped, no control characters and no braces.
  *
  * @module
  */
+
+import { safeName } from "./safe_name.ts";
 
 /** The values a system prompt can use. */
 export interface PromptVariables {
@@ -25,10 +29,10 @@ export function renderSystemPrompt(
   const values: Record<string, string> = {
     date: when.toISOString().slice(0, 10),
     time: `${when.toISOString().slice(11, 16)} UTC`,
-    user: vars.user,
-    channel: vars.channel,
-    server: vars.server,
-    persona: vars.persona,
+    user: safeName(vars.user),
+    channel: safeName(vars.channel, "this channel"),
+    server: safeName(vars.server, "this server"),
+    persona: safeName(vars.persona, "the assistant"),
   };
   return template.replace(
     /\{\{\s*([a-z]+)\s*\}\}/g,

@@ -164,3 +164,45 @@ Deno.test("toIncomingMessage() marks webhooks and bots", async () => {
   assert.equal(mapped.message.author.is_webhook, true);
   assert.equal(mapped.message.author.is_bot, true);
 });
+
+Deno.test("toIncomingMessage() refuses system messages and keeps defaults and replies", async (t) => {
+  const cases: [string, number, boolean][] = [
+    ["default", 0, true],
+    ["reply", 19, true],
+    ["pin notice", 6, false],
+    ["member join", 7, false],
+    ["boost", 8, false],
+    ["thread created", 18, false],
+    ["slash command notice", 20, false],
+  ];
+  for (const [name, type, ok] of cases) {
+    await t.step(name, async () => {
+      const mapped = await toIncomingMessage(
+        { ...base, type },
+        BOT,
+        directory(),
+      );
+      assert.equal(mapped.ok, ok);
+    });
+  }
+});
+
+Deno.test("toIncomingMessage() treats a mention of the bot's managed role as a mention of the bot", async () => {
+  const d = directory();
+  d.addBotRole("1", "880");
+  const byContent = await toIncomingMessage(
+    { ...base, content: "<@&880> hello", mentions: [] },
+    BOT,
+    d,
+  );
+  assert.ok(byContent.ok);
+  assert.equal(byContent.message.mentions_bot, true);
+  assert.equal(byContent.message.content, `<@${BOT}> hello`);
+  const otherRole = await toIncomingMessage(
+    { ...base, content: "<@&881> hello", mentions: [] },
+    BOT,
+    d,
+  );
+  assert.ok(otherRole.ok);
+  assert.equal(otherRole.message.mentions_bot, false);
+});

@@ -22,6 +22,9 @@ export { ADMIN_ROLE, ALICE, CHANNEL, GUILD, OTHER_CHANNEL, THREAD };
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
+/** The role Discord manages for the bot (present when the harness is given a `fake.botId`). */
+export const BOT_ROLE = "400000000000000099";
+
 /** Extra bound channels ("c0" … "c49") for concurrency and load tests. */
 export const MANY_CHANNELS = Array.from(
   { length: 50 },
@@ -99,6 +102,7 @@ export async function startHarness(
     env?: Record<string, string>;
   } = {},
 ): Promise<BotHarness> {
+  const botId = options.fake?.botId;
   const discord = startFake({
     ...options.fake,
     guilds: [{
@@ -110,8 +114,15 @@ export async function startHarness(
         ...MANY_CHANNELS.map((id, i) => ({ id, name: `c${i}` })),
       ],
       threads: [{ id: THREAD, parentId: CHANNEL, name: "a thread" }],
-      roles: [{ id: ADMIN_ROLE, name: "admins", permissions: "8" }],
-      memberRoles: { [ALICE]: [ADMIN_ROLE] },
+      roles: [
+        { id: ADMIN_ROLE, name: "admins", permissions: "8" },
+        // With a fixed bot id, the bot gets its managed role, as Discord gives it.
+        ...(botId ? [{ id: BOT_ROLE, name: "FakeBot", botId }] : []),
+      ],
+      memberRoles: {
+        [ALICE]: [ADMIN_ROLE],
+        ...(botId ? { [botId]: [BOT_ROLE] } : {}),
+      },
     }],
   });
   const llm = await startFakeLlmServer();

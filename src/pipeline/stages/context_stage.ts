@@ -14,12 +14,14 @@ import {
 } from "../../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
+import { safeName } from "../safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
 import { effectivePersona } from "../persona_choice.ts";
 import { renderSystemPrompt } from "../system_prompt.ts";
 import { storeUserMessage } from "../user_message.ts";
 import type { TurnContext } from "../turn_context.ts";
+import { inspectContext } from "../turn_inspection.ts";
 
 /** History rows read per query; more pages are read only while the budget has room. */
 const HISTORY_PAGE = 32;
@@ -43,7 +45,8 @@ export function asWindowMessage(
       tokens: message.token_count ?? counter.count(message.content),
     };
   }
-  const prefix = `${message.author_name}: `;
+  // The speaker label is user-controlled: one line, capped, no braces.
+  const prefix = `${safeName(message.author_name)}: `;
   return {
     role: "user",
     content: prefix + message.content,
@@ -151,6 +154,17 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       if (replied !== null) window = build(usable, replied);
       ctx.request = window.messages satisfies ChatMessage[];
       ctx.max_tokens = window.max_tokens;
+      if (ctx.inspection) {
+        await inspectContext(ctx.inspection, ctx, {
+          store: deps.store,
+          counter,
+          budget,
+          history: usable,
+          history_used: window.history_used,
+          current_id: userMessage.id,
+          prompt_tokens: window.prompt_tokens,
+        });
+      }
       await next();
     },
   };

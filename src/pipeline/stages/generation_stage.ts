@@ -18,6 +18,7 @@ import type { Logger } from "../../log/logging.ts";
 import type { Store } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
 import type { TurnContext } from "../turn_context.ts";
+import { inspectEvent, inspectRequest } from "../turn_inspection.ts";
 
 /** What the stage needs. */
 export interface GenerationDeps {
@@ -30,6 +31,16 @@ export interface GenerationDeps {
   onLlmResult?: (result: ChatResult) => void;
   /** Told about every failed LLM request (metrics). */
   onLlmError?: (endpoint: string, kind: string) => void;
+}
+
+/** Ends a reply cut at the persona's `max_reply_chars`. */
+export const REPLY_TOO_LONG = "(stopped: reply too long)";
+
+/** At most `room` UTF-16 units of `text`, never ending inside a surrogate pair. */
+function cutAt(text: string, room: number): string {
+  if (room <= 0) return "";
+  const code = text.charCodeAt(room - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? room - 1 : room);
 }
 
 /** Said when the model sent nothing visible. */
@@ -65,13 +76,18 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       let storedExternalId: string | null = null;
       let completionTokens: number | null = null;
       let queueNoticeSent = false;
+      let tooLong = false;
       const renderer = new ReasoningRenderer(persona.reasoning);
       const counter = deps.counterFor(persona.endpoint, persona.model);
-      const events = deps.llm.streamChat(persona.endpoint, {
+      const request = {
         ...persona,
         messages: ctx.request,
         max_tokens: ctx.max_tokens,
-      }, { signal: ctx.signal });
+      };
+      if (ctx.inspection) inspectRequest(ctx.inspection, request);
+      const events = deps.llm.streamChat(persona.endpoint, request, {
+        signal: ctx.signal,
+      });
       const explain = (error: unknown) =>
         isCancelled(error, ctx.signal)
           ? "⚠️ The bot is restarting; this answer was cut short. Ask again in a moment."
@@ -85,6 +101,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       ctx.output = (async function* () {
         try {
           for await (const event of events) {
+            if (ctx.inspection) inspectEvent(ctx.inspection, event);
             if (
               event.type === "queued" && event.position >= 2 && !queueNoticeSent
             ) {
@@ -94,12 +111,19 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
               );
             } else if (event.type === "text" || event.type === "reasoning") {
               if (event.type === "text") answer += event.text;
-              const piece = renderer.push(event);
+              let piece = renderer.push(event);
+              const room = persona.max_reply_chars - visible.length;
+              if (piece.length > room) {
+                // A model that ignores max_tokens must not post forever: stop the request here.
+                piece = cutAt(piece, room);
+                tooLong = true;
+              }
               if (piece !== "") {
                 ctx.reply.stopTyping();
                 visible += piece;
                 yield piece;
               }
+              if (tooLong) break; // ends the stream, which aborts the request
             } else if (event.type === "done") {
               completionTokens = event.result.usage?.completion_tokens ?? null;
               deps.onLlmResult?.(event.result);
@@ -110,6 +134,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
             visible += tail;
             yield tail;
           }
+          if (tooLong) yield `\n\n${REPLY_TOO_LONG}`;
         } catch (error) {
           failure = error;
           deps.onLlmError?.(
@@ -129,8 +154,10 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
           storedExternalId = ctx.reply.posted_ids[0] ?? null;
           await deps.store.updateMessage(assistant.id, {
             content: answer,
-            token_count: completionTokens ?? counter.count(answer),
-            partial: failure !== null,
+            token_count: tooLong
+              ? counter.count(answer)
+              : completionTokens ?? counter.count(answer),
+            partial: failure !== null || tooLong,
             external_id: storedExternalId,
             updated_at: deps.now(),
           });
@@ -148,7 +175,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         await deps.store.updateMessage(assistant.id, {
           external_id: externalId,
           // Partial too when the reply could not be delivered whole.
-          partial: failure !== null || deliveryError !== null,
+          partial: failure !== null || deliveryError !== null || tooLong,
           updated_at: deps.now(),
         });
       }
@@ -177,6 +204,13 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         return;
       }
       ctx.outcome = "answered";
+      if (tooLong) {
+        ctx.detail = `stopped at max_reply_chars (${persona.max_reply_chars})`;
+        deps.logger.warn("Reply stopped in {channel}: {detail}", {
+          channel: ctx.message.channel_id,
+          detail: ctx.detail,
+        });
+      }
     },
   };
 }

@@ -6,6 +6,8 @@ import {
   sessionSees,
 } from "./gateway_events.ts";
 import {
+  type ButtonPressSpec,
+  createButtonInteraction,
   createInteraction,
   type InteractionSpec,
   readyPayload,
@@ -262,6 +264,21 @@ export class FakeDiscord {
       userId: spec.userId ?? this.defaultUserId,
       type: 4,
     });
+  }
+
+  /** A user presses a button on a message: a MESSAGE_COMPONENT INTERACTION_CREATE (type 3). */
+  pressButton(
+    spec: Omit<ButtonPressSpec, "userId"> & { userId?: string },
+  ): FakeInteraction {
+    const { interaction, payload } = createButtonInteraction(this.world, {
+      ...spec,
+      userId: spec.userId ?? this.defaultUserId,
+    });
+    this.gateway.dispatch(
+      "INTERACTION_CREATE",
+      (s) => sessionSees(s, interaction.guildId, null) ? payload : undefined,
+    );
+    return interaction;
   }
 
   /** Creates a thread under a channel and dispatches THREAD_CREATE. */

@@ -1,9 +1,11 @@
 import { type GatewaySession, guildOnShard } from "./gateway_session.ts";
+import { buttonIds } from "./component_rules.ts";
 import {
   channelObject,
   type Json,
   memberObject,
   memberPermissions,
+  messageObject,
   userObject,
 } from "./payloads.ts";
 import type { FakeInteraction } from "./types.ts";
@@ -60,6 +62,46 @@ export interface InteractionSpec {
   type?: number;
   /** Attachment objects by id, sent as `data.resolved.attachments` (type 11 options). */
   resolvedAttachments?: Record<string, Json>;
+}
+
+/** A user presses a button on a message. */
+export interface ButtonPressSpec {
+  messageId: string;
+  customId: string;
+  userId: string;
+}
+
+/**
+ * Stores a button press (a MESSAGE_COMPONENT interaction, type 3) and builds its
+ * INTERACTION_CREATE `d`, with the message the button is on. Like Discord, only a button that
+ * is on the live message can be pressed, and only on a message the application sent.
+ */
+export function createButtonInteraction(
+  world: FakeWorld,
+  spec: ButtonPressSpec,
+): { interaction: FakeInteraction; payload: Json } {
+  const message = world.messages.get(spec.messageId);
+  if (!message || message.deleted) {
+    throw new Error(`Cannot press a button: message ${spec.messageId} is gone`);
+  }
+  if (!buttonIds(message.components).includes(spec.customId)) {
+    throw new Error(
+      `Cannot press "${spec.customId}": message ${spec.messageId} has buttons ${
+        JSON.stringify(buttonIds(message.components))
+      }`,
+    );
+  }
+  const { interaction, payload } = createInteraction(world, {
+    channelId: message.channelId,
+    userId: spec.userId,
+    commandName: "",
+    type: 3,
+  });
+  interaction.messageId = message.id;
+  interaction.customId = spec.customId;
+  payload.data = { custom_id: spec.customId, component_type: 2 };
+  payload.message = messageObject(message, world);
+  return { interaction, payload };
 }
 
 /**

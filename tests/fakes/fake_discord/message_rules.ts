@@ -1,3 +1,4 @@
+import { checkComponents } from "./component_rules.ts";
 import type { MessagePings } from "./types.ts";
 
 /** A Discord error to answer with: HTTP status, JSON error code, message and field errors. */
@@ -107,7 +108,8 @@ export function checkMessageFields(body: unknown): DiscordError | null {
       }
     }
   }
-  return checkAllowedMentions(body.allowed_mentions);
+  return checkAllowedMentions(body.allowed_mentions) ??
+    checkComponents(body.components);
 }
 
 function checkAllowedMentions(value: unknown): DiscordError | null {

@@ -108,6 +108,17 @@ function respond(ctx: RestContext): RestReply {
     });
     if ("status" in created) return fail(created);
     message = created;
+  } else if (
+    body.type === CallbackType.UpdateMessage ||
+    body.type === CallbackType.DeferredUpdateMessage
+  ) {
+    const target = ctx.world.messages.get(interaction.messageId ?? "");
+    if (!target || target.deleted) return fail(Errors.unknownMessage);
+    if (body.type === CallbackType.UpdateMessage) {
+      const problem = editBotMessage(ctx, target, data);
+      if (problem) return fail(problem);
+      ctx.events.messageUpdated(target);
+    }
   } else if (body.type === CallbackType.DeferredChannelMessageWithSource) {
     message = ctx.world.createMessage({
       channelId: interaction.channelId,

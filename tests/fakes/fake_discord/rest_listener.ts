@@ -2,6 +2,7 @@ import type { FakeClock } from "./clock.ts";
 import { FixedWindowLimiter, type WindowLimit } from "./rate_limits.ts";
 import { applicationRoutes } from "./rest_application.ts";
 import { interactionRoutes } from "./rest_interactions.ts";
+import { memberRoutes } from "./rest_members.ts";
 import { messageRoutes } from "./rest_messages.ts";
 import { createRestHandler, type RestServerDeps } from "./rest_server.ts";
 
@@ -10,6 +11,7 @@ export const ALL_ROUTES = [
   ...messageRoutes,
   ...interactionRoutes,
   ...applicationRoutes,
+  ...memberRoutes,
 ];
 
 /** What `serveRest` needs besides the routes and limiters it builds itself. */

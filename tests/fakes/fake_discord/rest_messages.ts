@@ -94,6 +94,7 @@ export function createBotMessage(
     content,
     embeds,
     attachments: ctx.attachments,
+    components: Array.isArray(fields.components) ? fields.components : [],
     flags: extra.flags ?? (askedFlags & SENDABLE_FLAGS),
     replyToId,
     allowedMentions: fields.allowed_mentions,
@@ -126,7 +127,17 @@ export function editBotMessage(
   if (isEmptyMessage({ content, embeds, attachments, extra: fields })) {
     return EMPTY_MESSAGE;
   }
-  ctx.world.editMessage(message, content, embeds, fields.allowed_mentions);
+  ctx.world.editMessage(
+    message,
+    content,
+    embeds,
+    fields.allowed_mentions,
+    fields.components === undefined
+      ? undefined
+      : Array.isArray(fields.components)
+      ? fields.components
+      : [],
+  );
   return null;
 }
 

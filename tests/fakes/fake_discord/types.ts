@@ -58,6 +58,8 @@ export interface FakeRoleSpec {
   id: string;
   name: string;
   permissions?: string;
+  /** Set to the bot's id for the role Discord manages for a bot (`managed`, `tags.bot_id`). */
+  botId?: string;
 }
 
 /** A guild the bot is in, sent to the bot in GUILD_CREATE after READY. */
@@ -107,6 +109,8 @@ export interface FakeMessage {
   contentHistory: string[];
   embeds: unknown[];
   attachments: unknown[];
+  /** Action rows of buttons (Discord's JSON), as last sent or edited. */
+  components: unknown[];
   flags: number;
   /** The replied-to message id, when this message is a reply that Discord accepted. */
   replyToId: string | null;
@@ -142,6 +146,9 @@ export interface FakeInteraction {
   guildId: string | null;
   userId: string;
   commandName: string;
+  /** For a button press (type 3): the message the button is on and its custom id. */
+  messageId?: string;
+  customId?: string;
   dispatchedAt: number;
   /** The callback the bot sent: its time, response type and data; null until acknowledged. */
   response: { at: number; type: number; data: unknown } | null;

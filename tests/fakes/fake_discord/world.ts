@@ -48,6 +48,7 @@ export interface NewMessage {
   content: string;
   embeds?: unknown[];
   attachments?: unknown[];
+  components?: unknown[];
   flags?: number;
   replyToId?: string | null;
   allowedMentions?: unknown;
@@ -188,6 +189,7 @@ export class FakeWorld {
       contentHistory: [input.content],
       embeds: input.embeds ?? [],
       attachments: input.attachments ?? [],
+      components: input.components ?? [],
       flags: input.flags ?? 0,
       replyToId,
       allowedMentions: input.allowedMentions ?? null,
@@ -247,7 +249,9 @@ export class FakeWorld {
     content: string,
     embeds: unknown[],
     allowedMentions: unknown,
+    components?: unknown[],
   ) {
+    if (components !== undefined) message.components = components;
     message.content = content;
     message.contentHistory.push(content);
     message.embeds = embeds;
