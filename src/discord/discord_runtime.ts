@@ -165,6 +165,7 @@ export class DiscordRuntime {
       rest_proxy: options.rest_proxy,
       events,
       logger,
+      message_content: options.services.config().discord.message_content,
     });
     this.#directory = new ChannelDirectory((id) =>
       this.#client.fetchChannel(id)

@@ -16,7 +16,7 @@ import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
 import { isHistoryOf, newestFirst } from "../conversation_order.ts";
 import { safeName } from "../safe_name.ts";
-import { buildContextWindow } from "../history_window.ts";
+import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
 import { effectivePersona } from "../persona_choice.ts";
 import { renderSystemPrompt } from "../system_prompt.ts";
@@ -66,6 +66,7 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         deps.store,
         route.binding,
         message.author.id,
+        message.persona,
       );
       const persona = config.personas[personaName];
       if (persona === undefined) {
@@ -113,7 +114,10 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
               tokens: counter.count(replied.content),
             }
             : asWindowMessage(replied, counter),
-          current: asWindowMessage(userMessage, counter),
+          current: withImages(
+            asWindowMessage(userMessage, counter),
+            (ctx.attachments?.images ?? []).map((i) => ({ url: i.data_url })),
+          ),
           context_tokens: budget.context_tokens,
           reserve_tokens: budget.reserve_tokens,
           max_tokens: persona.max_tokens,
