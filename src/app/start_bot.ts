@@ -28,6 +28,7 @@ import {
   healthSettingsFromEnv,
   startHealthServer,
 } from "../observability/health_server.ts";
+import { originOf } from "../attachments/url_policy.ts";
 import { createBotServices } from "../pipeline/bot_services.ts";
 import { startRetentionScheduler } from "../retention/retention_scheduler.ts";
 import { watchConfig } from "./config_watcher.ts";
@@ -107,10 +108,13 @@ export async function startBot(env: Env): Promise<number> {
     eventLoopLag: () => lag.summary(),
     defaultLabels: { shards: scale.label },
   });
+  const apiOrigin = originOf(env("DISCORD_API_BASE_URL"));
   const services = createBotServices({
     config,
     store,
     bot_user_id: () => botId,
+    // A test server or emulator serves its attachments from its own origin.
+    attachment_origins: apiOrigin === null ? [] : [apiOrigin],
     ...serviceMetricHooks(metrics),
   });
   metrics.setQueueStatus(() => services.llm.status());
@@ -168,6 +172,7 @@ export async function startBot(env: Env): Promise<number> {
       metrics,
       bot_user_id: () => botId,
       connected: () => discord.connected,
+      shards: () => discord.shardStates,
       redact: (text) => secrets.redactText(text),
       logger: log("playground"),
     });
