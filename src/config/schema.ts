@@ -8,8 +8,10 @@
  */
 
 import { z } from "zod";
+import { parseShardRange } from "./shard_range.ts";
 import { DURATION_PATTERN, formatDuration, parseDuration } from "./duration.ts";
 import { parseRate, RATE_PATTERN } from "./rate.ts";
+import { BYTE_SIZE_PATTERN, parseByteSize } from "./byte_size.ts";
 
 const DURATION_HINT = 'expected a duration like "30s", "5m", "24h" or "1h30m"';
 const RATE_HINT =
@@ -41,6 +43,17 @@ function duration(description: string, range: DurationRange) {
       error: `expected a duration ${allowed}`,
     })
     .describe(`${description} Allowed: ${allowed}.`);
+}
+
+const SIZE_HINT = 'expected a size like "100kB", "8MB" or a number of bytes';
+
+function byteSize(description: string) {
+  return z.union([
+    z.string({ error: SIZE_HINT })
+      .regex(new RegExp(BYTE_SIZE_PATTERN), { error: SIZE_HINT })
+      .transform((text) => parseByteSize(text) ?? 0),
+    z.int({ error: SIZE_HINT }).min(0, { error: SIZE_HINT }),
+  ], { error: SIZE_HINT }).describe(description);
 }
 
 function rate(description: string) {
@@ -157,6 +170,9 @@ const personaSchema = z.strictObject({
   reasoning: z.enum(["hide", "show", "spoiler"]).default("hide").describe(
     "What Discord sees of <think>…</think> and reasoning_content: nothing, a quote, or a spoiler.",
   ),
+  vision: z.boolean().default(false).describe(
+    "The model reads images: image attachments are sent to it as image_url parts. Without it the persona says once per conversation that it cannot see images.",
+  ),
   avatar_url: z.url({
     protocol: /^https?$/,
     error:
@@ -222,6 +238,10 @@ const bindingSchema = z.strictObject({
   rate_limit: name.default("default").describe(
     "The rate limit (a key of `rate_limits`).",
   ),
+  context: z.enum(["conversation", "channel"]).default("conversation")
+    .describe(
+      "conversation: the model sees its conversation; channel: it also sees the channel's recent messages not addressed to it (needs discord.message_content).",
+    ),
   threads: z.enum(["off", "auto"]).default("off").describe(
     "auto: a mention in the channel opens a thread on the message and the answer goes there; in a thread the bot opened every message is answered. off: answer in place.",
   ),
@@ -262,7 +282,35 @@ const discordSchema = z.strictObject({
   ping_replied_user: z.boolean().default(false).describe(
     "Whether a reply pings the person it answers. Model output never pings anyone.",
   ),
+  message_content: z.boolean().default(true).describe(
+    "Request the privileged Message Content intent. false: mentions, DMs and /ask still work; trigger reply/always and context: channel need it.",
+  ),
+  shards: z.string().check((ctx) => {
+    const range = parseShardRange(ctx.value);
+    if (typeof range === "string") {
+      ctx.issues.push({ code: "custom", message: range, input: ctx.value });
+    }
+  }).optional().describe(
+    "The shards this process connects, FIRST-LAST/TOTAL (e.g. 0-1/4); DISCORD_SHARDS wins. Absent: all shards.",
+  ),
 }).describe("The Discord connection.");
+
+const attachmentsSchema = z.strictObject({
+  max_text_bytes: byteSize(
+    "Longest text file read into the model's message; longer ones are cut with a marker.",
+  ).prefault("100kB"),
+  max_images: z.int().min(0).max(16).default(4).describe(
+    "Images sent to a vision persona per message.",
+  ),
+  max_image_bytes: byteSize(
+    "Largest image sent to a vision persona; larger ones get a note instead.",
+  ).prefault("8MB"),
+  history_images: z.boolean().default(false).describe(
+    "Send images of earlier messages again (fetched anew); false: they read as [image: name.png].",
+  ),
+}).describe(
+  "Files and images attached to messages: text files are read, images go to vision personas.",
+);
 
 const accessSchema = z.strictObject({
   allow_users: z.array(snowflake).default([]).describe(
@@ -322,11 +370,20 @@ export const configSchema = z.strictObject({
     "Which persona answers where; the most specific match wins.",
   ),
   access: accessSchema.prefault({}),
+  attachments: attachmentsSchema.prefault({}),
   retention: duration(
     "Stored messages older than this are deleted; absent: kept forever.",
     { min_ms: 60_000, max_ms: 3650 * 86_400_000 },
   )
     .optional(),
+  recovery: z.strictObject({
+    max_age: duration(
+      "After a crash, messages younger than this that never got a reply are answered at start-up; older ones are not.",
+      { min_ms: 0, max_ms: 7 * 86_400_000 },
+    ).prefault("2m"),
+  }).prefault({}).describe(
+    "Start-up recovery after a crash (kill -9, power cut of the process).",
+  ),
 }).describe("bot.config.yaml: the whole bot in one file.");
 
 /** The config as written, before defaults are filled in by cross-checking. */

@@ -39,6 +39,11 @@ export interface BotMetricsOptions extends ProcessMetricSources {
   queueStatus?: QueueStatusSource | undefined;
   /** Told when a scrape-time gauge fails; that gauge is left empty. Default: ignore. */
   onCollectError?: ((metric: string, error: unknown) => void) | undefined;
+  /**
+   * Labels every sample carries, e.g. `{ shards: "0-1/4" }` for one of
+   * several gateway processes. Default: none.
+   */
+  defaultLabels?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -115,6 +120,9 @@ function seconds(value: number): number | null {
 /** Declares the bot's metrics on a new registry and returns the recording API. */
 export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
   const registry = new Registry();
+  if (options.defaultLabels !== undefined) {
+    registry.setDefaultLabels({ ...options.defaultLabels });
+  }
   const registers = [registry];
   const onCollectError = options.onCollectError ?? (() => {});
   const turns = new Counter({
