@@ -148,6 +148,8 @@ export interface Config {
   attachments: AttachmentsConfig;
   /** Milliseconds after which stored messages are deleted; absent: never. */
   retention?: number | undefined;
+  /** Start-up recovery: messages younger than `max_age` ms that never got a reply are answered. */
+  recovery: { max_age: number };
   /** Values that must never be logged: the token, API keys, and env values they came from. */
   secrets: string[];
 }

@@ -53,6 +53,7 @@ export function resolveConfig(parsed: ParsedConfig, secrets: string[]): Config {
     access: parsed.access,
     attachments: parsed.attachments,
     retention: parsed.retention,
+    recovery: parsed.recovery,
     secrets: [...new Set(secrets)].filter((secret) => secret.length >= 4),
   };
 }

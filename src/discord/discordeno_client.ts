@@ -277,7 +277,9 @@ export function createDiscordClient(
 
   const client: DiscordClient = {
     bot_user_id: String(bot.id),
-    port: discordenoPort(bot.helpers),
+    port: discordenoPort(
+      bot.rest as unknown as Parameters<typeof discordenoPort>[0],
+    ),
     responder: {
       async deferEphemeral(id, token) {
         await bot.helpers.sendInteractionResponse(id, token, {

@@ -42,6 +42,9 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   /** After this many content chunks: stop sending, keep the connection open. */
   stall_after?: number;
+  /** After this many content chunks: wait for `resume` before the rest. */
+  pause_after?: number;
+  resume?: Promise<unknown>;
   /** After this many content chunks: break the connection. */
   drop_after?: number;
   /** After this many content chunks: send `garbage` as a raw line. */
@@ -362,6 +365,9 @@ export function startFakeLlmServer(
               return;
             }
             if (sent === reply.stall_after) return await stopped;
+            if (sent === reply.pause_after && reply.resume) {
+              await Promise.race([reply.resume, stopped]);
+            }
             if (sent === reply.drop_after) {
               finish();
               return controller.error(new Error("dropped"));

@@ -14,6 +14,7 @@ import {
 } from "../../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
+import { isHistoryOf, newestFirst } from "../conversation_order.ts";
 import { safeName } from "../safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
@@ -77,12 +78,14 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       ctx.persona_name = personaName;
       ctx.persona = persona;
 
-      ctx.user_message = await storeUserMessage(
-        deps.store,
-        ctx,
-        personaName,
-        counter.count(ctx.text),
-      );
+      if (ctx.user_message === null) {
+        ctx.user_message = await storeUserMessage(
+          deps.store,
+          ctx,
+          personaName,
+          counter.count(ctx.text),
+        );
+      }
 
       const budget = config.budgets[route.binding.budget] ??
         config.budgets.default;
@@ -127,7 +130,8 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       // budget, not max_messages or how much is stored.
       const usable: StoredMessage[] = [];
       let fetched = 0;
-      let before = userMessage.id;
+      // From the newest: a reply to an earlier turn may have a higher id than this message.
+      let before: number | undefined;
       let window = build(usable, null);
       for (;;) {
         const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
@@ -136,12 +140,14 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
           conversation: route.conversation,
           limit: want,
           since: ctx.started_at - budget.max_age,
-          before_id: before,
+          ...(before === undefined ? {} : { before_id: before }),
         });
-        fetched += rows.length;
+        const history = rows.filter((m) => isHistoryOf(m, userMessage.id));
+        fetched += history.length;
         usable.push(
-          ...rows.filter((m) => m.content !== "" && m.role !== "system"),
+          ...history.filter((m) => m.content !== "" && m.role !== "system"),
         );
+        newestFirst(usable);
         window = build(usable, null);
         const last = rows.at(-1);
         if (

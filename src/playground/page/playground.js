@@ -472,7 +472,7 @@ function showStatus(report) {
   $("status-panel").hidden = false;
   const gateway = report.gateway;
   $("gateway").textContent = gateway
-    ? `Gateway: ${gateway.state}${
+    ? `Gateway: ${gateway.state} · ${gateway.reconnects} reconnects${
       gateway.shards.length
         ? ` · shards ${
           gateway.shards.map((s) => `${s.id} ${s.state}`).join(", ")

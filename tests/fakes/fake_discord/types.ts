@@ -126,6 +126,8 @@ export interface FakeMessage {
   /** Set when a webhook posted the message (the author is then the webhook). */
   webhookId: string | null;
   ephemeral: boolean;
+  /** The enforced nonce it was created with (see `enforce_nonce`), if any. */
+  nonce?: string;
 }
 
 /** Who a message notifies. */
