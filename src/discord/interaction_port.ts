@@ -10,7 +10,7 @@
  */
 
 import { classifyDiscordError } from "./discordeno_port.ts";
-import type { DiscordPort } from "./discord_port.ts";
+import type { DiscordPort, SentMessage } from "./discord_port.ts";
 
 /** The webhook operations of one interaction (implemented over Discordeno). */
 export interface InteractionWebhook {
@@ -46,12 +46,15 @@ export function interactionPort(webhook: InteractionWebhook): InteractionPort {
     get answered() {
       return originalUsed;
     },
-    send(_channel_id, message) {
-      if (!originalUsed) {
-        originalUsed = true;
-        return classified(() => webhook.editOriginal(message.content));
-      }
-      return classified(() => webhook.followUp(message.content));
+    async send(_channel_id, message): Promise<SentMessage> {
+      const first = !originalUsed;
+      originalUsed = true;
+      const id = await classified(() =>
+        first
+          ? webhook.editOriginal(message.content)
+          : webhook.followUp(message.content)
+      );
+      return { id, content: message.content };
     },
     edit(_channel_id, message_id, content) {
       return classified(() => webhook.editMessage(message_id, content));

@@ -35,10 +35,13 @@ Deno.test("interactionPort(): the first send replaces the deferral, later sends 
   const port = interactionPort(webhook);
   assert.equal(port.answered, false);
   const first = { content: "a", ping_replied_user: false };
-  assert.equal(await port.send("c", first), "1");
+  assert.deepEqual(await port.send("c", first), { id: "1", content: "a" });
   assert.equal(port.answered, true);
   await port.edit("c", "1", "ab");
-  assert.equal(await port.send("c", { ...first, content: "c" }), "100");
+  assert.deepEqual(await port.send("c", { ...first, content: "c" }), {
+    id: "100",
+    content: "c",
+  });
   await port.edit("c", "100", "cd");
   await port.typing("c");
   assert.deepEqual(calls, [
