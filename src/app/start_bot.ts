@@ -10,7 +10,6 @@
  */
 
 import { commandsNeedRefresh } from "../config/config_changes.ts";
-import { parseDuration } from "../config/duration.ts";
 import { summarizeConfig } from "../config/summarize_config.ts";
 import { botIdFromToken } from "../discord/bot_token.ts";
 import { DiscordRuntime } from "../discord/discord_runtime.ts";
@@ -28,6 +27,7 @@ import {
   healthSettingsFromEnv,
   startHealthServer,
 } from "../observability/health_server.ts";
+import { originOf } from "../attachments/url_policy.ts";
 import { createBotServices } from "../pipeline/bot_services.ts";
 import { startRetentionScheduler } from "../retention/retention_scheduler.ts";
 import { watchConfig } from "./config_watcher.ts";
@@ -45,6 +45,7 @@ import {
   EXIT_CONFIG,
   loadConfigOrExplain,
   openStoreOrExplain,
+  shutdownGraceFromEnv,
 } from "./start_checks.ts";
 import type { Env } from "./start_checks.ts";
 
@@ -63,8 +64,14 @@ export async function startBot(env: Env): Promise<number> {
   const config = await loadConfigOrExplain(file, env);
   if (config === null) return EXIT_CONFIG;
   secrets.add(config.secrets);
-  const grace = parseDuration(env("BOT_SHUTDOWN_GRACE") ?? "") ??
-    SHUTDOWN_GRACE_MS;
+  const grace = shutdownGraceFromEnv(
+    env("BOT_SHUTDOWN_GRACE"),
+    SHUTDOWN_GRACE_MS,
+  );
+  if (typeof grace !== "number") {
+    console.error(grace.error);
+    return EXIT_CONFIG;
+  }
   const botId = botIdFromToken(config.discord.token);
   if (botId === null) {
     console.error(
@@ -111,10 +118,13 @@ export async function startBot(env: Env): Promise<number> {
       ? { defaultLabels: { shards: scale.label } }
       : {}),
   });
+  const apiOrigin = originOf(env("DISCORD_API_BASE_URL"));
   const services = createBotServices({
     config,
     store,
     bot_user_id: () => botId,
+    // A test server or emulator serves its attachments from its own origin.
+    attachment_origins: apiOrigin === null ? [] : [apiOrigin],
     ...serviceMetricHooks(metrics),
   });
   metrics.setQueueStatus(() => services.llm.status());
@@ -172,6 +182,7 @@ export async function startBot(env: Env): Promise<number> {
       metrics,
       bot_user_id: () => botId,
       connected: () => discord.connected,
+      shards: () => discord.shardStates,
       redact: (text) => secrets.redactText(text),
       logger: log("playground"),
     });

@@ -17,6 +17,9 @@ import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordReply } from "./discord_reply.ts";
+import { closeInterruptedReply } from "./interrupted_reply.ts";
+import { recoverTurns } from "../pipeline/turn_recovery.ts";
+import type { IncomingMessage } from "../pipeline/incoming_message.ts";
 import { withGlobalPacing } from "./global_pacing.ts";
 import { withRequestLanes } from "./request_lanes.ts";
 import type { PacedPort } from "./global_pacing.ts";
@@ -162,6 +165,7 @@ export class DiscordRuntime {
       rest_proxy: options.rest_proxy,
       events,
       logger,
+      message_content: options.services.config().discord.message_content,
     });
     this.#directory = new ChannelDirectory((id) =>
       this.#client.fetchChannel(id)
@@ -202,15 +206,52 @@ export class DiscordRuntime {
     return this.#shards.ready;
   }
 
+  /** Each shard and whether it has a gateway session (the playground's status). */
+  get shardStates(): { id: number; up: boolean }[] {
+    return this.#shards.all;
+  }
+
   /** The owned shards without a gateway session, for `/readyz`. */
   get shardsDown(): number[] {
     return this.#shards.downShards;
   }
 
-  /** Connects to the gateway and registers the slash commands. */
+  /**
+   * Connects to the gateway, recovers the turns a crash cut off (closing
+   * half-written replies, answering young unanswered messages) and registers
+   * the slash commands.
+   */
   async start(): Promise<void> {
     await this.#client.start();
+    await this.recover();
     await this.refreshCommands();
+  }
+
+  /** Start-up recovery of Discord turns (see `recoverTurns`). */
+  async recover(): Promise<void> {
+    const { services, logger } = this.#options;
+    const timers = this.#options.timers ?? systemThrottleTimers;
+    await recoverTurns({
+      store: services.store,
+      source: "discord",
+      now: () => timers.now(),
+      max_age_ms: services.config().recovery.max_age,
+      logger,
+      answer: (message, turn) => {
+        void services.runner.dispatch(
+          message,
+          this.#replyFor(message),
+          { stored: turn.message },
+        );
+      },
+      close: (message, posted) =>
+        closeInterruptedReply(
+          this.#port,
+          this.#throttle,
+          message.channel_id,
+          posted,
+        ),
+    });
   }
 
   /**
@@ -301,15 +342,19 @@ export class DiscordRuntime {
       return;
     }
     const message = mapped.message;
-    const reply = new DiscordReply({
+    await services.runner.dispatch(message, this.#replyFor(message));
+  }
+
+  #replyFor(message: IncomingMessage): DiscordReply {
+    return new DiscordReply({
       port: this.#port,
       throttle: this.#throttle,
       timers: this.#options.timers ?? systemThrottleTimers,
-      logger,
+      logger: this.#options.logger,
       channel_id: message.channel_id,
       trigger_message_id: message.id,
-      ping_replied_user: services.config().discord.ping_replied_user,
+      ping_replied_user: this.#options.services.config().discord
+        .ping_replied_user,
     });
-    await services.runner.dispatch(message, reply);
   }
 }

@@ -49,6 +49,16 @@ export const desiredProperties = createDesiredPropertiesObject({
     webhookId: true,
     type: true,
     mentionedRoleIds: true,
+    attachments: true,
+    embeds: true,
+  },
+  attachment: {
+    id: true,
+    filename: true,
+    contentType: true,
+    size: true,
+    url: true,
+    proxyUrl: true,
   },
   messageReference: { messageId: true, channelId: true, guildId: true },
   user: { id: true, username: true, globalName: true, toggles: true },
@@ -72,6 +82,17 @@ export const desiredProperties = createDesiredPropertiesObject({
 export const BOT_INTENTS = GatewayIntents.Guilds |
   GatewayIntents.GuildMessages |
   GatewayIntents.DirectMessages | GatewayIntents.MessageContent;
+
+/**
+ * The intents to request: without `message_content` the privileged Message
+ * Content intent is left out (Discord then shows the bot the text of server
+ * messages only when they mention it; DMs and interactions are unaffected).
+ */
+export function botIntents(message_content: boolean): number {
+  return message_content
+    ? BOT_INTENTS
+    : BOT_INTENTS & ~GatewayIntents.MessageContent;
+}
 
 /** What the adapter reports to the runtime. */
 export interface DiscordClientEvents {
@@ -111,6 +132,8 @@ export interface DiscordClientOptions {
   events: DiscordClientEvents;
   logger: Logger;
   backoff?: ReconnectBackoff;
+  /** Request the privileged Message Content intent (default true). */
+  message_content?: boolean;
 }
 
 /** The connected Discord client, Discordeno-free. */
@@ -203,7 +226,7 @@ export function createDiscordClient(
   };
   const bot = createBot({
     token: options.token,
-    intents: BOT_INTENTS,
+    intents: botIntents(options.message_content ?? true),
     desiredProperties,
     loggerFactory: () => quiet,
     rest: restOptions(options),
@@ -251,7 +274,9 @@ export function createDiscordClient(
 
   const client: DiscordClient = {
     bot_user_id: String(bot.id),
-    port: discordenoPort(bot.helpers),
+    port: discordenoPort(
+      bot.rest as unknown as Parameters<typeof discordenoPort>[0],
+    ),
     responder: {
       async deferEphemeral(id, token) {
         await bot.helpers.sendInteractionResponse(id, token, {

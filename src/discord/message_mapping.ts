@@ -13,6 +13,8 @@
  */
 
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
+import { messageAttachments } from "./attachment_mapping.ts";
+import type { GatewayAttachment, GatewayEmbed } from "./attachment_mapping.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
 import { list, record, snowflake, snowflakes, text } from "./gateway_values.ts";
 
@@ -40,6 +42,8 @@ export interface GatewayMessage {
   timestamp?: number;
   messageReference?: { messageId?: bigint };
   referencedMessage?: { id?: bigint; content?: string; author?: GatewayUser };
+  attachments?: GatewayAttachment[];
+  embeds?: GatewayEmbed[];
 }
 
 /** Message types that are something a person wrote: default (0) and reply (19). */
@@ -130,6 +134,7 @@ export async function toIncomingMessage(
         author_name: referencedAuthor ? displayName(referencedAuthor) : "",
         content: text(referenced?.content),
       },
+      attachments: messageAttachments(raw.attachments, raw.embeds),
       created_at: typeof raw.timestamp === "number" &&
           Number.isFinite(raw.timestamp)
         ? raw.timestamp

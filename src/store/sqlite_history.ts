@@ -113,7 +113,7 @@ export function findConversation(
   return row === undefined ? undefined : conversationFromRow(row);
 }
 
-function createConversation(
+export function createConversation(
   connection: SqliteConnection,
   key: ConversationKey,
   at: number,

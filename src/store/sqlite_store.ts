@@ -15,10 +15,13 @@ import type {
   HistoryQuery,
   MessageUpdate,
   NewMessage,
+  NewTurn,
   PersonaChoiceKey,
   RateLimitWindow,
   Store,
   StoredMessage,
+  StoredTurn,
+  TurnUpdate,
   UserPersonaChoice,
   UserRateLimit,
 } from "./store.ts";
@@ -44,6 +47,7 @@ import {
   updateParams,
 } from "./sqlite_rows.ts";
 import { describe, messageOf } from "./store_checks.ts";
+import * as turns from "./sqlite_turns.ts";
 
 export type { SqliteStoreOptions };
 
@@ -54,6 +58,7 @@ export type { SqliteStoreOptions };
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #connection: SqliteConnection;
+  readonly #turns: turns.TurnStatements;
   readonly #pruneBatch: number;
   readonly #checkpointer: WalCheckpointer | null;
   #closed = false;
@@ -65,6 +70,7 @@ export class SqliteStore implements Store {
     this.path = path;
     this.#pruneBatch = Math.max(1, Math.trunc(pruneBatch));
     this.#connection = { db, statements: prepareAll(db) };
+    this.#turns = turns.prepareTurnStatements(db);
     this.#checkpointer = path === MEMORY
       ? null
       : new WalCheckpointer(db, () => walSize(path));
@@ -260,6 +266,29 @@ export class SqliteStore implements Store {
     return this.#run(
       `forget user ${JSON.stringify(user_id)}`,
       () => userData.forgetUser(this.#connection, user_id),
+    );
+  }
+
+  /** Stores a triggered user message and its `waiting` turn in one transaction. */
+  addTurn(message: NewMessage, turn: NewTurn): Promise<StoredMessage> {
+    return this.#run(
+      `store a turn in ${describe(message.conversation)}`,
+      () => turns.addTurn(this.#connection, this.#turns, message, turn),
+    );
+  }
+
+  /** Changes a turn; an ended turn drops its payload. Unknown ids are ignored. */
+  updateTurn(message_id: number, update: TurnUpdate): Promise<void> {
+    return this.#run(`update the turn of message ${message_id}`, () => {
+      this.#turns.updateTurn.run(turns.turnUpdateParams(message_id, update));
+    });
+  }
+
+  /** The turns of `source` still waiting or running, oldest first. */
+  openTurns(source: string): Promise<StoredTurn[]> {
+    return this.#run(
+      `read the open turns of ${source}`,
+      () => this.#turns.openTurns.all({ source }).map(turns.turnFromRow),
     );
   }
 
