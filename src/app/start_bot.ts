@@ -112,7 +112,11 @@ export async function startBot(env: Env): Promise<number> {
   lag.start();
   const metrics = createBotMetrics({
     eventLoopLag: () => lag.summary(),
-    defaultLabels: { shards: scale.label },
+    // Only a process that owns a shard range says which: a single bot's
+    // page keeps the names and labels dashboards already query.
+    ...(scale.shards !== undefined
+      ? { defaultLabels: { shards: scale.label } }
+      : {}),
   });
   const apiOrigin = originOf(env("DISCORD_API_BASE_URL"));
   const services = createBotServices({

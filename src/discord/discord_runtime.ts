@@ -31,9 +31,14 @@ import type {
   DiscordClient,
   DiscordClientEvents,
 } from "./discordeno_client.ts";
+import { handleAsk } from "./ask_command.ts";
 import { toIncomingMessage } from "./message_mapping.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
-import { commandDefinitions, handleInteraction } from "./slash_commands.ts";
+import {
+  APPLICATION_COMMAND,
+  commandDefinitions,
+  handleInteraction,
+} from "./slash_commands.ts";
 import type { GatewayInteraction } from "./slash_commands.ts";
 
 /** Counters the runtime reports (metrics). */
@@ -136,6 +141,8 @@ export class DiscordRuntime {
         (raw: GatewayInteraction) =>
           raw.type === MESSAGE_COMPONENT
             ? this.#onButton(raw)
+            : raw.type === APPLICATION_COMMAND && raw.data?.name === "ask"
+            ? this.#onAsk(raw)
             : handleInteraction(raw, {
               commands: options.services.commands,
               config: options.services.config,
@@ -269,7 +276,7 @@ export class DiscordRuntime {
       const where = config.discord.commands.kind === "guild"
         ? `server ${config.discord.commands.guild_id}`
         : "globally";
-      this.#options.logger.info("Registered /reset and /persona {where}", {
+      this.#options.logger.info("Registered the slash commands {where}", {
         where,
       });
     } catch (error) {
@@ -316,6 +323,18 @@ export class DiscordRuntime {
       );
       return null;
     }
+  }
+
+  async #onAsk(raw: GatewayInteraction): Promise<void> {
+    await handleAsk(raw, {
+      services: this.#options.services,
+      directory: this.#directory,
+      webhook: (id, token) => this.#client.interactionWebhook(id, token),
+      throttle: this.#throttle,
+      timers: this.#options.timers ?? systemThrottleTimers,
+      logger: this.#options.logger,
+      now: Date.now,
+    });
   }
 
   async #onButton(raw: GatewayInteraction): Promise<void> {

@@ -140,6 +140,12 @@ Deno.test("/reset and /persona work as in Discord and the next turn shows it", a
     reset_at: number | null;
   };
   assert.equal(inspection.persona, "pirate");
+  const history = await (await h.get("/api/history?place=0&user_id=u1")).json();
+  assert.deepEqual(
+    history.map((m: { role: string }) => m.role),
+    ["user", "assistant"],
+    "the stored conversation since the reset",
+  );
   assert.equal(
     inspection.messages.length,
     2,
