@@ -46,6 +46,9 @@ export interface PlaygroundServer {
   close(): Promise<void>;
 }
 
+/** Longest `POST /api/line` body accepted. */
+const MAX_LINE_BYTES = 64 * 1024;
+
 /** The page's files (no build step): URL path → file in `page/`. */
 const PAGE_FILES: Record<string, string> = {
   "/": "index.html",
@@ -176,7 +179,13 @@ export function startPlaygroundServer(
     if (request.method === "POST" && url.pathname === "/api/line") {
       let line: PlaygroundLine;
       try {
-        line = parseLine(await request.json());
+        const text = await request.text();
+        if (text.length > MAX_LINE_BYTES) {
+          throw new RangeError(
+            `the request is ${text.length} characters; at most ${MAX_LINE_BYTES}`,
+          );
+        }
+        line = parseLine(JSON.parse(text));
       } catch (error) {
         return json({
           error: error instanceof Error ? error.message : String(error),
