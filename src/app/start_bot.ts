@@ -10,7 +10,6 @@
  */
 
 import { commandsNeedRefresh } from "../config/config_changes.ts";
-import { parseDuration } from "../config/duration.ts";
 import { summarizeConfig } from "../config/summarize_config.ts";
 import { botIdFromToken } from "../discord/bot_token.ts";
 import { DiscordRuntime } from "../discord/discord_runtime.ts";
@@ -46,6 +45,7 @@ import {
   EXIT_CONFIG,
   loadConfigOrExplain,
   openStoreOrExplain,
+  shutdownGraceFromEnv,
 } from "./start_checks.ts";
 import type { Env } from "./start_checks.ts";
 
@@ -64,8 +64,14 @@ export async function startBot(env: Env): Promise<number> {
   const config = await loadConfigOrExplain(file, env);
   if (config === null) return EXIT_CONFIG;
   secrets.add(config.secrets);
-  const grace = parseDuration(env("BOT_SHUTDOWN_GRACE") ?? "") ??
-    SHUTDOWN_GRACE_MS;
+  const grace = shutdownGraceFromEnv(
+    env("BOT_SHUTDOWN_GRACE"),
+    SHUTDOWN_GRACE_MS,
+  );
+  if (typeof grace !== "number") {
+    console.error(grace.error);
+    return EXIT_CONFIG;
+  }
   const botId = botIdFromToken(config.discord.token);
   if (botId === null) {
     console.error(
@@ -106,7 +112,11 @@ export async function startBot(env: Env): Promise<number> {
   lag.start();
   const metrics = createBotMetrics({
     eventLoopLag: () => lag.summary(),
-    defaultLabels: { shards: scale.label },
+    // Only a process that owns a shard range says which: a single bot's
+    // page keeps the names and labels dashboards already query.
+    ...(scale.shards !== undefined
+      ? { defaultLabels: { shards: scale.label } }
+      : {}),
   });
   const apiOrigin = originOf(env("DISCORD_API_BASE_URL"));
   const services = createBotServices({
@@ -172,6 +182,7 @@ export async function startBot(env: Env): Promise<number> {
       metrics,
       bot_user_id: () => botId,
       connected: () => discord.connected,
+      shards: () => discord.shardStates,
       redact: (text) => secrets.redactText(text),
       logger: log("playground"),
     });

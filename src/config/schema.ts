@@ -9,7 +9,7 @@
 
 import { z } from "zod";
 import { parseShardRange } from "./shard_range.ts";
-import { DURATION_PATTERN, parseDuration } from "./duration.ts";
+import { DURATION_PATTERN, formatDuration, parseDuration } from "./duration.ts";
 import { parseRate, RATE_PATTERN } from "./rate.ts";
 import { BYTE_SIZE_PATTERN, parseByteSize } from "./byte_size.ts";
 
@@ -17,11 +17,32 @@ const DURATION_HINT = 'expected a duration like "30s", "5m", "24h" or "1h30m"';
 const RATE_HINT =
   'expected a rate like "6/minute" (N per second, minute, hour or day)';
 
-function duration(description: string) {
+/**
+ * Longest duration a timer can wait: JavaScript timers overflow past
+ * 2^31 − 1 ms (about 24.8 days) and fire at once, so timeouts stop at 24d.
+ */
+export const MAX_TIMER_MS = 24 * 86_400_000;
+
+/** Allowed range of a duration key, inclusive. */
+interface DurationRange {
+  min_ms: number;
+  max_ms: number;
+}
+
+/** Timeouts: at least a second, and short enough for a timer. */
+const TIMEOUT_RANGE: DurationRange = { min_ms: 1_000, max_ms: MAX_TIMER_MS };
+
+function duration(description: string, range: DurationRange) {
+  const allowed = `from ${formatDuration(range.min_ms)} to ${
+    formatDuration(range.max_ms)
+  }`;
   return z.string({ error: DURATION_HINT })
     .regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
     .transform((text) => parseDuration(text) ?? 0)
-    .describe(description);
+    .refine((ms) => ms >= range.min_ms && ms <= range.max_ms, {
+      error: `expected a duration ${allowed}`,
+    })
+    .describe(`${description} Allowed: ${allowed}.`);
 }
 
 const SIZE_HINT = 'expected a size like "100kB", "8MB" or a number of bytes';
@@ -39,7 +60,11 @@ function rate(description: string) {
   return z.string({ error: RATE_HINT })
     .regex(new RegExp(RATE_PATTERN), { error: RATE_HINT })
     .transform((text) => parseRate(text) ?? { count: 0, window_ms: 1 })
-    .describe(description);
+    .refine((rate) => rate.count >= 1, {
+      error:
+        "a rate of 0 lets nothing through: use at least 1, or remove the key for no limit",
+    })
+    .describe(`${description} At least 1 per window.`);
 }
 
 const snowflake = z.string({
@@ -58,6 +83,8 @@ const triggerKind = z.enum(["mention", "reply", "always"]).describe(
 
 const endpointSchema = z.strictObject({
   base_url: z.url({
+    protocol: /^https?$/,
+    hostname: /^.+$/,
     error: "expected an http(s) URL such as http://localhost:11434/v1",
   })
     .describe(
@@ -70,12 +97,19 @@ const endpointSchema = z.strictObject({
     "Extra HTTP headers sent with every request to this endpoint.",
   ),
   timeout: z.strictObject({
-    first_token: duration("Longest wait for the first token of a reply.")
+    first_token: duration(
+      "Longest wait for the first token of a reply.",
+      TIMEOUT_RANGE,
+    )
       .prefault("60s"),
-    idle: duration("Longest silence between two streamed chunks.").prefault(
+    idle: duration(
+      "Longest silence between two streamed chunks.",
+      TIMEOUT_RANGE,
+    ).prefault(
       "30s",
     ),
-    total: duration("Longest time for a whole reply.").prefault("5m"),
+    total: duration("Longest time for a whole reply.", TIMEOUT_RANGE)
+      .prefault("5m"),
   }).prefault({}).describe("Request timeouts."),
   max_concurrency: z.int().min(1).max(1024).default(4).describe(
     "Requests in flight to this server at once; the rest wait in a queue.",
@@ -83,7 +117,10 @@ const endpointSchema = z.strictObject({
   max_queue: z.int().min(0).max(100_000).default(32).describe(
     "Requests that may wait for a slot; beyond it the endpoint counts as saturated.",
   ),
-  queue_timeout: duration("Longest wait in the queue for a slot.").prefault(
+  queue_timeout: duration(
+    "Longest wait in the queue for a slot.",
+    TIMEOUT_RANGE,
+  ).prefault(
     "60s",
   ),
   retries: z.int().min(0).max(10).default(2).describe(
@@ -158,7 +195,10 @@ const budgetSchema = z.strictObject({
   max_messages: z.int().min(1).max(10_000).default(50).describe(
     "History messages sent at most.",
   ),
-  max_age: duration("History older than this is not sent.").prefault("24h"),
+  max_age: duration("History older than this is not sent.", {
+    min_ms: 1_000,
+    max_ms: 3650 * 86_400_000,
+  }).prefault("24h"),
 }).describe("How much history a request may carry.");
 
 const rateLimitSchema = z.strictObject({
@@ -336,11 +376,13 @@ export const configSchema = z.strictObject({
   attachments: attachmentsSchema.prefault({}),
   retention: duration(
     "Stored messages older than this are deleted; absent: kept forever.",
+    { min_ms: 60_000, max_ms: 3650 * 86_400_000 },
   )
     .optional(),
   recovery: z.strictObject({
     max_age: duration(
       "After a crash, messages younger than this that never got a reply are answered at start-up; older ones are not.",
+      { min_ms: 0, max_ms: 7 * 86_400_000 },
     ).prefault("2m"),
   }).prefault({}).describe(
     "Start-up recovery after a crash (kill -9, power cut of the process).",

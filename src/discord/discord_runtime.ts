@@ -33,9 +33,14 @@ import type {
   DiscordClient,
   DiscordClientEvents,
 } from "./discordeno_client.ts";
+import { handleAsk } from "./ask_command.ts";
 import { toIncomingMessage } from "./message_mapping.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
-import { commandDefinitions, handleInteraction } from "./slash_commands.ts";
+import {
+  APPLICATION_COMMAND,
+  commandDefinitions,
+  handleInteraction,
+} from "./slash_commands.ts";
 import type { GatewayInteraction } from "./slash_commands.ts";
 
 /** Counters the runtime reports (metrics). */
@@ -138,6 +143,8 @@ export class DiscordRuntime {
         (raw: GatewayInteraction) =>
           raw.type === MESSAGE_COMPONENT
             ? this.#onButton(raw)
+            : raw.type === APPLICATION_COMMAND && raw.data?.name === "ask"
+            ? this.#onAsk(raw)
             : handleInteraction(raw, {
               commands: options.services.commands,
               config: options.services.config,
@@ -217,6 +224,11 @@ export class DiscordRuntime {
     return this.#shards.ready;
   }
 
+  /** Each shard and whether it has a gateway session (the playground's status). */
+  get shardStates(): { id: number; up: boolean }[] {
+    return this.#shards.all;
+  }
+
   /** The owned shards without a gateway session, for `/readyz`. */
   get shardsDown(): number[] {
     return this.#shards.downShards;
@@ -275,7 +287,7 @@ export class DiscordRuntime {
       const where = config.discord.commands.kind === "guild"
         ? `server ${config.discord.commands.guild_id}`
         : "globally";
-      this.#options.logger.info("Registered /reset and /persona {where}", {
+      this.#options.logger.info("Registered the slash commands {where}", {
         where,
       });
     } catch (error) {
@@ -323,6 +335,18 @@ export class DiscordRuntime {
       );
       return null;
     }
+  }
+
+  async #onAsk(raw: GatewayInteraction): Promise<void> {
+    await handleAsk(raw, {
+      services: this.#options.services,
+      directory: this.#directory,
+      webhook: (id, token) => this.#client.interactionWebhook(id, token),
+      throttle: this.#throttle,
+      timers: this.#options.timers ?? systemThrottleTimers,
+      logger: this.#options.logger,
+      now: Date.now,
+    });
   }
 
   async #onButton(raw: GatewayInteraction): Promise<void> {

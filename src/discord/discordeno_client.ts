@@ -28,6 +28,7 @@ import type { DiscordPort } from "./discord_port.ts";
 import { fatalCloseMessage } from "./gateway_close_codes.ts";
 import type { ShardRange } from "../config/shard_range.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
+import type { InteractionWebhook } from "./interaction_port.ts";
 import { ReconnectBackoff } from "./reconnect_backoff.ts";
 import type {
   CommandDefinition,
@@ -146,6 +147,8 @@ export interface DiscordClient {
   readonly responder: InteractionResponder;
   /** How to answer one button press. */
   buttonResponder(interaction_id: string, token: string): ButtonResponder;
+  /** The webhook of one interaction, for `/ask`'s streamed answer. */
+  interactionWebhook(interaction_id: string, token: string): InteractionWebhook;
   fetchChannel(id: string): Promise<ChannelInfo | null>;
   /**
    * A member's role ids in a server; `[]` when the user is not a member
@@ -306,6 +309,37 @@ export function createDiscordClient(
         });
       },
     },
+    interactionWebhook: (id, token) => ({
+      async defer() {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.DeferredChannelMessageWithSource,
+        });
+      },
+      async editOriginal(content) {
+        const message = await bot.helpers.editOriginalInteractionResponse(
+          token,
+          { content, allowedMentions: { parse: [] } },
+        );
+        return String(message.id);
+      },
+      async followUp(content, ephemeral = false) {
+        const message = await bot.helpers.sendFollowupMessage(token, {
+          content,
+          allowedMentions: { parse: [] },
+          ...(ephemeral ? { flags: 64 } : {}),
+        });
+        return String(message.id);
+      },
+      async editMessage(message_id, content) {
+        await bot.helpers.editFollowupMessage(token, message_id, {
+          content,
+          allowedMentions: { parse: [] },
+        });
+      },
+      async deleteOriginal() {
+        await bot.helpers.deleteOriginalInteractionResponse(token);
+      },
+    }),
     buttonResponder: (id, token) => ({
       async acknowledge() {
         await bot.helpers.sendInteractionResponse(id, token, {

@@ -55,6 +55,12 @@ export class ShardStatus {
     return this.#state.get(id) === true;
   }
 
+  /** Every shard known so far and whether it is connected, in order (the playground's status). */
+  get all(): { id: number; up: boolean }[] {
+    return [...this.#state.entries()].map(([id, up]) => ({ id, up }))
+      .sort((a, b) => a.id - b.id);
+  }
+
   /** The owned shards that are not connected, in order. */
   get downShards(): number[] {
     return [...this.#state.entries()].filter(([, up]) => !up).map(([id]) => id)
