@@ -26,7 +26,7 @@ import type { PacedPort } from "./global_pacing.ts";
 import { createDiscordClient } from "./discordeno_client.ts";
 import type { RestProxyTarget } from "./discordeno_client.ts";
 import { ShardStatus } from "./shard_status.ts";
-import type { ShardRange } from "../config/shard_range.ts";
+import { type ShardRange, shardOfGuild } from "../config/shard_range.ts";
 import type {
   DiscordClient,
   DiscordClientEvents,
@@ -243,6 +243,7 @@ export class DiscordRuntime {
       source: "discord",
       now: () => timers.now(),
       max_age_ms: services.config().recovery.max_age,
+      owns: (turn) => this.#ownsGuild(turn.message.conversation.guild_id),
       logger,
       answer: (message, turn) => {
         void services.runner.dispatch(
@@ -259,6 +260,14 @@ export class DiscordRuntime {
           posted,
         ),
     });
+  }
+
+  /** True when the guild's events arrive on one of this process's shards (DMs: shard 0). */
+  #ownsGuild(guild_id: string): boolean {
+    const range = this.#options.shards;
+    if (range === undefined) return true;
+    const shard = shardOfGuild(guild_id, range.total);
+    return shard >= range.first && shard <= range.last;
   }
 
   /**
