@@ -17,7 +17,12 @@ export function showInspection(turn) {
     : "not reported";
   const rows = [
     ["time to first token", fmtMs(data.first_token_ms)],
-    ["tokens per second", data.tokens_per_second ?? "—"],
+    [
+      "tokens per second",
+      data.tokens_per_second === null
+        ? "—"
+        : `${data.tokens_estimated ? "≈ " : ""}${data.tokens_per_second}`,
+    ],
     ["LLM total", fmtMs(data.total_ms)],
     ["waited for a slot", fmtMs(data.queued_ms)],
     ["tokens (server)", tokens],

@@ -60,6 +60,22 @@ function fillPersonas(chosen) {
   $("place-info").textContent = `Trigger: ${
     place.trigger.join(", ")
   } · scope: ${place.scope} · budget: ${place.budget}${admin}`;
+  showPersonaInfo();
+}
+
+function showPersonaInfo() {
+  const persona = state.view?.personas.find((p) =>
+    p.name === $("persona").value
+  );
+  $("persona-info").textContent = persona
+    ? [
+      `${persona.display_name}: ${persona.model} on ${persona.endpoint}`,
+      `temperature ${persona.temperature ?? "server default"}`,
+      `max_tokens ${persona.max_tokens ?? "the budget's reserve"}`,
+      `reasoning ${persona.reasoning}`,
+      persona.stream ? "streaming" : "not streaming",
+    ].join(" · ")
+    : "";
 }
 
 function showConfig(config) {
@@ -202,6 +218,7 @@ function wire() {
   });
   $("user-id").addEventListener("change", () => loadHistory());
   $("persona").addEventListener("change", () => {
+    showPersonaInfo();
     sendLine(`/persona ${$("persona").value}`);
   });
   $("identity").addEventListener("submit", (event) => event.preventDefault());
