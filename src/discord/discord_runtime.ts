@@ -22,6 +22,8 @@ import { recoverTurns } from "../pipeline/turn_recovery.ts";
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
 import { withGlobalPacing } from "./global_pacing.ts";
 import { withRequestLanes } from "./request_lanes.ts";
+import { withDeadline } from "./request_deadline.ts";
+import { explainDiscordError } from "./discordeno_port.ts";
 import type { PacedPort } from "./global_pacing.ts";
 import { createDiscordClient } from "./discordeno_client.ts";
 import type { RestProxyTarget } from "./discordeno_client.ts";
@@ -170,6 +172,7 @@ export class DiscordRuntime {
       gateway_url: options.gateway_url,
       shards: options.shards,
       rest_proxy: options.rest_proxy,
+      request_timeout_ms: options.services.config().discord.request_timeout,
       events,
       logger,
       message_content: options.services.config().discord.message_content,
@@ -192,7 +195,15 @@ export class DiscordRuntime {
       ? 1
       : (options.shards.last - options.shards.first + 1) / options.shards.total;
     this.#port = withGlobalPacing(
-      withRequestLanes(traceCalls(this.#client.port, "discord")),
+      withRequestLanes(
+        withDeadline(
+          traceCalls(this.#client.port, "discord"),
+          // Past the fetch deadline (which starts when the request is sent), for
+          // time spent in Discordeno's queues.
+          options.services.config().discord.request_timeout * 2,
+          timers,
+        ),
+      ),
       timers,
       paced ? Math.max(1, 45 * share) : Infinity,
     );
@@ -289,9 +300,10 @@ export class DiscordRuntime {
         where,
       });
     } catch (error) {
-      this.#options.logger.error("Could not register slash commands: {error}", {
-        error,
-      });
+      this.#options.logger.error(
+        "Could not register the slash commands: {reason}. /reset and /persona are missing in Discord until this is fixed (a config reload or restart tries again)",
+        { reason: explainDiscordError(error), error },
+      );
     }
   }
 

@@ -23,6 +23,7 @@ import type { ButtonResponder } from "./buttons/button_router.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
 import { discordenoPort } from "./discordeno_port.ts";
+import { type GuardedRest, guardRest } from "./rest_guard.ts";
 import type { DiscordPort } from "./discord_port.ts";
 import { fatalCloseMessage } from "./gateway_close_codes.ts";
 import type { ShardRange } from "../config/shard_range.ts";
@@ -119,6 +120,8 @@ export interface DiscordClientEvents {
 /** How to reach Discord. */
 export interface DiscordClientOptions {
   token: string;
+  /** The deadline of every REST request, answer body included (default 15 s). */
+  request_timeout_ms?: number | undefined;
   /** A Discord-compatible REST base up to `/api` (tests, emulators). */
   api_base_url?: string | undefined;
   /** A Discord-compatible gateway URL. */
@@ -271,6 +274,12 @@ export function createDiscordClient(
   // REST proxy, which limits for all processes; a Discord-compatible
   // DISCORD_API_BASE_URL is not a proxy, so the limiting stays on there.
   if (options.rest_proxy === undefined) bot.rest.isProxied = false;
+  guardRest(bot.rest as unknown as GuardedRest, {
+    logger,
+    ...(options.request_timeout_ms
+      ? { timeout_ms: options.request_timeout_ms }
+      : {}),
+  });
   countRateLimits(bot.rest, events);
   containMalformedEvents(bot.handlers, logger);
   pacedReconnects(bot.gateway.shards, backoff, events, logger);
