@@ -22,7 +22,8 @@ import type { Logger } from "../log/logging.ts";
 import type { ButtonResponder } from "./buttons/button_router.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
-import { discordenoPort } from "./discordeno_port.ts";
+import { classifyDiscordError, discordenoPort } from "./discordeno_port.ts";
+import type { MessageHelpers } from "./discordeno_port.ts";
 import type { DiscordPort } from "./discord_port.ts";
 import { fatalCloseMessage } from "./gateway_close_codes.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
@@ -53,7 +54,15 @@ export const desiredProperties = createDesiredPropertiesObject({
   user: { id: true, username: true, globalName: true, toggles: true },
   member: { id: true, nick: true, roles: true, user: true },
   guild: { id: true, name: true, channels: true },
-  channel: { id: true, type: true, parentId: true, guildId: true, name: true },
+  channel: {
+    id: true,
+    type: true,
+    parentId: true,
+    guildId: true,
+    name: true,
+    ownerId: true,
+    threadMetadata: true,
+  },
   interaction: {
     id: true,
     type: true,
@@ -110,6 +119,12 @@ export interface DiscordClient {
   readonly bot_user_id: string;
   readonly port: DiscordPort;
   readonly responder: InteractionResponder;
+  /** Starts a public thread on a message (one day's auto-archive); resolves to the thread's id. */
+  startThread(
+    channel_id: string,
+    message_id: string,
+    name: string,
+  ): Promise<string>;
   /** How to answer one button press. */
   buttonResponder(interaction_id: string, token: string): ButtonResponder;
   fetchChannel(id: string): Promise<ChannelInfo | null>;
@@ -160,6 +175,8 @@ interface ChannelLike {
   name?: string;
   guildId?: bigint;
   parentId?: bigint;
+  ownerId?: bigint;
+  archived?: boolean;
 }
 
 function channelInfo(channel: ChannelLike, guild_id?: bigint): ChannelInfo {
@@ -169,6 +186,8 @@ function channelInfo(channel: ChannelLike, guild_id?: bigint): ChannelInfo {
     guild_id: String(channel.guildId ?? guild_id ?? ""),
     parent_id: channel.parentId === undefined ? "" : String(channel.parentId),
     is_thread: isThreadType(channel.type),
+    owner_id: channel.ownerId === undefined ? "" : String(channel.ownerId),
+    archived: channel.archived === true,
   };
 }
 
@@ -237,7 +256,8 @@ export function createDiscordClient(
 
   const client: DiscordClient = {
     bot_user_id: String(bot.id),
-    port: discordenoPort(bot.helpers),
+    // Discordeno types components as fixed-length tuples; ours are built to match them.
+    port: discordenoPort(bot.helpers as unknown as MessageHelpers),
     responder: {
       async deferEphemeral(id, token) {
         await bot.helpers.sendInteractionResponse(id, token, {
@@ -257,6 +277,21 @@ export function createDiscordClient(
           data: { choices },
         });
       },
+    },
+    async startThread(channel_id, message_id, name) {
+      try {
+        const thread = await bot.helpers.startThreadWithMessage(
+          channel_id,
+          message_id,
+          { name, autoArchiveDuration: 1440 },
+        );
+        return String(thread.id);
+      } catch (error) {
+        const failure = classifyDiscordError(error);
+        // The message already has its thread (a retried turn): answer there.
+        if (/\(code 160004\)/.test(failure.message)) return message_id;
+        throw failure;
+      }
     },
     buttonResponder: (id, token) => ({
       async acknowledge() {

@@ -112,6 +112,8 @@ export async function toIncomingMessage(
       id,
       channel_id,
       parent_channel_id: channel?.is_thread ? channel.parent_id : "",
+      in_own_thread: channel?.is_thread === true &&
+        channel.owner_id === bot_user_id,
       guild_id,
       guild_name: guild_id === "" ? "" : directory.guildName(guild_id),
       channel_name: channel?.name ?? "",

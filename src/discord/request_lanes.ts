@@ -38,10 +38,10 @@ export function withRequestLanes(port: DiscordPort): DiscordPort {
       inLane(`${channel_id}/x`, () => port.send(channel_id, message)),
     typing: (channel_id) =>
       inLane(`${channel_id}/x`, () => port.typing(channel_id)),
-    edit: (channel_id, message_id, content) =>
+    edit: (channel_id, message_id, content, buttons) =>
       inLane(
         `${channel_id}/messages/x`,
-        () => port.edit(channel_id, message_id, content),
+        () => port.edit(channel_id, message_id, content, buttons),
       ),
   };
 }

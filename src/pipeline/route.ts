@@ -18,6 +18,8 @@ export interface Place {
   /** "" for a DM. */
   guild_id: string;
   user_id: string;
+  /** In a thread the bot opened: with `threads: auto` every message there is a turn. */
+  in_own_thread?: boolean;
 }
 
 /** A binding as it applies to one message. */
@@ -89,5 +91,13 @@ function resolveBinding(
   }
   const binding = config.bindings[index];
   if (binding === undefined) return null;
-  return { ...binding, key, source: `bindings[${index}]` };
+  // In a thread the bot opened for a conversation, nobody has to mention it again.
+  const ownThread = binding.threads === "auto" &&
+    message.in_own_thread === true;
+  return {
+    ...binding,
+    ...(ownThread ? { trigger: [...binding.trigger, "always" as const] } : {}),
+    key,
+    source: `bindings[${index}]`,
+  };
 }

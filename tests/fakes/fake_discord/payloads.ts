@@ -88,15 +88,15 @@ export function channelObject(channel: FakeChannel, world: FakeWorld): Json {
   const created = new Date(world.clock.now()).toISOString();
   return {
     ...base,
-    owner_id: world.bot.id,
+    owner_id: channel.ownerId ?? null,
     member_count: 1,
     message_count: 0,
     total_message_sent: 0,
     thread_metadata: {
-      archived: false,
+      archived: channel.archived ?? false,
       auto_archive_duration: 1440,
       archive_timestamp: created,
-      locked: false,
+      locked: channel.locked ?? false,
       create_timestamp: created,
     },
   };

@@ -3,11 +3,13 @@ import { FixedWindowLimiter, type WindowLimit } from "./rate_limits.ts";
 import { applicationRoutes } from "./rest_application.ts";
 import { interactionRoutes } from "./rest_interactions.ts";
 import { messageRoutes } from "./rest_messages.ts";
+import { threadRoutes } from "./rest_threads.ts";
 import { createRestHandler, type RestServerDeps } from "./rest_server.ts";
 
 /** Every REST route of the fake, literal paths (`@original`) before parameterised ones. */
 export const ALL_ROUTES = [
   ...messageRoutes,
+  ...threadRoutes,
   ...interactionRoutes,
   ...applicationRoutes,
 ];

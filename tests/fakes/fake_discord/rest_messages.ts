@@ -16,6 +16,7 @@ import {
   type RestReply,
   type RestRoute,
 } from "./rest_types.ts";
+import { reopenForMessage } from "./rest_threads.ts";
 import type { FakeMessage } from "./types.ts";
 import type { FakeChannel, FakeWorld } from "./world.ts";
 
@@ -180,6 +181,8 @@ export const messageRoutes: RestRoute[] = [
     messageBucket: true,
     handle: withChannel((ctx, channel) => {
       if (!channel.sendable) return fail(Errors.missingPermissions);
+      const closed = reopenForMessage(ctx, channel);
+      if (closed) return closed;
       const result = createBotMessage(ctx, channel.id, ctx.body);
       if ("status" in result) return fail(result);
       ctx.events.messageCreated(result);

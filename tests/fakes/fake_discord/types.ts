@@ -49,6 +49,8 @@ export interface FakeThreadSpec {
   parentId: string;
   name?: string;
   type?: number;
+  /** Who created it; default the first user who is not the bot. */
+  ownerId?: string;
 }
 
 /** A role of a guild. Permissions are a decimal bit string like Discord's. */
