@@ -20,6 +20,7 @@ const LAYERS: Record<string, number> = {
   retention: 3,
   chat: 4,
   discord: 4,
+  playground: 4,
   app: 5,
   cli: 6,
 };

@@ -1,7 +1,7 @@
 /**
  * Start-up and shutdown of the bot process: logging, config, store, LLM
- * probe, health listener, hot reload, Discord, then waiting for SIGINT or
- * SIGTERM. Every start-up failure ends as a clear message and a non-zero
+ * probe, health listener, hot reload (file changes and SIGHUP), Discord,
+ * then waiting for SIGINT or SIGTERM. Every start-up failure ends as a clear message and a non-zero
  * exit code, never a stack trace. Shutdown stops new turns, lets running
  * replies finish until a deadline (then marks them interrupted), closes the
  * gateway and the database, and exits 0.
@@ -23,6 +23,7 @@ import {
 } from "../log/logging.ts";
 import { createBotMetrics } from "../observability/bot_metrics.ts";
 import { EventLoopLagMonitor } from "../observability/event_loop_lag.ts";
+import { currentTraceIds, tracingEnabled } from "../observability/tracing.ts";
 import {
   healthSettingsFromEnv,
   startHealthServer,
@@ -30,9 +31,14 @@ import {
 import { createBotServices } from "../pipeline/bot_services.ts";
 import { startRetentionScheduler } from "../retention/retention_scheduler.ts";
 import { watchConfig } from "./config_watcher.ts";
+import { startPlaygroundAtStart } from "./playground_at_start.ts";
 import { discordMetricObserver, serviceMetricHooks } from "./metric_hooks.ts";
 import { probeAndLog } from "./probe_at_start.ts";
-import { installSafetyNets, stopSignal } from "./process_guards.ts";
+import {
+  installSafetyNets,
+  reloadSignal,
+  stopSignal,
+} from "./process_guards.ts";
 import {
   describeStartError,
   EXIT_CONFIG,
@@ -47,7 +53,9 @@ export const SHUTDOWN_GRACE_MS = 6_000;
 /** Runs the bot until it is told to stop; returns the process exit code. */
 export async function startBot(env: Env): Promise<number> {
   const { options, warning } = loggingOptionsFromEnv(env, Deno.stdout);
-  await setupLogging(options);
+  await setupLogging(
+    tracingEnabled ? { ...options, traceIds: currentTraceIds } : options,
+  );
   const logger = log("start");
   if (warning) logger.warn(warning);
   const file = env("BOT_CONFIG") ?? "bot.config.yaml";
@@ -74,6 +82,7 @@ export async function startBot(env: Env): Promise<number> {
   if (store === null) return 1;
   const removeSafetyNets = installSafetyNets(log("process"));
   const signal = stopSignal();
+  const hangup = reloadSignal(log("config"));
   logger.info("Loaded {file}: {summary}", {
     file,
     summary: summarizeConfig(config),
@@ -125,6 +134,27 @@ export async function startBot(env: Env): Promise<number> {
   }
   if (server) logger.info("Health and metrics on {url}", { url: server.url });
 
+  let playground;
+  try {
+    playground = startPlaygroundAtStart({
+      env,
+      file,
+      config,
+      services,
+      metrics,
+      bot_user_id: () => botId,
+      connected: () => discord.connected,
+      redact: (text) => secrets.redactText(text),
+      logger: log("playground"),
+    });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    lag.stop();
+    await server?.close();
+    await store.close();
+    return 1;
+  }
+
   const retention = startRetentionScheduler({
     store,
     retention: () => services.config().retention,
@@ -138,11 +168,16 @@ export async function startBot(env: Env): Promise<number> {
       secrets.add(next.secrets);
       services.applyConfig(next);
       metrics.configReload("applied");
+      playground?.board.accepted(next);
       if (commandsNeedRefresh(previous, next)) await discord.refreshCommands();
       if (next.retention !== previous.retention) void retention.pruneNow();
     },
-    onRejected: () => metrics.configReload("rejected"),
+    onRejected: (error) => {
+      metrics.configReload("rejected");
+      playground?.board.rejected(error);
+    },
   });
+  hangup.onReload(() => watcher.reload());
 
   const reason = await new Promise<{ signal: string } | { fatal: string }>(
     (resolve) => {
@@ -173,6 +208,7 @@ export async function startBot(env: Env): Promise<number> {
     watcher.close();
     await retention.stop();
     await services.runner.shutdown(grace);
+    await playground?.server.close();
     await discord.shutdown();
     await server?.close();
     await store.close();
@@ -181,6 +217,7 @@ export async function startBot(env: Env): Promise<number> {
     lag.stop();
     clearTimeout(deadline);
     signal.dispose();
+    hangup.dispose();
     removeSafetyNets();
     await stopLogging();
   }

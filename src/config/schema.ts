@@ -148,7 +148,9 @@ const budgetSchema = z.strictObject({
 const rateLimitSchema = z.strictObject({
   per_user: rate("Triggers one user may make across the binding's channels.")
     .optional(),
-  per_channel: rate("Triggers in one channel, all users together.").optional(),
+  per_channel: rate(
+    "Triggers in one channel and all its threads together, all users together.",
+  ).optional(),
 }).describe("Rate limits; an absent key means no limit of that kind.");
 
 const bindingSchema = z.strictObject({

@@ -10,6 +10,7 @@
 
 import type { BotServices } from "../pipeline/bot_services.ts";
 import type { Logger } from "../log/logging.ts";
+import { traceCalls } from "../observability/tracing.ts";
 import { MESSAGE_COMPONENT, toButtonPress } from "./buttons/button_press.ts";
 import { ButtonRouter } from "./buttons/button_router.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
@@ -148,6 +149,9 @@ export class DiscordRuntime {
     this.#directory = new ChannelDirectory((id) =>
       this.#client.fetchChannel(id)
     );
+    options.services.access.useMemberRoles((user_id) =>
+      this.#memberRoles(user_id)
+    );
     const timers = options.timers ?? systemThrottleTimers;
     const paced = options.pacing ?? true;
     const bound = { onRefused: () => options.observer?.throttleRefused?.() };
@@ -155,7 +159,7 @@ export class DiscordRuntime {
       ? new ChannelThrottle(5, 5_000, timers, bound)
       : new ChannelThrottle(Infinity, 1, timers, bound);
     this.#port = withGlobalPacing(
-      withRequestLanes(this.#client.port),
+      withRequestLanes(traceCalls(this.#client.port, "discord")),
       timers,
       paced ? 45 : Infinity,
     );
@@ -209,6 +213,37 @@ export class DiscordRuntime {
     this.#port.close();
     await this.#client.shutdown();
     this.#connected = false;
+  }
+
+  /**
+   * A user's roles in every bound server together (for judging DMs): `[]`
+   * when they are in none, null when a lookup failed.
+   */
+  async #memberRoles(user_id: string): Promise<string[] | null> {
+    const config = this.#options.services.config();
+    const guilds = new Set<string>();
+    for (const binding of config.bindings) {
+      if (binding.guild !== undefined) guilds.add(binding.guild);
+      for (const channel of binding.channels ?? []) {
+        const info = await this.#directory.resolve(channel);
+        if (info === null) return null; // its server is unknown: so are the roles
+        if (info.guild_id !== "") guilds.add(info.guild_id);
+      }
+    }
+    try {
+      const roles = await Promise.all(
+        [...guilds].map((guild) =>
+          this.#client.fetchMemberRoles(guild, user_id)
+        ),
+      );
+      return [...new Set(roles.flat())];
+    } catch (error) {
+      this.#options.logger.warn(
+        "Could not look up the roles of user {user} for a DM: {error}",
+        { user: user_id, error },
+      );
+      return null;
+    }
   }
 
   async #onButton(raw: GatewayInteraction): Promise<void> {

@@ -128,6 +128,11 @@ export interface DiscordClient {
   /** How to answer one button press. */
   buttonResponder(interaction_id: string, token: string): ButtonResponder;
   fetchChannel(id: string): Promise<ChannelInfo | null>;
+  /**
+   * A member's role ids in a server; `[]` when the user is not a member
+   * (Discord's 404); throws when it cannot be established.
+   */
+  fetchMemberRoles(guild_id: string, user_id: string): Promise<string[]>;
   registerCommands(
     target: CommandsTarget,
     commands: CommandDefinition[],
@@ -312,6 +317,17 @@ export function createDiscordClient(
       } catch (error) {
         logger.debug("Could not look up channel {id}: {error}", { id, error });
         return null;
+      }
+    },
+    async fetchMemberRoles(guild_id, user_id) {
+      try {
+        const member = await bot.helpers.getMember(guild_id, user_id);
+        return (member.roles ?? []).map(String);
+      } catch (error) {
+        const status = (error as { cause?: { status?: number } } | null)?.cause
+          ?.status;
+        if (status === 404) return [];
+        throw error;
       }
     },
     async registerCommands(target, commands) {

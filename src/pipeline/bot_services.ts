@@ -12,8 +12,10 @@ import type { ChatResult } from "../llm/chat_types.ts";
 import { createLlmClient } from "../llm/llm_client.ts";
 import type { LlmClient } from "../llm/llm_client.ts";
 import { createTokenCounters } from "../llm/token_counter.ts";
+import { traceLlm } from "../llm/traced_llm.ts";
 import type { TokenCounters } from "../llm/token_counter.ts";
 import { log } from "../log/logging.ts";
+import { traceCalls } from "../observability/tracing.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import type { CommandDeps } from "./commands/conversation_commands.ts";
 import type { StageObserver } from "./compose.ts";
@@ -60,9 +62,12 @@ export function createBotServices(options: BotServicesOptions): BotServices {
   const now = options.now ?? Date.now;
   const fetchEdge = options.fetch ? { fetch: options.fetch } : {};
   const counters = createTokenCounters(config.endpoints, fetchEdge);
-  const llm = createLlmClient(config.endpoints, { ...fetchEdge, counters });
+  const llm = traceLlm(
+    createLlmClient(config.endpoints, { ...fetchEdge, counters }),
+  );
+  const store = traceCalls(options.store, "store");
   const pipeline = buildPipeline({
-    store: options.store,
+    store,
     llm,
     counterFor: (endpoint, model) => counters.counterFor(endpoint, model),
     now,
@@ -75,7 +80,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
   const access = new AccessGate({ config: () => config, now });
   const runner = new Runner({
     pipeline,
-    store: options.store,
+    store,
     access,
     config: () => config,
     bot_user_id: options.bot_user_id,
@@ -90,11 +95,11 @@ export function createBotServices(options: BotServicesOptions): BotServices {
       llm.reconfigure(next.endpoints);
       counters.reconfigure(next.endpoints);
     },
-    store: options.store,
+    store,
     llm,
     counters,
     runner,
     access,
-    commands: { store: options.store, config: () => config, now, access },
+    commands: { store, config: () => config, now, access },
   };
 }

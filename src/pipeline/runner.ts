@@ -11,6 +11,7 @@
 
 import type { Config } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
+import { withSpan } from "../observability/tracing.ts";
 import type { Store } from "../store/store.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import { admit } from "./admission.ts";
@@ -206,7 +207,23 @@ export class Runner {
     return ctx.outcome;
   }
 
-  async #runTurn(ctx: TurnContext): Promise<void> {
+  /**
+   * One turn, in a span `turn`: with tracing on, the root of the turn's own
+   * trace (not a child of whatever the gateway event arrived in).
+   */
+  #runTurn(ctx: TurnContext): Promise<void> {
+    return withSpan("turn", {
+      "bot.guild_id": ctx.message.guild_id || undefined,
+      "bot.channel_id": ctx.message.channel_id,
+      "bot.message_id": ctx.message.id,
+      "bot.persona": ctx.persona_name,
+    }, async (span) => {
+      await this.#runTurnInSpan(ctx);
+      span.set({ "bot.outcome": ctx.outcome });
+    }, { root: true });
+  }
+
+  async #runTurnInSpan(ctx: TurnContext): Promise<void> {
     try {
       // The turn starts now, after waiting its turn: history and limits see it in order.
       (ctx as { started_at: number }).started_at = this.#deps.now();

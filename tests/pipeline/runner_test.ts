@@ -240,3 +240,38 @@ Deno.test("Runner turns an unexpected error into a short reply and keeps serving
   );
   assert.equal(next.finalText, "reply to: Alice: again");
 });
+
+Deno.test("Runner counts threads toward their parent channel's per_channel limit", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const llm = new ScriptedLlm(() => 0);
+  const config = testConfig();
+  config.rate_limits.default = {
+    per_channel: { count: 3, window_ms: 60_000 },
+  };
+  const runner = runnerFor(store, llm, 10, config);
+  const outcomes: DispatchOutcome[] = [];
+  // Each message in a new thread of the same channel, each from another user.
+  for (let i = 0; i < 6; i++) {
+    outcomes.push(
+      await runner.dispatch(
+        message({
+          channel_id: `71000000000000009${i}`,
+          parent_channel_id: message().channel_id,
+          author: {
+            ...message().author,
+            id: `40000000000000009${i}`,
+          },
+        }),
+        new RecordingReply(),
+      ),
+    );
+  }
+  assert.deepEqual(outcomes, [
+    "answered",
+    "answered",
+    "answered",
+    "rate_limited",
+    "rate_limited",
+    "rate_limited",
+  ]);
+});

@@ -2,6 +2,7 @@ import type { FakeClock } from "./clock.ts";
 import { FixedWindowLimiter, type WindowLimit } from "./rate_limits.ts";
 import { applicationRoutes } from "./rest_application.ts";
 import { interactionRoutes } from "./rest_interactions.ts";
+import { memberRoutes } from "./rest_members.ts";
 import { messageRoutes } from "./rest_messages.ts";
 import { threadRoutes } from "./rest_threads.ts";
 import { createRestHandler, type RestServerDeps } from "./rest_server.ts";
@@ -12,6 +13,7 @@ export const ALL_ROUTES = [
   ...threadRoutes,
   ...interactionRoutes,
   ...applicationRoutes,
+  ...memberRoutes,
 ];
 
 /** What `serveRest` needs besides the routes and limiters it builds itself. */
