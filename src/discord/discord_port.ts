@@ -38,6 +38,8 @@ export interface DiscordPort {
     content: string,
     buttons?: readonly ReplyButton[],
   ): Promise<void>;
+  /** Deletes one of the bot's messages (absent in ports that cannot). */
+  delete?(channel_id: string, message_id: string): Promise<void>;
   /** Shows "Bot is typing…" for about 10 s. */
   typing(channel_id: string): Promise<void>;
 }

@@ -16,7 +16,8 @@ import { ButtonRouter } from "./buttons/button_router.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
-import { DiscordReply } from "./discord_reply.ts";
+import { DiscordTurns } from "./discord_turns.ts";
+import { registerTurnButtons } from "./buttons/turn_buttons.ts";
 import { withGlobalPacing } from "./global_pacing.ts";
 import { withRequestLanes } from "./request_lanes.ts";
 import type { PacedPort } from "./global_pacing.ts";
@@ -64,6 +65,7 @@ export class DiscordRuntime {
   readonly #throttle: ChannelThrottle;
   readonly #port: PacedPort;
   #connected = false;
+  readonly #turns: DiscordTurns;
   /**
    * The bot's buttons, by action: register a handler with `buttons.on(action, …)`
    * and put `customId(action, …)` on the button. Presses pass the access decision first.
@@ -113,6 +115,10 @@ export class DiscordRuntime {
         this.#fatal(message);
       },
       message: guard("message", (raw: GatewayMessage) => this.#onMessage(raw)),
+      messageUpdated: guard(
+        "message edit",
+        (raw: GatewayMessage) => this.#onEdit(raw),
+      ),
       interaction: guard(
         "interaction",
         (raw: GatewayInteraction) =>
@@ -163,6 +169,21 @@ export class DiscordRuntime {
       timers,
       paced ? 45 : Infinity,
     );
+    this.#turns = new DiscordTurns({
+      services: options.services,
+      client: this.#client,
+      port: this.#port,
+      throttle: this.#throttle,
+      timers,
+      directory: this.#directory,
+      logger,
+    });
+    registerTurnButtons(this.buttons, {
+      turns: this.#turns,
+      controls: options.services.controls,
+      config: options.services.config,
+      logger,
+    });
   }
 
   /** The bot's own user id (from the token). */
@@ -259,7 +280,7 @@ export class DiscordRuntime {
   }
 
   async #onMessage(raw: GatewayMessage): Promise<void> {
-    const { services, logger } = this.#options;
+    const { logger } = this.#options;
     const mapped = await toIncomingMessage(
       raw,
       this.bot_user_id,
@@ -269,16 +290,15 @@ export class DiscordRuntime {
       logger.debug("Skipped a message: {reason}", { reason: mapped.reason });
       return;
     }
-    const message = mapped.message;
-    const reply = new DiscordReply({
-      port: this.#port,
-      throttle: this.#throttle,
-      timers: this.#options.timers ?? systemThrottleTimers,
-      logger,
-      channel_id: message.channel_id,
-      trigger_message_id: message.id,
-      ping_replied_user: services.config().discord.ping_replied_user,
-    });
-    await services.runner.dispatch(message, reply);
+    await this.#turns.answer(mapped.message);
+  }
+
+  async #onEdit(raw: GatewayMessage): Promise<void> {
+    const mapped = await toIncomingMessage(
+      raw,
+      this.bot_user_id,
+      this.#directory,
+    );
+    if (mapped.ok) await this.#turns.edited(mapped.message);
   }
 }

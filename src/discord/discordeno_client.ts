@@ -20,6 +20,12 @@ import {
 import type { CommandsTarget } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
 import type { ButtonResponder } from "./buttons/button_router.ts";
+import {
+  discordenoWebhookLookup,
+  discordenoWebhookMessages,
+} from "./webhooks/discordeno_webhooks.ts";
+import type { WebhookLookup } from "./webhooks/webhook_directory.ts";
+import type { WebhookMessages } from "./webhooks/webhook_port.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
 import { classifyDiscordError, discordenoPort } from "./discordeno_port.ts";
@@ -47,6 +53,7 @@ export const desiredProperties = createDesiredPropertiesObject({
     messageReference: true,
     referencedMessage: true,
     webhookId: true,
+    applicationId: true,
     type: true,
     mentionedRoleIds: true,
   },
@@ -90,6 +97,8 @@ export interface DiscordClientEvents {
   /** A close code reconnecting cannot fix: the bot must stop. */
   fatal(message: string): void;
   message(message: GatewayMessage): void;
+  /** A message was edited (MESSAGE_UPDATE; Discord sends the whole message). */
+  messageUpdated(message: GatewayMessage): void;
   interaction(interaction: GatewayInteraction): void;
   channel(info: ChannelInfo): void;
   channelDeleted(id: string): void;
@@ -125,6 +134,10 @@ export interface DiscordClient {
     message_id: string,
     name: string,
   ): Promise<string>;
+  /** Finding and making the bot's channel webhooks. */
+  readonly webhookLookup: WebhookLookup;
+  /** Posting and editing through a webhook. */
+  readonly webhookMessages: WebhookMessages;
   /** How to answer one button press. */
   buttonResponder(interaction_id: string, token: string): ButtonResponder;
   fetchChannel(id: string): Promise<ChannelInfo | null>;
@@ -237,6 +250,8 @@ export function createDiscordClient(
       },
       messageCreate: (message) =>
         events.message(message as unknown as GatewayMessage),
+      messageUpdate: (message) =>
+        events.messageUpdated(message as unknown as GatewayMessage),
       interactionCreate: (interaction) =>
         events.interaction(interaction as unknown as GatewayInteraction),
       guildCreate(guild) {
@@ -298,6 +313,11 @@ export function createDiscordClient(
         throw failure;
       }
     },
+    webhookLookup: discordenoWebhookLookup(
+      bot.rest,
+      () => String(bot.applicationId),
+    ),
+    webhookMessages: discordenoWebhookMessages(bot.rest),
     buttonResponder: (id, token) => ({
       async acknowledge() {
         await bot.helpers.sendInteractionResponse(id, token, {

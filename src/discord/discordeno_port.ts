@@ -57,6 +57,7 @@ export interface MessageHelpers {
     allowedMentions: { parse: [] };
   }): Promise<unknown>;
   triggerTypingIndicator(channelId: string): Promise<void>;
+  deleteMessage?(channelId: string, messageId: string): Promise<void>;
 }
 
 interface RestFailure {
@@ -131,6 +132,13 @@ export function discordenoPort(helpers: MessageHelpers): DiscordPort {
             : { components: buttonComponents(buttons) }),
           allowedMentions: { parse: [] },
         });
+      } catch (error) {
+        throw classifyDiscordError(error);
+      }
+    },
+    async delete(channel_id, message_id) {
+      try {
+        await helpers.deleteMessage?.(channel_id, message_id);
       } catch (error) {
         throw classifyDiscordError(error);
       }

@@ -34,6 +34,8 @@ export function withGlobalPacing(
   };
   return {
     send: (channel_id, message) => paced(() => port.send(channel_id, message)),
+    delete: (channel_id, message_id) =>
+      paced(() => port.delete?.(channel_id, message_id) ?? Promise.resolve()),
     edit: (channel_id, message_id, content, buttons) =>
       paced(() => port.edit(channel_id, message_id, content, buttons)),
     typing: (channel_id) => paced(() => port.typing(channel_id)),

@@ -36,6 +36,11 @@ export function withRequestLanes(port: DiscordPort): DiscordPort {
   return {
     send: (channel_id, message) =>
       inLane(`${channel_id}/x`, () => port.send(channel_id, message)),
+    delete: (channel_id, message_id) =>
+      inLane(
+        `${channel_id}/messages/x`,
+        () => port.delete?.(channel_id, message_id) ?? Promise.resolve(),
+      ),
     typing: (channel_id) =>
       inLane(`${channel_id}/x`, () => port.typing(channel_id)),
     edit: (channel_id, message_id, content, buttons) =>

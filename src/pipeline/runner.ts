@@ -16,6 +16,7 @@ import type { Store } from "../store/store.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import { admit } from "./admission.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
+import type { Rerun, TurnControls } from "./controls/turn_controls.ts";
 import { NoticeLimiter } from "./notice_limiter.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
@@ -42,6 +43,8 @@ export interface RunnerDeps {
   max_waiting?: number;
   /** Turns queued or running over all conversations (default 1000). */
   max_pending?: number;
+  /** Where running turns can be stopped (the Stop button); absent: not stoppable. */
+  controls?: TurnControls;
   /** Told how every dispatched message ended (metrics). */
   onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
 }
@@ -57,6 +60,8 @@ export type DispatchOutcome =
 export interface DispatchOptions {
   /** A record the stages fill with what the model was sent (the playground's inspector). */
   inspection?: TurnInspection;
+  /** Answer a stored message again instead (it was triggered when first asked). */
+  rerun?: Rerun;
 }
 
 /** Said when a conversation's queue is full. */
@@ -143,7 +148,8 @@ export class Runner {
     );
     const worthQueueing = route !== null && !message.author.is_bot &&
       !message.author.is_webhook && !isEmptyMessage(message, bot_user_id) &&
-      isTriggered(message, route.binding.trigger, bot_user_id);
+      (options.rerun !== undefined ||
+        isTriggered(message, route.binding.trigger, bot_user_id));
     if (route === null || !worthQueueing) {
       const outcome = route === null ? "unrouted" : "ignored";
       this.#deps.onTurnEnd?.(outcome, null);
@@ -153,6 +159,7 @@ export class Runner {
       this.#deps.onTurnEnd?.("shutting_down", null);
       return "shutting_down";
     }
+    const stop = new AbortController();
     const ctx: TurnContext = {
       message,
       config,
@@ -160,7 +167,8 @@ export class Runner {
       bot_user_id,
       started_at: this.#deps.now(),
       reply,
-      signal: this.#abort.signal,
+      signal: AbortSignal.any([this.#abort.signal, stop.signal]),
+      ...(options.rerun ? { rerun: options.rerun } : {}),
       text: message.content,
       persona_name: route.binding.persona,
       persona: null,
@@ -194,7 +202,19 @@ export class Runner {
     queue.size += 1;
     this.#queued += 1;
     this.#queues.set(key, queue);
-    const turn = queue.tail.then(() => this.#runTurn(ctx));
+    const turn = queue.tail.then(async () => {
+      // Stoppable while it runs: the Stop button aborts this turn's own signal.
+      const controls = this.#deps.controls;
+      const stopped = controls?.start(message.id, message.author.id);
+      const relay = () => stop.abort(stopped?.reason);
+      stopped?.addEventListener("abort", relay, { once: true });
+      try {
+        await this.#runTurn(ctx);
+      } finally {
+        stopped?.removeEventListener("abort", relay);
+        controls?.finish(message.id);
+      }
+    });
     queue.tail = turn;
     try {
       await turn;

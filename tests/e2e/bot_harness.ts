@@ -32,7 +32,11 @@ export const MANY_CHANNELS = Array.from(
 );
 
 /** The config the bot runs with; `extra` is appended (YAML). */
-export function harnessConfig(llm_url: string, extra = ""): string {
+export function harnessConfig(
+  llm_url: string,
+  extra = "",
+  binding = "",
+): string {
   return `version: 1
 discord:
   token: \${DISCORD_TOKEN}
@@ -49,6 +53,7 @@ bindings:
     persona: helper
     personas: [helper, pirate]
     trigger: [mention, reply]
+${binding.split("\n").filter((l) => l !== "").map((l) => `    ${l}`).join("\n")}
 access:
   admin_roles: ["${ADMIN_ROLE}"]
 ${extra}`;
@@ -78,6 +83,8 @@ export async function startHarness(
   options: {
     fake?: FakeDiscordOptions;
     configExtra?: string;
+    /** YAML lines added to the first binding (the one of CHANNEL), e.g. "threads: auto". */
+    bindingExtra?: string;
     env?: Record<string, string>;
   } = {},
 ): Promise<BotHarness> {
@@ -108,7 +115,7 @@ export async function startHarness(
   const dir = await Deno.makeTempDir({ prefix: "bot-e2e-" });
   await Deno.writeTextFile(
     `${dir}/bot.config.yaml`,
-    harnessConfig(llm.url, options.configExtra),
+    harnessConfig(llm.url, options.configExtra, options.bindingExtra),
   );
   let child: Deno.ChildProcess | null = null;
   let output = "";

@@ -13,7 +13,9 @@
 /** Discord's longest thread name. */
 export const MAX_THREAD_NAME = 100;
 
+// Control characters are what it removes.
 const CONTROL_OR_INVISIBLE =
+  // deno-lint-ignore no-control-regex
   /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
 
 /** A safe thread name for `content` written by `author_name`. */

@@ -79,6 +79,9 @@ export function openingThread(
     async edit(channel_id, message_id, content, buttons) {
       await port.edit(await where(channel_id), message_id, content, buttons);
     },
+    async delete(channel_id, message_id) {
+      await port.delete?.(await where(channel_id), message_id);
+    },
     async typing(channel_id) {
       const channel = channel_id === thread_id && target === null
         ? plan.parent_id

@@ -17,9 +17,9 @@ import type { Stage } from "../compose.ts";
 import { safeName } from "../safe_name.ts";
 import { buildContextWindow } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
-import { effectivePersona } from "../persona_choice.ts";
+import { chooseSpeaker } from "../speaker.ts";
 import { renderSystemPrompt } from "../system_prompt.ts";
-import { storeUserMessage } from "../user_message.ts";
+import { restoreUserMessage, storeUserMessage } from "../user_message.ts";
 import type { TurnContext } from "../turn_context.ts";
 import { inspectContext } from "../turn_inspection.ts";
 
@@ -61,11 +61,7 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
     name: "context",
     async run(ctx, next) {
       const { message, route, config } = ctx;
-      const { persona: personaName } = await effectivePersona(
-        deps.store,
-        route.binding,
-        message.author.id,
-      );
+      const personaName = await chooseSpeaker(ctx, deps.store);
       const persona = config.personas[personaName];
       if (persona === undefined) {
         throw new Error(
@@ -76,12 +72,18 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       ctx.persona_name = personaName;
       ctx.persona = persona;
 
-      ctx.user_message = await storeUserMessage(
-        deps.store,
-        ctx,
-        personaName,
-        counter.count(ctx.text),
-      );
+      ctx.reply.speakAs?.({
+        display_name: persona.display_name,
+        avatar_url: persona.avatar_url,
+      });
+      ctx.user_message = ctx.rerun
+        ? await restoreUserMessage(deps.store, ctx, counter.count(ctx.text))
+        : await storeUserMessage(
+          deps.store,
+          ctx,
+          personaName,
+          counter.count(ctx.text),
+        );
 
       const budget = config.budgets[route.binding.budget] ??
         config.budgets.default;

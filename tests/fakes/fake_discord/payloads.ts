@@ -192,8 +192,10 @@ export function messageObject(
   options: { forGateway?: boolean; hideContent?: boolean; nested?: boolean } =
     {},
 ): Json {
-  const author = world.users.get(message.authorId) ??
-    { id: message.authorId, username: "ghost" };
+  const author: FakeUserSpec = message.webhookName !== undefined
+    ? { id: message.authorId, username: message.webhookName, bot: true }
+    : world.users.get(message.authorId) ??
+      { id: message.authorId, username: "ghost" };
   const hide = options.hideContent ?? false;
   const replied = message.replyToId
     ? world.messages.get(message.replyToId)
@@ -229,6 +231,7 @@ export function messageObject(
     flags: message.flags,
   };
   if (message.webhookId) json.webhook_id = message.webhookId;
+  if (message.applicationId) json.application_id = message.applicationId;
   if (message.replyToId) {
     json.message_reference = {
       type: 0,

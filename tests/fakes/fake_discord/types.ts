@@ -123,6 +123,11 @@ export interface FakeMessage {
   interactionId: string | null;
   /** Set when a webhook posted the message (the author is then the webhook). */
   webhookId: string | null;
+  /** The name and avatar a webhook message was posted under. */
+  webhookName?: string;
+  webhookAvatarUrl?: string | null;
+  /** The application that owns the webhook (or interaction) that posted it. */
+  applicationId?: string | null;
   ephemeral: boolean;
 }
 

@@ -73,6 +73,9 @@ export interface NewMessage {
   allowedMentions?: unknown;
   interactionId?: string | null;
   webhookId?: string | null;
+  webhookName?: string;
+  webhookAvatarUrl?: string | null;
+  applicationId?: string | null;
 }
 
 /**
@@ -227,6 +230,11 @@ export class FakeWorld {
       deleted: false,
       interactionId: input.interactionId ?? null,
       webhookId: input.webhookId ?? null,
+      ...(input.webhookName === undefined ? {} : {
+        webhookName: input.webhookName,
+        webhookAvatarUrl: input.webhookAvatarUrl ?? null,
+      }),
+      applicationId: input.applicationId ?? null,
       ephemeral: ((input.flags ?? 0) & 64) !== 0,
     };
     this.messages.set(message.id, message);
