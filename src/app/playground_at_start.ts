@@ -32,6 +32,7 @@ export interface PlaygroundAtStartDeps {
   metrics: Pick<BotMetrics, "read">;
   bot_user_id: () => string;
   connected: () => boolean;
+  shards: () => { id: number; up: boolean }[];
   redact: (text: string) => string;
   logger: Logger;
 }
@@ -66,6 +67,7 @@ export function startPlaygroundAtStart(
         endpoints: () => Object.keys(deps.services.config().endpoints),
         queue: () => deps.services.llm.status(),
         connected: deps.connected,
+        shards: deps.shards,
       }),
     });
   } catch (error) {

@@ -23,6 +23,8 @@ export interface MetricsStatusDeps {
   queue(): Record<string, { active: number; waiting: number }>;
   /** True while the gateway session is READY; undefined when there is no gateway. */
   connected?: () => boolean;
+  /** Each shard and whether it is connected. */
+  shards?: () => { id: number; up: boolean }[];
 }
 
 function total(
@@ -54,7 +56,10 @@ export function metricsStatusSource(deps: MetricsStatusDeps): StatusSource {
       return {
         gateway: deps.connected === undefined ? null : {
           state: deps.connected() ? "connected (READY)" : "connecting",
-          shards: [],
+          shards: (deps.shards?.() ?? []).map((shard) => ({
+            id: shard.id,
+            state: shard.up ? "ready" : "down",
+          })),
           reconnects: total(reconnects, "bot_gateway_reconnects_total"),
         },
         endpoints: deps.endpoints().map((endpoint) => ({

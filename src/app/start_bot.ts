@@ -10,7 +10,6 @@
  */
 
 import { commandsNeedRefresh } from "../config/config_changes.ts";
-import { parseDuration } from "../config/duration.ts";
 import { summarizeConfig } from "../config/summarize_config.ts";
 import { botIdFromToken } from "../discord/bot_token.ts";
 import { DiscordRuntime } from "../discord/discord_runtime.ts";
@@ -28,9 +27,11 @@ import {
   healthSettingsFromEnv,
   startHealthServer,
 } from "../observability/health_server.ts";
+import { originOf } from "../attachments/url_policy.ts";
 import { createBotServices } from "../pipeline/bot_services.ts";
 import { startRetentionScheduler } from "../retention/retention_scheduler.ts";
 import { watchConfig } from "./config_watcher.ts";
+import { scaleOutFromEnv } from "./scale_out.ts";
 import { startPlaygroundAtStart } from "./playground_at_start.ts";
 import { discordMetricObserver, serviceMetricHooks } from "./metric_hooks.ts";
 import { probeAndLog } from "./probe_at_start.ts";
@@ -44,6 +45,7 @@ import {
   EXIT_CONFIG,
   loadConfigOrExplain,
   openStoreOrExplain,
+  shutdownGraceFromEnv,
 } from "./start_checks.ts";
 import type { Env } from "./start_checks.ts";
 
@@ -62,8 +64,14 @@ export async function startBot(env: Env): Promise<number> {
   const config = await loadConfigOrExplain(file, env);
   if (config === null) return EXIT_CONFIG;
   secrets.add(config.secrets);
-  const grace = parseDuration(env("BOT_SHUTDOWN_GRACE") ?? "") ??
-    SHUTDOWN_GRACE_MS;
+  const grace = shutdownGraceFromEnv(
+    env("BOT_SHUTDOWN_GRACE"),
+    SHUTDOWN_GRACE_MS,
+  );
+  if (typeof grace !== "number") {
+    console.error(grace.error);
+    return EXIT_CONFIG;
+  }
   const botId = botIdFromToken(config.discord.token);
   if (botId === null) {
     console.error(
@@ -78,6 +86,12 @@ export async function startBot(env: Env): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 1;
   }
+  const scale = scaleOutFromEnv(env, config);
+  if (typeof scale === "string") {
+    console.error(scale);
+    return EXIT_CONFIG;
+  }
+  if (scale.rest_proxy) secrets.add([scale.rest_proxy.secret]);
   const store = await openStoreOrExplain(env("DATABASE_URL"));
   if (store === null) return 1;
   const removeSafetyNets = installSafetyNets(log("process"));
@@ -87,14 +101,30 @@ export async function startBot(env: Env): Promise<number> {
     file,
     summary: summarizeConfig(config),
   });
+  if (scale.shards !== undefined || scale.rest_proxy !== undefined) {
+    logger.info("Shards {shards}; REST calls {rest}", {
+      shards: scale.label,
+      rest: scale.rest_proxy ? `through ${scale.rest_proxy.url}` : "direct",
+    });
+  }
 
   const lag = new EventLoopLagMonitor();
   lag.start();
-  const metrics = createBotMetrics({ eventLoopLag: () => lag.summary() });
+  const metrics = createBotMetrics({
+    eventLoopLag: () => lag.summary(),
+    // Only a process that owns a shard range says which: a single bot's
+    // page keeps the names and labels dashboards already query.
+    ...(scale.shards !== undefined
+      ? { defaultLabels: { shards: scale.label } }
+      : {}),
+  });
+  const apiOrigin = originOf(env("DISCORD_API_BASE_URL"));
   const services = createBotServices({
     config,
     store,
     bot_user_id: () => botId,
+    // A test server or emulator serves its attachments from its own origin.
+    attachment_origins: apiOrigin === null ? [] : [apiOrigin],
     ...serviceMetricHooks(metrics),
   });
   metrics.setQueueStatus(() => services.llm.status());
@@ -106,6 +136,8 @@ export async function startBot(env: Env): Promise<number> {
     token: config.discord.token,
     api_base_url: env("DISCORD_API_BASE_URL"),
     gateway_url: env("DISCORD_GATEWAY_URL"),
+    shards: scale.shards,
+    rest_proxy: scale.rest_proxy,
     pacing: env("DISCORD_PACING") !== "off",
     logger: log("discord"),
     observer: discordMetricObserver(metrics),
@@ -120,7 +152,13 @@ export async function startBot(env: Env): Promise<number> {
     server = startHealthServer({
       ...health,
       checks: {
-        gateway: () => discord.connected || "not connected (waiting for READY)",
+        gateway: () =>
+          discord.connected ||
+          (discord.shardsDown.length === 0
+            ? "not connected (waiting for READY)"
+            : `shard(s) ${
+              discord.shardsDown.join(", ")
+            } of ${scale.label} not connected (waiting for READY)`),
         database: async () => await store.isWritable() || "not writable",
         config: () => true,
       },
@@ -144,6 +182,7 @@ export async function startBot(env: Env): Promise<number> {
       metrics,
       bot_user_id: () => botId,
       connected: () => discord.connected,
+      shards: () => discord.shardStates,
       redact: (text) => secrets.redactText(text),
       logger: log("playground"),
     });

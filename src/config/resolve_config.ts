@@ -51,7 +51,9 @@ export function resolveConfig(parsed: ParsedConfig, secrets: string[]): Config {
       personas: withDefault(binding.persona, binding.personas),
     })),
     access: parsed.access,
+    attachments: parsed.attachments,
     retention: parsed.retention,
+    recovery: parsed.recovery,
     secrets: [...new Set(secrets)].filter((secret) => secret.length >= 4),
   };
 }

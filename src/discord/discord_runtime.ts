@@ -18,10 +18,17 @@ import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordTurns } from "./discord_turns.ts";
 import { registerTurnButtons } from "./buttons/turn_buttons.ts";
+import { DiscordReply } from "./discord_reply.ts";
+import { closeInterruptedReply } from "./interrupted_reply.ts";
+import { recoverTurns } from "../pipeline/turn_recovery.ts";
+import type { IncomingMessage } from "../pipeline/incoming_message.ts";
 import { withGlobalPacing } from "./global_pacing.ts";
 import { withRequestLanes } from "./request_lanes.ts";
 import type { PacedPort } from "./global_pacing.ts";
 import { createDiscordClient } from "./discordeno_client.ts";
+import type { RestProxyTarget } from "./discordeno_client.ts";
+import { ShardStatus } from "./shard_status.ts";
+import type { ShardRange } from "../config/shard_range.ts";
 import type {
   DiscordClient,
   DiscordClientEvents,
@@ -45,6 +52,10 @@ export interface DiscordRuntimeOptions {
   token: string;
   api_base_url?: string | undefined;
   gateway_url?: string | undefined;
+  /** The shards this process connects (`DISCORD_SHARDS`); absent: all. */
+  shards?: ShardRange | undefined;
+  /** Send every REST call through `deno task rest` (`DISCORD_REST_URL`). */
+  rest_proxy?: RestProxyTarget | undefined;
   logger: Logger;
   timers?: ThrottleTimers;
   observer?: DiscordObserver;
@@ -66,6 +77,7 @@ export class DiscordRuntime {
   readonly #port: PacedPort;
   #connected = false;
   readonly #turns: DiscordTurns;
+  readonly #shards: ShardStatus;
   /**
    * The bot's buttons, by action: register a handler with `buttons.on(action, …)`
    * and put `customId(action, …)` on the button. Presses pass the access decision first.
@@ -79,6 +91,7 @@ export class DiscordRuntime {
     this.#options = options;
     const { logger } = options;
     this.fatal = new Promise((resolve) => this.#fatal = resolve);
+    this.#shards = new ShardStatus(options.shards);
     this.buttons = new ButtonRouter({
       access: (press) =>
         options.services.access.decide({
@@ -100,18 +113,25 @@ export class DiscordRuntime {
         }
       };
     const events: DiscordClientEvents = {
-      connected: () => {
-        if (!this.#connected) logger.info("Connected to the Discord gateway");
-        this.#connected = true;
-      },
-      disconnected: () => {
-        if (this.#connected) {
-          logger.warn("Lost the Discord gateway connection; reconnecting");
+      connected: (shard) => {
+        if (!this.#shards.isUp(shard)) {
+          logger.info("Connected to the Discord gateway (shard {shard})", {
+            shard,
+          });
         }
-        this.#connected = false;
+        this.#shards.up(shard);
+      },
+      disconnected: (shard) => {
+        if (this.#shards.isUp(shard)) {
+          logger.warn(
+            "Lost the Discord gateway connection of shard {shard}; reconnecting",
+            { shard },
+          );
+        }
+        this.#shards.down(shard);
       },
       fatal: (message) => {
-        this.#connected = false;
+        this.#shards.markAllDown();
         this.#fatal(message);
       },
       message: guard("message", (raw: GatewayMessage) => this.#onMessage(raw)),
@@ -149,8 +169,11 @@ export class DiscordRuntime {
       token: options.token,
       api_base_url: options.api_base_url,
       gateway_url: options.gateway_url,
+      shards: options.shards,
+      rest_proxy: options.rest_proxy,
       events,
       logger,
+      message_content: options.services.config().discord.message_content,
     });
     this.#directory = new ChannelDirectory((id) =>
       this.#client.fetchChannel(id)
@@ -164,10 +187,15 @@ export class DiscordRuntime {
     this.#throttle = paced
       ? new ChannelThrottle(5, 5_000, timers, bound)
       : new ChannelThrottle(Infinity, 1, timers, bound);
+    // Of several gateway processes, each paces itself to its shards' share
+    // of the bot's global limit; the REST proxy enforces the whole.
+    const share = options.shards === undefined
+      ? 1
+      : (options.shards.last - options.shards.first + 1) / options.shards.total;
     this.#port = withGlobalPacing(
       withRequestLanes(traceCalls(this.#client.port, "discord")),
       timers,
-      paced ? 45 : Infinity,
+      paced ? Math.max(1, 45 * share) : Infinity,
     );
     this.#turns = new DiscordTurns({
       services: options.services,
@@ -196,19 +224,65 @@ export class DiscordRuntime {
     return this.#throttle.waiting;
   }
 
-  /** True while a gateway session is READY. */
+  /** True while every owned shard has a READY gateway session. */
   get connected(): boolean {
-    return this.#connected;
+    return this.#shards.ready;
   }
 
-  /** Connects to the gateway and registers the slash commands. */
+  /** Each shard and whether it has a gateway session (the playground's status). */
+  get shardStates(): { id: number; up: boolean }[] {
+    return this.#shards.all;
+  }
+
+  /** The owned shards without a gateway session, for `/readyz`. */
+  get shardsDown(): number[] {
+    return this.#shards.downShards;
+  }
+
+  /**
+   * Connects to the gateway, recovers the turns a crash cut off (closing
+   * half-written replies, answering young unanswered messages) and registers
+   * the slash commands.
+   */
   async start(): Promise<void> {
     await this.#client.start();
+    await this.recover();
     await this.refreshCommands();
   }
 
-  /** Registers `/reset` and `/persona` where the config says; failures are logged. */
+  /** Start-up recovery of Discord turns (see `recoverTurns`). */
+  async recover(): Promise<void> {
+    const { services, logger } = this.#options;
+    const timers = this.#options.timers ?? systemThrottleTimers;
+    await recoverTurns({
+      store: services.store,
+      source: "discord",
+      now: () => timers.now(),
+      max_age_ms: services.config().recovery.max_age,
+      logger,
+      answer: (message, turn) => {
+        void services.runner.dispatch(
+          message,
+          this.#replyFor(message),
+          { stored: turn.message },
+        );
+      },
+      close: (message, posted) =>
+        closeInterruptedReply(
+          this.#port,
+          this.#throttle,
+          message.channel_id,
+          posted,
+        ),
+    });
+  }
+
+  /**
+   * Registers `/reset` and `/persona` where the config says; failures are
+   * logged. Of several gateway processes only the one owning shard 0 does.
+   */
   async refreshCommands(): Promise<void> {
+    if ((this.#options.shards?.first ?? 0) !== 0) return;
     const config = this.#options.services.config();
     try {
       await this.#client.registerCommands(
@@ -233,7 +307,7 @@ export class DiscordRuntime {
     this.#throttle.close();
     this.#port.close();
     await this.#client.shutdown();
-    this.#connected = false;
+    this.#shards.markAllDown();
   }
 
   /**
@@ -300,5 +374,18 @@ export class DiscordRuntime {
       this.#directory,
     );
     if (mapped.ok) await this.#turns.edited(mapped.message);
+  }
+
+  #replyFor(message: IncomingMessage): DiscordReply {
+    return new DiscordReply({
+      port: this.#port,
+      throttle: this.#throttle,
+      timers: this.#options.timers ?? systemThrottleTimers,
+      logger: this.#options.logger,
+      channel_id: message.channel_id,
+      trigger_message_id: message.id,
+      ping_replied_user: this.#options.services.config().discord
+        .ping_replied_user,
+    });
   }
 }

@@ -29,9 +29,9 @@ import type { WebhookMessages } from "./webhooks/webhook_port.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
 import { classifyDiscordError, discordenoPort } from "./discordeno_port.ts";
-import type { MessageHelpers } from "./discordeno_port.ts";
 import type { DiscordPort } from "./discord_port.ts";
 import { fatalCloseMessage } from "./gateway_close_codes.ts";
+import type { ShardRange } from "../config/shard_range.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
 import { ReconnectBackoff } from "./reconnect_backoff.ts";
 import type {
@@ -56,6 +56,16 @@ export const desiredProperties = createDesiredPropertiesObject({
     applicationId: true,
     type: true,
     mentionedRoleIds: true,
+    attachments: true,
+    embeds: true,
+  },
+  attachment: {
+    id: true,
+    filename: true,
+    contentType: true,
+    size: true,
+    url: true,
+    proxyUrl: true,
   },
   messageReference: { messageId: true, channelId: true, guildId: true },
   user: { id: true, username: true, globalName: true, toggles: true },
@@ -88,12 +98,23 @@ export const BOT_INTENTS = GatewayIntents.Guilds |
   GatewayIntents.GuildMessages |
   GatewayIntents.DirectMessages | GatewayIntents.MessageContent;
 
+/**
+ * The intents to request: without `message_content` the privileged Message
+ * Content intent is left out (Discord then shows the bot the text of server
+ * messages only when they mention it; DMs and interactions are unaffected).
+ */
+export function botIntents(message_content: boolean): number {
+  return message_content
+    ? BOT_INTENTS
+    : BOT_INTENTS & ~GatewayIntents.MessageContent;
+}
+
 /** What the adapter reports to the runtime. */
 export interface DiscordClientEvents {
-  /** A session is READY (or RESUMED): the gateway is connected. */
-  connected(): void;
-  /** The gateway connection was lost; reconnecting with backoff. */
-  disconnected(): void;
+  /** A session is READY (or RESUMED) on shard `shard_id`: the gateway is connected. */
+  connected(shard_id: number): void;
+  /** Shard `shard_id` lost its gateway connection; reconnecting with backoff. */
+  disconnected(shard_id: number): void;
   /** A close code reconnecting cannot fix: the bot must stop. */
   fatal(message: string): void;
   message(message: GatewayMessage): void;
@@ -118,9 +139,18 @@ export interface DiscordClientOptions {
   api_base_url?: string | undefined;
   /** A Discord-compatible gateway URL. */
   gateway_url?: string | undefined;
+  /** The shards to connect (`DISCORD_SHARDS`); absent: all of them. */
+  shards?: ShardRange | undefined;
+  /**
+   * A REST proxy (`deno task rest`) to send every REST call through, with
+   * its shared secret; the process then makes no REST call to Discord itself.
+   */
+  rest_proxy?: RestProxyTarget | undefined;
   events: DiscordClientEvents;
   logger: Logger;
   backoff?: ReconnectBackoff;
+  /** Request the privileged Message Content intent (default true). */
+  message_content?: boolean;
 }
 
 /** The connected Discord client, Discordeno-free. */
@@ -227,22 +257,21 @@ export function createDiscordClient(
   };
   const bot = createBot({
     token: options.token,
-    intents: BOT_INTENTS,
+    intents: botIntents(options.message_content ?? true),
     desiredProperties,
     loggerFactory: () => quiet,
-    rest: options.api_base_url
-      ? { proxy: { baseUrl: options.api_base_url } }
-      : {},
+    rest: restOptions(options),
     gateway: {
       ...(options.gateway_url ? { url: options.gateway_url } : {}),
+      ...shardOptions(options.shards),
       spawnShardDelay: 0,
-      events: { disconnected: () => events.disconnected() },
+      events: { disconnected: (shard) => events.disconnected(shard.id) },
     },
     events: {
-      raw(data) {
+      raw(data, shardId) {
         if (data.t === "READY" || data.t === "RESUMED") {
           backoff.reset();
-          events.connected();
+          events.connected(shardId);
         }
         for (const [guild, role] of botRolesIn(data, String(bot.id))) {
           events.botRole(guild, role);
@@ -268,16 +297,20 @@ export function createDiscordClient(
       threadDelete: (thread) => events.channelDeleted(String(thread.id)),
     },
   });
-  // A proxy URL makes Discordeno skip its own rate limiting; ours is Discord-compatible, not a proxy.
-  bot.rest.isProxied = false;
+  // A proxy URL makes Discordeno skip its own rate limiting: right for the
+  // REST proxy, which limits for all processes; a Discord-compatible
+  // DISCORD_API_BASE_URL is not a proxy, so the limiting stays on there.
+  if (options.rest_proxy === undefined) bot.rest.isProxied = false;
   countRateLimits(bot.rest, events);
   containMalformedEvents(bot.handlers, logger);
   pacedReconnects(bot.gateway.shards, backoff, events, logger);
 
   const client: DiscordClient = {
     bot_user_id: String(bot.id),
-    // Discordeno types components as fixed-length tuples; ours are built to match them.
-    port: discordenoPort(bot.helpers as unknown as MessageHelpers),
+    // `bot.rest`, not `bot.helpers`: see discordeno_port.ts.
+    port: discordenoPort(
+      bot.rest as unknown as Parameters<typeof discordenoPort>[0],
+    ),
     responder: {
       async deferEphemeral(id, token) {
         await bot.helpers.sendInteractionResponse(id, token, {
@@ -300,7 +333,7 @@ export function createDiscordClient(
     },
     async startThread(channel_id, message_id, name) {
       try {
-        const thread = await bot.helpers.startThreadWithMessage(
+        const thread = await bot.rest.startThreadWithMessage(
           channel_id,
           message_id,
           { name, autoArchiveDuration: 1440 },
@@ -474,4 +507,34 @@ async function clearLeftoverTimers(
     clearTimeout(queue.deleteQueueTimeout);
   }
   bot.rest.queues.clear();
+}
+
+/** Where the REST proxy of `deno task rest` listens, and its shared secret. */
+export interface RestProxyTarget {
+  /** The proxy's origin, e.g. `http://127.0.0.1:8090`. */
+  url: string;
+  /** `DISCORD_REST_SECRET`, sent as the proxy's authorization header. */
+  secret: string;
+}
+
+function restOptions(options: DiscordClientOptions) {
+  if (options.rest_proxy !== undefined) {
+    return {
+      proxy: {
+        baseUrl: options.rest_proxy.url.replace(/\/+$/, ""),
+        authorization: options.rest_proxy.secret,
+      },
+    };
+  }
+  return options.api_base_url
+    ? { proxy: { baseUrl: options.api_base_url } }
+    : {};
+}
+
+function shardOptions(shards: ShardRange | undefined) {
+  return shards === undefined ? {} : {
+    firstShardId: shards.first,
+    lastShardId: shards.last,
+    totalShards: shards.total,
+  };
 }

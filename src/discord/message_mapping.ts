@@ -13,6 +13,8 @@
  */
 
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
+import { messageAttachments } from "./attachment_mapping.ts";
+import type { GatewayAttachment, GatewayEmbed } from "./attachment_mapping.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
 import { list, record, snowflake, snowflakes, text } from "./gateway_values.ts";
 
@@ -46,6 +48,8 @@ export interface GatewayMessage {
     webhookId?: bigint;
     applicationId?: bigint;
   };
+  attachments?: GatewayAttachment[];
+  embeds?: GatewayEmbed[];
 }
 
 /** Message types that are something a person wrote: default (0) and reply (19). */
@@ -145,6 +149,7 @@ export async function toIncomingMessage(
         author_name: referencedAuthor ? displayName(referencedAuthor) : "",
         content: text(referenced?.content),
       },
+      attachments: messageAttachments(raw.attachments, raw.embeds),
       created_at: typeof raw.timestamp === "number" &&
           Number.isFinite(raw.timestamp)
         ? raw.timestamp

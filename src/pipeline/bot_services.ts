@@ -7,6 +7,7 @@
  * @module
  */
 
+import { createAttachmentFetcher } from "../attachments/attachment_fetch.ts";
 import type { Config } from "../config/config_types.ts";
 import type { ChatResult } from "../llm/chat_types.ts";
 import { createLlmClient } from "../llm/llm_client.ts";
@@ -36,6 +37,11 @@ export interface BotServicesOptions {
   fetch?: typeof fetch;
   /** Longest message the transport accepts (Discord: 2000). */
   message_limit?: number;
+  /**
+   * Origins attachments may be fetched from besides Discord's CDN (the
+   * origin of `DISCORD_API_BASE_URL` for a test server or emulator).
+   */
+  attachment_origins?: readonly string[];
   observeStage?: StageObserver;
   onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
   onLlmResult?: (result: ChatResult) => void;
@@ -76,6 +82,10 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     now,
     logger: log("pipeline"),
     ...(options.message_limit ? { message_limit: options.message_limit } : {}),
+    attachments: createAttachmentFetcher({
+      extra_origins: options.attachment_origins ?? [],
+      ...fetchEdge,
+    }),
     ...(options.observeStage ? { observeStage: options.observeStage } : {}),
     ...(options.onLlmResult ? { onLlmResult: options.onLlmResult } : {}),
     ...(options.onLlmError ? { onLlmError: options.onLlmError } : {}),

@@ -1,11 +1,13 @@
 /**
  * The one place where the stage order is written:
- * auth → context → generation → chunking. (Access and rate limits are
+ * auth → attachments → context → generation → chunking. (Access and rate limits are
  * decided before a turn queues: see `admission.ts`.)
  *
  * @module
  */
 
+import { createAttachmentFetcher } from "../attachments/attachment_fetch.ts";
+import type { AttachmentFetcher } from "../attachments/attachment_fetch.ts";
 import type { ChatResult } from "../llm/chat_types.ts";
 import type { LlmClient } from "../llm/llm_client.ts";
 import type { TokenCounter } from "../llm/token_counter.ts";
@@ -13,6 +15,7 @@ import type { Logger } from "../log/logging.ts";
 import type { Store } from "../store/store.ts";
 import { compose } from "./compose.ts";
 import type { StageObserver } from "./compose.ts";
+import { attachmentsStage } from "./stages/attachments_stage.ts";
 import { authStage } from "./stages/auth_stage.ts";
 import { chunkingStage } from "./stages/chunking_stage.ts";
 import { contextStage } from "./stages/context_stage.ts";
@@ -28,6 +31,8 @@ export interface PipelineDeps {
   logger: Logger;
   /** Longest message the transport accepts (Discord: 2000). */
   message_limit?: number;
+  /** Reads attachment bytes (default: Discord's CDN only). */
+  attachments?: AttachmentFetcher;
   observeStage?: StageObserver;
   /** Told about every finished LLM reply (metrics). */
   onLlmResult?: (result: ChatResult) => void;
@@ -41,6 +46,10 @@ export function buildPipeline(
 ): (ctx: TurnContext) => Promise<void> {
   return compose<TurnContext>([
     authStage(),
+    attachmentsStage({
+      store: deps.store,
+      fetcher: deps.attachments ?? createAttachmentFetcher(),
+    }),
     contextStage(deps),
     generationStage(deps),
     chunkingStage(deps.message_limit ?? 2000),

@@ -85,6 +85,7 @@ function resolveBinding(
       on_edit: "ignore",
       budget: dm.budget,
       rate_limit: dm.rate_limit,
+      context: "conversation",
       key: "dm",
       source: "discord.dm",
     };

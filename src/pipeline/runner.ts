@@ -12,9 +12,10 @@
 import type { Config } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
 import { withSpan } from "../observability/tracing.ts";
-import type { Store } from "../store/store.ts";
+import type { Store, StoredMessage, TurnUpdate } from "../store/store.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import { admit } from "./admission.ts";
+import { endState, receiveTurn } from "./durable_turn.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import type { Rerun, TurnControls } from "./controls/turn_controls.ts";
 import { NoticeLimiter } from "./notice_limiter.ts";
@@ -35,7 +36,11 @@ export interface RunnerDeps {
   bot_user_id: () => string;
   now(): number;
   logger: Logger;
-  /** Where rate-limit windows and limited messages are kept. */
+  /**
+   * Where rate-limit windows and limited messages are kept, and where turns
+   * are made durable: each admitted message is stored with its turn state
+   * the moment it arrives.
+   */
   store: Store;
   /** The access decision (default: one over `config` with no DM role lookup). */
   access?: AccessGate;
@@ -62,6 +67,8 @@ export interface DispatchOptions {
   inspection?: TurnInspection;
   /** Answer a stored message again instead (it was triggered when first asked). */
   rerun?: Rerun;
+  /** The message's stored turn, when start-up recovery runs it again (it is not stored twice). */
+  stored?: StoredMessage;
 }
 
 /** Said when a conversation's queue is full. */
@@ -202,7 +209,14 @@ export class Runner {
     queue.size += 1;
     this.#queued += 1;
     this.#queues.set(key, queue);
+    // Durable from the moment it arrives: a crash while it waits loses nothing.
+    // A rerun's question is stored already.
+    const arrived = this.#arrive(
+      ctx,
+      options.stored ?? options.rerun?.user_message,
+    );
     const turn = queue.tail.then(async () => {
+      await arrived;
       // Stoppable while it runs: the Stop button aborts this turn's own signal.
       const controls = this.#deps.controls;
       const stopped = controls?.start(message.id, message.author.id);
@@ -243,12 +257,59 @@ export class Runner {
     }, { root: true });
   }
 
+  /** Stores the turn's message unless it is a recovered one; never rejects. */
+  async #arrive(ctx: TurnContext, stored?: StoredMessage): Promise<void> {
+    if (stored !== undefined) {
+      ctx.user_message = stored;
+      return;
+    }
+    try {
+      ctx.user_message = await receiveTurn(
+        this.#deps.store,
+        ctx,
+        this.#deps.now(),
+      );
+    } catch (error) {
+      this.#deps.logger.error(
+        "Could not store a message on arrival in channel {channel}: {error}",
+        { channel: ctx.message.channel_id, error },
+      );
+    }
+  }
+
+  /** Records the turn's state; a failed write is logged, never thrown. */
+  async #record(ctx: TurnContext, update: Omit<TurnUpdate, "updated_at">) {
+    const id = ctx.user_message?.id;
+    if (id === undefined) return;
+    try {
+      await this.#deps.store.updateTurn(id, {
+        ...update,
+        updated_at: this.#deps.now(),
+      });
+    } catch (error) {
+      this.#deps.logger.warn("Could not record a turn's state: {error}", {
+        error,
+      });
+    }
+  }
+
   async #runTurnInSpan(ctx: TurnContext): Promise<void> {
+    if (ctx.signal.aborted) {
+      // Shutting down before it started: it stays waiting, and start-up recovery answers it.
+      ctx.outcome = "interrupted";
+      ctx.detail = "not started before shutdown";
+      return;
+    }
     try {
       // The turn starts now, after waiting its turn: history and limits see it in order.
       (ctx as { started_at: number }).started_at = this.#deps.now();
+      await this.#record(ctx, { state: "running" });
       await this.#deps.pipeline(ctx);
+      await this.#record(ctx, { state: endState(ctx) });
     } catch (error) {
+      await this.#record(ctx, {
+        state: ctx.reply.posted_ids.length > 0 ? "partial" : "failed",
+      });
       ctx.outcome = "failed";
       ctx.detail = error instanceof Error ? error.message : String(error);
       this.#deps.logger.error("Turn failed in channel {channel}: {error}", {

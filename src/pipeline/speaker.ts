@@ -2,7 +2,8 @@
  * Which persona answers a turn. In order: the persona that answered before,
  * for a rerun; the persona the message names (`webhooks: true` bindings,
  * see `addressed_persona.ts`); there, too, the persona whose message the
- * user replies to; then the user's own `/persona` choice, the channel's
+ * user replies to; then the one asked for with the message (`/ask
+ * persona:`), the user's own `/persona` choice, the channel's
  * default, and the binding's persona. A persona no longer allowed in the
  * binding (a config reload) is skipped.
  *
@@ -33,6 +34,10 @@ export async function chooseSpeaker(
       return replied.persona;
     }
   }
-  return (await effectivePersona(store, binding, ctx.message.author.id))
-    .persona;
+  return (await effectivePersona(
+    store,
+    binding,
+    ctx.message.author.id,
+    ctx.message.persona,
+  )).persona;
 }

@@ -16,10 +16,13 @@ import type {
   HistoryQuery,
   MessageUpdate,
   NewMessage,
+  NewTurn,
   PersonaChoiceKey,
   RateLimitWindow,
   Store,
   StoredMessage,
+  StoredTurn,
+  TurnUpdate,
   UserPersonaChoice,
   UserRateLimit,
 } from "./store.ts";
@@ -39,6 +42,7 @@ import {
 import { applyPostgresMigrations } from "./postgres_migrations.ts";
 import * as queries from "./postgres_queries.ts";
 import * as userData from "./postgres_user_data.ts";
+import * as turns from "./postgres_turns.ts";
 import { describe, messageOf } from "./store_checks.ts";
 import { messageFromRow, rateLimitFromRow, text } from "./sqlite_rows.ts";
 
@@ -290,6 +294,30 @@ export class PostgresStore implements Store {
     return this.#run(
       `forget user ${JSON.stringify(user_id)}`,
       () => userData.forgetUser(this.#sql, user_id),
+    );
+  }
+
+  /** Stores a triggered user message and its `waiting` turn in one transaction. */
+  addTurn(message: NewMessage, turn: NewTurn): Promise<StoredMessage> {
+    return this.#run(
+      `store a turn in ${describe(message.conversation)}`,
+      () => turns.addTurn(this.#sql, message, turn),
+    );
+  }
+
+  /** Changes a turn; an ended turn drops its payload. Unknown ids are ignored. */
+  updateTurn(message_id: number, update: TurnUpdate): Promise<void> {
+    return this.#run(
+      `update the turn of message ${message_id}`,
+      () => turns.updateTurn(this.#sql, message_id, update),
+    );
+  }
+
+  /** The turns of `source` still waiting or running, oldest first. */
+  openTurns(source: string): Promise<StoredTurn[]> {
+    return this.#run(
+      `read the open turns of ${source}`,
+      () => turns.openTurns(this.#sql, source),
     );
   }
 

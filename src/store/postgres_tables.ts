@@ -110,9 +110,14 @@ function quote(name: string): string {
 
 /** Ids are numbers; every other key column is text, compared byte-wise. */
 function keyExpression(column: string): string {
-  return column === "id" ? quote(column) : `${quote(column)} COLLATE "C"`;
+  return isId(column) ? quote(column) : `${quote(column)} COLLATE "C"`;
 }
 
 function paramExpression(column: string, index: number): string {
-  return column === "id" ? `$${index}::bigint` : `$${index}::text COLLATE "C"`;
+  return isId(column) ? `$${index}::bigint` : `$${index}::text COLLATE "C"`;
+}
+
+/** Numeric key columns: `id`, and a turn's `message_id`. */
+function isId(column: string): boolean {
+  return column === "id" || column === "message_id";
 }

@@ -59,8 +59,59 @@ Deno.test("toIncomingMessage() turns ids into strings and names into the server 
     content: `<@${BOT}> hi`,
     mentions_bot: true,
     reply_to: null,
+    attachments: [],
     created_at: 1_700_000_000_000,
   });
+});
+
+Deno.test("toIncomingMessage() keeps attachments and image embeds (through Discord's proxy only)", async () => {
+  const mapped = await toIncomingMessage(
+    {
+      ...base,
+      attachments: [
+        {
+          id: 55n,
+          filename: "a.py",
+          contentType: "text/x-python",
+          size: 12,
+          url: "https://cdn.discordapp.com/attachments/600/55/a.py?ex=1",
+        },
+        { id: 56n, filename: "no-url.txt" },
+      ],
+      embeds: [
+        {
+          type: "image",
+          image: {
+            proxyUrl:
+              "https://media.discordapp.net/external/x/https/e.example/cat.png",
+          },
+        },
+        {
+          type: "rich",
+          image: { proxyUrl: "https://media.discordapp.net/y.png" },
+        },
+      ],
+    },
+    BOT,
+    directory(),
+  );
+  assert.ok(mapped.ok);
+  assert.deepEqual(mapped.message.attachments, [
+    {
+      id: "55",
+      name: "a.py",
+      url: "https://cdn.discordapp.com/attachments/600/55/a.py?ex=1",
+      content_type: "text/x-python",
+      size: 12,
+    },
+    {
+      id: "",
+      name: "cat.png",
+      url: "https://media.discordapp.net/external/x/https/e.example/cat.png",
+      content_type: "image/*",
+      size: 0,
+    },
+  ]);
 });
 
 Deno.test("toIncomingMessage() finds a thread's parent and a reply to the bot", async () => {

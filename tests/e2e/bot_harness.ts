@@ -31,29 +31,48 @@ export const MANY_CHANNELS = Array.from(
   (_, i) => `2100000000000000${String(i).padStart(2, "0")}`,
 );
 
+/** Additions inside the harness config's own sections (YAML fragments). */
+export interface HarnessConfigParts {
+  /** Lines added under `discord:` (indented by two spaces). */
+  discord?: string;
+  /** Fields added to the helper persona's flow mapping, e.g. `, vision: true`. */
+  helper?: string;
+  /** Fields added to the pirate persona's flow mapping, e.g. `, avatar_url: …`. */
+  pirate?: string;
+  /** Lines added to the first binding (indented by four spaces). */
+  binding?: string;
+  /** The first binding's trigger (default `[mention, reply]`). */
+  trigger?: string;
+}
+
 /** The config the bot runs with; `extra` is appended (YAML). */
 export function harnessConfig(
   llm_url: string,
   extra = "",
-  binding = "",
+  parts: HarnessConfigParts = {},
 ): string {
   return `version: 1
 discord:
   token: \${DISCORD_TOKEN}
   commands: global
+${parts.discord ?? ""}
 endpoints:
   local: { base_url: "${llm_url}", retries: 0, max_concurrency: 32, timeout: { first_token: 5s, idle: 5s, total: 30s } }
 personas:
-  helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper." }
-  pirate: { display_name: Pirate, endpoint: local, model: test-model, system_prompt: "You are a pirate." }
+  helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper."${
+    parts.helper ?? ""
+  } }
+  pirate: { display_name: Pirate, endpoint: local, model: test-model, system_prompt: "You are a pirate."${
+    parts.pirate ?? ""
+  } }
 rate_limits:
   default: { per_user: 1000/minute, per_channel: 1000/minute }
 bindings:
   - channels: ["${CHANNEL}", ${MANY_CHANNELS.map((c) => `"${c}"`).join(", ")}]
     persona: helper
     personas: [helper, pirate]
-    trigger: [mention, reply]
-${binding.split("\n").filter((l) => l !== "").map((l) => `    ${l}`).join("\n")}
+    trigger: ${parts.trigger ?? "[mention, reply]"}
+${parts.binding ?? ""}
 access:
   admin_roles: ["${ADMIN_ROLE}"]
 ${extra}`;
@@ -83,8 +102,7 @@ export async function startHarness(
   options: {
     fake?: FakeDiscordOptions;
     configExtra?: string;
-    /** YAML lines added to the first binding (the one of CHANNEL), e.g. "threads: auto". */
-    bindingExtra?: string;
+    configParts?: HarnessConfigParts;
     env?: Record<string, string>;
   } = {},
 ): Promise<BotHarness> {
@@ -115,7 +133,7 @@ export async function startHarness(
   const dir = await Deno.makeTempDir({ prefix: "bot-e2e-" });
   await Deno.writeTextFile(
     `${dir}/bot.config.yaml`,
-    harnessConfig(llm.url, options.configExtra, options.bindingExtra),
+    harnessConfig(llm.url, options.configExtra, options.configParts),
   );
   let child: Deno.ChildProcess | null = null;
   let output = "";

@@ -64,6 +64,7 @@ Deno.test("start with PLAYGROUND_PORT serves the playground with live status and
   );
   await events.cancel();
   assert.equal(status.endpoints[0].name, "local");
+  assert.deepEqual(status.gateway.shards, [{ id: 0, state: "ready" }]);
   assert.ok(!seen.includes(userText), "status never carries message content");
 
   const line = await fetch(`${origin}/api/line`, {

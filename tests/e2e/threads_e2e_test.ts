@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { botMessages, CHANNEL, startHarness, THREAD } from "./bot_harness.ts";
 
 Deno.test("threads: auto opens a thread on the asking message, answers there, and follows up without a mention", async () => {
-  await using h = await startHarness({ bindingExtra: "threads: auto" });
+  await using h = await startHarness({
+    configParts: { binding: "    threads: auto" },
+  });
   const ask = h.discord.sendUserMessage({
     channelId: CHANNEL,
     content: `<@${h.discord.botId}> How do I **sort** a list in <#${CHANNEL}>?`,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { estimateTokens } from "../../src/llm/token_estimate.ts";
 import type { TokenCounter } from "../../src/llm/token_counter.ts";
 import { log } from "../../src/log/logging.ts";
+import { newestFirst } from "../../src/pipeline/conversation_order.ts";
 import { buildPipeline } from "../../src/pipeline/pipeline.ts";
 import { QUEUE_FULL_NOTICE, Runner } from "../../src/pipeline/runner.ts";
 import type { DispatchOutcome } from "../../src/pipeline/runner.ts";
@@ -88,7 +89,8 @@ Deno.test("Runner keeps each conversation in order over 400 interleaved messages
       limit: 10_000,
       since: 0,
     });
-    const chronological = stored.reverse();
+    // Messages are stored as they arrive; a reply sits after the message it answers.
+    const chronological = newestFirst(stored).reverse();
     const expected = sent.get(channel)!.flatMap((
       text,
     ) => [text, `reply to: Alice: ${text}`]);

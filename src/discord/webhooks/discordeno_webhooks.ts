@@ -106,11 +106,16 @@ export function discordenoWebhookMessages(rest: RestLike): WebhookMessages {
             },
           },
         )
-      ) as { id?: string };
+      ) as { id?: string; content?: string };
       if (typeof sent?.id !== "string") {
         throw new Error("Discord answered a webhook message without its id");
       }
-      return sent.id;
+      return {
+        id: sent.id,
+        content: typeof sent.content === "string"
+          ? sent.content
+          : message.content,
+      };
     },
     async edit(hook, message_id, edit) {
       await call(() =>

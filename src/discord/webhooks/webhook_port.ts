@@ -14,6 +14,7 @@ import type {
   DiscordPort,
   OutgoingMessage,
   ReplyButton,
+  SentMessage,
 } from "../discord_port.ts";
 import { DiscordRequestError } from "../discord_port.ts";
 import type { Webhook, WebhookDirectory } from "./webhook_directory.ts";
@@ -35,7 +36,7 @@ export interface WebhookMessages {
       thread_id?: string | undefined;
       buttons?: readonly ReplyButton[] | undefined;
     },
-  ): Promise<string>;
+  ): Promise<SentMessage>;
   edit(
     hook: Webhook,
     message_id: string,
@@ -91,15 +92,15 @@ export function webhookPort(
         return await port.send(channel_id, message);
       }
       try {
-        const id = await options.messages.execute(hook, {
+        const sent = await options.messages.execute(hook, {
           content: message.content,
           username: webhookUsername(speaker.display_name),
           avatar_url: speaker.avatar_url,
           thread_id: threadOf(hook, channel_id),
           buttons: message.buttons,
         });
-        sentBy.set(id, hook);
-        return id;
+        sentBy.set(sent.id, hook);
+        return sent;
       } catch (error) {
         // Deleted by a moderator: make or find another next time, post as the bot now.
         if (!gone(error)) throw error;

@@ -32,6 +32,7 @@ export function isTriggered(
   triggers: readonly TriggerKind[],
   bot_user_id: string,
 ): boolean {
+  if (message.slash_command === true) return true;
   return triggers.some((trigger) =>
     trigger === "always" ||
     (trigger === "mention" && message.mentions_bot) ||

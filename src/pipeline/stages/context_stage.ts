@@ -14,8 +14,9 @@ import {
 } from "../../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
+import { isHistoryOf, newestFirst } from "../conversation_order.ts";
 import { safeName } from "../safe_name.ts";
-import { buildContextWindow } from "../history_window.ts";
+import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
 import { chooseSpeaker } from "../speaker.ts";
 import { renderSystemPrompt } from "../system_prompt.ts";
@@ -76,14 +77,20 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         display_name: persona.display_name,
         avatar_url: persona.avatar_url,
       });
-      ctx.user_message = ctx.rerun
-        ? await restoreUserMessage(deps.store, ctx, counter.count(ctx.text))
-        : await storeUserMessage(
+      if (ctx.rerun) {
+        ctx.user_message = await restoreUserMessage(
+          deps.store,
+          ctx,
+          counter.count(ctx.text),
+        );
+      } else if (ctx.user_message === null) {
+        ctx.user_message = await storeUserMessage(
           deps.store,
           ctx,
           personaName,
           counter.count(ctx.text),
         );
+      }
 
       const budget = config.budgets[route.binding.budget] ??
         config.budgets.default;
@@ -112,7 +119,10 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
               tokens: counter.count(replied.content),
             }
             : asWindowMessage(replied, counter),
-          current: asWindowMessage(userMessage, counter),
+          current: withImages(
+            asWindowMessage(userMessage, counter),
+            (ctx.attachments?.images ?? []).map((i) => ({ url: i.data_url })),
+          ),
           context_tokens: budget.context_tokens,
           reserve_tokens: budget.reserve_tokens,
           max_tokens: persona.max_tokens,
@@ -125,7 +135,8 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       // budget, not max_messages or how much is stored.
       const usable: StoredMessage[] = [];
       let fetched = 0;
-      let before = userMessage.id;
+      // From the newest: a reply to an earlier turn may have a higher id than this message.
+      let before: number | undefined;
       let window = build(usable, null);
       for (;;) {
         const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
@@ -134,12 +145,14 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
           conversation: route.conversation,
           limit: want,
           since: ctx.started_at - budget.max_age,
-          before_id: before,
+          ...(before === undefined ? {} : { before_id: before }),
         });
-        fetched += rows.length;
+        const history = rows.filter((m) => isHistoryOf(m, userMessage.id));
+        fetched += history.length;
         usable.push(
-          ...rows.filter((m) => m.content !== "" && m.role !== "system"),
+          ...history.filter((m) => m.content !== "" && m.role !== "system"),
         );
+        newestFirst(usable);
         window = build(usable, null);
         const last = rows.at(-1);
         if (

@@ -1,3 +1,4 @@
+import { FakeCdn, type FakeFileSpec } from "./cdn.ts";
 import { type FakeClock, systemClock } from "./clock.ts";
 import {
   messageDeleteFor,
@@ -33,6 +34,7 @@ import type { FakeChannel, FakeWorld } from "./world.ts";
 
 export type { FakeDiscordOptions } from "./options.ts";
 export type { UserMessageSpec } from "./types.ts";
+export type { FakeFileSpec } from "./cdn.ts";
 
 /**
  * A fake Discord over loopback for end-to-end tests and benchmarks: REST under
@@ -54,6 +56,8 @@ export class FakeDiscord {
   readonly gatewayReceived: GatewayRecord[] = [];
   /** Active injected failures (see `failNext`). */
   readonly failures: FailureRule[] = [];
+  /** Attached files, served over loopback from the REST origin; `cdn.requests` records fetches. */
+  readonly cdn: FakeCdn;
   readonly #echo: boolean;
   readonly #rest: Deno.HttpServer<Deno.NetAddr>;
   readonly #hostname: string;
@@ -70,6 +74,7 @@ export class FakeDiscord {
     const built = buildWorld(options, this.clock);
     this.world = built.world;
     this.token = built.token;
+    this.cdn = new FakeCdn(this.world.ids);
     this.gateway = new FakeGateway({
       hostname: this.#hostname,
       token: this.token,
@@ -128,7 +133,9 @@ export class FakeDiscord {
       globalRateLimit: options.globalRateLimit,
       failures: this.failures,
       record: (record) => this.requests.push(record),
+      intercept: (req) => this.cdn.handle(req),
     });
+    this.cdn.origin = `http://${this.#hostname}:${this.#rest.addr.port}`;
   }
 
   /** The bot's user id. */
@@ -224,7 +231,14 @@ export class FakeDiscord {
             : undefined,
       );
     }
-    const message = this.world.createUserMessage(spec, this.defaultUserId);
+    const attachments = (spec.attachments ?? []).map((file) =>
+      this.cdn.upload(spec.channelId, file)
+    );
+    const message = this.world.createUserMessage(
+      spec,
+      this.defaultUserId,
+      attachments,
+    );
     this.#dispatchMessage("MESSAGE_CREATE", message);
     return message;
   }
@@ -258,10 +272,24 @@ export class FakeDiscord {
 
   /** A user runs a slash command: dispatched as INTERACTION_CREATE; the deadline starts now. */
   sendCommand(
-    spec: Omit<InteractionSpec, "type" | "userId"> & { userId?: string },
+    spec: Omit<InteractionSpec, "type" | "userId"> & {
+      userId?: string;
+      /** Attachment options: uploaded to the CDN, sent as type 11 options with resolved data. */
+      files?: { name: string; file: FakeFileSpec }[];
+    },
   ): FakeInteraction {
+    const { files, ...rest } = spec;
+    const resolved: Record<string, Record<string, unknown>> = {};
+    const fileOptions = (files ?? []).map(({ name, file }) => {
+      const attachment = this.cdn.upload(spec.channelId, file);
+      const id = String(attachment.id);
+      resolved[id] = attachment;
+      return { name, type: 11, value: id };
+    });
     return this.#interact({
-      ...spec,
+      ...rest,
+      options: [...(spec.options ?? []), ...fileOptions],
+      ...(fileOptions.length > 0 ? { resolvedAttachments: resolved } : {}),
       userId: spec.userId ?? this.defaultUserId,
       type: 2,
     });

@@ -60,6 +60,8 @@ export interface InteractionSpec {
   options?: InteractionOptionSpec[];
   /** 2 application command (default) or 4 autocomplete. */
   type?: number;
+  /** Attachment objects by id, sent as `data.resolved.attachments` (type 11 options). */
+  resolvedAttachments?: Record<string, Json>;
 }
 
 /** A user presses a button on a message. */
@@ -159,6 +161,9 @@ export function createInteraction(
       name: spec.commandName,
       type: 1,
       ...(options.length > 0 ? { options } : {}),
+      ...(spec.resolvedAttachments
+        ? { resolved: { attachments: spec.resolvedAttachments } }
+        : {}),
       ...(guild && command?.guild_id ? { guild_id: guild.id } : {}),
     },
     channel_id: channel.id,

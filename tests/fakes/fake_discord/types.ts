@@ -1,3 +1,5 @@
+import type { FakeFileSpec } from "./cdn.ts";
+
 /** Gateway intent bits the fake understands (Discord's values). */
 export const Intents = {
   Guilds: 1 << 0,
@@ -93,6 +95,8 @@ export interface UserMessageSpec {
   embeds?: unknown[];
   /** Posts the message as this webhook (author is a bot-flagged webhook user). */
   webhookId?: string;
+  /** Files attached to the message, served by the fake's CDN. */
+  attachments?: FakeFileSpec[];
 }
 
 /** A message stored by the fake, from a user (dispatched) or from the bot (REST). */
@@ -129,6 +133,8 @@ export interface FakeMessage {
   /** The application that owns the webhook (or interaction) that posted it. */
   applicationId?: string | null;
   ephemeral: boolean;
+  /** The enforced nonce it was created with (see `enforce_nonce`), if any. */
+  nonce?: string;
 }
 
 /** Who a message notifies. */

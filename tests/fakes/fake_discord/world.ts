@@ -245,6 +245,7 @@ export class FakeWorld {
   createUserMessage(
     spec: UserMessageSpec,
     defaultAuthorId: string,
+    attachments: unknown[] = [],
   ): FakeMessage {
     if (!this.channels.has(spec.channelId)) {
       throw new Error(
@@ -265,6 +266,7 @@ export class FakeWorld {
       authorId,
       content: spec.content,
       embeds: spec.embeds ?? [],
+      attachments,
       replyToId: spec.replyTo ?? null,
       allowedMentions: spec.pingRepliedUser === false
         ? { parse: ["users", "roles", "everyone"] }
