@@ -45,7 +45,7 @@ async function command(
 Deno.test("the bot registers /reset and /persona, and re-registering on restart changes nothing", async () => {
   await using h = await startHarness();
   const first = h.discord.commands("global").map((c) => c.name).sort();
-  assert.deepEqual(first, ["persona", "reset"]);
+  assert.deepEqual(first, ["ask", "persona", "reset"]);
   const ids = h.discord.commands("global").map((c) => c.id);
   assert.equal(await h.stop(), 0);
   await h.start();

@@ -6,11 +6,13 @@
 
 import { sqliteBackend } from "./store_backends.ts";
 import { historyContract } from "./contract/history_contract.ts";
+import { cleanupContract } from "./contract/cleanup_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
 
 historyContract(sqliteBackend);
 dataContract(sqliteBackend);
+cleanupContract(sqliteBackend);
 userDataContract(sqliteBackend);
 turnsContract(sqliteBackend);

@@ -15,6 +15,7 @@ import {
 import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
 import { isHistoryOf, newestFirst } from "../conversation_order.ts";
+import { overheardFor } from "../channel_context.ts";
 import { safeName } from "../safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
@@ -160,6 +161,23 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
           window.history_used < usable.length
         ) break;
         before = last.id;
+      }
+      // context: channel with scope: user — what others said in the channel, in order.
+      const overheard = await overheardFor(
+        deps.store,
+        route,
+        budget,
+        ctx.started_at,
+      );
+      if (overheard.length > 0) {
+        const ids = new Set(usable.map((m) => m.id));
+        usable.push(
+          ...overheard.filter((m) =>
+            !ids.has(m.id) && isHistoryOf(m, userMessage.id)
+          ),
+        );
+        newestFirst(usable).splice(budget.max_messages);
+        window = build(usable, null);
       }
       const replied = await repliedToMessage(ctx, deps.store, usable);
       if (replied !== null) window = build(usable, replied);
