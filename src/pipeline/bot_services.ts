@@ -57,6 +57,8 @@ export interface BotServices {
   store: Store;
   llm: LlmClient;
   counters: TokenCounters;
+  /** Resolves once the calibrations saved in the store are back in `counters`. */
+  calibrationsLoaded: Promise<void>;
   runner: Runner;
   /** Running turns, for the Stop button. */
   controls: TurnControls;
@@ -70,7 +72,28 @@ export function createBotServices(options: BotServicesOptions): BotServices {
   let config = options.config;
   const now = options.now ?? Date.now;
   const fetchEdge = options.fetch ? { fetch: options.fetch } : {};
-  const counters = createTokenCounters(config.endpoints, fetchEdge);
+  const calibrationLog = log("tokens");
+  const counters = createTokenCounters(config.endpoints, {
+    ...fetchEdge,
+    // Keep what calibration learned, so a restart does not start from scratch.
+    onCalibrated: (calibration) =>
+      void options.store.setTokenCalibration({
+        ...calibration,
+        updated_at: now(),
+      }).catch((error) =>
+        calibrationLog.warn("Could not save a token calibration: {error}", {
+          error,
+        })
+      ),
+  });
+  const calibrationsLoaded = options.store.getTokenCalibrations().then(
+    (saved) => counters.restore(saved),
+    (error) =>
+      calibrationLog.warn(
+        "Could not read the saved token calibrations: {error}",
+        { error },
+      ),
+  );
   const llm = traceLlm(
     createLlmClient(config.endpoints, { ...fetchEdge, counters }),
   );
@@ -114,6 +137,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     store,
     llm,
     counters,
+    calibrationsLoaded,
     runner,
     access,
     commands: { store, config: () => config, now, access },

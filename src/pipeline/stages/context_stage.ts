@@ -78,19 +78,24 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         display_name: persona.display_name,
         avatar_url: persona.avatar_url,
       });
+      // With `tokenizer: server` this asks the server (and calibrates the
+      // estimate every other message is counted with); otherwise it estimates.
+      const tokens = await counter.countExact(ctx.text, ctx.signal);
       if (ctx.rerun) {
-        ctx.user_message = await restoreUserMessage(
-          deps.store,
-          ctx,
-          counter.count(ctx.text),
-        );
+        ctx.user_message = await restoreUserMessage(deps.store, ctx, tokens);
       } else if (ctx.user_message === null) {
         ctx.user_message = await storeUserMessage(
           deps.store,
           ctx,
           personaName,
-          counter.count(ctx.text),
+          tokens,
         );
+      } else if (ctx.user_message.token_count !== tokens) {
+        await deps.store.updateMessage(ctx.user_message.id, {
+          token_count: tokens,
+          updated_at: ctx.started_at,
+        });
+        ctx.user_message = { ...ctx.user_message, token_count: tokens };
       }
 
       const budget = config.budgets[route.binding.budget] ??
