@@ -13,6 +13,7 @@ import { cleanupContract } from "./contract/cleanup_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
+import { imagesContract } from "./contract/images_contract.ts";
 
 const backend = await postgresBackend();
 historyContract(backend);
@@ -21,3 +22,4 @@ cleanupContract(backend);
 calibrationContract(backend);
 userDataContract(backend);
 turnsContract(backend);
+imagesContract(backend);

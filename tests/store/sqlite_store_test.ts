@@ -11,6 +11,7 @@ import { cleanupContract } from "./contract/cleanup_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
+import { imagesContract } from "./contract/images_contract.ts";
 
 historyContract(sqliteBackend);
 dataContract(sqliteBackend);
@@ -18,3 +19,4 @@ cleanupContract(sqliteBackend);
 calibrationContract(sqliteBackend);
 userDataContract(sqliteBackend);
 turnsContract(sqliteBackend);
+imagesContract(sqliteBackend);

@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { ChatMessage } from "../../llm/chat_types.ts";
+import type { AttachmentFetcher } from "../../attachments/attachment_fetch.ts";
+import type { ChatImage, ChatMessage } from "../../llm/chat_types.ts";
 import type { TokenCounter } from "../../llm/token_counter.ts";
 import {
   MESSAGE_OVERHEAD_TOKENS,
@@ -16,6 +17,7 @@ import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
 import { isHistoryOf, newestFirst } from "../conversation_order.ts";
 import { overheardFor } from "../channel_context.ts";
+import { historyImages } from "../history_images.ts";
 import { safeName } from "../safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
@@ -31,6 +33,8 @@ const HISTORY_PAGE = 32;
 /** What the stage needs. */
 export interface ContextDeps {
   store: Store;
+  /** Reads earlier messages' images again (`attachments.history_images`). */
+  attachments?: AttachmentFetcher;
   /** The token counter for a persona's endpoint and model. */
   counterFor(endpoint: string, model: string): TokenCounter;
 }
@@ -114,10 +118,13 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         persona: persona.display_name,
         now: ctx.started_at,
       });
+      let pictures = new Map<number, ChatImage[]>();
       const build = (history: StoredMessage[], replied: StoredMessage | null) =>
         buildContextWindow({
           system,
-          history: history.map((m) => asWindowMessage(m, counter)),
+          history: history.map((m) =>
+            withImages(asWindowMessage(m, counter), pictures.get(m.id) ?? [])
+          ),
           replied_to: replied === null ? null : replied.role === "assistant"
             ? {
               role: "assistant",
@@ -184,6 +191,13 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         newestFirst(usable).splice(budget.max_messages);
         window = build(usable, null);
       }
+      pictures = await historyImages(
+        deps.store,
+        deps.attachments,
+        ctx,
+        usable.slice(0, window.history_used),
+      );
+      if (pictures.size > 0) window = build(usable, null);
       const replied = await repliedToMessage(ctx, deps.store, usable);
       if (replied !== null) window = build(usable, replied);
       ctx.request = window.messages satisfies ChatMessage[];
