@@ -157,7 +157,7 @@ export class DiscordRuntime {
               commands: options.services.commands,
               config: options.services.config,
               directory: this.#directory,
-              responder: this.#client.responder,
+              responder: traceCalls(this.#client.responder, "discord"),
               logger,
             }),
       ),
@@ -373,7 +373,8 @@ export class DiscordRuntime {
     await handleAsk(raw, {
       services: this.#options.services,
       directory: this.#directory,
-      webhook: (id, token) => this.#client.interactionWebhook(id, token),
+      webhook: (id, token) =>
+        traceCalls(this.#client.interactionWebhook(id, token), "discord"),
       throttle: this.#throttle,
       timers: this.#options.timers ?? systemThrottleTimers,
       logger: this.#options.logger,
@@ -389,7 +390,10 @@ export class DiscordRuntime {
     }
     await this.buttons.handle(
       press,
-      this.#client.buttonResponder(press.interaction_id, press.token),
+      traceCalls(
+        this.#client.buttonResponder(press.interaction_id, press.token),
+        "discord",
+      ),
     );
   }
 
