@@ -49,6 +49,20 @@ export interface BudgetConfig {
   max_messages: number;
   /** Milliseconds. */
   max_age: number;
+  /** What happens to history that no longer fits: dropped, or summarised. */
+  memory: "window" | "summary";
+  /** Longest summary sent, in tokens. */
+  summary_tokens: number;
+}
+
+/** Summaries, notes and preferences (the `memory` section). */
+export interface MemoryConfig {
+  /** The persona whose endpoint and model summarise; absent: the conversation's. */
+  summarizer?: string | undefined;
+  /** The summarising request's system prompt. */
+  summary_prompt: string;
+  /** Notes one user may keep; 0 turns /remember off. */
+  max_notes: number;
 }
 
 /** Rate limits of a binding; absent means unlimited. */
@@ -118,6 +132,7 @@ export interface Config {
   rate_limits: Record<string, RateLimitConfig>;
   bindings: BindingConfig[];
   access: AccessConfig;
+  memory: MemoryConfig;
   /** Milliseconds after which stored messages are deleted; absent: never. */
   retention?: number | undefined;
   /** Values that must never be logged: the token, API keys, and env values they came from. */

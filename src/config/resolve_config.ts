@@ -51,6 +51,7 @@ export function resolveConfig(parsed: ParsedConfig, secrets: string[]): Config {
       personas: withDefault(binding.persona, binding.personas),
     })),
     access: parsed.access,
+    memory: parsed.memory,
     retention: parsed.retention,
     secrets: [...new Set(secrets)].filter((secret) => secret.length >= 4),
   };

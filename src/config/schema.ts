@@ -133,6 +133,12 @@ const budgetSchema = z.strictObject({
     "History messages sent at most.",
   ),
   max_age: duration("History older than this is not sent.").prefault("24h"),
+  memory: z.enum(["window", "summary"]).default("window").describe(
+    "window: history that no longer fits is dropped; summary: it is summarised by the model after a reply, and the summary is sent before the history.",
+  ),
+  summary_tokens: z.int().min(16).default(400).describe(
+    "Longest summary in tokens (memory: summary), counted inside the budget.",
+  ),
 }).describe("How much history a request may carry.");
 
 const rateLimitSchema = z.strictObject({
@@ -225,7 +231,31 @@ export const DEFAULT_BUDGET = {
   reserve_tokens: 1024,
   max_messages: 50,
   max_age: 86_400_000,
+  memory: "window" as const,
+  summary_tokens: 400,
 };
+
+/**
+ * The summarising prompt sent (instead of the persona's system prompt) when
+ * history that fell out of the window is summarised; `memory.summary_prompt`
+ * replaces it. `{{summary_tokens}}` is the summary's length limit.
+ */
+export const DEFAULT_SUMMARY_PROMPT =
+  "You keep the running summary of a chat conversation. You are given the summary so far (it may be empty) and the messages that follow it. Write an updated summary in the third person and a neutral voice: who said what, facts, decisions, open questions and anything people asked to be remembered. Leave out greetings and small talk. Write plain text, at most about {{summary_tokens}} tokens, and nothing but the summary.";
+
+const memorySchema = z.strictObject({
+  summarizer: name.optional().describe(
+    "The persona whose endpoint and model write summaries (memory: summary); default: the conversation's persona.",
+  ),
+  summary_prompt: z.string().min(1).default(DEFAULT_SUMMARY_PROMPT).describe(
+    "The neutral prompt a summary request carries instead of the persona's system prompt. Variable: {{summary_tokens}}.",
+  ),
+  max_notes: z.int().min(0).max(100).default(20).describe(
+    "Notes one user may keep with /remember (0 turns /remember off); each note holds at most 500 characters.",
+  ),
+}).describe(
+  "Summaries of history that fell out of the window, notes users ask the bot to remember, and their preferences.",
+);
 
 /** Default rate limit, used for `rate_limits.default` when the file has none. */
 export const DEFAULT_RATE_LIMIT = {
@@ -261,6 +291,7 @@ export const configSchema = z.strictObject({
     "Which persona answers where; the most specific match wins.",
   ),
   access: accessSchema.prefault({}),
+  memory: memorySchema.prefault({}),
   retention: duration(
     "Stored messages older than this are deleted; absent: kept forever.",
   )

@@ -113,7 +113,8 @@ export function findConversation(
   return row === undefined ? undefined : conversationFromRow(row);
 }
 
-function createConversation(
+/** Creates the conversation row (the caller knows it is missing). */
+export function createConversation(
   connection: SqliteConnection,
   key: ConversationKey,
   at: number,

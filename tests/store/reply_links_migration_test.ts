@@ -41,7 +41,7 @@ Deno.test("0002_reply_links adds a null reply_to_id to the messages of a version
     const messagesBefore = rows(db, "SELECT * FROM messages ORDER BY id");
     const conversationsBefore = rows(db, "SELECT * FROM conversations");
 
-    assert.deepEqual(applyMigrations(db, migrations, ":memory:"), {
+    assert.deepEqual(applyMigrations(db, migrations.slice(0, 2), ":memory:"), {
       from: 1,
       to: 2,
       applied: ["0002_reply_links.sql"],
