@@ -23,8 +23,8 @@ export interface ConfigWatcherOptions {
   /** Applies a new, valid config. */
   apply: (next: Config, previous: Config) => void | Promise<void>;
   logger: Logger;
-  /** Told when a change was rejected (metrics). */
-  onRejected?: () => void;
+  /** Told when a change was rejected, with the problems (metrics, the playground). */
+  onRejected?: (error: ConfigError) => void;
   /** Waits this long after the last file event before reloading (editors write in bursts). */
   debounce_ms?: number;
 }
@@ -52,7 +52,7 @@ export async function reloadConfig(
         report: error.format(),
       },
     );
-    options.onRejected?.();
+    options.onRejected?.(error);
     return false;
   }
   const changes = describeConfigChanges(previous, next);

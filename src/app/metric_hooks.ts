@@ -21,6 +21,9 @@ export function serviceMetricHooks(
     observeStage: (stage, ms) => metrics.stageObserved(stage, ms / 1000),
     onTurnEnd: (outcome, ctx) => {
       metrics.turnEnded(outcome);
+      if (outcome === "queue_full") {
+        metrics.waitListRefused("conversation_queue");
+      }
       if (outcome === "rate_limited") {
         metrics.rateLimited(
           ctx?.detail.startsWith("user") ? "user" : "channel",
@@ -46,5 +49,6 @@ export function discordMetricObserver(metrics: BotMetrics): DiscordObserver {
   return {
     rateLimited: () => metrics.discord429("rest"),
     reconnecting: () => metrics.gatewayReconnect(),
+    throttleRefused: () => metrics.waitListRefused("channel_throttle"),
   };
 }

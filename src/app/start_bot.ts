@@ -101,6 +101,10 @@ export async function startBot(env: Env): Promise<number> {
     logger: log("discord"),
     observer: discordMetricObserver(metrics),
   });
+  metrics.setWaitLists(() => ({
+    conversation_queue: services.runner.queued,
+    channel_throttle: discord.throttleWaiting,
+  }));
 
   let server;
   try {

@@ -9,10 +9,7 @@
 
 import type { Config } from "../config/config_types.ts";
 import type { BotServices } from "../pipeline/bot_services.ts";
-import {
-  personaCommand,
-  resetCommand,
-} from "../pipeline/commands/conversation_commands.ts";
+import { runCommandLine } from "../pipeline/commands/command_line.ts";
 import type { CommandCaller } from "../pipeline/commands/conversation_commands.ts";
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
 import { TerminalReply } from "./terminal_reply.ts";
@@ -82,23 +79,10 @@ export async function runChat(
       prompt();
       continue;
     }
-    const [command, ...words] = line.split(/\s+/);
-    const target = words[words.length - 1] === "channel"
-      ? "channel"
-      : undefined;
-    if (target) words.pop();
-    if (command === "/reset") {
-      lastReplyId = "";
-      write(`${await resetCommand(services.commands, caller, target)}\n`);
-    } else if (command === "/persona") {
-      write(
-        `${await personaCommand(
-          services.commands,
-          caller,
-          words[0],
-          target,
-        )}\n`,
-      );
+    const answer = await runCommandLine(services.commands, caller, line);
+    if (answer !== null) {
+      if (line.startsWith("/reset")) lastReplyId = "";
+      write(`${answer}\n`);
     } else {
       counter += 1;
       const message: IncomingMessage = {

@@ -8,10 +8,9 @@
  */
 
 import { createBotServices } from "../pipeline/bot_services.ts";
-import {
-  loadConfigOrExplain,
-  openStoreOrExplain,
-} from "../app/start_checks.ts";
+import { openStoreOrExplain } from "../app/start_checks.ts";
+import { ConfigError } from "../config/config_error.ts";
+import { loadConfigWithoutToken } from "../config/optional_token.ts";
 import {
   chatIdentity,
   runChat,
@@ -51,13 +50,15 @@ export async function chat(args: string[]): Promise<number> {
   });
   if (warning) log("chat").warn(warning);
   const file = env("BOT_CONFIG") ?? "bot.config.yaml";
-  // The terminal needs no Discord token: supply a placeholder when it is unset.
-  const config = await loadConfigOrExplain(
-    file,
-    (name) =>
-      env(name) ?? (name === "DISCORD_TOKEN" ? "unused-by-chat" : undefined),
-  );
-  if (config === null) return 1;
+  // The terminal needs no Discord token: unset or empty is fine here.
+  let config;
+  try {
+    ({ config } = await loadConfigWithoutToken(file, env));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.format());
+    return 1;
+  }
   secrets.add(config.secrets);
   const store = await openStoreOrExplain(env("DATABASE_URL"));
   if (store === null) return 1;

@@ -2,6 +2,8 @@
  * Per-channel pacing of message sends and edits: at most `limit` operations
  * in any `window_ms` (Discord allows about 5 per 5 s per channel), shared by
  * every reply in the channel, plus pauses a 429's `retry_after` asks for.
+ * The wait list of a channel is bounded (`max_waiters`): past it `acquire`
+ * rejects at once with a `ThrottleFullError` instead of growing without end.
  * Waiting goes through the injected `setTimeout`, so tests drive the clock.
  *
  * @module
@@ -20,6 +22,19 @@ export const systemThrottleTimers: ThrottleTimers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as number),
 };
+
+/** Default bound of one channel's wait list. */
+export const MAX_THROTTLE_WAITERS = 100;
+
+/** Thrown by `acquire` when the channel's wait list is full. */
+export class ThrottleFullError extends Error {
+  constructor(channel: string, max: number) {
+    super(
+      `Cannot wait for a send slot in channel ${channel}: ${max} operations are already waiting`,
+    );
+    this.name = "ThrottleFullError";
+  }
+}
 
 interface Slot {
   /** When the operation finished; it counts for a whole window from then. */
@@ -50,15 +65,33 @@ export class ChannelThrottle {
   readonly #window: number;
   readonly #timers: ThrottleTimers;
   readonly #channels = new Map<string, ChannelState>();
+  readonly #maxWaiters: number;
+  readonly #onRefused: () => void;
+  #rejected = 0;
 
   constructor(
     limit = 5,
     window_ms = 5_000,
     timers: ThrottleTimers = systemThrottleTimers,
+    bound: { max_waiters?: number; onRefused?: () => void } = {},
   ) {
     this.#limit = limit;
     this.#window = window_ms;
     this.#timers = timers;
+    this.#maxWaiters = bound.max_waiters ?? MAX_THROTTLE_WAITERS;
+    this.#onRefused = bound.onRefused ?? (() => {});
+  }
+
+  /** Operations waiting for a slot, over all channels (metrics). */
+  get waiting(): number {
+    let count = 0;
+    for (const state of this.#channels.values()) count += state.waiters.length;
+    return count;
+  }
+
+  /** Operations refused because a channel's wait list was full (metrics). */
+  get rejected(): number {
+    return this.#rejected;
   }
 
   /** True when an operation in `channel` may go now without waiting. */
@@ -81,6 +114,11 @@ export class ChannelThrottle {
     const state = this.#state(channel);
     return new Promise<() => void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
+      if (state.waiters.length >= this.#maxWaiters) {
+        this.#rejected += 1;
+        this.#onRefused();
+        return reject(new ThrottleFullError(channel, this.#maxWaiters));
+      }
       const waiter: Waiter = { resolve, reject, signal };
       state.waiters.push(waiter);
       signal?.addEventListener("abort", () => {

@@ -31,6 +31,8 @@ import type { GatewayInteraction } from "./slash_commands.ts";
 export interface DiscordObserver {
   rateLimited?(): void;
   reconnecting?(): void;
+  /** A send or edit was refused because its channel's wait list was full. */
+  throttleRefused?(): void;
 }
 
 /** What the runtime needs. */
@@ -129,9 +131,10 @@ export class DiscordRuntime {
     );
     const timers = options.timers ?? systemThrottleTimers;
     const paced = options.pacing ?? true;
+    const bound = { onRefused: () => options.observer?.throttleRefused?.() };
     this.#throttle = paced
-      ? new ChannelThrottle(5, 5_000, timers)
-      : new ChannelThrottle(Infinity, 1, timers);
+      ? new ChannelThrottle(5, 5_000, timers, bound)
+      : new ChannelThrottle(Infinity, 1, timers, bound);
     this.#port = withGlobalPacing(
       withRequestLanes(this.#client.port),
       timers,
@@ -142,6 +145,11 @@ export class DiscordRuntime {
   /** The bot's own user id (from the token). */
   get bot_user_id(): string {
     return this.#client.bot_user_id;
+  }
+
+  /** Sends and edits waiting for a channel slot (metrics). */
+  get throttleWaiting(): number {
+    return this.#throttle.waiting;
   }
 
   /** True while a gateway session is READY. */

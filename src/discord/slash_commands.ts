@@ -166,8 +166,8 @@ export async function handleInteraction(
       const typed = list(record(interaction.data)?.options).map(record).find((
         o,
       ) => o?.focused === true)?.value;
-      const choices = caller === null ? [] : personaSuggestions(
-        deps.config(),
+      const choices = caller === null ? [] : await personaSuggestions(
+        deps.commands,
         caller,
         typeof typed === "string" ? typed : "",
       );

@@ -76,6 +76,10 @@ export interface BotMetrics {
   llmQueueWait(endpoint: string, seconds: number): void;
   /** Replaces the source of `bot_llm_queue_depth` (e.g. after a new LLM client). */
   setQueueStatus(source: QueueStatusSource | undefined): void;
+  /** Replaces the source of `bot_wait_list_length{list}` (every bounded wait list and its length). */
+  setWaitLists(source: (() => Record<string, number>) | undefined): void;
+  /** A wait list was full and refused an entry: `bot_wait_list_refused_total{list}`. */
+  waitListRefused(list: string): void;
   /** A turn was refused by a rate limit: `bot_rate_limited_turns_total{kind}`. */
   rateLimited(kind: "user" | "channel"): void;
   /** Discord answered 429 on `route`: `bot_discord_rate_limited_total{route}`. */
@@ -181,6 +185,31 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
       }
     },
   });
+  let waitLists: (() => Record<string, number>) | undefined;
+  new Gauge({
+    name: "bot_wait_list_length",
+    help:
+      "Entries in each bounded wait list: turns in conversation queues, Discord sends waiting for a channel slot.",
+    labelNames: ["list"],
+    registers,
+    collect() {
+      this.reset();
+      try {
+        for (const [list, value] of Object.entries(waitLists?.() ?? {})) {
+          this.set({ list }, value);
+        }
+      } catch (error) {
+        this.reset();
+        onCollectError("bot_wait_list_length", error);
+      }
+    },
+  });
+  const waitRefused = new Counter({
+    name: "bot_wait_list_refused_total",
+    help: "Entries refused because their wait list was full.",
+    labelNames: ["list"],
+    registers,
+  });
   const rateLimits = new Counter({
     name: "bot_rate_limited_turns_total",
     help:
@@ -216,6 +245,8 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
   // Series every dashboard expects to exist from the start, at 0.
   rateLimits.inc({ kind: "user" }, 0);
   rateLimits.inc({ kind: "channel" }, 0);
+  waitRefused.inc({ list: "conversation_queue" }, 0);
+  waitRefused.inc({ list: "channel_throttle" }, 0);
   reloads.inc({ result: "applied" }, 0);
   reloads.inc({ result: "rejected" }, 0);
 
@@ -250,6 +281,12 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
     },
     setQueueStatus(source) {
       queueStatus = source;
+    },
+    setWaitLists(source) {
+      waitLists = source;
+    },
+    waitListRefused(list) {
+      waitRefused.inc({ list });
     },
     rateLimited(kind) {
       rateLimits.inc({ kind });

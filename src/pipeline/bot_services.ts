@@ -14,6 +14,7 @@ import type { LlmClient } from "../llm/llm_client.ts";
 import { createTokenCounters } from "../llm/token_counter.ts";
 import type { TokenCounters } from "../llm/token_counter.ts";
 import { log } from "../log/logging.ts";
+import { AccessGate } from "./access/access_gate.ts";
 import type { CommandDeps } from "./commands/conversation_commands.ts";
 import type { StageObserver } from "./compose.ts";
 import { buildPipeline } from "./pipeline.ts";
@@ -49,6 +50,8 @@ export interface BotServices {
   counters: TokenCounters;
   runner: Runner;
   commands: CommandDeps;
+  /** The one access decision, shared by messages and commands. */
+  access: AccessGate;
 }
 
 /** Builds the bot's transport-independent parts. */
@@ -69,8 +72,11 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     ...(options.onLlmResult ? { onLlmResult: options.onLlmResult } : {}),
     ...(options.onLlmError ? { onLlmError: options.onLlmError } : {}),
   });
+  const access = new AccessGate({ config: () => config, now });
   const runner = new Runner({
     pipeline,
+    store: options.store,
+    access,
     config: () => config,
     bot_user_id: options.bot_user_id,
     now,
@@ -88,6 +94,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     llm,
     counters,
     runner,
-    commands: { store: options.store, config: () => config, now },
+    access,
+    commands: { store: options.store, config: () => config, now, access },
   };
 }

@@ -24,9 +24,14 @@ export class StageContractError extends Error {
 
 /**
  * Observes stage timings (for metrics): called once per stage that ran, with
- * the time spent in the stage itself, not in the stages after it.
+ * the time spent in the stage itself, not in the stages after it, and the
+ * turn's context.
  */
-export type StageObserver = (stage: string, elapsed_ms: number) => void;
+export type StageObserver<C = unknown> = (
+  stage: string,
+  elapsed_ms: number,
+  ctx: C,
+) => void;
 
 /**
  * Chains stages into one function. The first stage runs first; each runs the
@@ -34,7 +39,7 @@ export type StageObserver = (stage: string, elapsed_ms: number) => void;
  */
 export function compose<C>(
   stages: readonly Stage<C>[],
-  observe: StageObserver = () => {},
+  observe: StageObserver<C> = () => {},
 ): (ctx: C) => Promise<void> {
   return async function run(ctx: C): Promise<void> {
     const dispatch = async (index: number): Promise<void> => {
@@ -63,7 +68,7 @@ export function compose<C>(
       try {
         await stage.run(ctx, next);
       } finally {
-        observe(stage.name, performance.now() - started - inner_ms);
+        observe(stage.name, performance.now() - started - inner_ms, ctx);
       }
       if (!settled) {
         throw new StageContractError(

@@ -1,6 +1,7 @@
 /**
  * The one place where the stage order is written:
- * auth → rate limit → context → generation → chunking.
+ * auth → context → generation → chunking. (Access and rate limits are
+ * decided before a turn queues: see `admission.ts`.)
  *
  * @module
  */
@@ -12,12 +13,10 @@ import type { Logger } from "../log/logging.ts";
 import type { Store } from "../store/store.ts";
 import { compose } from "./compose.ts";
 import type { StageObserver } from "./compose.ts";
-import { RateLimiter } from "./rate_limiter.ts";
 import { authStage } from "./stages/auth_stage.ts";
 import { chunkingStage } from "./stages/chunking_stage.ts";
 import { contextStage } from "./stages/context_stage.ts";
 import { generationStage } from "./stages/generation_stage.ts";
-import { rateLimitStage } from "./stages/rate_limit_stage.ts";
 import type { TurnContext } from "./turn_context.ts";
 
 /** Everything the stages depend on. */
@@ -42,9 +41,14 @@ export function buildPipeline(
 ): (ctx: TurnContext) => Promise<void> {
   return compose<TurnContext>([
     authStage(),
-    rateLimitStage({ limiter: new RateLimiter(deps.store), store: deps.store }),
     contextStage(deps),
     generationStage(deps),
     chunkingStage(deps.message_limit ?? 2000),
-  ], deps.observeStage);
+  ], (stage, ms, ctx) => {
+    deps.observeStage?.(stage, ms, ctx);
+    ctx.inspection?.stages.unshift({
+      name: stage,
+      ms: Math.round(ms * 10) / 10,
+    });
+  });
 }

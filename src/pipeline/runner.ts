@@ -11,11 +11,17 @@
 
 import type { Config } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
+import type { Store } from "../store/store.ts";
+import { AccessGate } from "./access/access_gate.ts";
+import { admit } from "./admission.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
+import { NoticeLimiter } from "./notice_limiter.ts";
+import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
 import { isTriggered } from "./stages/auth_stage.ts";
 import type { TurnContext, TurnOutcome } from "./turn_context.ts";
+import type { TurnInspection } from "./turn_inspection.ts";
 
 /** What the runner needs. */
 export interface RunnerDeps {
@@ -27,8 +33,14 @@ export interface RunnerDeps {
   bot_user_id: () => string;
   now(): number;
   logger: Logger;
+  /** Where rate-limit windows and limited messages are kept. */
+  store: Store;
+  /** The access decision (default: one over `config` with no DM role lookup). */
+  access?: AccessGate;
   /** Turns that may wait behind the running one in a conversation (default 5). */
   max_waiting?: number;
+  /** Turns queued or running over all conversations (default 1000). */
+  max_pending?: number;
   /** Told how every dispatched message ended (metrics). */
   onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
 }
@@ -39,6 +51,12 @@ export type DispatchOutcome =
   | "unrouted"
   | "queue_full"
   | "shutting_down";
+
+/** Per-dispatch options of `Runner.dispatch`. */
+export interface DispatchOptions {
+  /** A record the stages fill with what the model was sent (the playground's inspector). */
+  inspection?: TurnInspection;
+}
 
 /** Said when a conversation's queue is full. */
 export const QUEUE_FULL_NOTICE =
@@ -60,10 +78,25 @@ export class Runner {
   readonly #queues = new Map<string, ConversationQueue>();
   readonly #inFlight = new Set<Promise<DispatchOutcome>>();
   readonly #abort = new AbortController();
+  readonly #admission;
+  #queued = 0;
   #accepting = true;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
+    this.#admission = {
+      store: deps.store,
+      access: deps.access ??
+        new AccessGate({ config: deps.config, now: deps.now }),
+      limiter: new RateLimiter(deps.store),
+      notices: new NoticeLimiter(),
+      logger: deps.logger,
+    };
+  }
+
+  /** Turns admitted and waiting in a conversation queue or running (metrics). */
+  get queued(): number {
+    return this.#queued;
   }
 
   /** Turns queued or running, over all conversations. */
@@ -79,15 +112,18 @@ export class Runner {
   dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
+    options: DispatchOptions = {},
   ): Promise<DispatchOutcome> {
     // A malformed message must not reject (nor leave `finally` below rejecting unhandled).
-    const promise = this.#dispatch(message, reply).catch((error: unknown) => {
-      this.#deps.logger.error("Could not dispatch a message: {error}", {
-        error,
-      });
-      this.#deps.onTurnEnd?.("failed", null);
-      return "failed" as const;
-    });
+    const promise = this.#dispatch(message, reply, options).catch(
+      (error: unknown) => {
+        this.#deps.logger.error("Could not dispatch a message: {error}", {
+          error,
+        });
+        this.#deps.onTurnEnd?.("failed", null);
+        return "failed" as const;
+      },
+    );
     this.#inFlight.add(promise);
     promise.finally(() => this.#inFlight.delete(promise));
     return promise;
@@ -96,6 +132,7 @@ export class Runner {
   async #dispatch(
     message: IncomingMessage,
     reply: ReplyTarget,
+    options: DispatchOptions,
   ): Promise<DispatchOutcome> {
     const config = this.#deps.config();
     const bot_user_id = this.#deps.bot_user_id();
@@ -115,15 +152,6 @@ export class Runner {
       this.#deps.onTurnEnd?.("shutting_down", null);
       return "shutting_down";
     }
-    const key = JSON.stringify(route.conversation);
-    const queue = this.#queues.get(key) ?? { tail: Promise.resolve(), size: 0 };
-    if (queue.size > (this.#deps.max_waiting ?? 5)) {
-      await this.#safeNotice(reply, QUEUE_FULL_NOTICE);
-      this.#deps.onTurnEnd?.("queue_full", null);
-      return "queue_full";
-    }
-    queue.size += 1;
-    this.#queues.set(key, queue);
     const ctx: TurnContext = {
       message,
       config,
@@ -141,13 +169,37 @@ export class Runner {
       output: null,
       outcome: "ignored",
       detail: "",
+      ...(options.inspection ? { inspection: options.inspection } : {}),
     };
+    // Access and limits before queueing: a refused message never takes a place.
+    if (!(await admit(ctx, this.#admission))) {
+      this.#deps.onTurnEnd?.(ctx.outcome, ctx);
+      return ctx.outcome;
+    }
+    const key = JSON.stringify(route.conversation);
+    const queue = this.#queues.get(key) ?? { tail: Promise.resolve(), size: 0 };
+    if (
+      queue.size > (this.#deps.max_waiting ?? 5) ||
+      this.#queued >= (this.#deps.max_pending ?? 1000)
+    ) {
+      if (
+        this.#admission.notices.allow(key, message.author.id, this.#deps.now())
+      ) {
+        await this.#safeNotice(reply, QUEUE_FULL_NOTICE);
+      }
+      this.#deps.onTurnEnd?.("queue_full", null);
+      return "queue_full";
+    }
+    queue.size += 1;
+    this.#queued += 1;
+    this.#queues.set(key, queue);
     const turn = queue.tail.then(() => this.#runTurn(ctx));
     queue.tail = turn;
     try {
       await turn;
     } finally {
       queue.size -= 1;
+      this.#queued -= 1;
       if (queue.size === 0) this.#queues.delete(key);
     }
     this.#deps.onTurnEnd?.(ctx.outcome, ctx);

@@ -13,6 +13,7 @@ import type { StoredMessage } from "../store/store.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import type { Route } from "./route.ts";
+import type { TurnInspection } from "./turn_inspection.ts";
 
 /** How a turn ended, for logs and metrics. */
 export type TurnOutcome =
@@ -54,4 +55,6 @@ export interface TurnContext {
   outcome: TurnOutcome;
   /** A short explanation of the outcome, for logs. */
   detail: string;
+  /** Present only when the transport asked to inspect the turn (the playground). */
+  readonly inspection?: TurnInspection;
 }

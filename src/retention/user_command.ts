@@ -155,6 +155,7 @@ export async function openExistingStore(
   databaseUrl: string | undefined,
 ): Promise<Store> {
   const location = parseDatabaseUrl(databaseUrl);
+  if (location.driver === "postgres") return await openStore(databaseUrl);
   if (location.memory) {
     throw new StoreError(
       "Cannot read stored data from DATABASE_URL=:memory:: an in-memory database holds nothing between runs; set DATABASE_URL to the bot's database, e.g. sqlite:data/bot.db",

@@ -39,7 +39,15 @@ export const DEFAULT_MIGRATIONS_DIR: URL = new URL(
   import.meta.url,
 );
 
-const FILE_NAME = /^(\d{4})_([A-Za-z0-9][A-Za-z0-9_-]*)\.sql$/;
+const FILE_NAME = /^(\d{4})_([A-Za-z0-9][A-Za-z0-9_-]*)(\.pg)?\.sql$/;
+
+/**
+ * Which database the migrations are for. Each migration is one file
+ * `NNNN_name.sql`, written for SQLite; where PostgreSQL needs other SQL, a
+ * file `NNNN_name.pg.sql` beside it (same number and name) replaces it for
+ * PostgreSQL. One numbered sequence serves both.
+ */
+export type MigrationDialect = "sqlite" | "postgres";
 
 /**
  * Raised when migrations cannot be read or applied, or when the database was
@@ -55,26 +63,34 @@ export class MigrationError extends Error {
 }
 
 /**
- * Reads the migrations of a folder: every `NNNN_name.sql` file, in order.
+ * Reads the migrations of a folder for one dialect: every `NNNN_name.sql`
+ * file, in order, each replaced for PostgreSQL by its `NNNN_name.pg.sql`
+ * twin when there is one (see {@link MigrationDialect}).
  * Other files (a README) are ignored, but a `.sql` file with another name, a
  * duplicate number or a gap in the numbering is a {@link MigrationError}.
  */
 export async function loadMigrations(
   dir: string | URL = DEFAULT_MIGRATIONS_DIR,
+  dialect: MigrationDialect = "sqlite",
 ): Promise<Migration[]> {
   const path = typeof dir === "string" ? dir : fileURLToPath(dir);
   const migrations: Migration[] = [];
+  const postgresFiles = new Map<string, Migration>();
   try {
     for await (const entry of Deno.readDir(path)) {
       if (!entry.isFile || !entry.name.endsWith(".sql")) continue;
       const match = FILE_NAME.exec(entry.name);
       if (match === null) {
         throw new MigrationError(
-          `Cannot load migrations from ${path}: the file name "${entry.name}" is not of the form NNNN_name.sql (e.g. 0002_add_summaries.sql)`,
+          `Cannot load migrations from ${path}: the file name "${entry.name}" is not of the form NNNN_name.sql (e.g. 0002_add_summaries.sql, or 0002_add_summaries.pg.sql for PostgreSQL's version of it)`,
         );
       }
+      const isPostgres = match[3] !== undefined;
+      if (isPostgres && dialect !== "postgres") continue;
       const sql = await Deno.readTextFile(join(path, entry.name));
-      migrations.push({ version: Number(match[1]), file: entry.name, sql });
+      const migration = { version: Number(match[1]), file: entry.name, sql };
+      if (isPostgres) postgresFiles.set(entry.name, migration);
+      else migrations.push(migration);
     }
   } catch (error) {
     if (error instanceof MigrationError) throw error;
@@ -83,11 +99,40 @@ export async function loadMigrations(
       { cause: error },
     );
   }
-  migrations.sort((a, b) =>
+  const chosen = dialect === "postgres"
+    ? withPostgresFiles(migrations, postgresFiles, path)
+    : migrations;
+  chosen.sort((a, b) =>
     a.version - b.version || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
   );
-  checkMigrationSequence(migrations);
-  return migrations;
+  checkMigrationSequence(chosen);
+  return chosen;
+}
+
+/** Replaces each migration that has a `.pg.sql` twin by the twin. */
+function withPostgresFiles(
+  migrations: readonly Migration[],
+  postgresFiles: ReadonlyMap<string, Migration>,
+  path: string,
+): Migration[] {
+  const used = new Set<string>();
+  const chosen = migrations.map((migration) => {
+    const twin = migration.file.replace(/\.sql$/, ".pg.sql");
+    const replacement = postgresFiles.get(twin);
+    if (replacement === undefined) return migration;
+    used.add(twin);
+    return replacement;
+  });
+  for (const file of postgresFiles.keys()) {
+    if (!used.has(file)) {
+      throw new MigrationError(
+        `Cannot load migrations from ${path}: ${file} has no ${
+          file.replace(/\.pg\.sql$/, ".sql")
+        } beside it; every migration needs its SQLite file, and the .pg.sql file only replaces it for PostgreSQL`,
+      );
+    }
+  }
+  return chosen;
 }
 
 /**
@@ -153,7 +198,12 @@ export function applyMigrations(
   return { from, to: schemaVersion(db), applied };
 }
 
-function refuseNewer(version: number, known: number, database: string): void {
+/** Throws a {@link MigrationError} when the database is newer than the `known` migrations. */
+export function refuseNewer(
+  version: number,
+  known: number,
+  database: string,
+): void {
   if (version > known) {
     throw new MigrationError(
       `Cannot open the store: database ${database} was written by a newer version of the bot (schema ${version}, this version knows up to ${known}); upgrade the bot or point DATABASE_URL elsewhere`,

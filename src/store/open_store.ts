@@ -1,7 +1,8 @@
 /**
  * Opens the store named by `DATABASE_URL` (see CONFIG.md): `sqlite:PATH`, a
- * bare path, `:memory:` / `sqlite::memory:`, or nothing for the default
- * `sqlite:data/bot.db`. `postgres://…` is recognised but not supported yet.
+ * bare path, `:memory:` / `sqlite::memory:`, nothing for the default
+ * `sqlite:data/bot.db`, or `postgres://…` / `postgresql://…` for PostgreSQL
+ * (pool size from `DATABASE_POOL_SIZE`, default 10).
  *
  * @module
  */
@@ -11,17 +12,31 @@ import { fileURLToPath } from "node:url";
 import type { Store } from "./store.ts";
 import { StoreError } from "./store_error.ts";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
+import { PostgresStore } from "./postgres_store.ts";
+import { describePostgresUrl } from "./postgres_connect.ts";
 
 /** The database used when `DATABASE_URL` is unset or empty. */
 export const DEFAULT_DATABASE_URL = "sqlite:data/bot.db";
 
 /** A parsed `DATABASE_URL`: which driver, and where. */
-export interface DatabaseLocation {
+export type DatabaseLocation = SqliteLocation | PostgresLocation;
+
+/** An SQLite database file, or `:memory:`. */
+export interface SqliteLocation {
   driver: "sqlite";
   /** The file path as given (relative to the working directory), or `:memory:`. */
   path: string;
   /** True for `:memory:`: nothing survives the process. */
   memory: boolean;
+}
+
+/** A PostgreSQL database. */
+export interface PostgresLocation {
+  driver: "postgres";
+  /** The URL as given, password included: never print it. */
+  url: string;
+  /** The URL without password or query, safe to print. */
+  display: string;
 }
 
 /**
@@ -44,8 +59,10 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):/;
  * Parses a `DATABASE_URL` without touching the disk. `sqlite:PATH` and
  * `sqlite://PATH` name a path relative to the working directory
  * (`sqlite:///abs/bot.db` an absolute one), `file:///abs/bot.db` a file URL,
- * and a value without a scheme is a path. Throws a {@link DatabaseUrlError}
- * for PostgreSQL ("not supported yet"), other schemes and query strings.
+ * a value without a scheme is a path, and `postgres://user:password@host:port/db`
+ * (or `postgresql://`) a PostgreSQL database. Throws a {@link DatabaseUrlError}
+ * for other schemes, query strings on a file, and a PostgreSQL URL that does
+ * not parse (without repeating it).
  */
 export function parseDatabaseUrl(url: string | undefined): DatabaseLocation {
   const value = url?.trim() || DEFAULT_DATABASE_URL;
@@ -77,9 +94,7 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseLocation {
       }
     case "postgres":
     case "postgresql":
-      throw new DatabaseUrlError(
-        `PostgreSQL is not supported yet: DATABASE_URL starts with ${scheme}://, but this version of the bot stores its data only in SQLite; unset DATABASE_URL to use ${DEFAULT_DATABASE_URL}, or set it to sqlite:PATH`,
-      );
+      return postgresLocation(value, scheme);
     default:
       throw new DatabaseUrlError(
         `Cannot use DATABASE_URL: the scheme "${scheme}:" is not supported; write sqlite:PATH (e.g. ${DEFAULT_DATABASE_URL}), a bare file path, or :memory:`,
@@ -98,6 +113,12 @@ export async function openStore(
   options: SqliteStoreOptions = {},
 ): Promise<Store> {
   const location = parseDatabaseUrl(databaseUrl);
+  if (location.driver === "postgres") {
+    return await PostgresStore.open(location.url, {
+      ...postgresOptions(options),
+      maxConnections: poolSize(),
+    });
+  }
   if (!location.memory) {
     const folder = dirname(location.path);
     try {
@@ -125,4 +146,40 @@ function file(path: string): DatabaseLocation {
     );
   }
   return { driver: "sqlite", path, memory: false };
+}
+
+function postgresLocation(value: string, scheme: string): PostgresLocation {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch (error) {
+    throw new DatabaseUrlError(
+      `Cannot use DATABASE_URL: it starts with ${scheme}:// but is not a valid URL; write postgres://USER:PASSWORD@HOST:PORT/DATABASE (percent-encode special characters in the password)`,
+      { cause: error },
+    );
+  }
+  if (parsed.hostname === "" || parsed.pathname.length <= 1) {
+    throw new DatabaseUrlError(
+      `Cannot use DATABASE_URL: ${describePostgresUrl(value)} names no ${
+        parsed.hostname === "" ? "host" : "database"
+      }; write postgres://USER:PASSWORD@HOST:PORT/DATABASE`,
+    );
+  }
+  return {
+    driver: "postgres",
+    url: value,
+    display: describePostgresUrl(value),
+  };
+}
+
+/** The options of an SQLite store that also mean something to PostgreSQL. */
+function postgresOptions(options: SqliteStoreOptions) {
+  const { busyTimeoutMs: _unused, ...rest } = options;
+  return rest;
+}
+
+/** `DATABASE_POOL_SIZE`: connections per process (default 10). */
+function poolSize(): number {
+  const value = Number(Deno.env.get("DATABASE_POOL_SIZE") ?? "10");
+  return Number.isInteger(value) && value > 0 ? value : 10;
 }

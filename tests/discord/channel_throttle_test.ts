@@ -110,3 +110,33 @@ Deno.test("ChannelThrottle holds a slot for as long as its request runs", async 
   assert.equal(second, true);
   throttle.close();
 });
+
+Deno.test("ChannelThrottle bounds a channel's wait list and counts what it refuses", async () => {
+  const timers = new FakeTimers();
+  const throttle = new ChannelThrottle(1, 5_000, timers, {
+    max_waiters: 3,
+  });
+  const outcomes: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    throttle.acquire("a").then(
+      (done) => {
+        outcomes.push("granted");
+        done();
+      },
+      (error) => outcomes.push(error.name),
+    );
+  }
+  await settle();
+  // One slot taken at once, three waiting, two refused.
+  assert.deepEqual(outcomes.sort(), [
+    "ThrottleFullError",
+    "ThrottleFullError",
+    "granted",
+  ]);
+  assert.equal(throttle.waiting, 3);
+  assert.equal(throttle.rejected, 2);
+  await timers.advance(15_000);
+  assert.equal(throttle.waiting, 0);
+  assert.equal(outcomes.filter((o) => o === "granted").length, 4);
+  throttle.close();
+});

@@ -149,6 +149,7 @@ Deno.test("model output with 150 kinds of ping attempts, streamed in pieces thro
     const throttle = new ChannelThrottle(5, 5_000, timers);
     const now = () => timers.now();
     const runner = new Runner({
+      store,
       pipeline: buildPipeline({
         store,
         llm: hostileLlm(randomPieces(random, text).filter((p) => p !== "")),

@@ -120,6 +120,7 @@ Deno.test("Runner.dispatch() never rejects and leaves no unhandled rejection for
   const now = () => clock++;
   const llm = new ScriptedLlm(() => 0.5);
   const runner = new Runner({
+    store,
     pipeline: buildPipeline({
       store,
       llm,
@@ -194,6 +195,7 @@ Deno.test("Runner.dispatch() resolves for a message without an author or with a 
   await using store = await SqliteStore.open(":memory:");
   const config = testConfig();
   const runner = new Runner({
+    store,
     pipeline: buildPipeline({
       store,
       llm: new ScriptedLlm(() => 0),

@@ -237,3 +237,18 @@ Deno.test("read() gives a metric's current samples as data, histograms as _bucke
   assert.deepEqual(await metrics.read("no_such_metric"), []);
   assert.ok(metrics.names().includes("bot_llm_queue_depth"));
 });
+
+Deno.test("every bounded wait list reports its length and what it refused", async () => {
+  const metrics = createBotMetrics(fixedProcess());
+  metrics.setWaitLists(() => ({ conversation_queue: 4, channel_throttle: 2 }));
+  metrics.waitListRefused("channel_throttle");
+  const page = await metrics.render();
+  assert.deepEqual(samples(page, "bot_wait_list_length"), [
+    'bot_wait_list_length{list="conversation_queue"} 4',
+    'bot_wait_list_length{list="channel_throttle"} 2',
+  ]);
+  assert.deepEqual(samples(page, "bot_wait_list_refused_total"), [
+    'bot_wait_list_refused_total{list="conversation_queue"} 0',
+    'bot_wait_list_refused_total{list="channel_throttle"} 1',
+  ]);
+});

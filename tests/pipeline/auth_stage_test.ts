@@ -150,12 +150,3 @@ Deno.test("authStage() removes the bot's mention from the text", async () => {
   assert.equal(passed, true);
   assert.equal(ctx.text, "tell me a joke");
 });
-
-Deno.test("authStage() refuses a user on the deny list without answering", async () => {
-  const config = testConfig();
-  config.access.deny_users.push(alice.id);
-  const { passed, ctx } = await passes(message(), config);
-  assert.equal(passed, false);
-  assert.equal(ctx.outcome, "denied");
-  assert.deepEqual((ctx.reply as RecordingReply).notices, []);
-});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ACCESS_REFUSED } from "../../src/pipeline/access/access_gate.ts";
 import {
   isAdmin,
   NOT_BOUND,
@@ -188,20 +189,66 @@ Deno.test("commands in an unbound channel say so", async () => {
   );
 });
 
-Deno.test("personaSuggestions() lists only the personas allowed where the command runs", () => {
-  assert.deepEqual(personaSuggestions(config, caller(), "pi"), [{
+Deno.test("personaSuggestions() lists only the personas allowed where the command runs", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  assert.deepEqual(await personaSuggestions(deps(store), caller(), "pi"), [{
     name: "Pirate",
     value: "pirate",
   }]);
   assert.deepEqual(
-    personaSuggestions(config, caller(), "").map((s) => s.value),
+    (await personaSuggestions(deps(store), caller(), "")).map((s) => s.value),
     ["helper", "pirate"],
   );
   assert.deepEqual(
-    personaSuggestions(config, caller({ channel_id: "700000000000000009" }), "")
-      .map((s) => s.value),
-    [
-      "pirate",
-    ],
+    (await personaSuggestions(
+      deps(store),
+      caller({ channel_id: "700000000000000009" }),
+      "",
+    )).map((s) => s.value),
+    ["pirate"],
   );
+});
+
+Deno.test("a caller the access lists refuse gets ACCESS_REFUSED from every command and changes nothing", async (t) => {
+  const denied = testConfig();
+  denied.access.deny_users = ["400000000000000001"];
+  const roleOnly = testConfig();
+  roleOnly.access.allow_roles = ["500000000000000077"];
+  const cases = [["deny_users", denied], ["allow_roles", roleOnly]] as const;
+  for (const [name, restricted] of cases) {
+    await t.step(name, async () => {
+      await using store = await SqliteStore.open(":memory:");
+      const d: CommandDeps = {
+        store,
+        config: () => restricted,
+        now: () => 5_000,
+      };
+      const shared = { channel_id: CHANNEL, guild_id: GUILD, user_id: "" };
+      await store.addMessage({
+        conversation: shared,
+        external_id: null,
+        author_id: "400000000000000002",
+        author_name: "Bob",
+        role: "user",
+        persona: "helper",
+        content: "keep me",
+        token_count: null,
+        created_at: 1_000,
+        partial: false,
+      });
+      assert.equal(await resetCommand(d, caller(), undefined), ACCESS_REFUSED);
+      assert.equal(await resetCommand(d, admin(), "channel"), ACCESS_REFUSED);
+      assert.equal(await store.lastReset(shared), null);
+      assert.equal(
+        await personaCommand(d, caller(), "pirate", undefined),
+        ACCESS_REFUSED,
+      );
+      assert.equal(
+        await personaCommand(d, caller(), undefined, undefined),
+        ACCESS_REFUSED,
+      );
+      assert.deepEqual(await personaSuggestions(d, caller(), ""), []);
+      assert.equal(await personaOf(store, caller()), "helper");
+    });
+  }
 });

@@ -44,6 +44,7 @@ function runnerFor(
     logger: log("test"),
   });
   return new Runner({
+    store,
     pipeline,
     config: () => config,
     bot_user_id: () => BOT_ID,
@@ -126,7 +127,72 @@ Deno.test("Runner bounds the queue of one conversation and says so", async () =>
     "queue_full",
     "queue_full",
   ]);
-  assert.deepEqual(replies[4]!.notices, [QUEUE_FULL_NOTICE]);
+  // One notice per user per conversation per minute, however many overflow.
+  assert.deepEqual(replies[3]!.notices, [QUEUE_FULL_NOTICE]);
+  assert.deepEqual(replies[4]!.notices, []);
+});
+
+Deno.test("Runner refuses denied users before queueing: no LLM call, no notice, no queue place taken", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const llm = new ScriptedLlm(() => 0);
+  llm.hold = true;
+  const config = testConfig();
+  config.access.deny_users = ["400000000000000066"];
+  const runner = runnerFor(store, llm, 1, config);
+  const mallory = {
+    ...message().author,
+    id: "400000000000000066",
+    display_name: "Mallory",
+  };
+  const denied = Array.from({ length: 20 }, () => new RecordingReply());
+  const deniedTurns = denied.map((reply, i) =>
+    runner.dispatch(message({ text: `spam ${i}`, author: mallory }), reply)
+  );
+  const allowed = new RecordingReply();
+  const allowedTurn = runner.dispatch(message({ text: "hello" }), allowed);
+  while (llm.calls.length === 0) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  llm.release();
+  assert.deepEqual([...new Set(await Promise.all(deniedTurns))], ["denied"]);
+  assert.equal(await allowedTurn, "answered");
+  assert.equal(llm.calls.length, 1);
+  assert.deepEqual(denied.flatMap((r) => r.notices), []);
+  assert.deepEqual(denied.flatMap((r) => r.shows), []);
+  const stored = await store.recentMessages({
+    conversation: {
+      channel_id: message().channel_id,
+      guild_id: GUILD,
+      user_id: "",
+    },
+    limit: 100,
+    since: 0,
+  });
+  assert.deepEqual(stored.map((m) => m.author_name).sort(), [
+    "Alice",
+    "Helper",
+  ]);
+});
+
+Deno.test("Runner checks rate limits before queueing: a limited burst waits nowhere and is told once", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const llm = new ScriptedLlm(() => 0);
+  llm.hold = true;
+  const config = testConfig();
+  config.rate_limits.default = { per_user: { count: 1, window_ms: 60_000 } };
+  const runner = runnerFor(store, llm, 2, config);
+  const replies = Array.from({ length: 10 }, () => new RecordingReply());
+  const turns = replies.map((reply, i) =>
+    runner.dispatch(message({ text: `m${i}` }), reply)
+  );
+  while (llm.calls.length === 0) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  assert.equal(runner.queued, 1, "only the admitted turn holds a place");
+  llm.release();
+  const outcomes = await Promise.all(turns);
+  assert.deepEqual(outcomes, ["answered", ...Array(9).fill("rate_limited")]);
+  assert.equal(replies.flatMap((r) => r.notices).length, 1);
 });
 
 Deno.test("Runner.shutdown() interrupts a stuck turn after the deadline and stores it as partial", async () => {

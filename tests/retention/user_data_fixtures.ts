@@ -9,7 +9,11 @@
 import type { CommandIo } from "../../src/retention/user_command.ts";
 import { rateLimitKey } from "../../src/store/rate_limit_key.ts";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
-import type { ConversationKey, NewMessage } from "../../src/store/store.ts";
+import type {
+  ConversationKey,
+  NewMessage,
+  Store,
+} from "../../src/store/store.ts";
 
 /** The user whose data is exported or forgotten. */
 export const ALICE = "400000000000000001";
@@ -67,6 +71,15 @@ function message(
 export async function fillDatabase(path: string): Promise<void> {
   const store = await SqliteStore.open(path);
   try {
+    await fillStore(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Fills any store as {@link fillDatabase} describes. */
+export async function fillStore(store: Store): Promise<void> {
+  {
     const hi = await store.addMessage(message(SHARED, ALICE, "hi all", 0));
     await store.addMessage(message(SHARED, BOT, "hello Alice", 1, hi.id));
     const bob = await store.addMessage(message(SHARED, BOB, "hi from Bob", 2));
@@ -87,8 +100,6 @@ export async function fillDatabase(path: string): Promise<void> {
         notified: false,
       });
     }
-  } finally {
-    await store.close();
   }
 }
 
@@ -146,8 +157,8 @@ export interface Finished {
 }
 
 /**
- * Runs `src/cli/<script>` with `deno run` as `deno task` would (env, read
- * and write permissions), in `cwd`, with stdin not a terminal.
+ * Runs `src/cli/<script>` with `deno run` as `deno task` would (env, net
+ * for PostgreSQL, read and write permissions), in `cwd`, with stdin not a terminal.
  */
 export async function runCli(
   script: string,
@@ -159,6 +170,7 @@ export async function runCli(
     args: [
       "run",
       "--allow-env",
+      "--allow-net",
       "--allow-read",
       "--allow-write",
       path,

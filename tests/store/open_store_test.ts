@@ -49,6 +49,16 @@ Deno.test("parseDatabaseUrl() understands every form DATABASE_URL may take", asy
     [":memory:", MEMORY],
     ["sqlite::memory:", MEMORY],
     ["sqlite://:memory:", MEMORY],
+    ["postgres://bot:s3cret@db:5432/bot", {
+      driver: "postgres",
+      url: "postgres://bot:s3cret@db:5432/bot",
+      display: "postgres://bot@db:5432/bot",
+    }],
+    ["postgresql://db/bot", {
+      driver: "postgres",
+      url: "postgresql://db/bot",
+      display: "postgresql://db/bot",
+    }],
   ];
   for (const [url, want] of cases) {
     await t.step(JSON.stringify(url) ?? "undefined", () => {
@@ -60,10 +70,10 @@ Deno.test("parseDatabaseUrl() understands every form DATABASE_URL may take", asy
 Deno.test("parseDatabaseUrl() rejects what it cannot open, without repeating passwords", async (t) => {
   const cases: [string, RegExp][] = [
     [
-      "postgres://bot:s3cret@db:5432/bot",
-      /^PostgreSQL is not supported yet: DATABASE_URL starts with postgres:\/\/, but this version of the bot stores its data only in SQLite; unset DATABASE_URL to use sqlite:data\/bot\.db, or set it to sqlite:PATH$/,
+      "postgres://bot:s3cret@db:5432",
+      /^Cannot use DATABASE_URL: postgres:\/\/bot@db:5432 names no database/,
     ],
-    ["postgresql://bot:s3cret@db/bot", /^PostgreSQL is not supported yet/],
+    ["postgresql://bot:s3cret@[db/bot", /is not a valid URL/],
     [
       "mysql://bot:s3cret@db/bot",
       /^Cannot use DATABASE_URL: the scheme "mysql:" is not supported; write sqlite:PATH/,

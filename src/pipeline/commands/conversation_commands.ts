@@ -6,13 +6,16 @@
  * an admin may reset the whole channel with `target: channel`. `/persona`
  * sets the caller's own persona, or, for an admin with `target: channel`,
  * the channel's default. Choices and resets are stored, so they survive
- * restarts.
+ * restarts. Every command, and the autocomplete, first passes the one
+ * access decision (`AccessGate`): a refused caller gets `ACCESS_REFUSED` and
+ * nothing changes.
  *
  * @module
  */
 
 import type { Config } from "../../config/config_types.ts";
 import type { Store } from "../../store/store.ts";
+import { ACCESS_REFUSED, AccessGate } from "../access/access_gate.ts";
 import { effectivePersona } from "../persona_choice.ts";
 import { resolveRoute } from "../route.ts";
 import type { Place, Route } from "../route.ts";
@@ -28,6 +31,27 @@ export interface CommandDeps {
   store: Store;
   config: () => Config;
   now(): number;
+  /** The access decision shared with messages (default: one over `config`, no DM role lookup). */
+  access?: AccessGate;
+}
+
+/**
+ * The access decision for a command caller — the one function every
+ * command entry point (slash commands, autocomplete, buttons, the terminal
+ * chat) calls first. True when the caller may go on.
+ */
+export async function callerAllowed(
+  deps: CommandDeps,
+  caller: CommandCaller,
+): Promise<boolean> {
+  const gate = deps.access ??
+    new AccessGate({ config: deps.config, now: deps.now });
+  const verdict = await gate.decide({
+    user_id: caller.user_id,
+    guild_id: caller.guild_id,
+    role_ids: caller.role_ids,
+  });
+  return verdict.allowed;
 }
 
 /** Said where no binding applies. */
@@ -58,6 +82,7 @@ export async function resetCommand(
   caller: CommandCaller,
   target: "channel" | undefined,
 ): Promise<string> {
+  if (!(await callerAllowed(deps, caller))) return ACCESS_REFUSED;
   const config = deps.config();
   const route = resolveRoute(caller, config);
   if (route === null) return NOT_BOUND;
@@ -90,6 +115,7 @@ export async function personaCommand(
   name: string | undefined,
   target: "channel" | undefined,
 ): Promise<string> {
+  if (!(await callerAllowed(deps, caller))) return ACCESS_REFUSED;
   const config = deps.config();
   const route = resolveRoute(caller, config);
   if (route === null) return NOT_BOUND;
@@ -142,12 +168,14 @@ export async function personaCommand(
   return `🎭 You are now talking to **${displayName(config, wanted)}** here.`;
 }
 
-/** Persona names allowed at the caller's place that start with `typed` (autocomplete). */
-export function personaSuggestions(
-  config: Config,
+/** Persona names allowed at the caller's place that match `typed` (autocomplete); none for a refused caller. */
+export async function personaSuggestions(
+  deps: CommandDeps,
   caller: CommandCaller,
   typed: string,
-): { name: string; value: string }[] {
+): Promise<{ name: string; value: string }[]> {
+  if (!(await callerAllowed(deps, caller))) return [];
+  const config = deps.config();
   const route = resolveRoute(caller, config);
   if (route === null) return [];
   const needle = typed.trim().toLowerCase();

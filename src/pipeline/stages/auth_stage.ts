@@ -1,13 +1,15 @@
 /**
- * The auth stage: drops messages from bots, webhooks and the bot itself,
+ * The auth stage: drops messages from bots, webhooks and the bot itself and
  * messages that do not trigger the binding (mention, reply to the bot, or
- * always), and authors the access lists keep out. What passes has its text
- * cleaned of the bot's mention.
+ * always). Access lists and rate limits were decided by the runner before
+ * the turn queued (`admission.ts`). What passes has its text cleaned of the
+ * bot's mention.
  *
  * @module
  */
 
 import type { AccessConfig, TriggerKind } from "../../config/config_types.ts";
+import { rolesAllowed } from "../access/access_gate.ts";
 import type { Stage } from "../compose.ts";
 import type { IncomingMessage } from "../incoming_message.ts";
 import type { TurnContext } from "../turn_context.ts";
@@ -25,20 +27,12 @@ export function isTriggered(
   );
 }
 
-/** True when the access lists let this author talk to the bot. */
+/** True when the access lists let this author in, judged by the roles that came with the message. */
 export function isAllowed(
   author: IncomingMessage["author"],
   access: AccessConfig,
 ): boolean {
-  if (access.deny_users.includes(author.id)) return false;
-  if (author.role_ids.some((role) => access.deny_roles.includes(role))) {
-    return false;
-  }
-  const restricted = access.allow_users.length > 0 ||
-    access.allow_roles.length > 0;
-  if (!restricted) return true;
-  return access.allow_users.includes(author.id) ||
-    author.role_ids.some((role) => access.allow_roles.includes(role));
+  return rolesAllowed(author.id, author.role_ids, access).allowed;
 }
 
 /** The text without the bot's own mention (`<@id>` or `<@!id>`), trimmed. */
@@ -68,11 +62,6 @@ export function authStage(): Stage<TurnContext> {
       if (!isTriggered(message, ctx.route.binding.trigger, bot_user_id)) {
         ctx.outcome = "ignored";
         ctx.detail = "not triggered";
-        return;
-      }
-      if (!isAllowed(author, ctx.config.access)) {
-        ctx.outcome = "denied";
-        ctx.detail = "access lists";
         return;
       }
       ctx.text = withoutBotMention(message.content, bot_user_id);

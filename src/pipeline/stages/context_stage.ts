@@ -20,6 +20,7 @@ import { effectivePersona } from "../persona_choice.ts";
 import { renderSystemPrompt } from "../system_prompt.ts";
 import { storeUserMessage } from "../user_message.ts";
 import type { TurnContext } from "../turn_context.ts";
+import { inspectContext } from "../turn_inspection.ts";
 
 /** History rows read per query; more pages are read only while the budget has room. */
 const HISTORY_PAGE = 32;
@@ -147,6 +148,17 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       if (replied !== null) window = build(usable, replied);
       ctx.request = window.messages satisfies ChatMessage[];
       ctx.max_tokens = window.max_tokens;
+      if (ctx.inspection) {
+        await inspectContext(ctx.inspection, ctx, {
+          store: deps.store,
+          counter,
+          budget,
+          history: usable,
+          history_used: window.history_used,
+          current_id: userMessage.id,
+          prompt_tokens: window.prompt_tokens,
+        });
+      }
       await next();
     },
   };

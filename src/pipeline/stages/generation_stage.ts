@@ -18,6 +18,7 @@ import type { Logger } from "../../log/logging.ts";
 import type { Store } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
 import type { TurnContext } from "../turn_context.ts";
+import { inspectEvent, inspectRequest } from "../turn_inspection.ts";
 
 /** What the stage needs. */
 export interface GenerationDeps {
@@ -67,11 +68,15 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       let queueNoticeSent = false;
       const renderer = new ReasoningRenderer(persona.reasoning);
       const counter = deps.counterFor(persona.endpoint, persona.model);
-      const events = deps.llm.streamChat(persona.endpoint, {
+      const request = {
         ...persona,
         messages: ctx.request,
         max_tokens: ctx.max_tokens,
-      }, { signal: ctx.signal });
+      };
+      if (ctx.inspection) inspectRequest(ctx.inspection, request);
+      const events = deps.llm.streamChat(persona.endpoint, request, {
+        signal: ctx.signal,
+      });
       const explain = (error: unknown) =>
         isCancelled(error, ctx.signal)
           ? "⚠️ The bot is restarting; this answer was cut short. Ask again in a moment."
@@ -85,6 +90,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       ctx.output = (async function* () {
         try {
           for await (const event of events) {
+            if (ctx.inspection) inspectEvent(ctx.inspection, event);
             if (
               event.type === "queued" && event.position >= 2 && !queueNoticeSent
             ) {

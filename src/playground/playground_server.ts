@@ -1,0 +1,222 @@
+/**
+ * The playground's HTTP server (`Deno.serve` on 127.0.0.1): the page, its
+ * script and style, the config view, a line → server-sent events endpoint
+ * that runs one turn, and an event stream for config and status changes.
+ * Every request needs the access token; every JSON it sends passes the
+ * secret redactor.
+ *
+ * @module
+ */
+
+import { isAllowed, newAccessToken, TOKEN_COOKIE } from "./access_token.ts";
+import type { ConfigStatusBoard } from "./config_status.ts";
+import { configView } from "./config_view.ts";
+import { runPlaygroundLine } from "./playground_turn.ts";
+import type { PlaygroundLine, PlaygroundServices } from "./playground_turn.ts";
+import { openEventStream } from "./sse.ts";
+import type { EventStream } from "./sse.ts";
+import { StatusSampler } from "./status_sampler.ts";
+import type { StatusSource } from "./status_sampler.ts";
+
+/** What the server needs. */
+export interface PlaygroundServerOptions {
+  services: PlaygroundServices;
+  config_status: ConfigStatusBoard;
+  /** Replaces secrets in any text sent to the page. */
+  redact: (text: string) => string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Default: a new random token. */
+  token?: string;
+  /** Gateway, endpoints and metrics (only `deno task start` has them). */
+  status?: StatusSource;
+  status_interval_ms?: number;
+  now?: () => number;
+}
+
+/** A running playground. */
+export interface PlaygroundServer {
+  /** The URL to open, token included. */
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const PAGE_FILES: Record<string, string> = {
+  "/": "index.html",
+  "/playground.js": "playground.js",
+  "/playground.css": "playground.css",
+};
+const TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+};
+const SECURITY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+};
+
+/** Starts the server; resolves once it listens. */
+export function startPlaygroundServer(
+  options: PlaygroundServerOptions,
+): PlaygroundServer {
+  const token = options.token ?? newAccessToken();
+  const now = options.now ?? Date.now;
+  const streams = new Set<EventStream>();
+  const sampler = options.status
+    ? new StatusSampler(options.status, now)
+    : null;
+  let lastStatus: unknown = null;
+  const json = (data: unknown, status = 200) =>
+    new Response(options.redact(JSON.stringify(data)), {
+      status,
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "cache-control": "no-store",
+        ...SECURITY_HEADERS,
+      },
+    });
+  const open = () => {
+    const stream = openEventStream(options.redact);
+    streams.add(stream);
+    stream.closed.then(() => streams.delete(stream));
+    return stream;
+  };
+  const broadcast = (event: string, data: unknown) => {
+    for (const stream of streams) {
+      if (stream !== undefined) stream.send(event, data);
+    }
+  };
+  const unsubscribe = options.config_status.subscribe((state) =>
+    broadcast("config", {
+      state,
+      view: configView(options.services.config()),
+    })
+  );
+  const statusTimer = sampler === null ? undefined : setInterval(async () => {
+    try {
+      lastStatus = await sampler.sample();
+      broadcast("status", lastStatus);
+    } catch {
+      // a failing source leaves the last report on the page
+    }
+  }, options.status_interval_ms ?? 2_000);
+  const keepAlive = setInterval(() => broadcast("ping", {}), 15_000);
+
+  const handler = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    if (!isAllowed(request, url, token)) {
+      return new Response(
+        "401 Unauthorized: open the playground URL printed in the terminal (it carries the access token).\n",
+        { status: 401, headers: { "content-type": "text/plain" } },
+      );
+    }
+    const file = PAGE_FILES[url.pathname];
+    if (request.method === "GET" && file !== undefined) {
+      const body = await Deno.readFile(
+        new URL(`./page/${file}`, import.meta.url),
+      );
+      const headers: Record<string, string> = {
+        "content-type": TYPES[file.split(".").pop() ?? ""] ?? "text/plain",
+        "cache-control": "no-store",
+        ...SECURITY_HEADERS,
+      };
+      if (url.searchParams.has("token")) {
+        headers["set-cookie"] =
+          `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      }
+      return new Response(body, { headers });
+    }
+    if (request.method === "GET" && url.pathname === "/api/state") {
+      return json({
+        config: options.config_status.current(),
+        view: configView(options.services.config()),
+        status: lastStatus,
+        has_status: sampler !== null,
+      });
+    }
+    if (request.method === "GET" && url.pathname === "/api/events") {
+      const stream = open();
+      stream.send("config", {
+        state: options.config_status.current(),
+        view: configView(options.services.config()),
+      });
+      if (lastStatus !== null) stream.send("status", lastStatus);
+      return stream.response;
+    }
+    if (request.method === "POST" && url.pathname === "/api/line") {
+      let line: PlaygroundLine;
+      try {
+        line = parseLine(await request.json());
+      } catch (error) {
+        return json({
+          error: error instanceof Error ? error.message : String(error),
+        }, 400);
+      }
+      const stream = open();
+      runPlaygroundLine(options.services, line, stream.send)
+        .catch((error) =>
+          stream.send("notice", {
+            text: `⚠️ ${error instanceof Error ? error.message : error}`,
+          })
+        )
+        .finally(() => stream.close());
+      return stream.response;
+    }
+    return new Response("404 Not Found\n", { status: 404 });
+  };
+
+  let listening: Deno.NetAddr | null = null;
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: options.port,
+    onListen: (address) => listening = address,
+  }, handler);
+  const port = listening === null
+    ? (server.addr as Deno.NetAddr).port
+    : (listening as Deno.NetAddr).port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    async close() {
+      unsubscribe();
+      clearInterval(statusTimer);
+      clearInterval(keepAlive);
+      for (const stream of streams) stream.close();
+      await server.shutdown();
+    },
+  };
+}
+
+/** Checks the JSON body of `POST /api/line`. */
+export function parseLine(body: unknown): PlaygroundLine {
+  const value = body as Partial<Record<keyof PlaygroundLine, unknown>>;
+  const text = typeof value?.text === "string" ? value.text : "";
+  if (text.trim() === "") throw new Error("text: type something to send");
+  const place = value.place === "dm"
+    ? "dm"
+    : typeof value.place === "number" && Number.isInteger(value.place)
+    ? value.place
+    : null;
+  if (place === null) throw new Error('place: "dm" or a binding index');
+  const user_id = typeof value.user_id === "string" && value.user_id !== ""
+    ? value.user_id
+    : "playground-user";
+  return {
+    place,
+    user_id,
+    user_name: typeof value.user_name === "string" && value.user_name !== ""
+      ? value.user_name
+      : "you",
+    admin: value.admin === true,
+    text: text.slice(0, 8000),
+    reply_to: typeof value.reply_to === "string" ? value.reply_to : "",
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The PostgreSQL store's queries that take more than one statement: a
+ * message with its conversation (in one transaction), the history after the
+ * last reset, and pruning in batches. Used by {@link PostgresStore}.
+ *
+ * @module
+ */
+
+import type { Row as PgRow, RowList, TransactionSql } from "postgres";
+import type {
+  ConversationKey,
+  HistoryQuery,
+  NewMessage,
+  StoredMessage,
+} from "./store.ts";
+import type { Sql } from "./postgres_connect.ts";
+import { PG_SQL, type PgStatementName } from "./postgres_sql.ts";
+import {
+  conversationFromRow,
+  type ConversationRow,
+  int,
+  messageFromRow,
+} from "./sqlite_rows.ts";
+import {
+  missingReplyTarget,
+  replyLinkToCheck,
+  sqlLimit,
+} from "./store_checks.ts";
+
+/** A parameter value as the statements take it. */
+export type Param = string | number | boolean | null;
+
+/** The pool or a transaction on it. */
+type Runner = Sql | TransactionSql;
+
+/** Runs one named statement, prepared, with positional parameters. */
+export function run(
+  sql: Runner,
+  name: PgStatementName,
+  params: readonly Param[],
+): Promise<RowList<PgRow[]>> {
+  return sql.unsafe(PG_SQL[name], params as Param[], { prepare: true });
+}
+
+/** Appends a message and creates its conversation if needed, in one transaction. */
+export async function addMessage(
+  sql: Sql,
+  message: NewMessage,
+): Promise<StoredMessage> {
+  const link = replyLinkToCheck(message);
+  return await sql.begin(async (tx) => {
+    if (link !== null) {
+      const found = await run(tx, "messageExists", [link]);
+      if (found.length === 0) throw missingReplyTarget(link);
+    }
+    const key = message.conversation;
+    const conversation = await findConversation(tx, key) ??
+      conversationFromRow(
+        (await run(tx, "upsertConversation", [
+          key.channel_id,
+          key.guild_id,
+          key.user_id,
+          message.created_at,
+        ]))[0] ?? {},
+      );
+    const [row] = await run(tx, "insertMessage", [
+      conversation.id,
+      message.external_id,
+      message.author_id,
+      message.author_name,
+      message.role,
+      message.persona,
+      message.content,
+      message.token_count,
+      message.created_at,
+      message.partial,
+      message.reply_to_id ?? null,
+    ]);
+    return {
+      ...message,
+      id: int(row ?? {}, "id"),
+      conversation: conversation.key,
+      updated_at: message.created_at,
+      reply_to_id: message.reply_to_id ?? null,
+    };
+  }) as StoredMessage;
+}
+
+/** The newest messages of a conversation after its last reset (see `Store.recentMessages`). */
+export async function recentMessages(
+  sql: Sql,
+  query: HistoryQuery,
+): Promise<StoredMessage[]> {
+  const limit = sqlLimit(query.limit);
+  if (Number.isNaN(query.since)) throw new RangeError("since is NaN");
+  const conversation = await findConversation(sql, query.conversation);
+  if (limit === 0 || conversation === undefined) return [];
+  const since = Math.max(query.since, conversation.reset_at ?? -Infinity);
+  const rows = await run(sql, "recentMessages", [
+    conversation.id,
+    conversation.reset_after_id,
+    Math.min(
+      query.before_id ?? Number.MAX_SAFE_INTEGER,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    Number.isFinite(since) ? since : Number.MIN_SAFE_INTEGER,
+    limit < 0 ? null : limit,
+  ]);
+  return rows.map((row) => messageFromRow(row, conversation.key));
+}
+
+/** The stored conversation with this key, or undefined. */
+export async function findConversation(
+  sql: Runner,
+  key: ConversationKey,
+): Promise<ConversationRow | undefined> {
+  const [row] = await run(sql, "selectConversation", [
+    key.channel_id,
+    key.user_id,
+  ]);
+  return row === undefined ? undefined : conversationFromRow(row);
+}
+
+/** Deletes old messages `batch` at a time, then the conversations left empty. */
+export async function pruneMessages(
+  sql: Sql,
+  before: number,
+  batch: number,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { count } = await run(sql, "pruneMessages", [before, batch]);
+    total += count;
+    if (count < batch) break;
+  }
+  await run(sql, "pruneConversations", [before]);
+  return total;
+}

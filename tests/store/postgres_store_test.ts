@@ -1,0 +1,17 @@
+/**
+ * The store contract (tests/store/contract/) on PostgreSQL at
+ * `TEST_DATABASE_URL`, each test in a schema of its own; ignored after one
+ * line `skipped: PostgreSQL (…)` when no server answers.
+ *
+ * @module
+ */
+
+import { postgresBackend } from "./store_backends.ts";
+import { historyContract } from "./contract/history_contract.ts";
+import { dataContract } from "./contract/data_contract.ts";
+import { userDataContract } from "./contract/user_data_contract.ts";
+
+const backend = await postgresBackend();
+historyContract(backend);
+dataContract(backend);
+userDataContract(backend);
