@@ -108,11 +108,18 @@ function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** Key columns that hold numbers (ids); every other key column is text. */
+const NUMERIC_KEYS = new Set(["id", "conversation_id"]);
+
 /** Ids are numbers; every other key column is text, compared byte-wise. */
 function keyExpression(column: string): string {
-  return column === "id" ? quote(column) : `${quote(column)} COLLATE "C"`;
+  return NUMERIC_KEYS.has(column)
+    ? quote(column)
+    : `${quote(column)} COLLATE "C"`;
 }
 
 function paramExpression(column: string, index: number): string {
-  return column === "id" ? `$${index}::bigint` : `$${index}::text COLLATE "C"`;
+  return NUMERIC_KEYS.has(column)
+    ? `$${index}::bigint`
+    : `$${index}::text COLLATE "C"`;
 }

@@ -9,7 +9,6 @@ import type { ConversationKey } from "./store.ts";
 import type {
   ConversationSummary,
   NewNote,
-  ReplyLength,
   UserNote,
   UserPreferences,
   UserSummary,
@@ -17,27 +16,14 @@ import type {
 import { checkNote, checkPreferences } from "./memory_checks.ts";
 import { type SqliteConnection, transaction } from "./sqlite_connection.ts";
 import { createConversation, findConversation } from "./sqlite_history.ts";
-import { int, type Row, text } from "./sqlite_rows.ts";
+import { int } from "./sqlite_rows.ts";
+import {
+  noteFromRow,
+  preferencesFromRow,
+  summaryFromRow,
+  userSummaryFromRow,
+} from "./memory_rows.ts";
 import { requireUserId } from "./store_checks.ts";
-
-function summaryFromRow(row: Row): ConversationSummary {
-  return {
-    content: text(row, "content"),
-    through_id: int(row, "through_id"),
-    token_count: row.token_count === null ? null : int(row, "token_count"),
-    updated_at: int(row, "updated_at"),
-  };
-}
-
-function noteFromRow(row: Row): UserNote {
-  return {
-    id: int(row, "id"),
-    user_id: text(row, "user_id"),
-    guild_id: text(row, "guild_id"),
-    content: text(row, "content"),
-    created_at: int(row, "created_at"),
-  };
-}
 
 /** The conversation's summary, or null. */
 export function getSummary(
@@ -76,14 +62,9 @@ export function summariesOfUser(
   user_id: string,
 ): UserSummary[] {
   requireUserId(user_id);
-  return connection.statements.summariesOfUser.all({ user_id }).map((row) => ({
-    ...summaryFromRow(row),
-    conversation: {
-      channel_id: text(row, "channel_id"),
-      guild_id: text(row, "guild_id"),
-      user_id: text(row, "user_id"),
-    },
-  }));
+  return connection.statements.summariesOfUser.all({ user_id }).map(
+    userSummaryFromRow,
+  );
 }
 
 /** Stores a note unless the user keeps `max_notes` already; null then. */
@@ -147,14 +128,7 @@ export function getPreferences(
   user_id: string,
 ): UserPreferences | null {
   const row = connection.statements.getPreferences.get({ user_id });
-  if (row === undefined) return null;
-  return {
-    language: row.language === null ? null : text(row, "language"),
-    length: row.length === null ? null : text(row, "length") as ReplyLength,
-    ping: row.ping === null ? null : int(row, "ping") === 1,
-    history: int(row, "history") === 1,
-    updated_at: int(row, "updated_at"),
-  };
+  return row === undefined ? null : preferencesFromRow(row);
 }
 
 /** Writes the user's preferences. */

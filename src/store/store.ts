@@ -100,6 +100,8 @@ export interface HistoryQuery {
   since: number;
   /** Only messages with an id lower than this (pagination, or to skip the turn's own). */
   before_id?: number;
+  /** Only messages with an id higher than this (those a summary does not cover yet). */
+  after_id?: number;
 }
 
 /** Where a persona choice applies: the whole channel default, or one user. */

@@ -10,8 +10,10 @@ import { postgresBackend } from "./store_backends.ts";
 import { historyContract } from "./contract/history_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
+import { memoryContract } from "./contract/memory_contract.ts";
 
 const backend = await postgresBackend();
 historyContract(backend);
 dataContract(backend);
 userDataContract(backend);
+memoryContract(backend);

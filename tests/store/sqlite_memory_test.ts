@@ -1,20 +1,13 @@
 /**
- * The memory store contract (tests/store/contract/memory_contract.ts) on
- * SQLite, plus survival of a file database across a reopen.
+ * Memory in a SQLite file survives a reopen (the contract itself runs from
+ * sqlite_store_test.ts and postgres_store_test.ts).
  *
  * @module
  */
 
 import assert from "node:assert/strict";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
-import { memoryContract } from "./contract/memory_contract.ts";
 import { CHANNEL } from "./store_fixtures.ts";
-
-memoryContract({
-  name: "sqlite",
-  open: () => SqliteStore.open(":memory:"),
-  test: (name, fn) => Deno.test(`[sqlite] ${name}`, fn),
-});
 
 Deno.test("summaries, notes and preferences survive closing and reopening a database file", async () => {
   const dir = await Deno.makeTempDir({ prefix: "memory-store-" });

@@ -8,7 +8,9 @@ import { sqliteBackend } from "./store_backends.ts";
 import { historyContract } from "./contract/history_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
+import { memoryContract } from "./contract/memory_contract.ts";
 
 historyContract(sqliteBackend);
 dataContract(sqliteBackend);
 userDataContract(sqliteBackend);
+memoryContract(sqliteBackend);
