@@ -16,10 +16,12 @@ const LAYERS: Record<string, number> = {
   config: 2,
   llm: 2,
   store: 2,
+  memory: 2.5,
   pipeline: 3,
   retention: 3,
   chat: 4,
   discord: 4,
+  playground: 4,
   app: 5,
   cli: 6,
 };

@@ -173,6 +173,7 @@ export async function startBot(env: Env): Promise<number> {
     watcher.close();
     await retention.stop();
     await services.runner.shutdown(grace);
+    await services.memory.close();
     await discord.shutdown();
     await server?.close();
     await store.close();

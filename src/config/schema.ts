@@ -99,7 +99,7 @@ const personaSchema = z.strictObject({
   system_prompt: z.string().default(
     "You are {{persona}}, a helpful assistant in a Discord chat. Today is {{date}}.",
   ).describe(
-    "System prompt. Variables: {{date}} {{time}} {{user}} {{channel}} {{server}} {{persona}}.",
+    "System prompt. Variables: {{date}} {{time}} {{user}} {{channel}} {{server}} {{persona}} {{preferences}} (the speaker's /settings; without it they follow the prompt as a note).",
   ),
   temperature: z.number().min(0).max(2).optional().describe(
     "Sampling temperature (0–2).",

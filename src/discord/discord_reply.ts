@@ -26,6 +26,7 @@ export interface DiscordReplyOptions {
   channel_id: string;
   /** The message that triggered the turn; the first reply message answers it. */
   trigger_message_id: string;
+  /** Whether the first message pings the author (`setPing` may change it). */
   ping_replied_user: boolean;
   /** How often to re-send the typing indicator (Discord shows it ~10 s). */
   typing_interval_ms?: number;
@@ -58,12 +59,14 @@ export class DiscordReply implements ReplyTarget {
   #draining: Promise<void> | null = null;
   #failure: unknown = null;
   #typingTimer: unknown = undefined;
+  #ping: boolean;
   #typing = false;
   #lastStreamingOp = -Infinity;
   #firstPostTimer: unknown = undefined;
 
   constructor(options: DiscordReplyOptions) {
     this.#options = options;
+    this.#ping = options.ping_replied_user;
   }
 
   get posted_ids(): readonly string[] {
@@ -120,6 +123,11 @@ export class DiscordReply implements ReplyTarget {
     return done ? drain.then(() => this.#finished()) : Promise.resolve();
   }
 
+  /** Whether the reply pings the person it answers (their preference). */
+  setPing(ping: boolean): void {
+    this.#ping = ping;
+  }
+
   async notice(text: string): Promise<void> {
     const { port, throttle, channel_id } = this.#options;
     this.stopTyping();
@@ -129,7 +137,7 @@ export class DiscordReply implements ReplyTarget {
         await port.send(channel_id, {
           content: text,
           reply_to: this.#options.trigger_message_id,
-          ping_replied_user: this.#options.ping_replied_user,
+          ping_replied_user: this.#ping,
         });
       } finally {
         done();
@@ -210,7 +218,7 @@ export class DiscordReply implements ReplyTarget {
       const id = await port.send(channel_id, {
         content,
         reply_to: first ? this.#options.trigger_message_id : undefined,
-        ping_replied_user: first && this.#options.ping_replied_user,
+        ping_replied_user: first && this.#ping,
       });
       this.#posted.push({ id, content });
       return;

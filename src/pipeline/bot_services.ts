@@ -22,6 +22,7 @@ import { Runner } from "./runner.ts";
 import type { DispatchOutcome } from "./runner.ts";
 import type { TurnContext } from "./turn_context.ts";
 import type { Store } from "../store/store.ts";
+import { Memory } from "../memory/memory.ts";
 
 /** The edges a bot is built from. */
 export interface BotServicesOptions {
@@ -52,6 +53,8 @@ export interface BotServices {
   commands: CommandDeps;
   /** The one access decision, shared by messages and commands. */
   access: AccessGate;
+  /** Summaries, notes and preferences; `close()` it after the runner at shutdown. */
+  memory: Memory;
 }
 
 /** Builds the bot's transport-independent parts. */
@@ -61,12 +64,20 @@ export function createBotServices(options: BotServicesOptions): BotServices {
   const fetchEdge = options.fetch ? { fetch: options.fetch } : {};
   const counters = createTokenCounters(config.endpoints, fetchEdge);
   const llm = createLlmClient(config.endpoints, { ...fetchEdge, counters });
+  const memory = new Memory({
+    store: options.store,
+    llm,
+    counterFor: (endpoint, model) => counters.counterFor(endpoint, model),
+    now,
+    logger: log("memory"),
+  });
   const pipeline = buildPipeline({
     store: options.store,
     llm,
     counterFor: (endpoint, model) => counters.counterFor(endpoint, model),
     now,
     logger: log("pipeline"),
+    memory,
     ...(options.message_limit ? { message_limit: options.message_limit } : {}),
     ...(options.observeStage ? { observeStage: options.observeStage } : {}),
     ...(options.onLlmResult ? { onLlmResult: options.onLlmResult } : {}),
@@ -95,6 +106,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     counters,
     runner,
     access,
+    memory,
     commands: { store: options.store, config: () => config, now, access },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Fills the system prompt's variables: `{{date}}`, `{{time}}`, `{{user}}`,
- * `{{channel}}`, `{{server}}` and `{{persona}}`. Unknown `{{names}}` are left
+ * `{{channel}}`, `{{server}}`, `{{persona}}` and `{{preferences}}` (the
+ * speaker's /settings as an instruction; "" when they set none). Unknown `{{names}}` are left
  * as written, so a prompt that talks about templates is not mangled.
  *
  * @module
@@ -12,6 +13,8 @@ export interface PromptVariables {
   channel: string;
   server: string;
   persona: string;
+  /** The speaker's preferences note ("" for none). */
+  preferences?: string;
   /** The current time, epoch ms (from the injected clock). */
   now: number;
 }
@@ -29,9 +32,15 @@ export function renderSystemPrompt(
     channel: vars.channel,
     server: vars.server,
     persona: vars.persona,
+    preferences: vars.preferences ?? "",
   };
   return template.replace(
     /\{\{\s*([a-z]+)\s*\}\}/g,
     (whole, name: string) => values[name] ?? whole,
   );
+}
+
+/** True when the prompt places the preferences itself with `{{preferences}}`. */
+export function placesPreferences(template: string): boolean {
+  return /\{\{\s*preferences\s*\}\}/.test(template);
 }
