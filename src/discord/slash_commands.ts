@@ -1,6 +1,7 @@
 /**
- * The slash commands the bot registers, `/reset` and `/persona`, and the
- * handling of their interactions: every command is acknowledged at once
+ * The slash commands the bot registers — `/reset` and `/persona` here, the
+ * memory commands in `memory_interactions.ts` — and the handling of their
+ * interactions (and of the buttons those answers carry): every command is acknowledged at once
  * with an ephemeral deferral (Discord allows 3 s), then answered by editing
  * that response; autocomplete lists the personas allowed where it is typed.
  *
@@ -21,6 +22,13 @@ import type {
 import type { ChannelDirectory } from "./channel_directory.ts";
 import type { GatewayUser } from "./message_mapping.ts";
 import { list, record, snowflake, snowflakes } from "./gateway_values.ts";
+import {
+  MEMORY_COMMANDS,
+  memoryCommandDefinitions,
+  pressButton,
+  runMemoryCommand,
+} from "./memory_interactions.ts";
+import type { ResponseButton } from "./memory_interactions.ts";
 
 /** Discord's option type for a string. */
 const STRING_OPTION = 3;
@@ -73,6 +81,7 @@ export function commandDefinitions(config: Config): CommandDefinition[] {
       ],
       contexts,
     },
+    ...memoryCommandDefinitions(contexts),
   ];
 }
 
@@ -84,6 +93,9 @@ export interface GatewayInteraction {
   data?: {
     name?: string;
     options?: { name: string; value?: unknown; focused?: boolean }[];
+    /** A pressed button's id (Discordeno's camelCase, or Discord's own). */
+    customId?: string;
+    custom_id?: string;
   };
   channelId?: bigint;
   guildId?: bigint;
@@ -95,8 +107,24 @@ export interface GatewayInteraction {
 export interface InteractionResponder {
   /** Acknowledges with "thinking…", visible only to the caller. */
   deferEphemeral(interaction_id: string, token: string): Promise<void>;
-  /** Replaces the deferred response's text. */
-  editResponse(token: string, content: string): Promise<void>;
+  /** Replaces the deferred response's text, with buttons under it when given. */
+  editResponse(
+    token: string,
+    content: string,
+    buttons?: readonly ResponseButton[],
+  ): Promise<void>;
+  /** Answers a button press by replacing its message's text and removing its buttons. */
+  updateMessage(
+    interaction_id: string,
+    token: string,
+    content: string,
+  ): Promise<void>;
+  /** Answers with a message only the caller sees. */
+  replyEphemeral(
+    interaction_id: string,
+    token: string,
+    content: string,
+  ): Promise<void>;
   /** Answers an autocomplete request. */
   autocomplete(
     interaction_id: string,
@@ -115,6 +143,7 @@ export interface InteractionDeps {
 }
 
 const APPLICATION_COMMAND = 2;
+const MESSAGE_COMPONENT = 3;
 const AUTOCOMPLETE = 4;
 
 function option(
@@ -174,15 +203,43 @@ export async function handleInteraction(
       await deps.responder.autocomplete(id, interaction.token, choices);
       return;
     }
+    if (interaction.type === MESSAGE_COMPONENT) {
+      const data = record(interaction.data);
+      const custom = data?.customId ?? data?.custom_id;
+      const presser = await callerOf(interaction, deps.directory);
+      if (typeof custom !== "string" || presser === null) return;
+      const result = await pressButton(custom, presser, deps.commands);
+      if ("update" in result) {
+        await deps.responder.updateMessage(id, interaction.token, result.update);
+      } else {
+        await deps.responder.replyEphemeral(id, interaction.token, result.reply);
+      }
+      return;
+    }
     if (
       interaction.type !== APPLICATION_COMMAND ||
-      (name !== "reset" && name !== "persona")
+      (name !== "reset" && name !== "persona" &&
+        !MEMORY_COMMANDS.includes(name ?? ""))
     ) return;
     // Acknowledge first: Discord drops interactions not answered within 3 seconds.
     await deps.responder.deferEphemeral(id, interaction.token);
     deferred = true;
     const caller = await callerOf(interaction, deps.directory);
     let text = "I could not tell where this command was used.";
+    if (caller !== null && MEMORY_COMMANDS.includes(name ?? "")) {
+      const answer = await runMemoryCommand(
+        name ?? "",
+        (option_name) => option(interaction, option_name),
+        caller,
+        deps.commands,
+      );
+      await deps.responder.editResponse(
+        interaction.token,
+        answer.text,
+        answer.buttons,
+      );
+      return;
+    }
     if (caller !== null) {
       const target = option(interaction, "target") === "channel"
         ? "channel"

@@ -225,6 +225,26 @@ export class FakeDiscord {
     });
   }
 
+  /**
+   * A user presses a button on a message: a message-component
+   * INTERACTION_CREATE (type 3) carrying the button's `custom_id`.
+   */
+  pressButton(spec: {
+    channelId: string;
+    messageId: string;
+    customId: string;
+    userId?: string;
+  }): FakeInteraction {
+    return this.#interact({
+      channelId: spec.channelId,
+      userId: spec.userId ?? this.defaultUserId,
+      commandName: "",
+      type: 3,
+      messageId: spec.messageId,
+      customId: spec.customId,
+    });
+  }
+
   /** A user types in a command option: an autocomplete INTERACTION_CREATE (type 4). */
   sendAutocomplete(
     spec: Omit<InteractionSpec, "type" | "userId"> & { userId?: string },

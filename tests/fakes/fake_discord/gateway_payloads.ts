@@ -4,6 +4,7 @@ import {
   type Json,
   memberObject,
   memberPermissions,
+  messageObject,
   userObject,
 } from "./payloads.ts";
 import type { FakeInteraction } from "./types.ts";
@@ -56,8 +57,11 @@ export interface InteractionSpec {
   userId: string;
   commandName: string;
   options?: InteractionOptionSpec[];
-  /** 2 application command (default) or 4 autocomplete. */
+  /** 2 application command (default), 3 message component (a button), 4 autocomplete. */
   type?: number;
+  /** For a button press: the message it is on and its `custom_id`. */
+  messageId?: string;
+  customId?: string;
 }
 
 /**
@@ -94,6 +98,8 @@ export function createInteraction(
     guildId: guild?.id ?? null,
     userId: user.id,
     commandName: spec.commandName,
+    messageId: spec.messageId ?? null,
+    customId: spec.customId ?? null,
     dispatchedAt: world.clock.now(),
     response: null,
     originalMessageId: null,
@@ -106,19 +112,30 @@ export function createInteraction(
     value: o.value,
     ...(o.focused ? { focused: true } : {}),
   }));
+  const pressed = spec.messageId === undefined
+    ? undefined
+    : world.messages.get(spec.messageId);
+  if (spec.type === 3 && pressed === undefined) {
+    throw new Error(
+      `Cannot press a button: message ${spec.messageId} is unknown`,
+    );
+  }
   const payload: Json = {
     id: interaction.id,
     application_id: world.applicationId,
     type: interaction.type,
     token: interaction.token,
     version: 1,
-    data: {
-      id: command?.id ?? world.ids.next(),
-      name: spec.commandName,
-      type: 1,
-      ...(options.length > 0 ? { options } : {}),
-      ...(guild && command?.guild_id ? { guild_id: guild.id } : {}),
-    },
+    data: spec.type === 3
+      ? { custom_id: spec.customId ?? "", component_type: 2 }
+      : {
+        id: command?.id ?? world.ids.next(),
+        name: spec.commandName,
+        type: 1,
+        ...(options.length > 0 ? { options } : {}),
+        ...(guild && command?.guild_id ? { guild_id: guild.id } : {}),
+      },
+    ...(pressed ? { message: messageObject(pressed, world) } : {}),
     channel_id: channel.id,
     channel: channelObject(channel, world),
     locale: "en-US",

@@ -223,7 +223,7 @@ export function messageObject(
     mention_roles: message.pings.roles,
     attachments: hide ? [] : message.attachments,
     embeds: hide ? [] : message.embeds,
-    components: [],
+    components: message.components,
     pinned: false,
     flags: message.flags,
   };

@@ -108,6 +108,14 @@ function respond(ctx: RestContext): RestReply {
     });
     if ("status" in created) return fail(created);
     message = created;
+  } else if (
+    body.type === CallbackType.UpdateMessage && interaction.messageId
+  ) {
+    const pressed = ctx.world.messages.get(interaction.messageId);
+    if (!pressed || pressed.deleted) return fail(Errors.unknownMessage);
+    const problem = editBotMessage(ctx, pressed, data);
+    if (problem) return fail(problem);
+    if (!pressed.ephemeral) ctx.events.messageUpdated(pressed);
   } else if (body.type === CallbackType.DeferredChannelMessageWithSource) {
     message = ctx.world.createMessage({
       channelId: interaction.channelId,

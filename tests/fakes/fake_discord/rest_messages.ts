@@ -98,6 +98,7 @@ export function createBotMessage(
     replyToId,
     allowedMentions: fields.allowed_mentions,
     interactionId: extra.interactionId ?? null,
+    components: Array.isArray(fields.components) ? fields.components : [],
   });
 }
 
@@ -126,7 +127,13 @@ export function editBotMessage(
   if (isEmptyMessage({ content, embeds, attachments, extra: fields })) {
     return EMPTY_MESSAGE;
   }
-  ctx.world.editMessage(message, content, embeds, fields.allowed_mentions);
+  ctx.world.editMessage(
+    message,
+    content,
+    embeds,
+    fields.allowed_mentions,
+    Array.isArray(fields.components) ? fields.components : undefined,
+  );
   return null;
 }
 

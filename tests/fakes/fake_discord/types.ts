@@ -118,6 +118,8 @@ export interface FakeMessage {
   /** Set when a webhook posted the message (the author is then the webhook). */
   webhookId: string | null;
   ephemeral: boolean;
+  /** Message components (action rows of buttons) as the bot last sent them. */
+  components: unknown[];
 }
 
 /** Who a message notifies. */
@@ -138,6 +140,9 @@ export interface FakeInteraction {
   guildId: string | null;
   userId: string;
   commandName: string;
+  /** For a button press (type 3): the message the button is on, and its custom_id. */
+  messageId?: string | null;
+  customId?: string | null;
   dispatchedAt: number;
   /** The callback the bot sent: its time, response type and data; null until acknowledged. */
   response: { at: number; type: number; data: unknown } | null;

@@ -53,6 +53,7 @@ export interface NewMessage {
   allowedMentions?: unknown;
   interactionId?: string | null;
   webhookId?: string | null;
+  components?: unknown[];
 }
 
 /**
@@ -202,6 +203,7 @@ export class FakeWorld {
       interactionId: input.interactionId ?? null,
       webhookId: input.webhookId ?? null,
       ephemeral: ((input.flags ?? 0) & 64) !== 0,
+      components: input.components ?? [],
     };
     this.messages.set(message.id, message);
     return message;
@@ -245,8 +247,10 @@ export class FakeWorld {
     content: string,
     embeds: unknown[],
     allowedMentions: unknown,
+    components?: unknown[],
   ) {
     message.content = content;
+    if (components !== undefined) message.components = components;
     message.contentHistory.push(content);
     message.embeds = embeds;
     if (allowedMentions !== undefined) {
