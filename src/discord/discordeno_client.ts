@@ -12,10 +12,10 @@
  */
 
 import {
+  type ButtonComponent,
   createBot,
   createDesiredPropertiesObject,
   GatewayIntents,
-  type ButtonComponent,
   InteractionResponseTypes,
   MessageComponentTypes,
 } from "@discordeno/bot";

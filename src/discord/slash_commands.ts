@@ -210,9 +210,17 @@ export async function handleInteraction(
       if (typeof custom !== "string" || presser === null) return;
       const result = await pressButton(custom, presser, deps.commands);
       if ("update" in result) {
-        await deps.responder.updateMessage(id, interaction.token, result.update);
+        await deps.responder.updateMessage(
+          id,
+          interaction.token,
+          result.update,
+        );
       } else {
-        await deps.responder.replyEphemeral(id, interaction.token, result.reply);
+        await deps.responder.replyEphemeral(
+          id,
+          interaction.token,
+          result.reply,
+        );
       }
       return;
     }

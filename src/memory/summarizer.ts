@@ -154,12 +154,13 @@ export class Summarizer {
       const last = index === fold.length - 1;
       if (!last && size < capacity) continue;
       previous = await this.#fold(job, persona, prompt, previous, lines);
-      await store.setSummary(job.conversation, {
+      const saved = await store.setSummary(job.conversation, {
         content: previous,
         through_id: planned.id,
         token_count: counter.count(previous),
         updated_at: now(),
       });
+      if (!saved) return; // A /reset came in meanwhile: what was folded is gone.
       lines = [];
       size = 0;
     }

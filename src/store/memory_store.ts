@@ -81,13 +81,16 @@ export interface MemoryStore {
     conversation: ConversationKey,
   ): Promise<ConversationSummary | null>;
   /**
-   * Writes the conversation's summary, creating the conversation if needed.
-   * A `/reset` (`resetConversation`, `resetChannel`) deletes it.
+   * Writes the conversation's summary, creating the conversation if needed,
+   * and returns true. A `/reset` (`resetConversation`, `resetChannel`)
+   * deletes it; a summary whose `through_id` is not after the last reset
+   * (made from messages the reset hid, by a job that raced it) is not
+   * written, and false is returned.
    */
   setSummary(
     conversation: ConversationKey,
     summary: ConversationSummary,
-  ): Promise<void>;
+  ): Promise<boolean>;
   /**
    * Stores a note unless the user already keeps `max_notes` notes (counted
    * over every place), in one transaction; null when the limit is reached.

@@ -39,8 +39,8 @@ export async function setSummary(
   sql: Sql,
   key: ConversationKey,
   summary: ConversationSummary,
-): Promise<void> {
-  await sql.begin(async (tx) => {
+): Promise<boolean> {
+  return await sql.begin(async (tx) => {
     const conversation = await findConversation(tx, key) ??
       conversationFromRow(
         (await run(tx, "upsertConversation", [
@@ -50,6 +50,7 @@ export async function setSummary(
           summary.updated_at,
         ]))[0] ?? {},
       );
+    if (summary.through_id <= conversation.reset_after_id) return false;
     await run(tx, "setSummary", [
       conversation.id,
       summary.content,
@@ -57,7 +58,8 @@ export async function setSummary(
       summary.token_count,
       summary.updated_at,
     ]);
-  });
+    return true;
+  }) as boolean;
 }
 
 /** Summaries of the conversations the user owns or wrote in. */

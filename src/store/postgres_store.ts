@@ -315,11 +315,11 @@ export class PostgresStore implements Store {
     );
   }
 
-  /** Writes the conversation's summary, creating the conversation if needed. */
+  /** Writes the conversation's summary unless a reset hid what it covers. */
   setSummary(
     key: ConversationKey,
     summary: ConversationSummary,
-  ): Promise<void> {
+  ): Promise<boolean> {
     return this.#run(
       `save the summary of ${describe(key)}`,
       () => memory.setSummary(this.#sql, key, summary),

@@ -37,15 +37,16 @@ export function getSummary(
   return row === undefined ? null : summaryFromRow(row);
 }
 
-/** Writes the conversation's summary, creating the conversation if needed. */
+/** Writes the conversation's summary unless a reset hid what it covers (see `MemoryStore`). */
 export function setSummary(
   connection: SqliteConnection,
   key: ConversationKey,
   summary: ConversationSummary,
-): void {
-  transaction(connection, () => {
+): boolean {
+  return transaction(connection, () => {
     const conversation = findConversation(connection, key) ??
       createConversation(connection, key, summary.updated_at);
+    if (summary.through_id <= conversation.reset_after_id) return false;
     connection.statements.setSummary.run({
       conversation_id: conversation.id,
       content: summary.content,
@@ -53,6 +54,7 @@ export function setSummary(
       token_count: summary.token_count,
       updated_at: summary.updated_at,
     });
+    return true;
   });
 }
 

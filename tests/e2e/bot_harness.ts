@@ -5,7 +5,10 @@
  * in a temporary folder.
  */
 import { startFakeLlmServer } from "../fakes/fake_llm_server.ts";
-import type { FakeLlmServer } from "../fakes/fake_llm_server.ts";
+import type {
+  FakeLlmServer,
+  FakeLlmServerOptions,
+} from "../fakes/fake_llm_server.ts";
 import type { FakeDiscord } from "../fakes/fake_discord/fake_discord.ts";
 import type { FakeDiscordOptions } from "../fakes/fake_discord/options.ts";
 import {
@@ -76,6 +79,7 @@ export async function startHarness(
     fake?: FakeDiscordOptions;
     configExtra?: string;
     env?: Record<string, string>;
+    llm?: FakeLlmServerOptions;
   } = {},
 ): Promise<BotHarness> {
   const discord = startFake({
@@ -93,7 +97,7 @@ export async function startHarness(
       memberRoles: { [ALICE]: [ADMIN_ROLE] },
     }],
   });
-  const llm = await startFakeLlmServer();
+  const llm = await startFakeLlmServer(options.llm);
   const dir = await Deno.makeTempDir({ prefix: "bot-e2e-" });
   await Deno.writeTextFile(
     `${dir}/bot.config.yaml`,

@@ -38,6 +38,22 @@ export function memoryContract(backend: MemoryBackend): void {
     assert.equal(await store.getSummary(PRIVATE), null);
   });
 
+  backend.test("setSummary() refuses a summary of messages a reset hid (a job that raced /reset)", async () => {
+    await using store = await backend.open();
+    const first = await store.addMessage(newMessage());
+    await store.resetConversation(CHANNEL, 5_000);
+    assert.equal(
+      await store.setSummary(CHANNEL, { ...SUMMARY, through_id: first.id }),
+      false,
+    );
+    assert.equal(await store.getSummary(CHANNEL), null);
+    const later = await store.addMessage(newMessage({ created_at: 6_000 }));
+    assert.equal(
+      await store.setSummary(CHANNEL, { ...SUMMARY, through_id: later.id }),
+      true,
+    );
+  });
+
   backend.test("resetConversation() and resetChannel() delete the summaries they reset", async () => {
     await using store = await backend.open();
     await store.setSummary(CHANNEL, SUMMARY);
