@@ -12,6 +12,7 @@ const SRC = new URL("../src/", import.meta.url).pathname;
 const LAYERS: Record<string, number> = {
   log: 0,
   observability: 1,
+  attachments: 2,
   chunker: 2,
   config: 2,
   llm: 2,

@@ -45,3 +45,38 @@ export function stopSignal(): { promise: Promise<string>; dispose(): void } {
       handlers.forEach(([name, h]) => Deno.removeSignalListener(name, h)),
   };
 }
+
+/**
+ * SIGHUP reloads the config, as operators expect (without a listener the
+ * process would exit with 129). Installed at start-up; until `onReload` is
+ * set a SIGHUP is only logged. On systems without SIGHUP it does nothing.
+ */
+export function reloadSignal(logger: Logger): {
+  onReload(reload: () => Promise<unknown>): void;
+  dispose(): void;
+} {
+  let reload: (() => Promise<unknown>) | null = null;
+  const handler = () => {
+    if (reload === null) {
+      logger.info("SIGHUP received before the config watcher started");
+      return;
+    }
+    logger.info("SIGHUP received: reloading the config");
+    reload().catch((error) =>
+      logger.error("Config reload failed: {error}", { error })
+    );
+  };
+  let installed = false;
+  try {
+    Deno.addSignalListener("SIGHUP", handler);
+    installed = true;
+  } catch {
+    // No SIGHUP here (Windows).
+  }
+  return {
+    onReload: (fn) => reload = fn,
+    dispose: () => {
+      if (installed) Deno.removeSignalListener("SIGHUP", handler);
+    },
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * Start-up and shutdown of the bot process: logging, config, store, LLM
- * probe, health listener, hot reload, Discord, then waiting for SIGINT or
- * SIGTERM. Every start-up failure ends as a clear message and a non-zero
+ * probe, health listener, hot reload (file changes and SIGHUP), Discord,
+ * then waiting for SIGINT or SIGTERM. Every start-up failure ends as a clear message and a non-zero
  * exit code, never a stack trace. Shutdown stops new turns, lets running
  * replies finish until a deadline (then marks them interrupted), closes the
  * gateway and the database, and exits 0.
@@ -10,7 +10,6 @@
  */
 
 import { commandsNeedRefresh } from "../config/config_changes.ts";
-import { parseDuration } from "../config/duration.ts";
 import { summarizeConfig } from "../config/summarize_config.ts";
 import { botIdFromToken } from "../discord/bot_token.ts";
 import { DiscordRuntime } from "../discord/discord_runtime.ts";
@@ -23,21 +22,30 @@ import {
 } from "../log/logging.ts";
 import { createBotMetrics } from "../observability/bot_metrics.ts";
 import { EventLoopLagMonitor } from "../observability/event_loop_lag.ts";
+import { currentTraceIds, tracingEnabled } from "../observability/tracing.ts";
 import {
   healthSettingsFromEnv,
   startHealthServer,
 } from "../observability/health_server.ts";
+import { originOf } from "../attachments/url_policy.ts";
 import { createBotServices } from "../pipeline/bot_services.ts";
 import { startRetentionScheduler } from "../retention/retention_scheduler.ts";
 import { watchConfig } from "./config_watcher.ts";
+import { scaleOutFromEnv } from "./scale_out.ts";
+import { startPlaygroundAtStart } from "./playground_at_start.ts";
 import { discordMetricObserver, serviceMetricHooks } from "./metric_hooks.ts";
 import { probeAndLog } from "./probe_at_start.ts";
-import { installSafetyNets, stopSignal } from "./process_guards.ts";
+import {
+  installSafetyNets,
+  reloadSignal,
+  stopSignal,
+} from "./process_guards.ts";
 import {
   describeStartError,
   EXIT_CONFIG,
   loadConfigOrExplain,
   openStoreOrExplain,
+  shutdownGraceFromEnv,
 } from "./start_checks.ts";
 import type { Env } from "./start_checks.ts";
 
@@ -47,15 +55,23 @@ export const SHUTDOWN_GRACE_MS = 6_000;
 /** Runs the bot until it is told to stop; returns the process exit code. */
 export async function startBot(env: Env): Promise<number> {
   const { options, warning } = loggingOptionsFromEnv(env, Deno.stdout);
-  await setupLogging(options);
+  await setupLogging(
+    tracingEnabled ? { ...options, traceIds: currentTraceIds } : options,
+  );
   const logger = log("start");
   if (warning) logger.warn(warning);
   const file = env("BOT_CONFIG") ?? "bot.config.yaml";
   const config = await loadConfigOrExplain(file, env);
   if (config === null) return EXIT_CONFIG;
   secrets.add(config.secrets);
-  const grace = parseDuration(env("BOT_SHUTDOWN_GRACE") ?? "") ??
-    SHUTDOWN_GRACE_MS;
+  const grace = shutdownGraceFromEnv(
+    env("BOT_SHUTDOWN_GRACE"),
+    SHUTDOWN_GRACE_MS,
+  );
+  if (typeof grace !== "number") {
+    console.error(grace.error);
+    return EXIT_CONFIG;
+  }
   const botId = botIdFromToken(config.discord.token);
   if (botId === null) {
     console.error(
@@ -70,22 +86,45 @@ export async function startBot(env: Env): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 1;
   }
+  const scale = scaleOutFromEnv(env, config);
+  if (typeof scale === "string") {
+    console.error(scale);
+    return EXIT_CONFIG;
+  }
+  if (scale.rest_proxy) secrets.add([scale.rest_proxy.secret]);
   const store = await openStoreOrExplain(env("DATABASE_URL"));
   if (store === null) return 1;
   const removeSafetyNets = installSafetyNets(log("process"));
   const signal = stopSignal();
+  const hangup = reloadSignal(log("config"));
   logger.info("Loaded {file}: {summary}", {
     file,
     summary: summarizeConfig(config),
   });
+  if (scale.shards !== undefined || scale.rest_proxy !== undefined) {
+    logger.info("Shards {shards}; REST calls {rest}", {
+      shards: scale.label,
+      rest: scale.rest_proxy ? `through ${scale.rest_proxy.url}` : "direct",
+    });
+  }
 
   const lag = new EventLoopLagMonitor();
   lag.start();
-  const metrics = createBotMetrics({ eventLoopLag: () => lag.summary() });
+  const metrics = createBotMetrics({
+    eventLoopLag: () => lag.summary(),
+    // Only a process that owns a shard range says which: a single bot's
+    // page keeps the names and labels dashboards already query.
+    ...(scale.shards !== undefined
+      ? { defaultLabels: { shards: scale.label } }
+      : {}),
+  });
+  const apiOrigin = originOf(env("DISCORD_API_BASE_URL"));
   const services = createBotServices({
     config,
     store,
     bot_user_id: () => botId,
+    // A test server or emulator serves its attachments from its own origin.
+    attachment_origins: apiOrigin === null ? [] : [apiOrigin],
     ...serviceMetricHooks(metrics),
   });
   metrics.setQueueStatus(() => services.llm.status());
@@ -97,6 +136,8 @@ export async function startBot(env: Env): Promise<number> {
     token: config.discord.token,
     api_base_url: env("DISCORD_API_BASE_URL"),
     gateway_url: env("DISCORD_GATEWAY_URL"),
+    shards: scale.shards,
+    rest_proxy: scale.rest_proxy,
     pacing: env("DISCORD_PACING") !== "off",
     logger: log("discord"),
     observer: discordMetricObserver(metrics),
@@ -111,7 +152,13 @@ export async function startBot(env: Env): Promise<number> {
     server = startHealthServer({
       ...health,
       checks: {
-        gateway: () => discord.connected || "not connected (waiting for READY)",
+        gateway: () =>
+          discord.connected ||
+          (discord.shardsDown.length === 0
+            ? "not connected (waiting for READY)"
+            : `shard(s) ${
+              discord.shardsDown.join(", ")
+            } of ${scale.label} not connected (waiting for READY)`),
         database: async () => await store.isWritable() || "not writable",
         config: () => true,
       },
@@ -124,6 +171,28 @@ export async function startBot(env: Env): Promise<number> {
     return 1;
   }
   if (server) logger.info("Health and metrics on {url}", { url: server.url });
+
+  let playground;
+  try {
+    playground = startPlaygroundAtStart({
+      env,
+      file,
+      config,
+      services,
+      metrics,
+      bot_user_id: () => botId,
+      connected: () => discord.connected,
+      shards: () => discord.shardStates,
+      redact: (text) => secrets.redactText(text),
+      logger: log("playground"),
+    });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    lag.stop();
+    await server?.close();
+    await store.close();
+    return 1;
+  }
 
   const retention = startRetentionScheduler({
     store,
@@ -138,11 +207,16 @@ export async function startBot(env: Env): Promise<number> {
       secrets.add(next.secrets);
       services.applyConfig(next);
       metrics.configReload("applied");
+      playground?.board.accepted(next);
       if (commandsNeedRefresh(previous, next)) await discord.refreshCommands();
       if (next.retention !== previous.retention) void retention.pruneNow();
     },
-    onRejected: () => metrics.configReload("rejected"),
+    onRejected: (error) => {
+      metrics.configReload("rejected");
+      playground?.board.rejected(error);
+    },
   });
+  hangup.onReload(() => watcher.reload());
 
   const reason = await new Promise<{ signal: string } | { fatal: string }>(
     (resolve) => {
@@ -174,6 +248,7 @@ export async function startBot(env: Env): Promise<number> {
     await retention.stop();
     await services.runner.shutdown(grace);
     await services.memory.close();
+    await playground?.server.close();
     await discord.shutdown();
     await server?.close();
     await store.close();
@@ -182,6 +257,7 @@ export async function startBot(env: Env): Promise<number> {
     lag.stop();
     clearTimeout(deadline);
     signal.dispose();
+    hangup.dispose();
     removeSafetyNets();
     await stopLogging();
   }

@@ -9,6 +9,7 @@
 
 import { ConfigError } from "../config/config_error.ts";
 import type { Config } from "../config/config_types.ts";
+import { parseDuration } from "../config/duration.ts";
 import { loadConfig } from "../config/load_config.ts";
 import { openStore } from "../store/open_store.ts";
 import type { Store } from "../store/store.ts";
@@ -76,4 +77,26 @@ export function describeStartError(error: unknown): string {
     }`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Longest `BOT_SHUTDOWN_GRACE`: an hour (timers overflow past about 24 days). */
+export const MAX_SHUTDOWN_GRACE_MS = 3_600_000;
+
+/**
+ * `BOT_SHUTDOWN_GRACE` in milliseconds: `fallback` when unset or empty, an
+ * error message naming the variable when it is not a duration from 0s to 1h.
+ */
+export function shutdownGraceFromEnv(
+  value: string | undefined,
+  fallback: number,
+): number | { error: string } {
+  if (value === undefined || value.trim() === "") return fallback;
+  const ms = parseDuration(value);
+  if (ms === null || ms > MAX_SHUTDOWN_GRACE_MS) {
+    return {
+      error:
+        `BOT_SHUTDOWN_GRACE=${value}: expected a duration from 0s to 1h, like "6s" or "30s"`,
+    };
+  }
+  return ms;
 }

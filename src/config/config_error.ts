@@ -6,6 +6,7 @@
  * @module
  */
 
+import { redactSecretLines } from "./redact_source.ts";
 import type { ConfigPath, SourcePosition } from "./yaml_source.ts";
 
 /** One thing wrong with a config file. */
@@ -48,9 +49,9 @@ export class ConfigError extends Error {
     );
   }
 
-  /** The full report: one block per problem and a closing count. */
+  /** The full report: one block per problem and a closing count. Secret values are never quoted. */
   format(): string {
-    const lines = this.source.split("\n");
+    const lines = redactSecretLines(this.source.split("\n"));
     const blocks = this.problems.map((problem) =>
       formatProblem(this.file, problem, lines)
     );

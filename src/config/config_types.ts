@@ -40,6 +40,12 @@ export interface PersonaConfig {
   extra: Record<string, unknown>;
   stream: boolean;
   reasoning: "hide" | "show" | "spoiler";
+  /** The model reads images (image_url content parts). */
+  vision: boolean;
+  /** Picture for webhook posts (`webhooks: true` bindings). */
+  avatar_url?: string | undefined;
+  /** Longest reply shown, in characters; past it the request is stopped. */
+  max_reply_chars: number;
 }
 
 /** How much history a request may carry. */
@@ -86,6 +92,14 @@ export interface BindingConfig {
   reset: "anyone" | "admins";
   budget: string;
   rate_limit: string;
+  /** `channel`: the model also sees the channel's messages not addressed to the bot. */
+  context: "conversation" | "channel";
+  /** auto: a mention opens a thread and every message in the bot's threads is a turn. */
+  threads: "off" | "auto";
+  /** Replies go through a channel webhook under the persona's name and avatar. */
+  webhooks: boolean;
+  /** regenerate: an edit of the latest turn's message is answered again. */
+  on_edit: "ignore" | "regenerate";
 }
 
 /** Direct messages; when enabled, `persona` is set and `personas` includes it. */
@@ -109,6 +123,19 @@ export interface DiscordConfig {
   commands: CommandsTarget;
   dm: DmConfig;
   ping_replied_user: boolean;
+  /** The shards this process connects, `FIRST-LAST/TOTAL`; absent: all. */
+  shards?: string | undefined;
+  /** Request the privileged Message Content intent. */
+  message_content: boolean;
+}
+
+/** What attachments the model gets; sizes in bytes. */
+export interface AttachmentsConfig {
+  max_text_bytes: number;
+  max_images: number;
+  max_image_bytes: number;
+  /** Send images of earlier messages again instead of `[image: name]`. */
+  history_images: boolean;
 }
 
 /** Who may talk to the bot. */
@@ -132,9 +159,12 @@ export interface Config {
   rate_limits: Record<string, RateLimitConfig>;
   bindings: BindingConfig[];
   access: AccessConfig;
+  attachments: AttachmentsConfig;
   memory: MemoryConfig;
   /** Milliseconds after which stored messages are deleted; absent: never. */
   retention?: number | undefined;
+  /** Start-up recovery: messages younger than `max_age` ms that never got a reply are answered. */
+  recovery: { max_age: number };
   /** Values that must never be logged: the token, API keys, and env values they came from. */
   secrets: string[];
 }

@@ -90,6 +90,8 @@ export function checkCrossReferences(raw: unknown): ConfigProblem[] {
     }
   }
 
+  problems.push(...needsMessageContent(config));
+
   const boundChannels = new Map<string, number>();
   const boundGuilds = new Map<string, number>();
   asArray(config.bindings).forEach((item, index) => {
@@ -164,6 +166,46 @@ export function checkCrossReferences(raw: unknown): ConfigProblem[] {
         "DMs are enabled but discord.dm.persona is not set: name the persona that answers DMs",
     });
   }
+  return problems;
+}
+
+/**
+ * Without the Message Content intent Discord sends a bot the text of a server
+ * message only when the message mentions it: a binding that must read other
+ * messages cannot work.
+ */
+function needsMessageContent(config: Raw): ConfigProblem[] {
+  if (asRecord(config.discord).message_content !== false) return [];
+  const problems: ConfigProblem[] = [];
+  const why =
+    "with discord.message_content: false Discord sends the bot the text of a server message only when it mentions the bot";
+  asArray(config.bindings).forEach((item, index) => {
+    const binding = asRecord(item);
+    const triggers = typeof binding.trigger === "string"
+      ? [binding.trigger]
+      : asArray(binding.trigger);
+    for (const [i, trigger] of triggers.entries()) {
+      if (trigger !== "reply" && trigger !== "always") continue;
+      problems.push({
+        path: typeof binding.trigger === "string"
+          ? ["bindings", index, "trigger"]
+          : ["bindings", index, "trigger", i],
+        message:
+          `trigger "${trigger}" needs the Message Content intent: ${why}` +
+          (trigger === "reply"
+            ? " (a reply pings the bot only when the author leaves the ping on)"
+            : "") +
+          "; use trigger: mention (and /ask), or set message_content: true and enable the intent in the Developer Portal",
+      });
+    }
+    if (binding.context === "channel") {
+      problems.push({
+        path: ["bindings", index, "context"],
+        message:
+          `context: channel needs the Message Content intent to read the messages not addressed to the bot: ${why}; remove it, or set message_content: true and enable the intent in the Developer Portal`,
+      });
+    }
+  });
   return problems;
 }
 

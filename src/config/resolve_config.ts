@@ -51,8 +51,10 @@ export function resolveConfig(parsed: ParsedConfig, secrets: string[]): Config {
       personas: withDefault(binding.persona, binding.personas),
     })),
     access: parsed.access,
+    attachments: parsed.attachments,
     memory: parsed.memory,
     retention: parsed.retention,
+    recovery: parsed.recovery,
     secrets: [...new Set(secrets)].filter((secret) => secret.length >= 4),
   };
 }

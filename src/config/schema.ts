@@ -8,25 +8,63 @@
  */
 
 import { z } from "zod";
-import { DURATION_PATTERN, parseDuration } from "./duration.ts";
+import { parseShardRange } from "./shard_range.ts";
+import { DURATION_PATTERN, formatDuration, parseDuration } from "./duration.ts";
 import { parseRate, RATE_PATTERN } from "./rate.ts";
+import { BYTE_SIZE_PATTERN, parseByteSize } from "./byte_size.ts";
 
 const DURATION_HINT = 'expected a duration like "30s", "5m", "24h" or "1h30m"';
 const RATE_HINT =
   'expected a rate like "6/minute" (N per second, minute, hour or day)';
 
-function duration(description: string) {
+/**
+ * Longest duration a timer can wait: JavaScript timers overflow past
+ * 2^31 − 1 ms (about 24.8 days) and fire at once, so timeouts stop at 24d.
+ */
+export const MAX_TIMER_MS = 24 * 86_400_000;
+
+/** Allowed range of a duration key, inclusive. */
+interface DurationRange {
+  min_ms: number;
+  max_ms: number;
+}
+
+/** Timeouts: at least a second, and short enough for a timer. */
+const TIMEOUT_RANGE: DurationRange = { min_ms: 1_000, max_ms: MAX_TIMER_MS };
+
+function duration(description: string, range: DurationRange) {
+  const allowed = `from ${formatDuration(range.min_ms)} to ${
+    formatDuration(range.max_ms)
+  }`;
   return z.string({ error: DURATION_HINT })
     .regex(new RegExp(DURATION_PATTERN), { error: DURATION_HINT })
     .transform((text) => parseDuration(text) ?? 0)
-    .describe(description);
+    .refine((ms) => ms >= range.min_ms && ms <= range.max_ms, {
+      error: `expected a duration ${allowed}`,
+    })
+    .describe(`${description} Allowed: ${allowed}.`);
+}
+
+const SIZE_HINT = 'expected a size like "100kB", "8MB" or a number of bytes';
+
+function byteSize(description: string) {
+  return z.union([
+    z.string({ error: SIZE_HINT })
+      .regex(new RegExp(BYTE_SIZE_PATTERN), { error: SIZE_HINT })
+      .transform((text) => parseByteSize(text) ?? 0),
+    z.int({ error: SIZE_HINT }).min(0, { error: SIZE_HINT }),
+  ], { error: SIZE_HINT }).describe(description);
 }
 
 function rate(description: string) {
   return z.string({ error: RATE_HINT })
     .regex(new RegExp(RATE_PATTERN), { error: RATE_HINT })
     .transform((text) => parseRate(text) ?? { count: 0, window_ms: 1 })
-    .describe(description);
+    .refine((rate) => rate.count >= 1, {
+      error:
+        "a rate of 0 lets nothing through: use at least 1, or remove the key for no limit",
+    })
+    .describe(`${description} At least 1 per window.`);
 }
 
 const snowflake = z.string({
@@ -45,6 +83,8 @@ const triggerKind = z.enum(["mention", "reply", "always"]).describe(
 
 const endpointSchema = z.strictObject({
   base_url: z.url({
+    protocol: /^https?$/,
+    hostname: /^.+$/,
     error: "expected an http(s) URL such as http://localhost:11434/v1",
   })
     .describe(
@@ -57,12 +97,19 @@ const endpointSchema = z.strictObject({
     "Extra HTTP headers sent with every request to this endpoint.",
   ),
   timeout: z.strictObject({
-    first_token: duration("Longest wait for the first token of a reply.")
+    first_token: duration(
+      "Longest wait for the first token of a reply.",
+      TIMEOUT_RANGE,
+    )
       .prefault("60s"),
-    idle: duration("Longest silence between two streamed chunks.").prefault(
+    idle: duration(
+      "Longest silence between two streamed chunks.",
+      TIMEOUT_RANGE,
+    ).prefault(
       "30s",
     ),
-    total: duration("Longest time for a whole reply.").prefault("5m"),
+    total: duration("Longest time for a whole reply.", TIMEOUT_RANGE)
+      .prefault("5m"),
   }).prefault({}).describe("Request timeouts."),
   max_concurrency: z.int().min(1).max(1024).default(4).describe(
     "Requests in flight to this server at once; the rest wait in a queue.",
@@ -70,7 +117,10 @@ const endpointSchema = z.strictObject({
   max_queue: z.int().min(0).max(100_000).default(32).describe(
     "Requests that may wait for a slot; beyond it the endpoint counts as saturated.",
   ),
-  queue_timeout: duration("Longest wait in the queue for a slot.").prefault(
+  queue_timeout: duration(
+    "Longest wait in the queue for a slot.",
+    TIMEOUT_RANGE,
+  ).prefault(
     "60s",
   ),
   retries: z.int().min(0).max(10).default(2).describe(
@@ -120,6 +170,19 @@ const personaSchema = z.strictObject({
   reasoning: z.enum(["hide", "show", "spoiler"]).default("hide").describe(
     "What Discord sees of <think>…</think> and reasoning_content: nothing, a quote, or a spoiler.",
   ),
+  vision: z.boolean().default(false).describe(
+    "The model reads images: image attachments are sent to it as image_url parts. Without it the persona says once per conversation that it cannot see images.",
+  ),
+  avatar_url: z.url({
+    protocol: /^https?$/,
+    error:
+      "expected an http(s) URL of an image, e.g. https://example.org/helper.png",
+  }).optional().describe(
+    "Picture the persona posts under where the binding has `webhooks: true`; absent: the webhook's default.",
+  ),
+  max_reply_chars: z.int().min(100).max(1_000_000).default(8000).describe(
+    'Longest reply shown, in characters (100–1000000): past it the LLM request is stopped, the text so far kept, and "(stopped: reply too long)" added.',
+  ),
 }).describe("A persona: who answers, with which model and prompt.");
 
 const budgetSchema = z.strictObject({
@@ -132,7 +195,10 @@ const budgetSchema = z.strictObject({
   max_messages: z.int().min(1).max(10_000).default(50).describe(
     "History messages sent at most.",
   ),
-  max_age: duration("History older than this is not sent.").prefault("24h"),
+  max_age: duration("History older than this is not sent.", {
+    min_ms: 1_000,
+    max_ms: 3650 * 86_400_000,
+  }).prefault("24h"),
   memory: z.enum(["window", "summary"]).default("window").describe(
     "window: history that no longer fits is dropped; summary: it is summarised by the model after a reply, and the summary is sent before the history.",
   ),
@@ -144,7 +210,9 @@ const budgetSchema = z.strictObject({
 const rateLimitSchema = z.strictObject({
   per_user: rate("Triggers one user may make across the binding's channels.")
     .optional(),
-  per_channel: rate("Triggers in one channel, all users together.").optional(),
+  per_channel: rate(
+    "Triggers in one channel and all its threads together, all users together.",
+  ).optional(),
 }).describe("Rate limits; an absent key means no limit of that kind.");
 
 const bindingSchema = z.strictObject({
@@ -175,6 +243,19 @@ const bindingSchema = z.strictObject({
   budget: name.default("default").describe("The budget (a key of `budgets`)."),
   rate_limit: name.default("default").describe(
     "The rate limit (a key of `rate_limits`).",
+  ),
+  context: z.enum(["conversation", "channel"]).default("conversation")
+    .describe(
+      "conversation: the model sees its conversation; channel: it also sees the channel's recent messages not addressed to it (needs discord.message_content).",
+    ),
+  threads: z.enum(["off", "auto"]).default("off").describe(
+    "auto: a mention in the channel opens a thread on the message and the answer goes there; in a thread the bot opened every message is answered. off: answer in place.",
+  ),
+  webhooks: z.boolean().default(false).describe(
+    "Post replies through a channel webhook under the persona's display_name and avatar_url (needs Manage Webhooks; without it, normal messages). A message starting with a persona's name (\"Pirate, …\") is answered by that persona.",
+  ),
+  on_edit: z.enum(["ignore", "regenerate"]).default("ignore").describe(
+    "regenerate: when someone edits the message that started the latest reply, answer the new text by editing that reply.",
   ),
 }).describe(
   "Where a persona answers; the most specific match wins (channel, then server).",
@@ -207,7 +288,35 @@ const discordSchema = z.strictObject({
   ping_replied_user: z.boolean().default(false).describe(
     "Whether a reply pings the person it answers. Model output never pings anyone.",
   ),
+  message_content: z.boolean().default(true).describe(
+    "Request the privileged Message Content intent. false: mentions, DMs and /ask still work; trigger reply/always and context: channel need it.",
+  ),
+  shards: z.string().check((ctx) => {
+    const range = parseShardRange(ctx.value);
+    if (typeof range === "string") {
+      ctx.issues.push({ code: "custom", message: range, input: ctx.value });
+    }
+  }).optional().describe(
+    "The shards this process connects, FIRST-LAST/TOTAL (e.g. 0-1/4); DISCORD_SHARDS wins. Absent: all shards.",
+  ),
 }).describe("The Discord connection.");
+
+const attachmentsSchema = z.strictObject({
+  max_text_bytes: byteSize(
+    "Longest text file read into the model's message; longer ones are cut with a marker.",
+  ).prefault("100kB"),
+  max_images: z.int().min(0).max(16).default(4).describe(
+    "Images sent to a vision persona per message.",
+  ),
+  max_image_bytes: byteSize(
+    "Largest image sent to a vision persona; larger ones get a note instead.",
+  ).prefault("8MB"),
+  history_images: z.boolean().default(false).describe(
+    "Send images of earlier messages again (fetched anew); false: they read as [image: name.png].",
+  ),
+}).describe(
+  "Files and images attached to messages: text files are read, images go to vision personas.",
+);
 
 const accessSchema = z.strictObject({
   allow_users: z.array(snowflake).default([]).describe(
@@ -291,11 +400,21 @@ export const configSchema = z.strictObject({
     "Which persona answers where; the most specific match wins.",
   ),
   access: accessSchema.prefault({}),
+  attachments: attachmentsSchema.prefault({}),
   memory: memorySchema.prefault({}),
   retention: duration(
     "Stored messages older than this are deleted; absent: kept forever.",
+    { min_ms: 60_000, max_ms: 3650 * 86_400_000 },
   )
     .optional(),
+  recovery: z.strictObject({
+    max_age: duration(
+      "After a crash, messages younger than this that never got a reply are answered at start-up; older ones are not.",
+      { min_ms: 0, max_ms: 7 * 86_400_000 },
+    ).prefault("2m"),
+  }).prefault({}).describe(
+    "Start-up recovery after a crash (kill -9, power cut of the process).",
+  ),
 }).describe("bot.config.yaml: the whole bot in one file.");
 
 /** The config as written, before defaults are filled in by cross-checking. */

@@ -30,6 +30,7 @@ export function isThreadType(type: number | undefined): boolean {
 export class ChannelDirectory {
   readonly #channels = new Map<string, ChannelInfo>();
   readonly #guilds = new Map<string, string>();
+  readonly #botRoles = new Map<string, Set<string>>();
   readonly #pending = new Map<string, Promise<ChannelInfo | null>>();
   readonly #fetch: (channel_id: string) => Promise<ChannelInfo | null>;
 
@@ -51,6 +52,18 @@ export class ChannelDirectory {
   /** Records a server's name. */
   setGuild(id: string, name: string): void {
     this.#guilds.set(id, name);
+  }
+
+  /** Records a role Discord manages for the bot in a server (its tags name the bot). */
+  addBotRole(guild_id: string, role_id: string): void {
+    let roles = this.#botRoles.get(guild_id);
+    if (roles === undefined) this.#botRoles.set(guild_id, roles = new Set());
+    roles.add(role_id);
+  }
+
+  /** The bot's managed roles in a server (mentioning one mentions the bot). */
+  botRoles(guild_id: string): string[] {
+    return [...(this.#botRoles.get(guild_id) ?? [])];
   }
 
   /** A server's name, or "". */

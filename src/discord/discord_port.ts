@@ -14,12 +14,29 @@ export interface OutgoingMessage {
   reply_to?: string | undefined;
   /** Whether replying pings the replied-to author. Nothing else ever pings. */
   ping_replied_user: boolean;
+  /**
+   * Sent with `enforce_nonce`: Discord answers a second send with the same
+   * nonce (within a few minutes) with the first message instead of posting
+   * another, so a send whose answer was lost can be repeated safely.
+   * At most 25 characters.
+   */
+  nonce?: string | undefined;
+}
+
+/** A message Discord accepted: its id and the content it holds. */
+export interface SentMessage {
+  id: string;
+  /**
+   * Its content as Discord answered it: for a repeated nonce, the first
+   * message's (which may differ from what was just sent).
+   */
+  content: string;
 }
 
 /** The REST operations delivery uses. */
 export interface DiscordPort {
-  /** Sends a message; resolves to its id. */
-  send(channel_id: string, message: OutgoingMessage): Promise<string>;
+  /** Sends a message; resolves to the message Discord holds. */
+  send(channel_id: string, message: OutgoingMessage): Promise<SentMessage>;
   /** Replaces a message's content. */
   edit(channel_id: string, message_id: string, content: string): Promise<void>;
   /** Shows "Bot is typing…" for about 10 s. */

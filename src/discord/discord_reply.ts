@@ -12,7 +12,7 @@
  */
 
 import type { Logger } from "../log/logging.ts";
-import type { ReplyTarget } from "../pipeline/reply_target.ts";
+import type { PostedPart, ReplyTarget } from "../pipeline/reply_target.ts";
 import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordRequestError } from "./discord_port.ts";
 import type { DiscordPort } from "./discord_port.ts";
@@ -63,6 +63,9 @@ export class DiscordReply implements ReplyTarget {
   #typing = false;
   #lastStreamingOp = -Infinity;
   #firstPostTimer: unknown = undefined;
+  readonly #watchers: ((posted: readonly PostedPart[]) => void)[] = [];
+  /** Turns taken through Discord are recovered by Discord's start-up. */
+  readonly transport = "discord";
 
   constructor(options: DiscordReplyOptions) {
     this.#options = options;
@@ -71,6 +74,23 @@ export class DiscordReply implements ReplyTarget {
 
   get posted_ids(): readonly string[] {
     return this.#posted.map((p) => p.id);
+  }
+
+  watchDelivery(listener: (posted: readonly PostedPart[]) => void): void {
+    this.#watchers.push(listener);
+  }
+
+  #delivered(): void {
+    const posted = this.#posted.map((p) => ({ id: p.id, content: p.content }));
+    for (const watcher of this.#watchers) {
+      try {
+        watcher(posted);
+      } catch (error) {
+        this.#options.logger.warn("A delivery watcher failed: {error}", {
+          error,
+        });
+      }
+    }
   }
 
   startTyping(): void {
@@ -215,12 +235,19 @@ export class DiscordReply implements ReplyTarget {
     const content = this.#desired[operation.index] ?? "";
     if (operation.kind === "send") {
       const first = operation.index === 0;
-      const id = await port.send(channel_id, {
+      const sent = await port.send(channel_id, {
         content,
         reply_to: first ? this.#options.trigger_message_id : undefined,
         ping_replied_user: first && this.#ping,
+        // The same turn's n-th message: repeating the send (after a lost
+        // answer, or a restart) returns the message instead of a second one.
+        nonce: `${this.#options.trigger_message_id}.${operation.index}`
+          .slice(-25),
       });
-      this.#posted.push({ id, content });
+      // For a repeated nonce Discord answers with the first message as it stands:
+      // a differing content is edited to the latest state next.
+      this.#posted.push({ id: sent.id, content: sent.content });
+      this.#delivered();
       return;
     }
     const posted = this.#posted[operation.index];
@@ -237,6 +264,7 @@ export class DiscordReply implements ReplyTarget {
       );
     }
     posted.content = content;
+    this.#delivered();
   }
 
   /** Runs `action`, pausing on 429 and retrying server errors; permission problems end delivery. */

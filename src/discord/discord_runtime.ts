@@ -10,14 +10,23 @@
 
 import type { BotServices } from "../pipeline/bot_services.ts";
 import type { Logger } from "../log/logging.ts";
+import { traceCalls } from "../observability/tracing.ts";
+import { MESSAGE_COMPONENT, toButtonPress } from "./buttons/button_press.ts";
+import { ButtonRouter } from "./buttons/button_router.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordReply } from "./discord_reply.ts";
+import { closeInterruptedReply } from "./interrupted_reply.ts";
+import { recoverTurns } from "../pipeline/turn_recovery.ts";
+import type { IncomingMessage } from "../pipeline/incoming_message.ts";
 import { withGlobalPacing } from "./global_pacing.ts";
 import { withRequestLanes } from "./request_lanes.ts";
 import type { PacedPort } from "./global_pacing.ts";
 import { createDiscordClient } from "./discordeno_client.ts";
+import type { RestProxyTarget } from "./discordeno_client.ts";
+import { ShardStatus } from "./shard_status.ts";
+import type { ShardRange } from "../config/shard_range.ts";
 import type {
   DiscordClient,
   DiscordClientEvents,
@@ -25,6 +34,10 @@ import type {
 import { toIncomingMessage } from "./message_mapping.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
 import { commandDefinitions, handleInteraction } from "./slash_commands.ts";
+import {
+  FORGET_ME_ACTION,
+  forgetMeButtonHandler,
+} from "./memory_interactions.ts";
 import type { GatewayInteraction } from "./slash_commands.ts";
 
 /** Counters the runtime reports (metrics). */
@@ -41,6 +54,10 @@ export interface DiscordRuntimeOptions {
   token: string;
   api_base_url?: string | undefined;
   gateway_url?: string | undefined;
+  /** The shards this process connects (`DISCORD_SHARDS`); absent: all. */
+  shards?: ShardRange | undefined;
+  /** Send every REST call through `deno task rest` (`DISCORD_REST_URL`). */
+  rest_proxy?: RestProxyTarget | undefined;
   logger: Logger;
   timers?: ThrottleTimers;
   observer?: DiscordObserver;
@@ -60,7 +77,12 @@ export class DiscordRuntime {
   readonly #directory: ChannelDirectory;
   readonly #throttle: ChannelThrottle;
   readonly #port: PacedPort;
-  #connected = false;
+  readonly #shards: ShardStatus;
+  /**
+   * The bot's buttons, by action: register a handler with `buttons.on(action, …)`
+   * and put `customId(action, …)` on the button. Presses pass the access decision first.
+   */
+  readonly buttons: ButtonRouter;
   #fatal: (message: string) => void = () => {};
   /** Resolves with an explanation when Discord closed the connection for good (bad token, intents…). */
   readonly fatal: Promise<string>;
@@ -69,6 +91,20 @@ export class DiscordRuntime {
     this.#options = options;
     const { logger } = options;
     this.fatal = new Promise((resolve) => this.#fatal = resolve);
+    this.#shards = new ShardStatus(options.shards);
+    this.buttons = new ButtonRouter({
+      access: (press) =>
+        options.services.access.decide({
+          user_id: press.user_id,
+          guild_id: press.guild_id,
+          role_ids: press.role_ids,
+        }),
+      logger,
+    });
+    this.buttons.on(
+      FORGET_ME_ACTION,
+      forgetMeButtonHandler(options.services.commands),
+    );
     const guard =
       <T>(what: string, handler: (value: T) => Promise<void> | void) =>
       (value: T) => {
@@ -81,31 +117,40 @@ export class DiscordRuntime {
         }
       };
     const events: DiscordClientEvents = {
-      connected: () => {
-        if (!this.#connected) logger.info("Connected to the Discord gateway");
-        this.#connected = true;
-      },
-      disconnected: () => {
-        if (this.#connected) {
-          logger.warn("Lost the Discord gateway connection; reconnecting");
+      connected: (shard) => {
+        if (!this.#shards.isUp(shard)) {
+          logger.info("Connected to the Discord gateway (shard {shard})", {
+            shard,
+          });
         }
-        this.#connected = false;
+        this.#shards.up(shard);
+      },
+      disconnected: (shard) => {
+        if (this.#shards.isUp(shard)) {
+          logger.warn(
+            "Lost the Discord gateway connection of shard {shard}; reconnecting",
+            { shard },
+          );
+        }
+        this.#shards.down(shard);
       },
       fatal: (message) => {
-        this.#connected = false;
+        this.#shards.markAllDown();
         this.#fatal(message);
       },
       message: guard("message", (raw: GatewayMessage) => this.#onMessage(raw)),
       interaction: guard(
         "interaction",
         (raw: GatewayInteraction) =>
-          handleInteraction(raw, {
-            commands: options.services.commands,
-            config: options.services.config,
-            directory: this.#directory,
-            responder: this.#client.responder,
-            logger,
-          }),
+          raw.type === MESSAGE_COMPONENT
+            ? this.#onButton(raw)
+            : handleInteraction(raw, {
+              commands: options.services.commands,
+              config: options.services.config,
+              directory: this.#directory,
+              responder: this.#client.responder,
+              logger,
+            }),
       ),
       channel: guard(
         "channel event",
@@ -116,6 +161,7 @@ export class DiscordRuntime {
         (id: string) => this.#directory.deleteChannel(id),
       ),
       guild: (id, name) => this.#directory.setGuild(id, name),
+      botRole: (guild, role) => this.#directory.addBotRole(guild, role),
       rateLimited: () => options.observer?.rateLimited?.(),
       reconnecting: () => options.observer?.reconnecting?.(),
     };
@@ -123,11 +169,17 @@ export class DiscordRuntime {
       token: options.token,
       api_base_url: options.api_base_url,
       gateway_url: options.gateway_url,
+      shards: options.shards,
+      rest_proxy: options.rest_proxy,
       events,
       logger,
+      message_content: options.services.config().discord.message_content,
     });
     this.#directory = new ChannelDirectory((id) =>
       this.#client.fetchChannel(id)
+    );
+    options.services.access.useMemberRoles((user_id) =>
+      this.#memberRoles(user_id)
     );
     const timers = options.timers ?? systemThrottleTimers;
     const paced = options.pacing ?? true;
@@ -135,10 +187,15 @@ export class DiscordRuntime {
     this.#throttle = paced
       ? new ChannelThrottle(5, 5_000, timers, bound)
       : new ChannelThrottle(Infinity, 1, timers, bound);
+    // Of several gateway processes, each paces itself to its shards' share
+    // of the bot's global limit; the REST proxy enforces the whole.
+    const share = options.shards === undefined
+      ? 1
+      : (options.shards.last - options.shards.first + 1) / options.shards.total;
     this.#port = withGlobalPacing(
-      withRequestLanes(this.#client.port),
+      withRequestLanes(traceCalls(this.#client.port, "discord")),
       timers,
-      paced ? 45 : Infinity,
+      paced ? Math.max(1, 45 * share) : Infinity,
     );
   }
 
@@ -152,19 +209,65 @@ export class DiscordRuntime {
     return this.#throttle.waiting;
   }
 
-  /** True while a gateway session is READY. */
+  /** True while every owned shard has a READY gateway session. */
   get connected(): boolean {
-    return this.#connected;
+    return this.#shards.ready;
   }
 
-  /** Connects to the gateway and registers the slash commands. */
+  /** Each shard and whether it has a gateway session (the playground's status). */
+  get shardStates(): { id: number; up: boolean }[] {
+    return this.#shards.all;
+  }
+
+  /** The owned shards without a gateway session, for `/readyz`. */
+  get shardsDown(): number[] {
+    return this.#shards.downShards;
+  }
+
+  /**
+   * Connects to the gateway, recovers the turns a crash cut off (closing
+   * half-written replies, answering young unanswered messages) and registers
+   * the slash commands.
+   */
   async start(): Promise<void> {
     await this.#client.start();
+    await this.recover();
     await this.refreshCommands();
   }
 
-  /** Registers `/reset` and `/persona` where the config says; failures are logged. */
+  /** Start-up recovery of Discord turns (see `recoverTurns`). */
+  async recover(): Promise<void> {
+    const { services, logger } = this.#options;
+    const timers = this.#options.timers ?? systemThrottleTimers;
+    await recoverTurns({
+      store: services.store,
+      source: "discord",
+      now: () => timers.now(),
+      max_age_ms: services.config().recovery.max_age,
+      logger,
+      answer: (message, turn) => {
+        void services.runner.dispatch(
+          message,
+          this.#replyFor(message),
+          { stored: turn.message },
+        );
+      },
+      close: (message, posted) =>
+        closeInterruptedReply(
+          this.#port,
+          this.#throttle,
+          message.channel_id,
+          posted,
+        ),
+    });
+  }
+
+  /**
+   * Registers `/reset` and `/persona` where the config says; failures are
+   * logged. Of several gateway processes only the one owning shard 0 does.
+   */
   async refreshCommands(): Promise<void> {
+    if ((this.#options.shards?.first ?? 0) !== 0) return;
     const config = this.#options.services.config();
     try {
       await this.#client.registerCommands(
@@ -189,7 +292,50 @@ export class DiscordRuntime {
     this.#throttle.close();
     this.#port.close();
     await this.#client.shutdown();
-    this.#connected = false;
+    this.#shards.markAllDown();
+  }
+
+  /**
+   * A user's roles in every bound server together (for judging DMs): `[]`
+   * when they are in none, null when a lookup failed.
+   */
+  async #memberRoles(user_id: string): Promise<string[] | null> {
+    const config = this.#options.services.config();
+    const guilds = new Set<string>();
+    for (const binding of config.bindings) {
+      if (binding.guild !== undefined) guilds.add(binding.guild);
+      for (const channel of binding.channels ?? []) {
+        const info = await this.#directory.resolve(channel);
+        if (info === null) return null; // its server is unknown: so are the roles
+        if (info.guild_id !== "") guilds.add(info.guild_id);
+      }
+    }
+    try {
+      const roles = await Promise.all(
+        [...guilds].map((guild) =>
+          this.#client.fetchMemberRoles(guild, user_id)
+        ),
+      );
+      return [...new Set(roles.flat())];
+    } catch (error) {
+      this.#options.logger.warn(
+        "Could not look up the roles of user {user} for a DM: {error}",
+        { user: user_id, error },
+      );
+      return null;
+    }
+  }
+
+  async #onButton(raw: GatewayInteraction): Promise<void> {
+    const press = toButtonPress(raw);
+    if (press === null) {
+      this.#options.logger.debug("Skipped a component interaction");
+      return;
+    }
+    await this.buttons.handle(
+      press,
+      this.#client.buttonResponder(press.interaction_id, press.token),
+    );
   }
 
   async #onMessage(raw: GatewayMessage): Promise<void> {
@@ -204,15 +350,19 @@ export class DiscordRuntime {
       return;
     }
     const message = mapped.message;
-    const reply = new DiscordReply({
+    await services.runner.dispatch(message, this.#replyFor(message));
+  }
+
+  #replyFor(message: IncomingMessage): DiscordReply {
+    return new DiscordReply({
       port: this.#port,
       throttle: this.#throttle,
       timers: this.#options.timers ?? systemThrottleTimers,
-      logger,
+      logger: this.#options.logger,
       channel_id: message.channel_id,
       trigger_message_id: message.id,
-      ping_replied_user: services.config().discord.ping_replied_user,
+      ping_replied_user: this.#options.services.config().discord
+        .ping_replied_user,
     });
-    await services.runner.dispatch(message, reply);
   }
 }

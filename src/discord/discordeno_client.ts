@@ -21,11 +21,13 @@ import {
 } from "@discordeno/bot";
 import type { CommandsTarget } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
+import type { ButtonResponder } from "./buttons/button_router.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
 import { discordenoPort } from "./discordeno_port.ts";
 import type { DiscordPort } from "./discord_port.ts";
 import { fatalCloseMessage } from "./gateway_close_codes.ts";
+import type { ShardRange } from "../config/shard_range.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
 import { ReconnectBackoff } from "./reconnect_backoff.ts";
 import type {
@@ -48,6 +50,17 @@ export const desiredProperties = createDesiredPropertiesObject({
     referencedMessage: true,
     webhookId: true,
     type: true,
+    mentionedRoleIds: true,
+    attachments: true,
+    embeds: true,
+  },
+  attachment: {
+    id: true,
+    filename: true,
+    contentType: true,
+    size: true,
+    url: true,
+    proxyUrl: true,
   },
   messageReference: { messageId: true, channelId: true, guildId: true },
   user: { id: true, username: true, globalName: true, toggles: true },
@@ -63,6 +76,7 @@ export const desiredProperties = createDesiredPropertiesObject({
     guildId: true,
     user: true,
     member: true,
+    message: true,
   },
 });
 
@@ -71,12 +85,23 @@ export const BOT_INTENTS = GatewayIntents.Guilds |
   GatewayIntents.GuildMessages |
   GatewayIntents.DirectMessages | GatewayIntents.MessageContent;
 
+/**
+ * The intents to request: without `message_content` the privileged Message
+ * Content intent is left out (Discord then shows the bot the text of server
+ * messages only when they mention it; DMs and interactions are unaffected).
+ */
+export function botIntents(message_content: boolean): number {
+  return message_content
+    ? BOT_INTENTS
+    : BOT_INTENTS & ~GatewayIntents.MessageContent;
+}
+
 /** What the adapter reports to the runtime. */
 export interface DiscordClientEvents {
-  /** A session is READY (or RESUMED): the gateway is connected. */
-  connected(): void;
-  /** The gateway connection was lost; reconnecting with backoff. */
-  disconnected(): void;
+  /** A session is READY (or RESUMED) on shard `shard_id`: the gateway is connected. */
+  connected(shard_id: number): void;
+  /** Shard `shard_id` lost its gateway connection; reconnecting with backoff. */
+  disconnected(shard_id: number): void;
   /** A close code reconnecting cannot fix: the bot must stop. */
   fatal(message: string): void;
   message(message: GatewayMessage): void;
@@ -84,6 +109,8 @@ export interface DiscordClientEvents {
   channel(info: ChannelInfo): void;
   channelDeleted(id: string): void;
   guild(id: string, name: string): void;
+  /** A role Discord manages for this bot in a server. */
+  botRole(guild_id: string, role_id: string): void;
   /** A REST request got HTTP 429. */
   rateLimited(): void;
   /** A reconnect attempt is starting. */
@@ -97,9 +124,18 @@ export interface DiscordClientOptions {
   api_base_url?: string | undefined;
   /** A Discord-compatible gateway URL. */
   gateway_url?: string | undefined;
+  /** The shards to connect (`DISCORD_SHARDS`); absent: all of them. */
+  shards?: ShardRange | undefined;
+  /**
+   * A REST proxy (`deno task rest`) to send every REST call through, with
+   * its shared secret; the process then makes no REST call to Discord itself.
+   */
+  rest_proxy?: RestProxyTarget | undefined;
   events: DiscordClientEvents;
   logger: Logger;
   backoff?: ReconnectBackoff;
+  /** Request the privileged Message Content intent (default true). */
+  message_content?: boolean;
 }
 
 /** The connected Discord client, Discordeno-free. */
@@ -107,13 +143,53 @@ export interface DiscordClient {
   readonly bot_user_id: string;
   readonly port: DiscordPort;
   readonly responder: InteractionResponder;
+  /** How to answer one button press. */
+  buttonResponder(interaction_id: string, token: string): ButtonResponder;
   fetchChannel(id: string): Promise<ChannelInfo | null>;
+  /**
+   * A member's role ids in a server; `[]` when the user is not a member
+   * (Discord's 404); throws when it cannot be established.
+   */
+  fetchMemberRoles(guild_id: string, user_id: string): Promise<string[]>;
   registerCommands(
     target: CommandsTarget,
     commands: CommandDefinition[],
   ): Promise<void>;
   start(): Promise<void>;
   shutdown(): Promise<void>;
+}
+
+/** The bot's managed roles (tags.bot_id is the bot) in a raw GUILD_CREATE or GUILD_ROLE_* payload. */
+function botRolesIn(
+  data: { t?: string | null; d?: unknown },
+  bot_id: string,
+): [string, string][] {
+  const d = data.d as
+    | {
+      id?: unknown;
+      guild_id?: unknown;
+      roles?: unknown;
+      role?: unknown;
+    }
+    | null
+    | undefined;
+  if (d === null || d === undefined || typeof d !== "object") return [];
+  let guild: unknown;
+  let roles: unknown[];
+  if (data.t === "GUILD_CREATE") {
+    guild = d.id;
+    roles = Array.isArray(d.roles) ? d.roles : [];
+  } else if (data.t === "GUILD_ROLE_CREATE" || data.t === "GUILD_ROLE_UPDATE") {
+    guild = d.guild_id;
+    roles = [d.role];
+  } else return [];
+  if (typeof guild !== "string") return [];
+  return roles.flatMap((role) => {
+    const r = role as { id?: unknown; tags?: { bot_id?: unknown } } | null;
+    return typeof r?.id === "string" && r.tags?.bot_id === bot_id
+      ? [[guild, r.id] as [string, string]]
+      : [];
+  });
 }
 
 interface ChannelLike {
@@ -152,22 +228,24 @@ export function createDiscordClient(
   };
   const bot = createBot({
     token: options.token,
-    intents: BOT_INTENTS,
+    intents: botIntents(options.message_content ?? true),
     desiredProperties,
     loggerFactory: () => quiet,
-    rest: options.api_base_url
-      ? { proxy: { baseUrl: options.api_base_url } }
-      : {},
+    rest: restOptions(options),
     gateway: {
       ...(options.gateway_url ? { url: options.gateway_url } : {}),
+      ...shardOptions(options.shards),
       spawnShardDelay: 0,
-      events: { disconnected: () => events.disconnected() },
+      events: { disconnected: (shard) => events.disconnected(shard.id) },
     },
     events: {
-      raw(data) {
+      raw(data, shardId) {
         if (data.t === "READY" || data.t === "RESUMED") {
           backoff.reset();
-          events.connected();
+          events.connected(shardId);
+        }
+        for (const [guild, role] of botRolesIn(data, String(bot.id))) {
+          events.botRole(guild, role);
         }
       },
       messageCreate: (message) =>
@@ -188,15 +266,19 @@ export function createDiscordClient(
       threadDelete: (thread) => events.channelDeleted(String(thread.id)),
     },
   });
-  // A proxy URL makes Discordeno skip its own rate limiting; ours is Discord-compatible, not a proxy.
-  bot.rest.isProxied = false;
+  // A proxy URL makes Discordeno skip its own rate limiting: right for the
+  // REST proxy, which limits for all processes; a Discord-compatible
+  // DISCORD_API_BASE_URL is not a proxy, so the limiting stays on there.
+  if (options.rest_proxy === undefined) bot.rest.isProxied = false;
   countRateLimits(bot.rest, events);
   containMalformedEvents(bot.handlers, logger);
   pacedReconnects(bot.gateway.shards, backoff, events, logger);
 
   const client: DiscordClient = {
     bot_user_id: String(bot.id),
-    port: discordenoPort(bot.helpers),
+    port: discordenoPort(
+      bot.rest as unknown as Parameters<typeof discordenoPort>[0],
+    ),
     responder: {
       async deferEphemeral(id, token) {
         await bot.helpers.sendInteractionResponse(id, token, {
@@ -222,18 +304,6 @@ export function createDiscordClient(
           }),
         });
       },
-      async updateMessage(id, token, content) {
-        await bot.helpers.sendInteractionResponse(id, token, {
-          type: InteractionResponseTypes.UpdateMessage,
-          data: { content, components: [], allowedMentions: { parse: [] } },
-        });
-      },
-      async replyEphemeral(id, token, content) {
-        await bot.helpers.sendInteractionResponse(id, token, {
-          type: InteractionResponseTypes.ChannelMessageWithSource,
-          data: { content, flags: 64, allowedMentions: { parse: [] } },
-        });
-      },
       async autocomplete(id, token, choices) {
         await bot.helpers.sendInteractionResponse(id, token, {
           type: InteractionResponseTypes.ApplicationCommandAutocompleteResult,
@@ -241,12 +311,42 @@ export function createDiscordClient(
         });
       },
     },
+    buttonResponder: (id, token) => ({
+      async acknowledge() {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.DeferredUpdateMessage,
+        });
+      },
+      async ephemeral(content) {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.ChannelMessageWithSource,
+          data: { content, flags: 64, allowedMentions: { parse: [] } },
+        });
+      },
+      async update(content) {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.UpdateMessage,
+          data: { content, components: [], allowedMentions: { parse: [] } },
+        });
+      },
+    }),
     async fetchChannel(id) {
       try {
         return channelInfo(await bot.helpers.getChannel(id));
       } catch (error) {
         logger.debug("Could not look up channel {id}: {error}", { id, error });
         return null;
+      }
+    },
+    async fetchMemberRoles(guild_id, user_id) {
+      try {
+        const member = await bot.helpers.getMember(guild_id, user_id);
+        return (member.roles ?? []).map(String);
+      } catch (error) {
+        const status = (error as { cause?: { status?: number } } | null)?.cause
+          ?.status;
+        if (status === 404) return [];
+        throw error;
       }
     },
     async registerCommands(target, commands) {
@@ -373,4 +473,34 @@ async function clearLeftoverTimers(
     clearTimeout(queue.deleteQueueTimeout);
   }
   bot.rest.queues.clear();
+}
+
+/** Where the REST proxy of `deno task rest` listens, and its shared secret. */
+export interface RestProxyTarget {
+  /** The proxy's origin, e.g. `http://127.0.0.1:8090`. */
+  url: string;
+  /** `DISCORD_REST_SECRET`, sent as the proxy's authorization header. */
+  secret: string;
+}
+
+function restOptions(options: DiscordClientOptions) {
+  if (options.rest_proxy !== undefined) {
+    return {
+      proxy: {
+        baseUrl: options.rest_proxy.url.replace(/\/+$/, ""),
+        authorization: options.rest_proxy.secret,
+      },
+    };
+  }
+  return options.api_base_url
+    ? { proxy: { baseUrl: options.api_base_url } }
+    : {};
+}
+
+function shardOptions(shards: ShardRange | undefined) {
+  return shards === undefined ? {} : {
+    firstShardId: shards.first,
+    lastShardId: shards.last,
+    totalShards: shards.total,
+  };
 }

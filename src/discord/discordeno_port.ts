@@ -1,8 +1,14 @@
 /**
- * `DiscordPort` over Discordeno's REST helpers. Every message is sent with
+ * `DiscordPort` over Discordeno's REST manager. Every message is sent with
  * `allowed_mentions` parsing nothing, so model output never pings anyone;
  * replying may ping the replied-to author only when configured. Failures
  * are classified from Discord's status and error code.
+ *
+ * It calls `bot.rest` (the answer as JSON) rather than `bot.helpers`, which
+ * also runs Discordeno's transformers over the answer: a Discord-compatible
+ * server whose message differs in shape (member roles as objects) made them
+ * throw after the message had been delivered. A 2xx is a success; only the
+ * id and content are read from it.
  *
  * @module
  */
@@ -10,13 +16,15 @@
 import { DiscordRequestError } from "./discord_port.ts";
 import type { DiscordFailureKind, DiscordPort } from "./discord_port.ts";
 
-/** The Discordeno helpers this port calls. */
+/** The Discordeno REST calls this port makes (`bot.rest`). */
 export interface MessageHelpers {
   sendMessage(channelId: string, options: {
     content: string;
     messageReference?: { messageId: string; failIfNotExists: boolean };
     allowedMentions: { parse: []; repliedUser: boolean };
-  }): Promise<{ id: bigint }>;
+    nonce?: string;
+    enforceNonce?: boolean;
+  }): Promise<unknown>;
   editMessage(channelId: string, messageId: string, options: {
     content: string;
     allowedMentions: { parse: [] };
@@ -78,8 +86,16 @@ export function discordenoPort(helpers: MessageHelpers): DiscordPort {
             parse: [],
             repliedUser: message.ping_replied_user,
           },
-        });
-        return String(sent.id);
+          ...(message.nonce
+            ? { nonce: message.nonce, enforceNonce: true }
+            : {}),
+        }) as { id?: unknown; content?: unknown } | undefined;
+        return {
+          id: String(sent?.id ?? ""),
+          content: typeof sent?.content === "string"
+            ? sent.content
+            : message.content,
+        };
       } catch (error) {
         throw classifyDiscordError(error);
       }

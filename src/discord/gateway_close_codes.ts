@@ -22,7 +22,7 @@ const FATAL: Record<number, string> = {
   4013:
     "Discord rejected the gateway intents (close code 4013: invalid intents).",
   4014:
-    "Discord refused a privileged intent (close code 4014). Turn on the Message Content Intent in the Developer Portal: Bot tab → Privileged Gateway Intents.",
+    "Discord refused a privileged intent (close code 4014). Turn on the Message Content Intent in the Developer Portal: Bot tab → Privileged Gateway Intents; or set discord.message_content: false (mentions, DMs and /ask keep working).",
 };
 
 const REIDENTIFY = new Set([4003, 4007, 4009]);

@@ -3,9 +3,10 @@
  * `/settings` and `/forget-me` — and the buttons that confirm `/forget-me`.
  * The command logic is the shared one (`pipeline/commands/`); this file
  * only defines the commands, reads their options and turns answers into
- * responses. A button's `custom_id` is versioned and names its action and
- * the user who asked (`v1:forget-me:confirm:<user id>`); a press by anyone
- * else is refused.
+ * responses. The /forget-me buttons go through the bot's button router:
+ * their `custom_id` is versioned and names the action and the user who
+ * asked (`v1:forget-me:confirm:<user id>`); a press by anyone else is
+ * refused.
  *
  * @module
  */
@@ -22,6 +23,8 @@ import type {
   CommandDeps,
 } from "../pipeline/commands/conversation_commands.ts";
 import type { CommandDefinition } from "./slash_commands.ts";
+import type { ButtonHandler } from "./buttons/button_router.ts";
+import { customId } from "./buttons/custom_id.ts";
 
 /** Discord's option type for a string. */
 const STRING_OPTION = 3;
@@ -123,24 +126,15 @@ export function memoryCommandDefinitions(
   ];
 }
 
-/** The custom_id of a /forget-me button. */
+/** The button action of /forget-me's confirmation. */
+export const FORGET_ME_ACTION = "forget-me";
+
+/** The custom_id of a /forget-me button: `v1:forget-me:<confirm|cancel>:<user id>`. */
 export function forgetMeButtonId(
   action: "confirm" | "cancel",
   user_id: string,
 ): string {
-  return `v1:forget-me:${action}:${user_id}`;
-}
-
-/** Reads a /forget-me button's custom_id; null for anything else (or an old version). */
-export function parseForgetMeButton(
-  custom_id: string,
-): { action: "confirm" | "cancel"; user_id: string } | null {
-  const match = /^v1:forget-me:(confirm|cancel):([0-9]{1,21})$/.exec(custom_id);
-  if (match === null) return null;
-  return {
-    action: match[1] as "confirm" | "cancel",
-    user_id: match[2] ?? "",
-  };
+  return customId(FORGET_ME_ACTION, action, user_id);
 }
 
 /** Runs a memory command with the interaction's options. */
@@ -194,24 +188,30 @@ export async function runMemoryCommand(
 export const NOT_YOUR_BUTTON =
   "This button is for the person who asked. Use `/forget-me` yourself to delete what I keep about you.";
 
-/** Said for a button this version of the bot does not know. */
-export const STALE_BUTTON =
-  "This button no longer works. Run the command again.";
-
 /**
- * What pressing a button does: the text to replace the message with
- * (`update`), or a private answer (`reply`) when the press is refused.
+ * The handler of the `forget-me` buttons (register it on the button router
+ * under {@link FORGET_ME_ACTION}): only the user named in the custom id may
+ * press them; confirm deletes and replaces the question with what was
+ * deleted, cancel replaces it with "Nothing was deleted."
  */
-export async function pressButton(
-  custom_id: string,
-  presser: CommandCaller,
-  deps: CommandDeps,
-): Promise<{ update: string } | { reply: string }> {
-  const button = parseForgetMeButton(custom_id);
-  if (button === null) return { reply: STALE_BUTTON };
-  if (button.user_id !== presser.user_id) return { reply: NOT_YOUR_BUTTON };
-  if (button.action === "cancel") {
-    return { update: "Nothing was deleted." };
-  }
-  return { update: (await forgetMeCommand(deps, presser, true)).text };
+export function forgetMeButtonHandler(deps: CommandDeps): ButtonHandler {
+  return async (press, respond) => {
+    const [action, user_id] = press.custom_id.args;
+    if (user_id !== press.user_id) {
+      await respond.ephemeral(NOT_YOUR_BUTTON);
+      return;
+    }
+    if (action !== "confirm") {
+      await respond.update("Nothing was deleted.");
+      return;
+    }
+    const answer = await forgetMeCommand(deps, {
+      channel_id: press.channel_id,
+      parent_channel_id: "",
+      guild_id: press.guild_id,
+      user_id: press.user_id,
+      role_ids: press.role_ids,
+    }, true);
+    await respond.update(answer.text);
+  };
 }

@@ -3,12 +3,18 @@
  * transport-neutral `IncomingMessage`: ids become strings, the display name
  * is worked out (server nickname, global name, username), the bot's mention
  * and a reply to the bot are detected, and a thread's parent is looked up.
- * A message missing what the bot needs is refused with a reason, not thrown.
+ * A mention of the bot's managed role (`<@&ROLE>`, the role Discord gives
+ * the bot in each server) counts as a mention of the bot and is rewritten
+ * as one. System messages (joins, pins, boosts… any type but a default
+ * message or a reply) are refused, as is a message missing what the bot
+ * needs: with a reason, never thrown.
  *
  * @module
  */
 
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
+import { messageAttachments } from "./attachment_mapping.ts";
+import type { GatewayAttachment, GatewayEmbed } from "./attachment_mapping.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
 import { list, record, snowflake, snowflakes, text } from "./gateway_values.ts";
 
@@ -30,10 +36,18 @@ export interface GatewayMessage {
   member?: { nick?: string; roles?: bigint[] };
   mentions?: GatewayUser[];
   webhookId?: bigint;
+  /** Discord's message type: 0 default, 19 reply; the rest are system messages. */
+  type?: number;
+  mentionedRoleIds?: bigint[];
   timestamp?: number;
   messageReference?: { messageId?: bigint };
   referencedMessage?: { id?: bigint; content?: string; author?: GatewayUser };
+  attachments?: GatewayAttachment[];
+  embeds?: GatewayEmbed[];
 }
+
+/** Message types that are something a person wrote: default (0) and reply (19). */
+const USER_MESSAGE_TYPES = new Set([0, 19]);
 
 /** The display name Discord shows for a user in a server. */
 export function displayName(user: GatewayUser, nick?: string): string {
@@ -68,7 +82,20 @@ export async function toIncomingMessage(
     ? ""
     : snowflake(raw.guildId);
   if (guild_id === undefined) return { ok: false, reason: "a bad server id" };
-  const content = text(raw.content);
+  const type = typeof raw.type === "number" ? raw.type : 0;
+  if (!USER_MESSAGE_TYPES.has(type)) {
+    return { ok: false, reason: `a system message (type ${type})` };
+  }
+  let content = text(raw.content);
+  // The bot's managed role stands for the bot: treat its mention as the bot's own.
+  for (const role of guild_id === "" ? [] : directory.botRoles(guild_id)) {
+    const mentioned = content.includes(`<@&${role}>`) ||
+      list(raw.mentionedRoleIds).some((id) => snowflake(id) === role);
+    if (!mentioned) continue;
+    content = content.includes(`<@&${role}>`)
+      ? content.replaceAll(`<@&${role}>`, `<@${bot_user_id}>`)
+      : `<@${bot_user_id}> ${content}`;
+  }
   const member = record(raw.member);
   const mentions_bot =
     list(raw.mentions).some((user) =>
@@ -107,6 +134,7 @@ export async function toIncomingMessage(
         author_name: referencedAuthor ? displayName(referencedAuthor) : "",
         content: text(referenced?.content),
       },
+      attachments: messageAttachments(raw.attachments, raw.embeds),
       created_at: typeof raw.timestamp === "number" &&
           Number.isFinite(raw.timestamp)
         ? raw.timestamp

@@ -1,9 +1,10 @@
 /**
  * The slash commands the bot registers — `/reset` and `/persona` here, the
  * memory commands in `memory_interactions.ts` — and the handling of their
- * interactions (and of the buttons those answers carry): every command is acknowledged at once
- * with an ephemeral deferral (Discord allows 3 s), then answered by editing
- * that response; autocomplete lists the personas allowed where it is typed.
+ * interactions: every command is acknowledged at once with an ephemeral
+ * deferral (Discord allows 3 s), then answered by editing that response;
+ * autocomplete lists the personas allowed where it is typed. Button presses
+ * go to `buttons/button_router.ts`.
  *
  * @module
  */
@@ -25,7 +26,6 @@ import { list, record, snowflake, snowflakes } from "./gateway_values.ts";
 import {
   MEMORY_COMMANDS,
   memoryCommandDefinitions,
-  pressButton,
   runMemoryCommand,
 } from "./memory_interactions.ts";
 import type { ResponseButton } from "./memory_interactions.ts";
@@ -93,10 +93,12 @@ export interface GatewayInteraction {
   data?: {
     name?: string;
     options?: { name: string; value?: unknown; focused?: boolean }[];
-    /** A pressed button's id (Discordeno's camelCase, or Discord's own). */
+    /** A pressed button's id (component interactions). */
     customId?: string;
-    custom_id?: string;
+    componentType?: number;
   };
+  /** The message a pressed button is on (component interactions). */
+  message?: { id?: bigint };
   channelId?: bigint;
   guildId?: bigint;
   user?: GatewayUser;
@@ -112,18 +114,6 @@ export interface InteractionResponder {
     token: string,
     content: string,
     buttons?: readonly ResponseButton[],
-  ): Promise<void>;
-  /** Answers a button press by replacing its message's text and removing its buttons. */
-  updateMessage(
-    interaction_id: string,
-    token: string,
-    content: string,
-  ): Promise<void>;
-  /** Answers with a message only the caller sees. */
-  replyEphemeral(
-    interaction_id: string,
-    token: string,
-    content: string,
   ): Promise<void>;
   /** Answers an autocomplete request. */
   autocomplete(
@@ -143,7 +133,6 @@ export interface InteractionDeps {
 }
 
 const APPLICATION_COMMAND = 2;
-const MESSAGE_COMPONENT = 3;
 const AUTOCOMPLETE = 4;
 
 function option(
@@ -201,27 +190,6 @@ export async function handleInteraction(
         typeof typed === "string" ? typed : "",
       );
       await deps.responder.autocomplete(id, interaction.token, choices);
-      return;
-    }
-    if (interaction.type === MESSAGE_COMPONENT) {
-      const data = record(interaction.data);
-      const custom = data?.customId ?? data?.custom_id;
-      const presser = await callerOf(interaction, deps.directory);
-      if (typeof custom !== "string" || presser === null) return;
-      const result = await pressButton(custom, presser, deps.commands);
-      if ("update" in result) {
-        await deps.responder.updateMessage(
-          id,
-          interaction.token,
-          result.update,
-        );
-      } else {
-        await deps.responder.replyEphemeral(
-          id,
-          interaction.token,
-          result.reply,
-        );
-      }
       return;
     }
     if (

@@ -4,7 +4,8 @@
  * requested (`stream_options.include_usage`, which OpenAI, vLLM and Ollama
  * honour and llama.cpp ignores), and the persona's free-form `extra` fields
  * on top — they may override anything except `model`, `messages` and
- * `stream`.
+ * `stream`. A message with images becomes OpenAI content parts: a `text`
+ * part and one `image_url` part per image.
  *
  * @module
  */
@@ -26,11 +27,20 @@ export function buildChatBody(
   if (stream) body.stream_options = { include_usage: true };
   Object.assign(body, request.extra);
   body.model = request.model;
-  body.messages = request.messages.map((message) =>
-    message.name === undefined || message.name === ""
-      ? { role: message.role, content: message.content }
-      : { role: message.role, content: message.content, name: message.name }
-  );
+  body.messages = request.messages.map((message) => {
+    const content = message.images === undefined || message.images.length === 0
+      ? message.content
+      : [
+        { type: "text", text: message.content },
+        ...message.images.map((image) => ({
+          type: "image_url",
+          image_url: { url: image.url },
+        })),
+      ];
+    return message.name === undefined || message.name === ""
+      ? { role: message.role, content }
+      : { role: message.role, content, name: message.name };
+  });
   body.stream = stream;
   return body;
 }

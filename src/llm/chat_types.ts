@@ -9,12 +9,24 @@
 import type { GenerationSettings } from "./endpoint_settings.ts";
 import type { LlmError } from "./llm_error.ts";
 
-/** One message of the conversation sent to the model. */
+/** A picture sent with a message, as OpenAI's `image_url` content part. */
+export interface ChatImage {
+  /** A `data:` URL (attachment URLs expire) or an http(s) URL. */
+  url: string;
+}
+
+/**
+ * One message of the conversation sent to the model. With `images`, the
+ * body carries the message as content parts: the text first, then one
+ * `image_url` part per image (only for personas with `vision: true`).
+ */
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;
   /** Optional speaker name (OpenAI's `name`); not every server uses it. */
   name?: string | undefined;
+  /** Pictures that go with the text (user messages only). */
+  images?: readonly ChatImage[] | undefined;
 }
 
 /**

@@ -38,16 +38,23 @@ function text(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
+/** A token count a server may report: a non-negative safe integer. */
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * The usage block, or null when it is missing or not believable: both
+ * counts must be non-negative integers (a server sending `7.5` or `-1` is
+ * ignored rather than trusted, so nothing downstream stores or counts it).
+ */
 function readUsage(value: unknown): Usage | null {
   const usage = asRecord(value);
   if (usage === undefined) return null;
   const prompt = usage.prompt_tokens;
   const completion = usage.completion_tokens;
-  if (typeof prompt !== "number" && typeof completion !== "number") return null;
-  return {
-    prompt_tokens: typeof prompt === "number" ? prompt : 0,
-    completion_tokens: typeof completion === "number" ? completion : 0,
-  };
+  if (!isCount(prompt) || !isCount(completion)) return null;
+  return { prompt_tokens: prompt, completion_tokens: completion };
 }
 
 function read(

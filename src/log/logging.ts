@@ -26,6 +26,10 @@ export interface LoggingOptions {
   format: "json" | "text";
   /** Receives each finished line, newline included. */
   write: (line: string) => void;
+  /** The current trace and span ids, added to each line logged inside a span (tracing on). */
+  traceIds?:
+    | (() => { trace_id: string; span_id: string } | undefined)
+    | undefined;
 }
 
 /** The process-wide secret registry: add the token and API keys once the config is loaded. */
@@ -78,11 +82,16 @@ export async function setupLogging(options: LoggingOptions): Promise<void> {
       category: ".",
       value: "bare",
     });
+  const traceIds = options.traceIds;
   const sink = (record: LogRecord) => {
+    const ids = traceIds?.();
+    const properties = ids
+      ? { ...record.properties, ...ids }
+      : record.properties;
     const safe: LogRecord = {
       ...record,
       message: [renderMessage(record.message)],
-      properties: secrets.redactValue(record.properties) as Record<
+      properties: secrets.redactValue(properties) as Record<
         string,
         unknown
       >,

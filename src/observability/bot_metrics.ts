@@ -4,9 +4,9 @@
  * depth) and the process metrics. `render()` gives the `/metrics` page;
  * `read()` gives one metric's current values as data (for a status page).
  *
- * Built on prom-client (the only file besides `process_metrics.ts` that
- * imports it), on a registry of its own per call, so tests and several bots
- * in one process never share series.
+ * Built on prom-client (only `src/observability/` imports it), on a registry
+ * of its own per call, so tests and several bots in one process never share
+ * series.
  *
  * Recording never throws: a negative duration (a clock that stepped back)
  * counts as 0, and NaN durations and token counts are dropped. Label values
@@ -17,7 +17,7 @@
  * @module
  */
 
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Histogram, Registry } from "prom-client";
 import {
   FIRST_TOKEN_BUCKETS,
   QUEUE_WAIT_BUCKETS,
@@ -25,7 +25,11 @@ import {
   STAGE_BUCKETS,
 } from "./metric_buckets.ts";
 import { registerProcessMetrics } from "./process_metrics.ts";
+import { readMetric, scrapeGauge } from "./scrape_gauge.ts";
+import type { MetricSample } from "./scrape_gauge.ts";
 import type { ProcessMetricSources } from "./process_metrics.ts";
+
+export type { MetricSample };
 
 /** What an endpoint's queue holds right now (the LLM client's `status()`). */
 export type QueueStatusSource = () => Record<
@@ -39,17 +43,11 @@ export interface BotMetricsOptions extends ProcessMetricSources {
   queueStatus?: QueueStatusSource | undefined;
   /** Told when a scrape-time gauge fails; that gauge is left empty. Default: ignore. */
   onCollectError?: ((metric: string, error: unknown) => void) | undefined;
-}
-
-/**
- * One sample of a metric as data: for a counter or gauge the metric's own
- * name; for a histogram `<name>_bucket` (with an `le` label), `<name>_sum`
- * and `<name>_count`.
- */
-export interface MetricSample {
-  name: string;
-  labels: Readonly<Record<string, string>>;
-  value: number;
+  /**
+   * Labels every sample carries, e.g. `{ shards: "0-1/4" }` for one of
+   * several gateway processes. Default: none.
+   */
+  defaultLabels?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The recording API of the bot's metrics. */
@@ -115,6 +113,9 @@ function seconds(value: number): number | null {
 /** Declares the bot's metrics on a new registry and returns the recording API. */
 export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
   const registry = new Registry();
+  if (options.defaultLabels !== undefined) {
+    registry.setDefaultLabels({ ...options.defaultLabels });
+  }
   const registers = [registry];
   const onCollectError = options.onCollectError ?? (() => {});
   const turns = new Counter({
@@ -165,45 +166,28 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
     registers,
   });
   let queueStatus = options.queueStatus;
-  new Gauge({
+  scrapeGauge(registry, {
     name: "bot_llm_queue_depth",
     help:
       "LLM requests per endpoint: active (holding a slot) or waiting for one.",
     labelNames: ["endpoint", "state"],
-    registers,
-    collect() {
-      this.reset();
-      if (queueStatus === undefined) return;
-      try {
-        for (const [endpoint, status] of Object.entries(queueStatus())) {
-          this.set({ endpoint, state: "active" }, status.active);
-          this.set({ endpoint, state: "waiting" }, status.waiting);
-        }
-      } catch (error) {
-        this.reset();
-        onCollectError("bot_llm_queue_depth", error);
-      }
-    },
-  });
+  }, () =>
+    Object.entries(queueStatus?.() ?? {}).flatMap((
+      [endpoint, status],
+    ): [Record<string, string>, number][] => [
+      [{ endpoint, state: "active" }, status.active],
+      [{ endpoint, state: "waiting" }, status.waiting],
+    ]), onCollectError);
   let waitLists: (() => Record<string, number>) | undefined;
-  new Gauge({
+  scrapeGauge(registry, {
     name: "bot_wait_list_length",
     help:
       "Entries in each bounded wait list: turns in conversation queues, Discord sends waiting for a channel slot.",
     labelNames: ["list"],
-    registers,
-    collect() {
-      this.reset();
-      try {
-        for (const [list, value] of Object.entries(waitLists?.() ?? {})) {
-          this.set({ list }, value);
-        }
-      } catch (error) {
-        this.reset();
-        onCollectError("bot_wait_list_length", error);
-      }
-    },
-  });
+  }, () =>
+    Object.entries(waitLists?.() ?? {}).map((
+      [list, value],
+    ): [Record<string, string>, number] => [{ list }, value]), onCollectError);
   const waitRefused = new Counter({
     name: "bot_wait_list_refused_total",
     help: "Entries refused because their wait list was full.",
@@ -309,18 +293,7 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
     names() {
       return registry.getMetricsAsArray().map((metric) => metric.name);
     },
-    async read(name) {
-      const metric = registry.getSingleMetric(name);
-      if (metric === undefined) return [];
-      const { values } = await metric.get();
-      return values.map((sample) => ({
-        name: (sample as { metricName?: string }).metricName ?? name,
-        labels: Object.fromEntries(
-          Object.entries(sample.labels).map(([k, v]) => [k, String(v)]),
-        ),
-        value: sample.value,
-      }));
-    },
+    read: (name) => readMetric(registry, name),
     render() {
       return registry.metrics();
     },

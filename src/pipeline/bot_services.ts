@@ -7,13 +7,16 @@
  * @module
  */
 
+import { createAttachmentFetcher } from "../attachments/attachment_fetch.ts";
 import type { Config } from "../config/config_types.ts";
 import type { ChatResult } from "../llm/chat_types.ts";
 import { createLlmClient } from "../llm/llm_client.ts";
 import type { LlmClient } from "../llm/llm_client.ts";
 import { createTokenCounters } from "../llm/token_counter.ts";
+import { traceLlm } from "../llm/traced_llm.ts";
 import type { TokenCounters } from "../llm/token_counter.ts";
 import { log } from "../log/logging.ts";
+import { traceCalls } from "../observability/tracing.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import type { CommandDeps } from "./commands/conversation_commands.ts";
 import type { StageObserver } from "./compose.ts";
@@ -34,6 +37,11 @@ export interface BotServicesOptions {
   fetch?: typeof fetch;
   /** Longest message the transport accepts (Discord: 2000). */
   message_limit?: number;
+  /**
+   * Origins attachments may be fetched from besides Discord's CDN (the
+   * origin of `DISCORD_API_BASE_URL` for a test server or emulator).
+   */
+  attachment_origins?: readonly string[];
   observeStage?: StageObserver;
   onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
   onLlmResult?: (result: ChatResult) => void;
@@ -63,22 +71,29 @@ export function createBotServices(options: BotServicesOptions): BotServices {
   const now = options.now ?? Date.now;
   const fetchEdge = options.fetch ? { fetch: options.fetch } : {};
   const counters = createTokenCounters(config.endpoints, fetchEdge);
-  const llm = createLlmClient(config.endpoints, { ...fetchEdge, counters });
+  const llm = traceLlm(
+    createLlmClient(config.endpoints, { ...fetchEdge, counters }),
+  );
+  const store = traceCalls(options.store, "store");
   const memory = new Memory({
-    store: options.store,
+    store,
     llm,
     counterFor: (endpoint, model) => counters.counterFor(endpoint, model),
     now,
     logger: log("memory"),
   });
   const pipeline = buildPipeline({
-    store: options.store,
+    store,
     llm,
     counterFor: (endpoint, model) => counters.counterFor(endpoint, model),
     now,
     logger: log("pipeline"),
     memory,
     ...(options.message_limit ? { message_limit: options.message_limit } : {}),
+    attachments: createAttachmentFetcher({
+      extra_origins: options.attachment_origins ?? [],
+      ...fetchEdge,
+    }),
     ...(options.observeStage ? { observeStage: options.observeStage } : {}),
     ...(options.onLlmResult ? { onLlmResult: options.onLlmResult } : {}),
     ...(options.onLlmError ? { onLlmError: options.onLlmError } : {}),
@@ -86,7 +101,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
   const access = new AccessGate({ config: () => config, now });
   const runner = new Runner({
     pipeline,
-    store: options.store,
+    store,
     access,
     config: () => config,
     bot_user_id: options.bot_user_id,
@@ -101,12 +116,12 @@ export function createBotServices(options: BotServicesOptions): BotServices {
       llm.reconfigure(next.endpoints);
       counters.reconfigure(next.endpoints);
     },
-    store: options.store,
+    store,
     llm,
     counters,
     runner,
     access,
     memory,
-    commands: { store: options.store, config: () => config, now, access },
+    commands: { store, config: () => config, now, access },
   };
 }

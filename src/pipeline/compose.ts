@@ -3,9 +3,13 @@
  * named `(ctx, next) => Promise<void>`. A stage that calls `next()` twice, or
  * returns without awaiting the `next()` it started, is a bug, and `compose`
  * reports it with the stage's name instead of letting turns interleave.
+ * With tracing on, each stage runs in a span `stage <name>`, so a turn's
+ * trace shows the stages nested in their order.
  *
  * @module
  */
+
+import { withSpan } from "../observability/tracing.ts";
 
 /** One step of the pipeline. */
 export interface Stage<C> {
@@ -66,7 +70,11 @@ export function compose<C>(
       };
       const started = performance.now();
       try {
-        await stage.run(ctx, next);
+        await withSpan(
+          `stage ${stage.name}`,
+          { "bot.stage": stage.name },
+          () => stage.run(ctx, next),
+        );
       } finally {
         observe(stage.name, performance.now() - started - inner_ms, ctx);
       }

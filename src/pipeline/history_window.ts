@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { ChatMessage } from "../llm/chat_types.ts";
+import type { ChatImage, ChatMessage } from "../llm/chat_types.ts";
 import { truncateToTokens } from "../llm/truncate_tokens.ts";
 
 export { truncateToTokens, TRUNCATION_MARKER } from "../llm/truncate_tokens.ts";
@@ -20,8 +20,36 @@ export { truncateToTokens, TRUNCATION_MARKER } from "../llm/truncate_tokens.ts";
 export interface WindowMessage {
   role: "user" | "assistant";
   content: string;
-  /** Tokens of `content` (without per-message overhead). */
+  /** Tokens of `content` and `images` (without per-message overhead). */
   tokens: number;
+  /** Pictures sent with the message (vision personas). */
+  images?: readonly ChatImage[] | undefined;
+}
+
+/**
+ * Tokens one image is counted as. Servers differ (OpenAI: 85–1105 by size,
+ * llama.cpp's multimodal projectors: 256–768); the higher end keeps the
+ * request inside the window.
+ */
+export const IMAGE_TOKENS = 768;
+
+/** The message with pictures attached and counted. */
+export function withImages(
+  message: WindowMessage,
+  images: readonly ChatImage[],
+): WindowMessage {
+  if (images.length === 0) return message;
+  return {
+    ...message,
+    images,
+    tokens: message.tokens + images.length * IMAGE_TOKENS,
+  };
+}
+
+function chatMessage(message: WindowMessage): ChatMessage {
+  return message.images === undefined || message.images.length === 0
+    ? { role: message.role, content: message.content }
+    : { role: message.role, content: message.content, images: message.images };
 }
 
 /** Everything the window is built from. */
@@ -86,12 +114,13 @@ export function buildContextWindow(input: WindowInput): ContextWindow {
 
   let current = input.current;
   if (current.tokens + overhead > limit - used) {
+    const pictures = (current.images?.length ?? 0) * IMAGE_TOKENS;
     const content = truncateToTokens(
       current.content,
-      limit - used - overhead,
+      limit - used - overhead - pictures,
       count,
     );
-    current = { ...current, content, tokens: count(content) };
+    current = { ...current, content, tokens: count(content) + pictures };
     truncated = true;
   }
   used += current.tokens + overhead;
@@ -130,13 +159,9 @@ export function buildContextWindow(input: WindowInput): ContextWindow {
   }
 
   const messages: ChatMessage[] = [{ role: "system", content: system }];
-  for (const message of older.reverse()) {
-    messages.push({ role: message.role, content: message.content });
-  }
-  if (repliedTo !== null) {
-    messages.push({ role: repliedTo.role, content: repliedTo.content });
-  }
-  messages.push({ role: current.role, content: current.content });
+  for (const message of older.reverse()) messages.push(chatMessage(message));
+  if (repliedTo !== null) messages.push(chatMessage(repliedTo));
+  messages.push(chatMessage(current));
   const left = Math.max(1, input.context_tokens - used);
   return {
     messages,

@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { Attachment } from "../attachments/attachment.ts";
+
 /** Who wrote a message. */
 export interface MessageAuthor {
   id: string;
@@ -50,4 +52,13 @@ export interface IncomingMessage {
   reply_to: ReferencedMessage | null;
   /** When it was written, epoch ms. */
   created_at: number;
+  /** Files (and image embeds) attached to it; absent or empty when none. */
+  attachments?: readonly Attachment[] | undefined;
+  /**
+   * True for a slash command such as `/ask`: addressed to the bot whatever
+   * the binding's triggers say.
+   */
+  slash_command?: boolean | undefined;
+  /** A persona the user asked for (`/ask persona:`); used when the binding allows it. */
+  persona?: string | undefined;
 }

@@ -1,11 +1,13 @@
 /**
  * The one place where the stage order is written:
- * auth → context → generation → chunking. (Access and rate limits are
+ * auth → attachments → context → generation → chunking. (Access and rate limits are
  * decided before a turn queues: see `admission.ts`.)
  *
  * @module
  */
 
+import { createAttachmentFetcher } from "../attachments/attachment_fetch.ts";
+import type { AttachmentFetcher } from "../attachments/attachment_fetch.ts";
 import type { ChatResult } from "../llm/chat_types.ts";
 import type { LlmClient } from "../llm/llm_client.ts";
 import type { TokenCounter } from "../llm/token_counter.ts";
@@ -14,6 +16,7 @@ import type { Store } from "../store/store.ts";
 import type { Memory } from "../memory/memory.ts";
 import { compose } from "./compose.ts";
 import type { StageObserver } from "./compose.ts";
+import { attachmentsStage } from "./stages/attachments_stage.ts";
 import { authStage } from "./stages/auth_stage.ts";
 import { chunkingStage } from "./stages/chunking_stage.ts";
 import { contextStage } from "./stages/context_stage.ts";
@@ -31,6 +34,8 @@ export interface PipelineDeps {
   memory?: Memory;
   /** Longest message the transport accepts (Discord: 2000). */
   message_limit?: number;
+  /** Reads attachment bytes (default: Discord's CDN only). */
+  attachments?: AttachmentFetcher;
   observeStage?: StageObserver;
   /** Told about every finished LLM reply (metrics). */
   onLlmResult?: (result: ChatResult) => void;
@@ -44,6 +49,10 @@ export function buildPipeline(
 ): (ctx: TurnContext) => Promise<void> {
   return compose<TurnContext>([
     authStage(),
+    attachmentsStage({
+      store: deps.store,
+      fetcher: deps.attachments ?? createAttachmentFetcher(),
+    }),
     contextStage(deps),
     generationStage(deps),
     chunkingStage(deps.message_limit ?? 2000),

@@ -2,7 +2,9 @@
  * Fixed-window rate limiting kept in the store, so a restart does not hand
  * everyone a fresh allowance. A limited user is told once per window, not
  * once per message. Updates of one key are serialised in-process so two
- * turns never lose each other's hit.
+ * turns never lose each other's hit. Nothing is cached in the process: each
+ * hit reads the counter from the store, so that several gateway processes
+ * sharing one PostgreSQL database count a user's messages together.
  *
  * @module
  */
@@ -32,8 +34,6 @@ export type RateVerdict =
 /** Checks and counts hits against several limits at once. */
 export class RateLimiter {
   readonly #store: Store;
-  /** Windows read or written by this process: the store is read once per key, written on every change. */
-  readonly #windows = new Map<string, RateLimitWindow>();
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(store: Store) {
@@ -50,25 +50,12 @@ export class RateLimiter {
     return result;
   }
 
-  async #window(key: string): Promise<RateLimitWindow | null> {
-    const cached = this.#windows.get(key);
-    if (cached !== undefined) return cached;
-    const stored = await this.#store.getRateLimit(key);
-    if (stored !== null) this.#remember(key, stored);
-    return stored;
+  #window(key: string): Promise<RateLimitWindow | null> {
+    return this.#store.getRateLimit(key);
   }
 
   async #save(key: string, window: RateLimitWindow): Promise<void> {
     await this.#store.setRateLimit(key, window);
-    this.#remember(key, window);
-  }
-
-  #remember(key: string, window: RateLimitWindow): void {
-    // Keep the cache bounded: past this size, start over (the store has everything).
-    if (this.#windows.size >= 10_000 && !this.#windows.has(key)) {
-      this.#windows.clear();
-    }
-    this.#windows.set(key, window);
   }
 
   async #hit(checks: readonly LimitCheck[], now: number): Promise<RateVerdict> {

@@ -31,4 +31,21 @@ export interface ReplyTarget {
   setPing?(ping: boolean): void;
   /** Platform ids of the messages posted for this reply so far, in order. */
   readonly posted_ids: readonly string[];
+  /**
+   * The transport's name ("discord"): turns taken through it are stored for
+   * start-up recovery under this name. Absent: "terminal".
+   */
+  readonly transport?: string;
+  /**
+   * Calls `listener` after every send or edit the platform accepted, with
+   * the reply's messages as they now stand, so the turn can store what the
+   * user sees. Transports that cannot lose a reply (the terminal) omit it.
+   */
+  watchDelivery?(listener: (posted: readonly PostedPart[]) => void): void;
+}
+
+/** One posted message of a reply, as the platform accepted it. */
+export interface PostedPart {
+  id: string;
+  content: string;
 }

@@ -65,8 +65,12 @@ function resolveBinding(
       trigger: ["always"],
       scope: "user",
       reset: "anyone",
+      threads: "off",
+      webhooks: false,
+      on_edit: "ignore",
       budget: dm.budget,
       rate_limit: dm.rate_limit,
+      context: "conversation",
       key: "dm",
       source: "discord.dm",
     };

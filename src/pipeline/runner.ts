@@ -11,15 +11,17 @@
 
 import type { Config } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
-import type { Store } from "../store/store.ts";
+import { withSpan } from "../observability/tracing.ts";
+import type { Store, StoredMessage, TurnUpdate } from "../store/store.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import { admit } from "./admission.ts";
+import { endState, receiveTurn } from "./durable_turn.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import { NoticeLimiter } from "./notice_limiter.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
-import { isTriggered } from "./stages/auth_stage.ts";
+import { isEmptyMessage, isTriggered } from "./stages/auth_stage.ts";
 import type { TurnContext, TurnOutcome } from "./turn_context.ts";
 import type { TurnInspection } from "./turn_inspection.ts";
 
@@ -33,7 +35,11 @@ export interface RunnerDeps {
   bot_user_id: () => string;
   now(): number;
   logger: Logger;
-  /** Where rate-limit windows and limited messages are kept. */
+  /**
+   * Where rate-limit windows and limited messages are kept, and where turns
+   * are made durable: each admitted message is stored with its turn state
+   * the moment it arrives.
+   */
   store: Store;
   /** The access decision (default: one over `config` with no DM role lookup). */
   access?: AccessGate;
@@ -56,6 +62,8 @@ export type DispatchOutcome =
 export interface DispatchOptions {
   /** A record the stages fill with what the model was sent (the playground's inspector). */
   inspection?: TurnInspection;
+  /** The message's stored turn, when start-up recovery runs it again (it is not stored twice). */
+  stored?: StoredMessage;
 }
 
 /** Said when a conversation's queue is full. */
@@ -141,7 +149,7 @@ export class Runner {
       config,
     );
     const worthQueueing = route !== null && !message.author.is_bot &&
-      !message.author.is_webhook &&
+      !message.author.is_webhook && !isEmptyMessage(message, bot_user_id) &&
       isTriggered(message, route.binding.trigger, bot_user_id);
     if (route === null || !worthQueueing) {
       const outcome = route === null ? "unrouted" : "ignored";
@@ -193,7 +201,12 @@ export class Runner {
     queue.size += 1;
     this.#queued += 1;
     this.#queues.set(key, queue);
-    const turn = queue.tail.then(() => this.#runTurn(ctx));
+    // Durable from the moment it arrives: a crash while it waits loses nothing.
+    const arrived = this.#arrive(ctx, options.stored);
+    const turn = queue.tail.then(async () => {
+      await arrived;
+      await this.#runTurn(ctx);
+    });
     queue.tail = turn;
     try {
       await turn;
@@ -206,12 +219,75 @@ export class Runner {
     return ctx.outcome;
   }
 
-  async #runTurn(ctx: TurnContext): Promise<void> {
+  /**
+   * One turn, in a span `turn`: with tracing on, the root of the turn's own
+   * trace (not a child of whatever the gateway event arrived in).
+   */
+  #runTurn(ctx: TurnContext): Promise<void> {
+    return withSpan("turn", {
+      "bot.guild_id": ctx.message.guild_id || undefined,
+      "bot.channel_id": ctx.message.channel_id,
+      "bot.message_id": ctx.message.id,
+      "bot.persona": ctx.persona_name,
+    }, async (span) => {
+      await this.#runTurnInSpan(ctx);
+      span.set({ "bot.outcome": ctx.outcome });
+    }, { root: true });
+  }
+
+  /** Stores the turn's message unless it is a recovered one; never rejects. */
+  async #arrive(ctx: TurnContext, stored?: StoredMessage): Promise<void> {
+    if (stored !== undefined) {
+      ctx.user_message = stored;
+      return;
+    }
+    try {
+      ctx.user_message = await receiveTurn(
+        this.#deps.store,
+        ctx,
+        this.#deps.now(),
+      );
+    } catch (error) {
+      this.#deps.logger.error(
+        "Could not store a message on arrival in channel {channel}: {error}",
+        { channel: ctx.message.channel_id, error },
+      );
+    }
+  }
+
+  /** Records the turn's state; a failed write is logged, never thrown. */
+  async #record(ctx: TurnContext, update: Omit<TurnUpdate, "updated_at">) {
+    const id = ctx.user_message?.id;
+    if (id === undefined) return;
+    try {
+      await this.#deps.store.updateTurn(id, {
+        ...update,
+        updated_at: this.#deps.now(),
+      });
+    } catch (error) {
+      this.#deps.logger.warn("Could not record a turn's state: {error}", {
+        error,
+      });
+    }
+  }
+
+  async #runTurnInSpan(ctx: TurnContext): Promise<void> {
+    if (ctx.signal.aborted) {
+      // Shutting down before it started: it stays waiting, and start-up recovery answers it.
+      ctx.outcome = "interrupted";
+      ctx.detail = "not started before shutdown";
+      return;
+    }
     try {
       // The turn starts now, after waiting its turn: history and limits see it in order.
       (ctx as { started_at: number }).started_at = this.#deps.now();
+      await this.#record(ctx, { state: "running" });
       await this.#deps.pipeline(ctx);
+      await this.#record(ctx, { state: endState(ctx) });
     } catch (error) {
+      await this.#record(ctx, {
+        state: ctx.reply.posted_ids.length > 0 ? "partial" : "failed",
+      });
       ctx.outcome = "failed";
       ctx.detail = error instanceof Error ? error.message : String(error);
       this.#deps.logger.error("Turn failed in channel {channel}: {error}", {

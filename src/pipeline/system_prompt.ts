@@ -1,11 +1,16 @@
 /**
  * Fills the system prompt's variables: `{{date}}`, `{{time}}`, `{{user}}`,
  * `{{channel}}`, `{{server}}`, `{{persona}}` and `{{preferences}}` (the
- * speaker's /settings as an instruction; "" when they set none). Unknown `{{names}}` are left
- * as written, so a prompt that talks about templates is not mangled.
+ * speaker's /settings as an instruction; "" when they set none). Unknown
+ * `{{names}}` are left as written, so a prompt that talks about templates is
+ * not mangled. The user-controlled values (user, channel, server) go in
+ * through `safeName`: one line, length-capped, no control characters and no
+ * braces.
  *
  * @module
  */
+
+import { safeName } from "./safe_name.ts";
 
 /** The values a system prompt can use. */
 export interface PromptVariables {
@@ -28,10 +33,10 @@ export function renderSystemPrompt(
   const values: Record<string, string> = {
     date: when.toISOString().slice(0, 10),
     time: `${when.toISOString().slice(11, 16)} UTC`,
-    user: vars.user,
-    channel: vars.channel,
-    server: vars.server,
-    persona: vars.persona,
+    user: safeName(vars.user),
+    channel: safeName(vars.channel, "this channel"),
+    server: safeName(vars.server, "this server"),
+    persona: safeName(vars.persona, "the assistant"),
     preferences: vars.preferences ?? "",
   };
   return template.replace(

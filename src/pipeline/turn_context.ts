@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { ReadAttachments } from "../attachments/attachment.ts";
 import type { Config, PersonaConfig } from "../config/config_types.ts";
 import type { ChatMessage } from "../llm/chat_types.ts";
 import type { StoredMessage } from "../store/store.ts";
@@ -44,6 +45,8 @@ export interface TurnContext {
   /** Persona answering this turn (set by context). */
   persona_name: string;
   persona: PersonaConfig | null;
+  /** The message's attachments as read for the model (set by attachments; absent when none). */
+  attachments?: ReadAttachments | undefined;
   /** The stored user message (set by context). */
   user_message: StoredMessage | null;
   /** The request sent to the model (set by context). */

@@ -24,6 +24,8 @@ export interface ShownMessage {
 /** Streams one turn's reply to the page. */
 export class PlaygroundReply implements ReplyTarget {
   readonly posted_ids: string[] = [];
+  /** Stored turns are marked as the playground's: Discord's start-up recovery never touches them. */
+  readonly transport = "playground";
   readonly #send: SendEvent;
   readonly #shown: string[] = [];
   #typing = false;

@@ -11,7 +11,7 @@
 import { isAllowed, newAccessToken, TOKEN_COOKIE } from "./access_token.ts";
 import type { ConfigStatusBoard } from "./config_status.ts";
 import { configView } from "./config_view.ts";
-import { runPlaygroundLine } from "./playground_turn.ts";
+import { PLAYGROUND_BOT_ID, runPlaygroundLine } from "./playground_turn.ts";
 import type { PlaygroundLine, PlaygroundServices } from "./playground_turn.ts";
 import { openEventStream } from "./sse.ts";
 import type { EventStream } from "./sse.ts";
@@ -32,6 +32,8 @@ export interface PlaygroundServerOptions {
   status?: StatusSource;
   status_interval_ms?: number;
   now?: () => number;
+  /** The bot's user id (default: the playground's own, "0"). */
+  bot_user_id?: () => string;
 }
 
 /** A running playground. */
@@ -159,7 +161,12 @@ export function startPlaygroundServer(
         }, 400);
       }
       const stream = open();
-      runPlaygroundLine(options.services, line, stream.send)
+      runPlaygroundLine(
+        options.services,
+        line,
+        stream.send,
+        options.bot_user_id?.() ?? PLAYGROUND_BOT_ID,
+      )
         .catch((error) =>
           stream.send("notice", {
             text: `⚠️ ${error instanceof Error ? error.message : error}`,

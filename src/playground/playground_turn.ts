@@ -53,20 +53,34 @@ export interface PlaygroundLine extends PlaygroundIdentity {
   reply_to: string;
 }
 
-/** Where a place is: channel, server and names for the system prompt. */
+/** Where the playground talks in Discord's terms. */
+export interface PlaygroundPlace {
+  channel_id: string;
+  parent_channel_id: string;
+  guild_id: string;
+}
+
+/**
+ * Where a place is. A channel binding is reached as a thread of its first
+ * channel (`playground-N` under it), so the binding, its personas and its
+ * persona choices apply while the conversation stays apart from the real
+ * channel's: the playground never sees real users' messages.
+ */
 export function placeOf(
   place: "dm" | number,
   config: Config,
-): { channel_id: string; guild_id: string } | null {
+): PlaygroundPlace | null {
   if (place === "dm") {
     return config.discord.dm.enabled
-      ? { channel_id: "playground-dm", guild_id: "" }
+      ? { channel_id: "playground-dm", parent_channel_id: "", guild_id: "" }
       : null;
   }
   const binding = config.bindings[place];
   if (binding === undefined) return null;
+  const parent = binding.channels?.[0];
   return {
-    channel_id: binding.channels?.[0] ?? "playground",
+    channel_id: parent === undefined ? "playground" : `playground-${place}`,
+    parent_channel_id: parent ?? "",
     guild_id: binding.guild ?? "playground",
   };
 }
@@ -76,6 +90,7 @@ export async function runPlaygroundLine(
   services: PlaygroundServices,
   line: PlaygroundLine,
   send: SendEvent,
+  bot_user_id = PLAYGROUND_BOT_ID,
 ): Promise<void> {
   const config = services.config();
   const where = placeOf(line.place, config);
@@ -91,7 +106,6 @@ export async function runPlaygroundLine(
   const role_ids = line.admin ? [...config.access.admin_roles] : [];
   const caller: CommandCaller = {
     ...where,
-    parent_channel_id: "",
     user_id: line.user_id,
     role_ids,
   };
@@ -104,7 +118,6 @@ export async function runPlaygroundLine(
   const message: IncomingMessage = {
     id: `playground-${crypto.randomUUID()}`,
     ...where,
-    parent_channel_id: "",
     guild_name: where.guild_id === "" ? "" : "the playground",
     channel_name: where.guild_id === "" ? "" : "playground",
     author: {
@@ -118,7 +131,7 @@ export async function runPlaygroundLine(
     mentions_bot: true,
     reply_to: line.reply_to === "" ? null : {
       message_id: line.reply_to,
-      author_id: PLAYGROUND_BOT_ID,
+      author_id: bot_user_id,
       author_name: "",
       content: "",
     },

@@ -12,8 +12,9 @@
 /** One endpoint's numbers at one moment. */
 export interface EndpointSnapshot {
   name: string;
-  /** True when the last probe or reply succeeded, false after a failure, null when unknown. */
-  healthy: boolean | null;
+  /** Cumulative replies and failed requests (health is judged from their changes). */
+  replies_total: number;
+  errors_total: number;
   active: number;
   waiting: number;
   /** Cumulative time-to-first-token observations: count and sum in seconds. */
@@ -27,6 +28,7 @@ export interface StatusSnapshot {
   gateway: {
     state: string;
     shards: { id: number; state: string }[];
+    reconnects: number;
   } | null;
   endpoints: EndpointSnapshot[];
   /** Cumulative turns finished (all outcomes). */
@@ -50,7 +52,11 @@ export interface StatusPoint {
 /** What the page gets. */
 export interface StatusReport {
   gateway: StatusSnapshot["gateway"];
-  endpoints: (EndpointSnapshot & { recent_first_token_ms: number | null })[];
+  endpoints: (EndpointSnapshot & {
+    recent_first_token_ms: number | null;
+    /** True after a reply, false after failures with no reply since, null before either. */
+    healthy: boolean | null;
+  })[];
   points: StatusPoint[];
 }
 
@@ -62,6 +68,7 @@ export class StatusSampler {
   readonly #points: StatusPoint[] = [];
   #last: { at: number; snapshot: StatusSnapshot } | null = null;
   #lastFirstToken: Record<string, number | null> = {};
+  readonly #healthy: Record<string, boolean | null> = {};
 
   constructor(source: StatusSource, now: () => number, keep = 60) {
     this.#source = source;
@@ -86,6 +93,11 @@ export class StatusSampler {
       first_token_ms[endpoint.name] = count > 0
         ? Math.round(sum / count * 1000)
         : null;
+      const replies = endpoint.replies_total - (before?.replies_total ?? 0);
+      const errors = endpoint.errors_total - (before?.errors_total ?? 0);
+      if (replies > 0) this.#healthy[endpoint.name] = true;
+      else if (errors > 0) this.#healthy[endpoint.name] = false;
+      else this.#healthy[endpoint.name] ??= null;
     }
     if (previous !== null) {
       const minutes = Math.max(at - previous.at, 1) / 60_000;
@@ -111,6 +123,7 @@ export class StatusSampler {
       endpoints: snapshot.endpoints.map((e) => ({
         ...e,
         recent_first_token_ms: this.#lastFirstToken[e.name] ?? null,
+        healthy: this.#healthy[e.name] ?? null,
       })),
       points: [...this.#points],
     };

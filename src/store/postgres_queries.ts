@@ -6,7 +6,12 @@
  * @module
  */
 
-import type { Row as PgRow, RowList, TransactionSql } from "postgres";
+import type {
+  ReservedSql,
+  Row as PgRow,
+  RowList,
+  TransactionSql,
+} from "postgres";
 import type {
   ConversationKey,
   HistoryQuery,
@@ -30,8 +35,8 @@ import {
 /** A parameter value as the statements take it. */
 export type Param = string | number | boolean | null;
 
-/** The pool or a transaction on it. */
-type Runner = Sql | TransactionSql;
+/** The pool, a transaction on it, or a reserved connection. */
+type Runner = Sql | TransactionSql | ReservedSql;
 
 /** Runs one named statement, prepared, with positional parameters. */
 export function run(
@@ -121,18 +126,43 @@ export async function findConversation(
   return row === undefined ? undefined : conversationFromRow(row);
 }
 
-/** Deletes old messages `batch` at a time, then the conversations left empty. */
+/** Names the retention lock: one per schema. */
+export const RETENTION_LOCK =
+  "hashtext(current_schema() || '.discord_llm_bot.retention')";
+
+/**
+ * Deletes old messages `batch` at a time, then the conversations left
+ * empty, holding a session advisory lock so that of several bot processes
+ * sharing the database one prunes at a time; the others find the lock taken
+ * and return 0 at once (retention is a once-per-bot job).
+ */
 export async function pruneMessages(
   sql: Sql,
   before: number,
   batch: number,
 ): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const { count } = await run(sql, "pruneMessages", [before, batch]);
-    total += count;
-    if (count < batch) break;
+  const connection = await sql.reserve();
+  try {
+    const [row] = await connection.unsafe(
+      `SELECT pg_try_advisory_lock(${RETENTION_LOCK}) AS locked`,
+    );
+    if (row?.["locked"] !== true) return 0;
+    try {
+      let total = 0;
+      for (;;) {
+        const { count } = await run(connection, "pruneMessages", [
+          before,
+          batch,
+        ]);
+        total += count;
+        if (count < batch) break;
+      }
+      await run(connection, "pruneConversations", [before]);
+      return total;
+    } finally {
+      await connection.unsafe(`SELECT pg_advisory_unlock(${RETENTION_LOCK})`);
+    }
+  } finally {
+    connection.release();
   }
-  await run(sql, "pruneConversations", [before]);
-  return total;
 }

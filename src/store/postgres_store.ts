@@ -16,10 +16,13 @@ import type {
   HistoryQuery,
   MessageUpdate,
   NewMessage,
+  NewTurn,
   PersonaChoiceKey,
   RateLimitWindow,
   Store,
   StoredMessage,
+  StoredTurn,
+  TurnUpdate,
   UserPersonaChoice,
   UserRateLimit,
 } from "./store.ts";
@@ -47,6 +50,7 @@ import type {
   UserPreferences,
   UserSummary,
 } from "./memory_store.ts";
+import * as turns from "./postgres_turns.ts";
 import { describe, messageOf } from "./store_checks.ts";
 import { messageFromRow, rateLimitFromRow, text } from "./sqlite_rows.ts";
 
@@ -395,6 +399,30 @@ export class PostgresStore implements Store {
     return this.#run(
       `forget the history of user ${JSON.stringify(user_id)}`,
       () => memory.forgetHistoryOfUser(this.#sql, user_id),
+    );
+  }
+
+  /** Stores a triggered user message and its `waiting` turn in one transaction. */
+  addTurn(message: NewMessage, turn: NewTurn): Promise<StoredMessage> {
+    return this.#run(
+      `store a turn in ${describe(message.conversation)}`,
+      () => turns.addTurn(this.#sql, message, turn),
+    );
+  }
+
+  /** Changes a turn; an ended turn drops its payload. Unknown ids are ignored. */
+  updateTurn(message_id: number, update: TurnUpdate): Promise<void> {
+    return this.#run(
+      `update the turn of message ${message_id}`,
+      () => turns.updateTurn(this.#sql, message_id, update),
+    );
+  }
+
+  /** The turns of `source` still waiting or running, oldest first. */
+  openTurns(source: string): Promise<StoredTurn[]> {
+    return this.#run(
+      `read the open turns of ${source}`,
+      () => turns.openTurns(this.#sql, source),
     );
   }
 

@@ -108,18 +108,17 @@ function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Key columns that hold numbers (ids); every other key column is text. */
-const NUMERIC_KEYS = new Set(["id", "conversation_id"]);
-
 /** Ids are numbers; every other key column is text, compared byte-wise. */
 function keyExpression(column: string): string {
-  return NUMERIC_KEYS.has(column)
-    ? quote(column)
-    : `${quote(column)} COLLATE "C"`;
+  return isId(column) ? quote(column) : `${quote(column)} COLLATE "C"`;
 }
 
 function paramExpression(column: string, index: number): string {
-  return NUMERIC_KEYS.has(column)
-    ? `$${index}::bigint`
-    : `$${index}::text COLLATE "C"`;
+  return isId(column) ? `$${index}::bigint` : `$${index}::text COLLATE "C"`;
+}
+
+/** Numeric key columns: `id`, a turn's `message_id`, a summary's `conversation_id`. */
+function isId(column: string): boolean {
+  return column === "id" || column === "message_id" ||
+    column === "conversation_id";
 }

@@ -26,7 +26,11 @@ export interface SqliteStoreOptions {
   migrationsDir?: string | URL;
   /** Milliseconds to wait for another connection's lock (default 5000). */
   busyTimeoutMs?: number;
-  /** Messages deleted per statement by `pruneMessages` (default 5000). */
+  /** An operation blocking the event loop longer than this (ms) is reported (default 50). */
+  slowOperationMs?: number;
+  /** Told about each slow operation (default: a warning in the `store` log). */
+  onSlowOperation?: (action: string, ms: number) => void;
+  /** Messages deleted per statement by `pruneMessages` (default 1000, a few ms each; the store yields between batches). */
   pruneBatchSize?: number;
 }
 

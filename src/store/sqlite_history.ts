@@ -85,20 +85,23 @@ export function recentMessages(
  * empty whose creation and last reset are also older. Returns the number
  * of messages deleted.
  */
-export function pruneMessages(
+/** Deletes at most `batch` messages created before `before`; returns how many. */
+export function pruneMessageBatch(
   connection: SqliteConnection,
   before: number,
   batch: number,
 ): number {
-  const s = connection.statements;
-  let total = 0;
-  for (;;) {
-    const { changes } = s.pruneMessages.run({ before, batch });
-    total += Number(changes);
-    if (Number(changes) < batch) break;
-  }
-  s.pruneConversations.run({ before });
-  return total;
+  return Number(
+    connection.statements.pruneMessages.run({ before, batch }).changes,
+  );
+}
+
+/** Deletes conversations left empty whose creation and last reset are before `before`. */
+export function pruneEmptyConversations(
+  connection: SqliteConnection,
+  before: number,
+): void {
+  connection.statements.pruneConversations.run({ before });
 }
 
 /** The stored conversation with this key, or undefined. */

@@ -15,15 +15,29 @@ import type {
   HistoryQuery,
   MessageUpdate,
   NewMessage,
+  NewTurn,
   PersonaChoiceKey,
   RateLimitWindow,
   Store,
   StoredMessage,
+  StoredTurn,
+  TurnUpdate,
   UserPersonaChoice,
   UserRateLimit,
 } from "./store.ts";
 import { StoreError } from "./store_error.ts";
 import { WalCheckpointer } from "./wal_checkpointer.ts";
+import { log } from "../log/logging.ts";
+
+/** A store operation blocking the event loop longer than this is logged. */
+export const SLOW_QUERY_MS = 50;
+
+const slowLog = log("store");
+
+/** Lets timers and I/O run between two batches of a long operation. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 import {
   MEMORY,
   openDatabase,
@@ -53,6 +67,7 @@ import {
   updateParams,
 } from "./sqlite_rows.ts";
 import { describe, messageOf } from "./store_checks.ts";
+import * as turns from "./sqlite_turns.ts";
 
 export type { SqliteStoreOptions };
 
@@ -63,17 +78,34 @@ export type { SqliteStoreOptions };
 export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #connection: SqliteConnection;
+  readonly #turns: turns.TurnStatements;
   readonly #pruneBatch: number;
   readonly #checkpointer: WalCheckpointer | null;
   #closed = false;
   /** The database file, or `:memory:`. */
   readonly path: string;
 
-  private constructor(db: DatabaseSync, path: string, pruneBatch: number) {
+  readonly #slowMs: number;
+  readonly #onSlow: (action: string, ms: number) => void;
+
+  private constructor(
+    db: DatabaseSync,
+    path: string,
+    pruneBatch: number,
+    options: SqliteStoreOptions = {},
+  ) {
     this.#db = db;
+    this.#slowMs = options.slowOperationMs ?? SLOW_QUERY_MS;
+    this.#onSlow = options.onSlowOperation ??
+      ((action, ms) =>
+        slowLog.warn(
+          "Slow store operation: {action} blocked the bot for {ms} ms",
+          { action, ms: Math.round(ms) },
+        ));
     this.path = path;
     this.#pruneBatch = Math.max(1, Math.trunc(pruneBatch));
     this.#connection = { db, statements: prepareAll(db) };
+    this.#turns = turns.prepareTurnStatements(db);
     this.#checkpointer = path === MEMORY
       ? null
       : new WalCheckpointer(db, () => walSize(path));
@@ -90,7 +122,12 @@ export class SqliteStore implements Store {
     options: SqliteStoreOptions = {},
   ): Promise<SqliteStore> {
     const db = await openDatabase(path, options);
-    return new SqliteStore(db, path, options.pruneBatchSize ?? 5000);
+    return new SqliteStore(
+      db,
+      path,
+      options.pruneBatchSize ?? 1000,
+      options,
+    );
   }
 
   /**
@@ -232,11 +269,25 @@ export class SqliteStore implements Store {
    * empty whose creation and last reset are also older. Returns the number
    * of messages deleted.
    */
-  pruneMessages(before: number): Promise<number> {
-    return this.#run(
-      "prune old messages",
-      () => history.pruneMessages(this.#connection, before, this.#pruneBatch),
+  async pruneMessages(before: number): Promise<number> {
+    // One batch per statement, yielding between them: a big prune never
+    // holds the event loop for long.
+    let total = 0;
+    for (;;) {
+      const deleted = await this.#run(
+        "prune old messages",
+        () =>
+          history.pruneMessageBatch(this.#connection, before, this.#pruneBatch),
+      );
+      total += deleted;
+      if (deleted < this.#pruneBatch) break;
+      await yieldToEventLoop();
+    }
+    await this.#run(
+      "prune empty conversations",
+      () => history.pruneEmptyConversations(this.#connection, before),
     );
+    return total;
   }
 
   /**
@@ -370,6 +421,29 @@ export class SqliteStore implements Store {
     );
   }
 
+  /** Stores a triggered user message and its `waiting` turn in one transaction. */
+  addTurn(message: NewMessage, turn: NewTurn): Promise<StoredMessage> {
+    return this.#run(
+      `store a turn in ${describe(message.conversation)}`,
+      () => turns.addTurn(this.#connection, this.#turns, message, turn),
+    );
+  }
+
+  /** Changes a turn; an ended turn drops its payload. Unknown ids are ignored. */
+  updateTurn(message_id: number, update: TurnUpdate): Promise<void> {
+    return this.#run(`update the turn of message ${message_id}`, () => {
+      this.#turns.updateTurn.run(turns.turnUpdateParams(message_id, update));
+    });
+  }
+
+  /** The turns of `source` still waiting or running, oldest first. */
+  openTurns(source: string): Promise<StoredTurn[]> {
+    return this.#run(
+      `read the open turns of ${source}`,
+      () => this.#turns.openTurns.all({ source }).map(turns.turnFromRow),
+    );
+  }
+
   /** Commits a tiny write; false if it fails or the store is closed. */
   isWritable(): Promise<boolean> {
     if (this.#closed) return Promise.resolve(false);
@@ -400,14 +474,22 @@ export class SqliteStore implements Store {
     return this.close();
   }
 
-  /** Runs a synchronous body as a promise; errors become a StoreError saying what failed. */
+  /**
+   * Runs a synchronous body as a promise; errors become a StoreError saying
+   * what failed. `node:sqlite` blocks the event loop while it works, so a
+   * body slower than `SLOW_QUERY_MS` (or the configured threshold) is reported.
+   */
   #run<T>(action: string, body: () => T, closing = false): Promise<T> {
     try {
       if (this.#closed && !closing) {
         throw new Error("the store is closed");
       }
       this.#checkpointer?.noteActivity();
-      return Promise.resolve(body());
+      const started = performance.now();
+      const result = body();
+      const ms = performance.now() - started;
+      if (ms > this.#slowMs) this.#onSlow(action, ms);
+      return Promise.resolve(result);
     } catch (error) {
       return Promise.reject(
         new StoreError(`Cannot ${action}: ${messageOf(error)}`, {

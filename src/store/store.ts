@@ -140,6 +140,58 @@ export interface UserRateLimit {
 }
 
 /**
+ * Where a triggered message stands (DESIGN.md §8 "Durable turns"): `waiting`
+ * behind other turns of its conversation, `running`, `answered` (the reply
+ * was delivered whole), `partial` (cut short, and the reply says so) or
+ * `failed` (no reply came).
+ */
+export type TurnState =
+  | "waiting"
+  | "running"
+  | "answered"
+  | "partial"
+  | "failed";
+
+/** One message of a reply as the platform accepted it. */
+export interface PostedPart {
+  /** The platform's id of the message. */
+  id: string;
+  /** Its content as last accepted. */
+  content: string;
+}
+
+/** What a transport records about a triggered message besides the message itself. */
+export interface NewTurn {
+  /** The transport that took the message ("discord", "terminal"); recovery reads only its own. */
+  source: string;
+  /** What that transport needs to run the turn again (JSON text, opaque to the store). */
+  payload: string;
+}
+
+/** A turn still open (waiting or running), as start-up recovery reads it. */
+export interface StoredTurn {
+  /** The stored user message (the turn's identity). */
+  message: StoredMessage;
+  source: string;
+  payload: string;
+  state: TurnState;
+  /** The assistant message answering it, once generation started; else null. */
+  reply_id: number | null;
+  /** The reply's messages as the platform accepted them, in order. */
+  posted: PostedPart[];
+  /** Last change, epoch ms. */
+  updated_at: number;
+}
+
+/** Changes to a turn. */
+export interface TurnUpdate {
+  state?: TurnState;
+  reply_id?: number;
+  posted?: readonly PostedPart[];
+  updated_at: number;
+}
+
+/**
  * Storage for everything the bot must remember across restarts; the
  * summaries, notes and preferences part is {@link MemoryStore}.
  */
@@ -228,6 +280,20 @@ export interface Store extends MemoryStore {
    * Returns the number of rows removed. An empty `user_id` is refused.
    */
   forgetUser(user_id: string): Promise<number>;
+  /**
+   * Stores a triggered user message together with its turn (state
+   * `waiting`) in one transaction, the moment it arrives, and returns the
+   * stored message. The turn goes when the message goes (retention,
+   * `forgetUser`).
+   */
+  addTurn(message: NewMessage, turn: NewTurn): Promise<StoredMessage>;
+  /**
+   * Changes a turn, keyed by its user message's id; unknown ids are ignored.
+   * A turn that ends (`answered`, `partial`, `failed`) drops its payload.
+   */
+  updateTurn(message_id: number, update: TurnUpdate): Promise<void>;
+  /** The turns of `source` still `waiting` or `running`, oldest first (start-up recovery). */
+  openTurns(source: string): Promise<StoredTurn[]>;
   /** True when a write succeeds (readiness probe). */
   isWritable(): Promise<boolean>;
   /** Closes the database; the store is unusable afterwards. */

@@ -71,6 +71,8 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     identity: false,
   },
   { name: "rate_limits", key: ["key"], flags: ["notified"], identity: false },
+  // After messages: a turn points at its user message and its reply.
+  { name: "turns", key: ["message_id"], flags: [], identity: false },
   {
     name: "conversation_summaries",
     key: ["conversation_id"],

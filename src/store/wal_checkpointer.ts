@@ -7,11 +7,18 @@
  * store turns auto-checkpointing off and this class checkpoints instead
  * when the database has been quiet for a moment, when the WAL file has grown
  * past `max_wal_bytes` (a busy bot is never quiet), or at the latest every
- * `max_interval_ms`. Checkpoints truncate the WAL, so its size on disk shows
- * what is pending.
+ * `max_interval_ms`. Checkpoints are PASSIVE: they copy what they can and
+ * never wait for a reader (a backup, `sqlite3`, `export-user` in another
+ * process) — a TRUNCATE checkpoint would wait the whole busy timeout (5 s)
+ * on every tick, with the event loop stopped. `journal_size_limit` shrinks
+ * the WAL file back once SQLite restarts it, so its size on disk still shows
+ * roughly what is pending.
  *
  * @module
  */
+
+/** The checkpoint the checkpointer runs: never waits for readers or writers. */
+export const CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)";
 
 /** The one call the checkpointer makes on the database. */
 export interface CheckpointTarget {
@@ -64,6 +71,9 @@ export class WalCheckpointer {
     this.#lastActivity = now();
     this.#lastCheckpoint = now();
     db.exec("PRAGMA wal_autocheckpoint = 0");
+    db.exec(
+      `PRAGMA journal_size_limit = ${Math.floor(settings.max_wal_bytes / 2)}`,
+    );
     this.#timer = setInterval(
       () => this.tick(),
       settings.tick_ms,
@@ -87,7 +97,7 @@ export class WalCheckpointer {
       this.#walSize() >= this.#settings.max_wal_bytes;
     if (!quiet && !overdue) return;
     try {
-      this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      this.#db.exec(CHECKPOINT);
       this.#dirty = false;
       this.#lastCheckpoint = now;
     } catch {
@@ -98,6 +108,6 @@ export class WalCheckpointer {
   /** Stops the timer and checkpoints what is left. */
   stop(): void {
     clearInterval(this.#timer);
-    if (this.#dirty) this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (this.#dirty) this.#db.exec(CHECKPOINT);
   }
 }

@@ -27,6 +27,7 @@ async function runChat(
   dir: string,
   input: string,
   args: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ stdout: string; stderr: string; code: number }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -43,6 +44,7 @@ async function runChat(
       BOT_CONFIG: `${dir}/bot.config.yaml`,
       DATABASE_URL: `sqlite:${dir}/data/bot.db`,
       NO_COLOR: "1",
+      ...env,
     },
     stdin: "piped",
     stdout: "piped",
@@ -118,6 +120,20 @@ Deno.test("deno task chat prints the config report and exits 1 on a broken confi
       /bot\.config\.yaml:1:1 {2}discord {2}missing key "discord"/,
     );
     assert.equal(result.stdout, "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task chat runs with DISCORD_TOKEN empty, as after cp .env.example .env", async () => {
+  await using server = await startFakeLlmServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/bot.config.yaml`, configText(server.url));
+    const result = await runChat(dir, "hello\n", [], { DISCORD_TOKEN: "" });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, "echo: you: hello\n");
+    assert.doesNotMatch(result.stderr, /token/i);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -4,6 +4,7 @@ import { DiscordRequestError } from "../../src/discord/discord_port.ts";
 import type {
   DiscordPort,
   OutgoingMessage,
+  SentMessage,
 } from "../../src/discord/discord_port.ts";
 import { DiscordReply } from "../../src/discord/discord_reply.ts";
 import { log } from "../../src/log/logging.ts";
@@ -30,7 +31,7 @@ class RecordingPort implements DiscordPort {
     if (failure) throw failure;
   }
 
-  send(channel: string, message: OutgoingMessage): Promise<string> {
+  send(channel: string, message: OutgoingMessage): Promise<SentMessage> {
     this.#maybeFail();
     const id = `m${++this.#id}`;
     this.ops.push({
@@ -42,7 +43,7 @@ class RecordingPort implements DiscordPort {
       message,
     });
     this.contents.set(id, message.content);
-    return Promise.resolve(id);
+    return Promise.resolve({ id, content: message.content });
   }
 
   edit(channel: string, id: string, content: string): Promise<void> {
@@ -102,6 +103,7 @@ Deno.test("DiscordReply posts the first text within 20 ms, replying without a pi
     content: "Hel",
     reply_to: "trigger",
     ping_replied_user: false,
+    nonce: "trigger.0",
   });
   await r.show(["Hello"], false);
   await r.show(["Hello wor"], false);

@@ -7,11 +7,16 @@ import { ChannelDirectory } from "../../src/discord/channel_directory.ts";
 import { handleInteraction } from "../../src/discord/slash_commands.ts";
 import type { GatewayInteraction } from "../../src/discord/slash_commands.ts";
 import {
+  FORGET_ME_ACTION,
+  forgetMeButtonHandler,
   forgetMeButtonId,
   NOT_YOUR_BUTTON,
-  parseForgetMeButton,
-  STALE_BUTTON,
 } from "../../src/discord/memory_interactions.ts";
+import {
+  ButtonRouter,
+  STALE_BUTTON_NOTICE,
+} from "../../src/discord/buttons/button_router.ts";
+import { parseCustomId } from "../../src/discord/buttons/custom_id.ts";
 import { log } from "../../src/log/logging.ts";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
 import { CHANNEL, GUILD, testConfig } from "../support/test_config.ts";
@@ -109,41 +114,42 @@ Deno.test("/forget-me asks with two versioned buttons; only the asker's confirm 
     ),
   );
 
+  const router = new ButtonRouter({
+    access: () => Promise.resolve({ allowed: true }),
+    logger: log("test"),
+  });
+  router.on(FORGET_ME_ACTION, forgetMeButtonHandler(deps.commands));
+  const said: string[] = [];
+  const respond = {
+    acknowledge: () => Promise.resolve(void said.push("ack")),
+    ephemeral: (text: string) =>
+      Promise.resolve(void said.push(`private ${text}`)),
+    update: (text: string) => Promise.resolve(void said.push(`update ${text}`)),
+  };
+  const press = (custom: string, user: bigint) => ({
+    interaction_id: "9",
+    token: "t",
+    custom_id: parseCustomId(custom)!,
+    user_id: String(user),
+    role_ids: [],
+    guild_id: GUILD,
+    channel_id: CHANNEL,
+    message_id: "5",
+  });
+
   // Bob presses Alice's button: refused privately, nothing deleted.
-  await handleInteraction(
-    interaction({ type: 3, data: { customId: confirm } }, BOB),
-    deps,
-  );
-  assert.equal(responder.calls[2], `private ${NOT_YOUR_BUTTON}`);
+  await router.handle(press(confirm, BOB), respond);
+  assert.equal(said[0], `private ${NOT_YOUR_BUTTON}`);
   assert.equal((await store.notesOfUser(String(ALICE))).length, 1);
 
-  // An unknown version is refused too.
-  await handleInteraction(
-    interaction({
-      type: 3,
-      data: { custom_id: `v0:forget-me:confirm:${ALICE}` },
-    }),
-    deps,
-  );
-  assert.equal(responder.calls[3], `private ${STALE_BUTTON}`);
+  // An old version is refused too.
+  await router.handle(press(`v0:forget-me:confirm:${ALICE}`, ALICE), respond);
+  assert.equal(said[1], `private ${STALE_BUTTON_NOTICE}`);
 
-  await handleInteraction(
-    interaction({ type: 3, data: { custom_id: confirm } }),
-    deps,
-  );
+  await router.handle(press(confirm, ALICE), respond);
   assert.equal(
-    responder.calls[4],
+    said[2],
     "update 🗑️ Deleted everything I kept about you: 1 note.",
   );
   assert.deepEqual(await store.notesOfUser(String(ALICE)), []);
-});
-
-Deno.test("parseForgetMeButton() reads only its own version and actions", () => {
-  assert.deepEqual(parseForgetMeButton("v1:forget-me:cancel:123"), {
-    action: "cancel",
-    user_id: "123",
-  });
-  assert.equal(parseForgetMeButton("v1:forget-me:explode:123"), null);
-  assert.equal(parseForgetMeButton("v2:forget-me:confirm:123"), null);
-  assert.equal(parseForgetMeButton("v1:forget-me:confirm:"), null);
 });

@@ -59,8 +59,59 @@ Deno.test("toIncomingMessage() turns ids into strings and names into the server 
     content: `<@${BOT}> hi`,
     mentions_bot: true,
     reply_to: null,
+    attachments: [],
     created_at: 1_700_000_000_000,
   });
+});
+
+Deno.test("toIncomingMessage() keeps attachments and image embeds (through Discord's proxy only)", async () => {
+  const mapped = await toIncomingMessage(
+    {
+      ...base,
+      attachments: [
+        {
+          id: 55n,
+          filename: "a.py",
+          contentType: "text/x-python",
+          size: 12,
+          url: "https://cdn.discordapp.com/attachments/600/55/a.py?ex=1",
+        },
+        { id: 56n, filename: "no-url.txt" },
+      ],
+      embeds: [
+        {
+          type: "image",
+          image: {
+            proxyUrl:
+              "https://media.discordapp.net/external/x/https/e.example/cat.png",
+          },
+        },
+        {
+          type: "rich",
+          image: { proxyUrl: "https://media.discordapp.net/y.png" },
+        },
+      ],
+    },
+    BOT,
+    directory(),
+  );
+  assert.ok(mapped.ok);
+  assert.deepEqual(mapped.message.attachments, [
+    {
+      id: "55",
+      name: "a.py",
+      url: "https://cdn.discordapp.com/attachments/600/55/a.py?ex=1",
+      content_type: "text/x-python",
+      size: 12,
+    },
+    {
+      id: "",
+      name: "cat.png",
+      url: "https://media.discordapp.net/external/x/https/e.example/cat.png",
+      content_type: "image/*",
+      size: 0,
+    },
+  ]);
 });
 
 Deno.test("toIncomingMessage() finds a thread's parent and a reply to the bot", async () => {
@@ -112,4 +163,46 @@ Deno.test("toIncomingMessage() marks webhooks and bots", async () => {
   assert.ok(mapped.ok);
   assert.equal(mapped.message.author.is_webhook, true);
   assert.equal(mapped.message.author.is_bot, true);
+});
+
+Deno.test("toIncomingMessage() refuses system messages and keeps defaults and replies", async (t) => {
+  const cases: [string, number, boolean][] = [
+    ["default", 0, true],
+    ["reply", 19, true],
+    ["pin notice", 6, false],
+    ["member join", 7, false],
+    ["boost", 8, false],
+    ["thread created", 18, false],
+    ["slash command notice", 20, false],
+  ];
+  for (const [name, type, ok] of cases) {
+    await t.step(name, async () => {
+      const mapped = await toIncomingMessage(
+        { ...base, type },
+        BOT,
+        directory(),
+      );
+      assert.equal(mapped.ok, ok);
+    });
+  }
+});
+
+Deno.test("toIncomingMessage() treats a mention of the bot's managed role as a mention of the bot", async () => {
+  const d = directory();
+  d.addBotRole("1", "880");
+  const byContent = await toIncomingMessage(
+    { ...base, content: "<@&880> hello", mentions: [] },
+    BOT,
+    d,
+  );
+  assert.ok(byContent.ok);
+  assert.equal(byContent.message.mentions_bot, true);
+  assert.equal(byContent.message.content, `<@${BOT}> hello`);
+  const otherRole = await toIncomingMessage(
+    { ...base, content: "<@&881> hello", mentions: [] },
+    BOT,
+    d,
+  );
+  assert.ok(otherRole.ok);
+  assert.equal(otherRole.message.mentions_bot, false);
 });

@@ -22,14 +22,6 @@ export class RecordingResponder implements InteractionResponder {
     );
     return Promise.resolve();
   }
-  updateMessage(_id: string, _token: string, content: string) {
-    this.calls.push(`update ${content}`);
-    return Promise.resolve();
-  }
-  replyEphemeral(_id: string, _token: string, content: string) {
-    this.calls.push(`private ${content}`);
-    return Promise.resolve();
-  }
   autocomplete(_id: string, _token: string, choices: { value: string }[]) {
     this.calls.push(`choices ${choices.map((c) => c.value).join(",")}`);
     return Promise.resolve();

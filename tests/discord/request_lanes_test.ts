@@ -17,7 +17,7 @@ Deno.test("withRequestLanes() runs a send after the typing request of the same c
     },
     send: (channel) => {
       log.push(`send ${channel}`);
-      return Promise.resolve("1");
+      return Promise.resolve({ id: "1", content: "x" });
     },
     edit: (channel) => {
       log.push(`edit ${channel}`);
@@ -46,13 +46,13 @@ Deno.test("withRequestLanes() keeps going after a failed request", async () => {
   let calls = 0;
   const port: DiscordPort = {
     typing: () => Promise.reject(new Error("403")),
-    send: () => Promise.resolve(String(++calls)),
+    send: () => Promise.resolve({ id: String(++calls), content: "x" }),
     edit: () => Promise.resolve(),
   };
   const laned = withRequestLanes(port);
   await assert.rejects(laned.typing("a"), /403/);
   assert.equal(
-    await laned.send("a", { content: "x", ping_replied_user: false }),
+    (await laned.send("a", { content: "x", ping_replied_user: false })).id,
     "1",
   );
   await new Promise((resolve) => setTimeout(resolve, 5)); // let the lanes' last tick pass

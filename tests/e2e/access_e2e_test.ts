@@ -5,7 +5,13 @@
  * users keep being answered (issue 10, items 1 and 2).
  */
 import assert from "node:assert/strict";
-import { ALICE, botMessages, CHANNEL, startHarness } from "./bot_harness.ts";
+import {
+  ADMIN_ROLE,
+  ALICE,
+  botMessages,
+  CHANNEL,
+  startHarness,
+} from "./bot_harness.ts";
 import type { BotHarness } from "./bot_harness.ts";
 
 const MALLORY = "300000000000000066";
@@ -139,4 +145,61 @@ Deno.test("a rate-limited burst gets one notice and takes no queue place from ot
   assert.equal(notices.length, 1, all.join("\n---\n"));
   assert.equal(all.length, 3, "Mallory's answer, one notice, Alice's answer");
   assert.equal(h.llm.chatRequests().length, 2);
+});
+
+Deno.test("a DM is judged by the sender's roles in the bound servers", async () => {
+  const DM_ALICE = "600000000000000001";
+  const DM_MALLORY = "600000000000000002";
+  await using h = await startHarness({
+    fake: {
+      users: USERS,
+      dmChannels: [
+        { id: DM_ALICE, recipientId: ALICE },
+        { id: DM_MALLORY, recipientId: MALLORY },
+      ],
+    },
+    // Alice holds the admin role in the server; here that role is denied.
+    configExtra: `  deny_roles: ["${ADMIN_ROLE}"]\n`,
+  });
+  await h.stop();
+  const file = `${h.dir}/bot.config.yaml`;
+  const config = await Deno.readTextFile(file);
+  await Deno.writeTextFile(
+    file,
+    config.replace(
+      "  commands: global\n",
+      "  commands: global\n  dm: { enabled: true, persona: helper }\n",
+    ),
+  );
+  await h.start();
+  h.discord.sendUserMessage({
+    channelId: DM_ALICE,
+    content: "hello from a denied role",
+    authorId: ALICE,
+  });
+  h.discord.sendUserMessage({
+    channelId: DM_MALLORY,
+    content: "hello from nobody special",
+    authorId: MALLORY,
+  });
+  await h.discord.waitFor(
+    () => botMessages(h, DM_MALLORY).length >= 1,
+    10_000,
+    "the answer to Mallory",
+  );
+  // Alice's DM came first; its refusal needed one member lookup, then nothing.
+  await h.discord.waitFor(
+    () =>
+      h.discord.requestsTo("GET /guilds/{guild}/members/{user}").some((r) =>
+        r.path.endsWith(`/${ALICE}`)
+      ),
+    10_000,
+    "the member lookup for Alice",
+  );
+  assert.equal(h.llm.chatRequests().length, 1);
+  assert.deepEqual(botMessages(h, DM_ALICE), []);
+  assert.equal(
+    h.llmMessages(0).at(-1)?.content,
+    "mallory: hello from nobody special",
+  );
 });

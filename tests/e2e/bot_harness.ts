@@ -25,22 +25,44 @@ export { ADMIN_ROLE, ALICE, CHANNEL, GUILD, OTHER_CHANNEL, THREAD };
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
+/** The role Discord manages for the bot (present when the harness is given a `fake.botId`). */
+export const BOT_ROLE = "400000000000000099";
+
 /** Extra bound channels ("c0" … "c49") for concurrency and load tests. */
 export const MANY_CHANNELS = Array.from(
   { length: 50 },
   (_, i) => `2100000000000000${String(i).padStart(2, "0")}`,
 );
 
+/** Additions inside the harness config's own sections (YAML fragments). */
+export interface HarnessConfigParts {
+  /** Lines added under `discord:` (indented by two spaces). */
+  discord?: string;
+  /** Fields added to the helper persona's flow mapping, e.g. `, vision: true`. */
+  helper?: string;
+  /** Lines added to the first binding (indented by four spaces). */
+  binding?: string;
+  /** The first binding's trigger (default `[mention, reply]`). */
+  trigger?: string;
+}
+
 /** The config the bot runs with; `extra` is appended (YAML). */
-export function harnessConfig(llm_url: string, extra = ""): string {
+export function harnessConfig(
+  llm_url: string,
+  extra = "",
+  parts: HarnessConfigParts = {},
+): string {
   return `version: 1
 discord:
   token: \${DISCORD_TOKEN}
   commands: global
+${parts.discord ?? ""}
 endpoints:
   local: { base_url: "${llm_url}", retries: 0, max_concurrency: 32, timeout: { first_token: 5s, idle: 5s, total: 30s } }
 personas:
-  helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper." }
+  helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper."${
+    parts.helper ?? ""
+  } }
   pirate: { display_name: Pirate, endpoint: local, model: test-model, system_prompt: "You are a pirate." }
 rate_limits:
   default: { per_user: 1000/minute, per_channel: 1000/minute }
@@ -48,7 +70,8 @@ bindings:
   - channels: ["${CHANNEL}", ${MANY_CHANNELS.map((c) => `"${c}"`).join(", ")}]
     persona: helper
     personas: [helper, pirate]
-    trigger: [mention, reply]
+    trigger: ${parts.trigger ?? "[mention, reply]"}
+${parts.binding ?? ""}
 access:
   admin_roles: ["${ADMIN_ROLE}"]
 ${extra}`;
@@ -78,10 +101,12 @@ export async function startHarness(
   options: {
     fake?: FakeDiscordOptions;
     configExtra?: string;
+    configParts?: HarnessConfigParts;
     env?: Record<string, string>;
     llm?: FakeLlmServerOptions;
   } = {},
 ): Promise<BotHarness> {
+  const botId = options.fake?.botId;
   const discord = startFake({
     ...options.fake,
     guilds: [{
@@ -93,15 +118,22 @@ export async function startHarness(
         ...MANY_CHANNELS.map((id, i) => ({ id, name: `c${i}` })),
       ],
       threads: [{ id: THREAD, parentId: CHANNEL, name: "a thread" }],
-      roles: [{ id: ADMIN_ROLE, name: "admins", permissions: "8" }],
-      memberRoles: { [ALICE]: [ADMIN_ROLE] },
+      roles: [
+        { id: ADMIN_ROLE, name: "admins", permissions: "8" },
+        // With a fixed bot id, the bot gets its managed role, as Discord gives it.
+        ...(botId ? [{ id: BOT_ROLE, name: "FakeBot", botId }] : []),
+      ],
+      memberRoles: {
+        [ALICE]: [ADMIN_ROLE],
+        ...(botId ? { [botId]: [BOT_ROLE] } : {}),
+      },
     }],
   });
   const llm = await startFakeLlmServer(options.llm);
   const dir = await Deno.makeTempDir({ prefix: "bot-e2e-" });
   await Deno.writeTextFile(
     `${dir}/bot.config.yaml`,
-    harnessConfig(llm.url, options.configExtra),
+    harnessConfig(llm.url, options.configExtra, options.configParts),
   );
   let child: Deno.ChildProcess | null = null;
   let output = "";

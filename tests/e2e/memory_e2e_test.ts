@@ -211,7 +211,6 @@ Deno.test("a /remember note reaches the next request in another channel of the s
     `v1:forget-me:cancel:${ALICE}`,
   ]);
   h.discord.pressButton({
-    channelId: CHANNEL,
     messageId: asked.id,
     customId: ids[0]!,
   });

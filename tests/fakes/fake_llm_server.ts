@@ -42,6 +42,9 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   /** After this many content chunks: stop sending, keep the connection open. */
   stall_after?: number;
+  /** After this many content chunks: wait for `resume` before the rest. */
+  pause_after?: number;
+  resume?: Promise<unknown>;
   /** After this many content chunks: break the connection. */
   drop_after?: number;
   /** After this many content chunks: send `garbage` as a raw line. */
@@ -116,13 +119,55 @@ export function fakeTokenCount(text: string): number {
   return text.match(/[A-Za-z]+|\d{1,3}|[^\sA-Za-z\d]/gu)?.length ?? 0;
 }
 
+/**
+ * The text of a message's `content`: the string, or the `text` parts of
+ * OpenAI content parts joined (image parts count as no text).
+ */
+export function contentText(content: unknown): string {
+  if (!Array.isArray(content)) return String(content ?? "");
+  return content.map((part) =>
+    (part as { type?: unknown }).type === "text"
+      ? String((part as { text?: unknown }).text ?? "")
+      : ""
+  ).join("");
+}
+
+/**
+ * Why a message's content parts would be refused the way OpenAI and vLLM
+ * refuse them (400), or null when they are fine: every part is `text` with
+ * a string or `image_url` with `{ url }` that is http(s) or a base64 data
+ * URL of an image, and only user messages carry images.
+ */
+export function contentPartsProblem(messages: unknown): string | null {
+  if (!Array.isArray(messages)) return null;
+  for (const [i, m] of messages.entries()) {
+    const { role, content } = m as { role?: unknown; content?: unknown };
+    if (!Array.isArray(content)) continue;
+    for (const [j, part] of content.entries()) {
+      const p = part as { type?: unknown; text?: unknown; image_url?: unknown };
+      if (p.type === "text" && typeof p.text === "string") continue;
+      const url = (p.image_url as { url?: unknown } | undefined)?.url;
+      if (p.type !== "image_url" || typeof url !== "string") {
+        return `messages[${i}].content[${j}]: invalid content part`;
+      }
+      if (role !== "user") {
+        return `messages[${i}]: image_url parts are only allowed in user messages`;
+      }
+      if (!/^(https?:\/\/|data:image\/(png|jpeg|gif|webp);base64,)/.test(url)) {
+        return `messages[${i}].content[${j}].image_url.url: expected an http(s) URL or a base64 image data URL`;
+      }
+    }
+  }
+  return null;
+}
+
 /** The prompt size the fake reports: content tokens plus 4 per message plus 3. */
 export function fakePromptTokens(messages: unknown): number {
   if (!Array.isArray(messages)) return 0;
   return messages.reduce(
     (sum: number, m) =>
       sum + 4 +
-      fakeTokenCount(String((m as { content?: unknown }).content ?? "")),
+      fakeTokenCount(contentText((m as { content?: unknown }).content)),
     3,
   );
 }
@@ -150,7 +195,7 @@ function lastUserText(body: Record<string, unknown>): string {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i] as { role?: unknown; content?: unknown };
-    if (m.role === "user") return String(m.content ?? "");
+    if (m.role === "user") return contentText(m.content);
   }
   return "";
 }
@@ -320,6 +365,9 @@ export function startFakeLlmServer(
               return;
             }
             if (sent === reply.stall_after) return await stopped;
+            if (sent === reply.pause_after && reply.resume) {
+              await Promise.race([reply.resume, stopped]);
+            }
             if (sent === reply.drop_after) {
               finish();
               return controller.error(new Error("dropped"));
@@ -415,6 +463,13 @@ export function startFakeLlmServer(
         : json(reply.status, payload, reply.headers);
     }
     const model = String(body.model ?? "");
+    const partsProblem = contentPartsProblem(body.messages);
+    if (partsProblem !== null) {
+      return json(
+        400,
+        errorBody(s, 400, partsProblem, "invalid_request_error"),
+      );
+    }
     if (s !== "llamacpp" && !models.includes(model)) {
       const message = s === "ollama"
         ? `model "${model}" not found, try pulling it first`

@@ -51,16 +51,6 @@ function flakyResponder(random: Random): {
         calls.push({ kind: "autocomplete", choices, ok });
         return settle(ok);
       },
-      updateMessage(_id, _token, content) {
-        const ok = outcome();
-        calls.push({ kind: "edit", content, ok });
-        return settle(ok);
-      },
-      replyEphemeral(_id, _token, content) {
-        const ok = outcome();
-        calls.push({ kind: "edit", content, ok });
-        return settle(ok);
-      },
     },
   };
 }

@@ -55,6 +55,33 @@ Deno.test("parseStreamChunk() reads every server's chunk shapes", async (t) => {
       },
     ],
     [
+      "a fractional token count is not believed",
+      {
+        ...base,
+        choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+        usage: { prompt_tokens: 12, completion_tokens: 7.5 },
+      },
+      { finish_reason: "stop", usage: null },
+    ],
+    [
+      "a negative token count is not believed",
+      {
+        ...base,
+        choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+        usage: { prompt_tokens: -3, completion_tokens: 4 },
+      },
+      { finish_reason: "stop", usage: null },
+    ],
+    [
+      "a token count as a string is not believed",
+      {
+        ...base,
+        choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+        usage: { prompt_tokens: "12", completion_tokens: 4 },
+      },
+      { finish_reason: "stop", usage: null },
+    ],
+    [
       "reasoning_content (llama.cpp, DeepSeek)",
       { ...base, choices: [{ index: 0, delta: { reasoning_content: "hmm" } }] },
       { reasoning: "hmm", content: "" },

@@ -36,6 +36,8 @@ Deno.test("the config module's endpoints and personas go straight into the LLM c
     extra: {},
     stream: true,
     reasoning: "hide",
+    vision: false,
+    max_reply_chars: 8000,
   };
   const endpoints: Record<string, EndpointSettings> = { local: endpoint };
   const request: ChatRequest = {

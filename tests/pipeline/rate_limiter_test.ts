@@ -79,3 +79,16 @@ Deno.test("RateLimiter loses no hit when many turns race", async () => {
   await Promise.all(Array.from({ length: 200 }, () => limiter.hit([limit], 0)));
   assert.equal((await store.getRateLimit(limit.key))?.count, 200);
 });
+
+Deno.test("two RateLimiters on one store (two processes) count a user's messages together", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const first = new RateLimiter(store);
+  const second = new RateLimiter(store);
+  const verdicts = [];
+  for (let i = 0; i < 7; i++) {
+    const limiter = i % 2 === 0 ? first : second;
+    verdicts.push((await limiter.hit([sixPerMinute], 1_000 + i)).allowed);
+  }
+  assert.deepEqual(verdicts, [true, true, true, true, true, true, false]);
+  assert.equal((await store.getRateLimit(sixPerMinute.key))?.count, 6);
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { estimateTokens } from "../../src/llm/token_estimate.ts";
 import type { TokenCounter } from "../../src/llm/token_counter.ts";
 import { log } from "../../src/log/logging.ts";
+import { newestFirst } from "../../src/pipeline/conversation_order.ts";
 import { buildPipeline } from "../../src/pipeline/pipeline.ts";
 import { QUEUE_FULL_NOTICE, Runner } from "../../src/pipeline/runner.ts";
 import type { DispatchOutcome } from "../../src/pipeline/runner.ts";
@@ -88,7 +89,8 @@ Deno.test("Runner keeps each conversation in order over 400 interleaved messages
       limit: 10_000,
       since: 0,
     });
-    const chronological = stored.reverse();
+    // Messages are stored as they arrive; a reply sits after the message it answers.
+    const chronological = newestFirst(stored).reverse();
     const expected = sent.get(channel)!.flatMap((
       text,
     ) => [text, `reply to: Alice: ${text}`]);
@@ -239,4 +241,39 @@ Deno.test("Runner turns an unexpected error into a short reply and keeps serving
     "answered",
   );
   assert.equal(next.finalText, "reply to: Alice: again");
+});
+
+Deno.test("Runner counts threads toward their parent channel's per_channel limit", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const llm = new ScriptedLlm(() => 0);
+  const config = testConfig();
+  config.rate_limits.default = {
+    per_channel: { count: 3, window_ms: 60_000 },
+  };
+  const runner = runnerFor(store, llm, 10, config);
+  const outcomes: DispatchOutcome[] = [];
+  // Each message in a new thread of the same channel, each from another user.
+  for (let i = 0; i < 6; i++) {
+    outcomes.push(
+      await runner.dispatch(
+        message({
+          channel_id: `71000000000000009${i}`,
+          parent_channel_id: message().channel_id,
+          author: {
+            ...message().author,
+            id: `40000000000000009${i}`,
+          },
+        }),
+        new RecordingReply(),
+      ),
+    );
+  }
+  assert.deepEqual(outcomes, [
+    "answered",
+    "answered",
+    "answered",
+    "rate_limited",
+    "rate_limited",
+    "rate_limited",
+  ]);
 });

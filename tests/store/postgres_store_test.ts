@@ -11,9 +11,11 @@ import { historyContract } from "./contract/history_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
 import { memoryContract } from "./contract/memory_contract.ts";
+import { turnsContract } from "./contract/turns_contract.ts";
 
 const backend = await postgresBackend();
 historyContract(backend);
 dataContract(backend);
 userDataContract(backend);
 memoryContract(backend);
+turnsContract(backend);

@@ -9,8 +9,10 @@ import { historyContract } from "./contract/history_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
 import { memoryContract } from "./contract/memory_contract.ts";
+import { turnsContract } from "./contract/turns_contract.ts";
 
 historyContract(sqliteBackend);
 dataContract(sqliteBackend);
 userDataContract(sqliteBackend);
 memoryContract(sqliteBackend);
+turnsContract(sqliteBackend);

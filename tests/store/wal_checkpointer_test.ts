@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { WalCheckpointer } from "../../src/store/wal_checkpointer.ts";
+import {
+  CHECKPOINT,
+  WalCheckpointer,
+} from "../../src/store/wal_checkpointer.ts";
+import { DatabaseSync } from "node:sqlite";
 
 let walBytes = 0;
 
@@ -26,16 +30,19 @@ Deno.test("WalCheckpointer turns auto-checkpoints off and checkpoints only once 
     settings,
     () => now,
   );
-  assert.deepEqual(db.calls, ["PRAGMA wal_autocheckpoint = 0"]);
+  assert.deepEqual(db.calls, [
+    "PRAGMA wal_autocheckpoint = 0",
+    "PRAGMA journal_size_limit = 500",
+  ]);
   checkpointer.tick();
-  assert.equal(db.calls.length, 1, "nothing written: no checkpoint");
+  assert.equal(db.calls.length, 2, "nothing written: no checkpoint");
   checkpointer.noteActivity();
   now = 100;
   checkpointer.tick();
-  assert.equal(db.calls.length, 1, "still busy");
+  assert.equal(db.calls.length, 2, "still busy");
   now = 300;
   checkpointer.tick();
-  assert.deepEqual(db.calls.slice(1), ["PRAGMA wal_checkpoint(TRUNCATE)"]);
+  assert.deepEqual(db.calls.slice(2), [CHECKPOINT]);
   checkpointer.stop();
 });
 
@@ -68,11 +75,46 @@ Deno.test("WalCheckpointer checkpoints a busy database once its WAL grows past m
   );
   checkpointer.noteActivity();
   checkpointer.tick();
-  assert.equal(db.calls.length, 1, "busy and small: wait");
+  assert.equal(db.calls.length, 2, "busy and small: wait");
   walBytes = 5_000;
   checkpointer.noteActivity();
   checkpointer.tick();
-  assert.deepEqual(db.calls.slice(1), ["PRAGMA wal_checkpoint(TRUNCATE)"]);
+  assert.deepEqual(db.calls.slice(2), [CHECKPOINT]);
   walBytes = 0;
   checkpointer.stop();
+});
+
+Deno.test("WalCheckpointer never waits for a reader in another connection (a backup, sqlite3, export-user)", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/bot.db`;
+  const db = new DatabaseSync(path);
+  const reader = new DatabaseSync(path);
+  try {
+    // A busy timeout of 10 minutes: a checkpoint that waits for the reader hangs this test.
+    db.exec("PRAGMA busy_timeout = 600000; PRAGMA journal_mode = WAL");
+    db.exec("CREATE TABLE t (x INTEGER)");
+    let now = 0;
+    const checkpointer = new WalCheckpointer(
+      db,
+      () => 0,
+      settings,
+      () => now,
+    );
+    reader.exec("BEGIN");
+    reader.prepare("SELECT count(*) FROM t").get();
+    for (let i = 0; i < 100; i++) db.exec(`INSERT INTO t VALUES (${i})`);
+    checkpointer.noteActivity();
+    now = 1_000;
+    checkpointer.tick();
+    reader.exec("COMMIT");
+    checkpointer.stop();
+    assert.equal(
+      (db.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n,
+      100,
+    );
+  } finally {
+    reader.close();
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -127,6 +127,7 @@ export async function personaCommand(
       caller.user_id,
     );
     const why = {
+      request: "your choice",
       user: "your choice",
       channel: "this channel's default",
       binding: "the default here",

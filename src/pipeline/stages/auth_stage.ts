@@ -1,6 +1,6 @@
 /**
- * The auth stage: drops messages from bots, webhooks and the bot itself and
- * messages that do not trigger the binding (mention, reply to the bot, or
+ * The auth stage: drops messages from bots, webhooks and the bot itself,
+ * empty messages, and messages that do not trigger the binding (mention, reply to the bot, or
  * always). Access lists and rate limits were decided by the runner before
  * the turn queued (`admission.ts`). What passes has its text cleaned of the
  * bot's mention.
@@ -14,12 +14,25 @@ import type { Stage } from "../compose.ts";
 import type { IncomingMessage } from "../incoming_message.ts";
 import type { TurnContext } from "../turn_context.ts";
 
+/**
+ * True when the message carries no text once the bot's mention is removed
+ * (an attachment or sticker alone, a bare mention): never a turn, whatever
+ * the trigger.
+ */
+export function isEmptyMessage(
+  message: IncomingMessage,
+  bot_user_id: string,
+): boolean {
+  return withoutBotMention(message.content, bot_user_id) === "";
+}
+
 /** True when the message fires one of the binding's triggers. */
 export function isTriggered(
   message: IncomingMessage,
   triggers: readonly TriggerKind[],
   bot_user_id: string,
 ): boolean {
+  if (message.slash_command === true) return true;
   return triggers.some((trigger) =>
     trigger === "always" ||
     (trigger === "mention" && message.mentions_bot) ||
@@ -59,7 +72,10 @@ export function authStage(): Stage<TurnContext> {
         ctx.detail = "author is a bot or webhook";
         return;
       }
-      if (!isTriggered(message, ctx.route.binding.trigger, bot_user_id)) {
+      if (
+        isEmptyMessage(message, bot_user_id) ||
+        !isTriggered(message, ctx.route.binding.trigger, bot_user_id)
+      ) {
         ctx.outcome = "ignored";
         ctx.detail = "not triggered";
         return;

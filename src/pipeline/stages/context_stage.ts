@@ -1,13 +1,15 @@
 /**
  * The context stage: picks the persona, stores the user's message (before
- * anything can fail), and builds the request from the system prompt and the
- * history that fits the binding's budget.
+ * anything can fail), and builds the request from the system prompt, what
+ * memory adds (preferences, notes, the summary) and the history that fits
+ * the binding's budget. Once the reply is delivered (or the turn failed) it
+ * tells memory the turn is over.
  *
  * @module
  */
 
-import type { ChatMessage } from "../../llm/chat_types.ts";
 import type { BudgetConfig } from "../../config/config_types.ts";
+import type { ChatMessage } from "../../llm/chat_types.ts";
 import type { TokenCounter } from "../../llm/token_counter.ts";
 import {
   MESSAGE_OVERHEAD_TOKENS,
@@ -15,7 +17,9 @@ import {
 } from "../../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
-import { buildContextWindow } from "../history_window.ts";
+import { isHistoryOf, newestFirst } from "../conversation_order.ts";
+import { safeName } from "../safe_name.ts";
+import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
 import { effectivePersona } from "../persona_choice.ts";
 import { placesPreferences, renderSystemPrompt } from "../system_prompt.ts";
@@ -54,7 +58,8 @@ export function asWindowMessage(
       tokens: message.token_count ?? counter.count(message.content),
     };
   }
-  const prefix = `${message.author_name}: `;
+  // The speaker label is user-controlled: one line, capped, no braces.
+  const prefix = `${safeName(message.author_name)}: `;
   return {
     role: "user",
     content: prefix + message.content,
@@ -73,6 +78,7 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         deps.store,
         route.binding,
         message.author.id,
+        message.persona,
       );
       const persona = config.personas[personaName];
       if (persona === undefined) {
@@ -84,12 +90,15 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       ctx.persona_name = personaName;
       ctx.persona = persona;
 
-      ctx.user_message = await storeUserMessage(
-        deps.store,
-        ctx,
-        personaName,
-        counter.count(ctx.text),
-      );
+      if (ctx.user_message === null) {
+        ctx.user_message = await storeUserMessage(
+          deps.store,
+          ctx,
+          personaName,
+          counter.count(ctx.text),
+        );
+      }
+
       const budget = config.budgets[route.binding.budget] ??
         config.budgets.default;
       let recollection: Recollection | null = null;
@@ -108,16 +117,16 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         ) ?? null;
         const ping = recollection?.preferences.ping ?? null;
         if (ping !== null) ctx.reply.setPing?.(ping);
-        const fitted = await buildRequest(ctx, deps, {
+        const built = await buildRequest(ctx, deps, {
           budget,
           counter,
           recollection,
         });
-        historyRoom = fitted.history_room;
-        if (fitted.memory?.trimmed) {
+        historyRoom = built.history_room;
+        if (built.memory?.trimmed) {
           deps.memory?.warnTrimmed(
             route.conversation,
-            `${fitted.memory.notes_used} of ${
+            `${built.memory.notes_used} of ${
               recollection?.notes.length ?? 0
             } notes sent`,
           );
@@ -129,7 +138,7 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
           config,
           budget: budget ?? { ...config.budgets.default!, memory: "window" },
           persona_name: personaName,
-          user_message_id: ctx.user_message.id,
+          user_message_id: ctx.user_message?.id ?? null,
           keep_history: recollection?.preferences.history ??
             (await deps.memory.preferences(message.author.id)).history,
           history_room: historyRoom,
@@ -163,8 +172,7 @@ async function buildRequest(
   const user = message.author.display_name;
   const preferences = recollection === null
     ? ""
-    : preferencesNote(recollection.preferences, user);
-  const inPrompt = placesPreferences(persona.system_prompt);
+    : preferencesNote(recollection.preferences, safeName(user));
   const system = renderSystemPrompt(persona.system_prompt, {
     user,
     channel: message.channel_name || "direct messages",
@@ -175,9 +183,9 @@ async function buildRequest(
     preferences,
   });
   const sections: MemorySections | null = recollection === null ? null : {
-    preferences: inPrompt ? "" : preferences,
+    preferences: placesPreferences(persona.system_prompt) ? "" : preferences,
     notes: recollection.notes.map((note) => note.content),
-    user_name: user,
+    user_name: safeName(user),
     summary: recollection.summary?.content ?? "",
     summary_tokens: budget.summary_tokens,
   };
@@ -193,7 +201,10 @@ async function buildRequest(
           tokens: counter.count(replied.content),
         }
         : asWindowMessage(replied, counter),
-      current: asWindowMessage(userMessage, counter),
+      current: withImages(
+        asWindowMessage(userMessage, counter),
+        (ctx.attachments?.images ?? []).map((i) => ({ url: i.data_url })),
+      ),
       context_tokens: budget.context_tokens,
       reserve_tokens: budget.reserve_tokens,
       max_tokens: persona.max_tokens,
@@ -212,7 +223,8 @@ async function buildRequest(
   const after_id = recollection?.summary?.through_id;
   const usable: StoredMessage[] = [];
   let fetched = 0;
-  let before = userMessage.id;
+  // From the newest: a reply to an earlier turn may have a higher id than this message.
+  let before: number | undefined;
   let window = build(usable, null);
   for (;;) {
     const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
@@ -221,13 +233,15 @@ async function buildRequest(
       conversation: route.conversation,
       limit: want,
       since: ctx.started_at - budget.max_age,
-      before_id: before,
+      ...(before === undefined ? {} : { before_id: before }),
       ...(after_id === undefined ? {} : { after_id }),
     });
-    fetched += rows.length;
+    const history = rows.filter((m) => isHistoryOf(m, userMessage.id));
+    fetched += history.length;
     usable.push(
-      ...rows.filter((m) => m.content !== "" && m.role !== "system"),
+      ...history.filter((m) => m.content !== "" && m.role !== "system"),
     );
+    newestFirst(usable);
     window = build(usable, null);
     const last = rows.at(-1);
     if (

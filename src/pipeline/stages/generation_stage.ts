@@ -15,7 +15,8 @@ import { LlmError } from "../../llm/llm_error.ts";
 import { ReasoningRenderer } from "../../llm/reasoning_render.ts";
 import type { TokenCounter } from "../../llm/token_counter.ts";
 import type { Logger } from "../../log/logging.ts";
-import type { Store } from "../../store/store.ts";
+import type { Store, TurnUpdate } from "../../store/store.ts";
+import type { PostedPart } from "../reply_target.ts";
 import type { Stage } from "../compose.ts";
 import type { TurnContext } from "../turn_context.ts";
 import { inspectEvent, inspectRequest } from "../turn_inspection.ts";
@@ -31,6 +32,16 @@ export interface GenerationDeps {
   onLlmResult?: (result: ChatResult) => void;
   /** Told about every failed LLM request (metrics). */
   onLlmError?: (endpoint: string, kind: string) => void;
+}
+
+/** Ends a reply cut at the persona's `max_reply_chars`. */
+export const REPLY_TOO_LONG = "(stopped: reply too long)";
+
+/** At most `room` UTF-16 units of `text`, never ending inside a surrogate pair. */
+function cutAt(text: string, room: number): string {
+  if (room <= 0) return "";
+  const code = text.charCodeAt(room - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? room - 1 : room);
 }
 
 /** Said when the model sent nothing visible. */
@@ -59,6 +70,38 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         partial: true,
         reply_to_id: ctx.user_message?.id ?? null,
       });
+      const userMessageId = ctx.user_message?.id;
+      let modelDone = false;
+      let delivered: readonly PostedPart[] = [];
+      let progress: Promise<void> = Promise.resolve();
+      if (userMessageId !== undefined) {
+        progress = recordProgress(deps, userMessageId, {
+          reply_id: assistant.id,
+        });
+      }
+      // What the user sees is stored as it is posted: a crash mid-stream leaves it, not "".
+      ctx.reply.watchDelivery?.((posted) => {
+        delivered = posted;
+        const content = deliveredText(posted);
+        const at = deps.now();
+        progress = progress.then(async () => {
+          if (userMessageId !== undefined) {
+            await recordProgress(deps, userMessageId, { posted });
+          }
+          // Once the model is done the whole answer is stored; until then, what was shown.
+          if (!modelDone) {
+            await deps.store.updateMessage(assistant.id, {
+              content,
+              external_id: posted[0]?.id ?? null,
+              updated_at: at,
+            }).catch((error) =>
+              deps.logger.warn("Could not store a reply's progress: {error}", {
+                error,
+              })
+            );
+          }
+        });
+      });
       let answer = "";
       let visible = "";
       let failure: unknown = null;
@@ -66,6 +109,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       let storedExternalId: string | null = null;
       let completionTokens: number | null = null;
       let queueNoticeSent = false;
+      let tooLong = false;
       const renderer = new ReasoningRenderer(persona.reasoning);
       const counter = deps.counterFor(persona.endpoint, persona.model);
       const request = {
@@ -100,12 +144,19 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
               );
             } else if (event.type === "text" || event.type === "reasoning") {
               if (event.type === "text") answer += event.text;
-              const piece = renderer.push(event);
+              let piece = renderer.push(event);
+              const room = persona.max_reply_chars - visible.length;
+              if (piece.length > room) {
+                // A model that ignores max_tokens must not post forever: stop the request here.
+                piece = cutAt(piece, room);
+                tooLong = true;
+              }
               if (piece !== "") {
                 ctx.reply.stopTyping();
                 visible += piece;
                 yield piece;
               }
+              if (tooLong) break; // ends the stream, which aborts the request
             } else if (event.type === "done") {
               completionTokens = event.result.usage?.completion_tokens ?? null;
               deps.onLlmResult?.(event.result);
@@ -116,6 +167,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
             visible += tail;
             yield tail;
           }
+          if (tooLong) yield `\n\n${REPLY_TOO_LONG}`;
         } catch (error) {
           failure = error;
           deps.onLlmError?.(
@@ -130,13 +182,17 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
             yield `\n\n${explain(error)}`;
           }
         } finally {
+          modelDone = true;
           ctx.reply.stopTyping();
+          await progress;
           // Store the answer as soon as the model is done: delivery trouble cannot hold it back.
           storedExternalId = ctx.reply.posted_ids[0] ?? null;
           await deps.store.updateMessage(assistant.id, {
             content: answer,
-            token_count: completionTokens ?? counter.count(answer),
-            partial: failure !== null,
+            token_count: tooLong
+              ? counter.count(answer)
+              : completionTokens ?? counter.count(answer),
+            partial: failure !== null || tooLong,
             external_id: storedExternalId,
             updated_at: deps.now(),
           });
@@ -149,12 +205,17 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       } catch (error) {
         deliveryError = error;
       }
+      await progress;
       const externalId = ctx.reply.posted_ids[0] ?? null;
       if (deliveryError !== null || externalId !== storedExternalId) {
         await deps.store.updateMessage(assistant.id, {
           external_id: externalId,
+          // Stored as far as Discord accepted it when delivery broke off.
+          ...(deliveryError !== null
+            ? { content: deliveredText(delivered) }
+            : {}),
           // Partial too when the reply could not be delivered whole.
-          partial: failure !== null || deliveryError !== null,
+          partial: failure !== null || deliveryError !== null || tooLong,
           updated_at: deps.now(),
         });
       }
@@ -183,8 +244,36 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         return;
       }
       ctx.outcome = "answered";
+      if (tooLong) {
+        ctx.detail = `stopped at max_reply_chars (${persona.max_reply_chars})`;
+        deps.logger.warn("Reply stopped in {channel}: {detail}", {
+          channel: ctx.message.channel_id,
+          detail: ctx.detail,
+        });
+      }
     },
   };
+}
+
+/** The text of a reply's posted messages, as one message for the history. */
+export function deliveredText(posted: readonly PostedPart[]): string {
+  return posted.map((part) => part.content).join("\n");
+}
+
+/** Records a turn's progress; a failed write is logged, never thrown. */
+async function recordProgress(
+  deps: GenerationDeps,
+  message_id: number,
+  update: Omit<TurnUpdate, "updated_at">,
+): Promise<void> {
+  try {
+    await deps.store.updateTurn(message_id, {
+      ...update,
+      updated_at: deps.now(),
+    });
+  } catch (error) {
+    deps.logger.warn("Could not record a turn's progress: {error}", { error });
+  }
 }
 
 function isCancelled(error: unknown, signal: AbortSignal): boolean {

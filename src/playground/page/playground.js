@@ -94,12 +94,13 @@ function fillPersonas(chosen) {
 function showConfig(config) {
   state.config = config;
   const badge = $("config-badge");
+  const name = config.file.split("/").pop();
   badge.className = `badge ${config.ok ? "ok" : "bad"}`;
   badge.textContent = config.ok
-    ? `✓ ${config.file} is valid`
-    : `✗ ${config.file} has problems — the last good config keeps running`;
+    ? `✓ ${name} is valid`
+    : `✗ ${name} has problems — the last good config keeps running`;
   $("config-state").textContent = config.ok
-    ? `Running: ${config.summary} (checked ${clock(config.checked_at)})`
+    ? `${config.file}: ${config.summary} (checked ${clock(config.checked_at)})`
     : `Rejected at ${clock(config.checked_at)}. Running: ${config.summary}`;
   const report = $("config-report");
   report.hidden = config.ok;
@@ -293,6 +294,7 @@ function showChunk(turn, message, count) {
   } else {
     row.querySelector(".content").innerHTML = message.html;
   }
+  row.dataset.updates = String(Number(row.dataset.updates ?? "0") + 1);
   row.querySelector(".chunk-info").textContent = `message ${message.index + 1}${
     count > 1 ? ` of ${count}` : ""
   } · ${message.chars} chars`;
@@ -470,7 +472,7 @@ function showStatus(report) {
   $("status-panel").hidden = false;
   const gateway = report.gateway;
   $("gateway").textContent = gateway
-    ? `Gateway: ${gateway.state}${
+    ? `Gateway: ${gateway.state} · ${gateway.reconnects} reconnects${
       gateway.shards.length
         ? ` · shards ${
           gateway.shards.map((s) => `${s.id} ${s.state}`).join(", ")

@@ -1,3 +1,4 @@
+import { FakeCdn, type FakeFileSpec } from "./cdn.ts";
 import { type FakeClock, systemClock } from "./clock.ts";
 import {
   messageDeleteFor,
@@ -5,6 +6,8 @@ import {
   sessionSees,
 } from "./gateway_events.ts";
 import {
+  type ButtonPressSpec,
+  createButtonInteraction,
   createInteraction,
   type InteractionSpec,
   readyPayload,
@@ -31,6 +34,7 @@ import type { FakeChannel, FakeWorld } from "./world.ts";
 
 export type { FakeDiscordOptions } from "./options.ts";
 export type { UserMessageSpec } from "./types.ts";
+export type { FakeFileSpec } from "./cdn.ts";
 
 /**
  * A fake Discord over loopback for end-to-end tests and benchmarks: REST under
@@ -52,6 +56,8 @@ export class FakeDiscord {
   readonly gatewayReceived: GatewayRecord[] = [];
   /** Active injected failures (see `failNext`). */
   readonly failures: FailureRule[] = [];
+  /** Attached files, served over loopback from the REST origin; `cdn.requests` records fetches. */
+  readonly cdn: FakeCdn;
   readonly #echo: boolean;
   readonly #rest: Deno.HttpServer<Deno.NetAddr>;
   readonly #hostname: string;
@@ -68,6 +74,7 @@ export class FakeDiscord {
     const built = buildWorld(options, this.clock);
     this.world = built.world;
     this.token = built.token;
+    this.cdn = new FakeCdn(this.world.ids);
     this.gateway = new FakeGateway({
       hostname: this.#hostname,
       token: this.token,
@@ -115,7 +122,9 @@ export class FakeDiscord {
       globalRateLimit: options.globalRateLimit,
       failures: this.failures,
       record: (record) => this.requests.push(record),
+      intercept: (req) => this.cdn.handle(req),
     });
+    this.cdn.origin = `http://${this.#hostname}:${this.#rest.addr.port}`;
   }
 
   /** The bot's user id. */
@@ -196,7 +205,14 @@ export class FakeDiscord {
 
   /** A user writes a message: stored, then dispatched as MESSAGE_CREATE. */
   sendUserMessage(spec: UserMessageSpec): FakeMessage {
-    const message = this.world.createUserMessage(spec, this.defaultUserId);
+    const attachments = (spec.attachments ?? []).map((file) =>
+      this.cdn.upload(spec.channelId, file)
+    );
+    const message = this.world.createUserMessage(
+      spec,
+      this.defaultUserId,
+      attachments,
+    );
     this.#dispatchMessage("MESSAGE_CREATE", message);
     return message;
   }
@@ -216,32 +232,26 @@ export class FakeDiscord {
 
   /** A user runs a slash command: dispatched as INTERACTION_CREATE; the deadline starts now. */
   sendCommand(
-    spec: Omit<InteractionSpec, "type" | "userId"> & { userId?: string },
+    spec: Omit<InteractionSpec, "type" | "userId"> & {
+      userId?: string;
+      /** Attachment options: uploaded to the CDN, sent as type 11 options with resolved data. */
+      files?: { name: string; file: FakeFileSpec }[];
+    },
   ): FakeInteraction {
+    const { files, ...rest } = spec;
+    const resolved: Record<string, Record<string, unknown>> = {};
+    const fileOptions = (files ?? []).map(({ name, file }) => {
+      const attachment = this.cdn.upload(spec.channelId, file);
+      const id = String(attachment.id);
+      resolved[id] = attachment;
+      return { name, type: 11, value: id };
+    });
     return this.#interact({
-      ...spec,
+      ...rest,
+      options: [...(spec.options ?? []), ...fileOptions],
+      ...(fileOptions.length > 0 ? { resolvedAttachments: resolved } : {}),
       userId: spec.userId ?? this.defaultUserId,
       type: 2,
-    });
-  }
-
-  /**
-   * A user presses a button on a message: a message-component
-   * INTERACTION_CREATE (type 3) carrying the button's `custom_id`.
-   */
-  pressButton(spec: {
-    channelId: string;
-    messageId: string;
-    customId: string;
-    userId?: string;
-  }): FakeInteraction {
-    return this.#interact({
-      channelId: spec.channelId,
-      userId: spec.userId ?? this.defaultUserId,
-      commandName: "",
-      type: 3,
-      messageId: spec.messageId,
-      customId: spec.customId,
     });
   }
 
@@ -254,6 +264,21 @@ export class FakeDiscord {
       userId: spec.userId ?? this.defaultUserId,
       type: 4,
     });
+  }
+
+  /** A user presses a button on a message: a MESSAGE_COMPONENT INTERACTION_CREATE (type 3). */
+  pressButton(
+    spec: Omit<ButtonPressSpec, "userId"> & { userId?: string },
+  ): FakeInteraction {
+    const { interaction, payload } = createButtonInteraction(this.world, {
+      ...spec,
+      userId: spec.userId ?? this.defaultUserId,
+    });
+    this.gateway.dispatch(
+      "INTERACTION_CREATE",
+      (s) => sessionSees(s, interaction.guildId, null) ? payload : undefined,
+    );
+    return interaction;
   }
 
   /** Creates a thread under a channel and dispatches THREAD_CREATE. */

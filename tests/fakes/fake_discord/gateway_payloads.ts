@@ -1,4 +1,5 @@
 import { type GatewaySession, guildOnShard } from "./gateway_session.ts";
+import { buttonIds } from "./component_rules.ts";
 import {
   channelObject,
   type Json,
@@ -57,11 +58,50 @@ export interface InteractionSpec {
   userId: string;
   commandName: string;
   options?: InteractionOptionSpec[];
-  /** 2 application command (default), 3 message component (a button), 4 autocomplete. */
+  /** 2 application command (default) or 4 autocomplete. */
   type?: number;
-  /** For a button press: the message it is on and its `custom_id`. */
-  messageId?: string;
-  customId?: string;
+  /** Attachment objects by id, sent as `data.resolved.attachments` (type 11 options). */
+  resolvedAttachments?: Record<string, Json>;
+}
+
+/** A user presses a button on a message. */
+export interface ButtonPressSpec {
+  messageId: string;
+  customId: string;
+  userId: string;
+}
+
+/**
+ * Stores a button press (a MESSAGE_COMPONENT interaction, type 3) and builds its
+ * INTERACTION_CREATE `d`, with the message the button is on. Like Discord, only a button that
+ * is on the live message can be pressed, and only on a message the application sent.
+ */
+export function createButtonInteraction(
+  world: FakeWorld,
+  spec: ButtonPressSpec,
+): { interaction: FakeInteraction; payload: Json } {
+  const message = world.messages.get(spec.messageId);
+  if (!message || message.deleted) {
+    throw new Error(`Cannot press a button: message ${spec.messageId} is gone`);
+  }
+  if (!buttonIds(message.components).includes(spec.customId)) {
+    throw new Error(
+      `Cannot press "${spec.customId}": message ${spec.messageId} has buttons ${
+        JSON.stringify(buttonIds(message.components))
+      }`,
+    );
+  }
+  const { interaction, payload } = createInteraction(world, {
+    channelId: message.channelId,
+    userId: spec.userId,
+    commandName: "",
+    type: 3,
+  });
+  interaction.messageId = message.id;
+  interaction.customId = spec.customId;
+  payload.data = { custom_id: spec.customId, component_type: 2 };
+  payload.message = messageObject(message, world);
+  return { interaction, payload };
 }
 
 /**
@@ -98,8 +138,6 @@ export function createInteraction(
     guildId: guild?.id ?? null,
     userId: user.id,
     commandName: spec.commandName,
-    messageId: spec.messageId ?? null,
-    customId: spec.customId ?? null,
     dispatchedAt: world.clock.now(),
     response: null,
     originalMessageId: null,
@@ -112,30 +150,22 @@ export function createInteraction(
     value: o.value,
     ...(o.focused ? { focused: true } : {}),
   }));
-  const pressed = spec.messageId === undefined
-    ? undefined
-    : world.messages.get(spec.messageId);
-  if (spec.type === 3 && pressed === undefined) {
-    throw new Error(
-      `Cannot press a button: message ${spec.messageId} is unknown`,
-    );
-  }
   const payload: Json = {
     id: interaction.id,
     application_id: world.applicationId,
     type: interaction.type,
     token: interaction.token,
     version: 1,
-    data: spec.type === 3
-      ? { custom_id: spec.customId ?? "", component_type: 2 }
-      : {
-        id: command?.id ?? world.ids.next(),
-        name: spec.commandName,
-        type: 1,
-        ...(options.length > 0 ? { options } : {}),
-        ...(guild && command?.guild_id ? { guild_id: guild.id } : {}),
-      },
-    ...(pressed ? { message: messageObject(pressed, world) } : {}),
+    data: {
+      id: command?.id ?? world.ids.next(),
+      name: spec.commandName,
+      type: 1,
+      ...(options.length > 0 ? { options } : {}),
+      ...(spec.resolvedAttachments
+        ? { resolved: { attachments: spec.resolvedAttachments } }
+        : {}),
+      ...(guild && command?.guild_id ? { guild_id: guild.id } : {}),
+    },
     channel_id: channel.id,
     channel: channelObject(channel, world),
     locale: "en-US",

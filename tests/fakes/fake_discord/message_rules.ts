@@ -1,3 +1,4 @@
+import { checkComponents } from "./component_rules.ts";
 import type { MessagePings } from "./types.ts";
 
 /** A Discord error to answer with: HTTP status, JSON error code, message and field errors. */
@@ -107,54 +108,8 @@ export function checkMessageFields(body: unknown): DiscordError | null {
       }
     }
   }
-  return checkComponents(body.components) ??
-    checkAllowedMentions(body.allowed_mentions);
-}
-
-/**
- * Discord's rules for buttons: at most 5 action rows (type 1) of at most 5
- * buttons (type 2), each with a style 1–5, a label of at most 80
- * characters and (except link buttons) a `custom_id` of 1–100 characters.
- */
-function checkComponents(value: unknown): DiscordError | null {
-  if (value === undefined || value === null) return null;
-  const bad = (path: (string | number)[], message: string) =>
-    invalidFormBody(["components", ...path], "COMPONENT_INVALID", message);
-  if (!Array.isArray(value)) return bad([], "Must be an array.");
-  if (value.length > 5) return bad([], "Must be 5 or fewer in length.");
-  for (const [r, row] of value.entries()) {
-    if (!isRecord(row) || row.type !== 1 || !Array.isArray(row.components)) {
-      return bad([r], "Expected an action row (type 1) with components.");
-    }
-    if (row.components.length < 1 || row.components.length > 5) {
-      return bad([r, "components"], "Must be between 1 and 5 in length.");
-    }
-    for (const [b, button] of row.components.entries()) {
-      const at = [r, "components", b];
-      if (!isRecord(button) || button.type !== 2) {
-        return bad(at, "Only buttons (type 2) are supported here.");
-      }
-      if (
-        typeof button.style !== "number" || button.style < 1 || button.style > 5
-      ) {
-        return bad([...at, "style"], "Value must be one of {1, 2, 3, 4, 5}.");
-      }
-      if (typeof button.label === "string" && button.label.length > 80) {
-        return bad([...at, "label"], "Must be 80 or fewer in length.");
-      }
-      const id = button.custom_id;
-      if (
-        button.style !== 5 &&
-        (typeof id !== "string" || id.length < 1 || id.length > 100)
-      ) {
-        return bad(
-          [...at, "custom_id"],
-          "Must be between 1 and 100 in length.",
-        );
-      }
-    }
-  }
-  return null;
+  return checkAllowedMentions(body.allowed_mentions) ??
+    checkComponents(body.components);
 }
 
 function checkAllowedMentions(value: unknown): DiscordError | null {

@@ -114,9 +114,10 @@ function roleObject(role: FakeGuild["roles"][number], position: number): Json {
     unicode_emoji: null,
     position,
     permissions: role.permissions ?? "0",
-    managed: false,
+    managed: role.botId !== undefined,
     mentionable: false,
     flags: 0,
+    ...(role.botId === undefined ? {} : { tags: { bot_id: role.botId } }),
   };
 }
 
@@ -223,7 +224,7 @@ export function messageObject(
     mention_roles: message.pings.roles,
     attachments: hide ? [] : message.attachments,
     embeds: hide ? [] : message.embeds,
-    components: message.components,
+    components: hide ? [] : message.components,
     pinned: false,
     flags: message.flags,
   };

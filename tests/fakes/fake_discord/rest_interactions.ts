@@ -109,13 +109,16 @@ function respond(ctx: RestContext): RestReply {
     if ("status" in created) return fail(created);
     message = created;
   } else if (
-    body.type === CallbackType.UpdateMessage && interaction.messageId
+    body.type === CallbackType.UpdateMessage ||
+    body.type === CallbackType.DeferredUpdateMessage
   ) {
-    const pressed = ctx.world.messages.get(interaction.messageId);
-    if (!pressed || pressed.deleted) return fail(Errors.unknownMessage);
-    const problem = editBotMessage(ctx, pressed, data);
-    if (problem) return fail(problem);
-    if (!pressed.ephemeral) ctx.events.messageUpdated(pressed);
+    const target = ctx.world.messages.get(interaction.messageId ?? "");
+    if (!target || target.deleted) return fail(Errors.unknownMessage);
+    if (body.type === CallbackType.UpdateMessage) {
+      const problem = editBotMessage(ctx, target, data);
+      if (problem) return fail(problem);
+      ctx.events.messageUpdated(target);
+    }
   } else if (body.type === CallbackType.DeferredChannelMessageWithSource) {
     message = ctx.world.createMessage({
       channelId: interaction.channelId,

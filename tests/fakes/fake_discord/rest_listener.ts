@@ -2,6 +2,7 @@ import type { FakeClock } from "./clock.ts";
 import { FixedWindowLimiter, type WindowLimit } from "./rate_limits.ts";
 import { applicationRoutes } from "./rest_application.ts";
 import { interactionRoutes } from "./rest_interactions.ts";
+import { memberRoutes } from "./rest_members.ts";
 import { messageRoutes } from "./rest_messages.ts";
 import { createRestHandler, type RestServerDeps } from "./rest_server.ts";
 
@@ -10,6 +11,7 @@ export const ALL_ROUTES = [
   ...messageRoutes,
   ...interactionRoutes,
   ...applicationRoutes,
+  ...memberRoutes,
 ];
 
 /** What `serveRest` needs besides the routes and limiters it builds itself. */
@@ -22,27 +24,36 @@ export type RestListenerOptions =
     messageRateLimit?: WindowLimit | undefined;
     /** Default 50 per 1000 ms. */
     globalRateLimit?: WindowLimit | undefined;
+    /** Answers a request outside the API first (the CDN), or returns null. */
+    intercept?: (req: Request) => Response | null;
   };
 
 /** Starts the fake REST API on a free port of `hostname`, with Discord's default limits. */
 export function serveRest(
   options: RestListenerOptions,
 ): Deno.HttpServer<Deno.NetAddr> {
-  const { hostname, clock, messageRateLimit, globalRateLimit, ...deps } =
-    options;
+  const {
+    hostname,
+    clock,
+    messageRateLimit,
+    globalRateLimit,
+    intercept,
+    ...deps
+  } = options;
+  const handler = createRestHandler({
+    ...deps,
+    routes: ALL_ROUTES,
+    messageLimiter: new FixedWindowLimiter(
+      clock,
+      messageRateLimit ?? { limit: 5, windowMs: 5000 },
+    ),
+    globalLimiter: new FixedWindowLimiter(
+      clock,
+      globalRateLimit ?? { limit: 50, windowMs: 1000 },
+    ),
+  });
   return Deno.serve(
     { hostname, port: 0, onListen: () => {} },
-    createRestHandler({
-      ...deps,
-      routes: ALL_ROUTES,
-      messageLimiter: new FixedWindowLimiter(
-        clock,
-        messageRateLimit ?? { limit: 5, windowMs: 5000 },
-      ),
-      globalLimiter: new FixedWindowLimiter(
-        clock,
-        globalRateLimit ?? { limit: 50, windowMs: 1000 },
-      ),
-    }),
+    (req) => intercept?.(req) ?? handler(req),
   );
 }

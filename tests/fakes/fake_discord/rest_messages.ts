@@ -56,6 +56,25 @@ export function resolveReply(
   );
 }
 
+/** How long Discord keeps an enforced nonce ("the past few minutes"). */
+export const NONCE_WINDOW_MS = 3 * 60_000;
+
+/** The enforced nonce of a send body, null when none is enforced, or the form error. */
+function nonceOf(body: unknown): string | null | DiscordError {
+  if (!isRecord(body) || body.enforce_nonce !== true) return null;
+  const nonce = body.nonce;
+  if (typeof nonce === "number") return String(nonce);
+  if (typeof nonce !== "string") return null;
+  if (nonce.length > 25) {
+    return invalidFormBody(
+      ["nonce"],
+      "BASE_TYPE_MAX_LENGTH",
+      "Must be 25 or fewer in length.",
+    );
+  }
+  return nonce;
+}
+
 /**
  * Validates a new message body (fields, reply target, emptiness) and stores it as written by
  * the bot. Shared by channel sends, interaction responses and follow-ups.
@@ -94,11 +113,11 @@ export function createBotMessage(
     content,
     embeds,
     attachments: ctx.attachments,
+    components: Array.isArray(fields.components) ? fields.components : [],
     flags: extra.flags ?? (askedFlags & SENDABLE_FLAGS),
     replyToId,
     allowedMentions: fields.allowed_mentions,
     interactionId: extra.interactionId ?? null,
-    components: Array.isArray(fields.components) ? fields.components : [],
   });
 }
 
@@ -132,7 +151,11 @@ export function editBotMessage(
     content,
     embeds,
     fields.allowed_mentions,
-    Array.isArray(fields.components) ? fields.components : undefined,
+    fields.components === undefined
+      ? undefined
+      : Array.isArray(fields.components)
+      ? fields.components
+      : [],
   );
   return null;
 }
@@ -176,8 +199,22 @@ export const messageRoutes: RestRoute[] = [
     messageBucket: true,
     handle: withChannel((ctx, channel) => {
       if (!channel.sendable) return fail(Errors.missingPermissions);
+      const nonce = nonceOf(ctx.body);
+      if (nonce !== null && typeof nonce === "object") return fail(nonce);
+      // Like Discord: with enforce_nonce, the same author's message with this nonce
+      // from the last few minutes is returned, and no second one is created.
+      const earlier = nonce === null
+        ? undefined
+        : [...ctx.world.messages.values()]
+          .find((m) =>
+            m.channelId === channel.id && m.authorId === ctx.world.bot.id &&
+            m.nonce === nonce && !m.deleted &&
+            ctx.world.clock.now() - m.createdAt < NONCE_WINDOW_MS
+          );
+      if (earlier) return ok(messageObject(earlier, ctx.world));
       const result = createBotMessage(ctx, channel.id, ctx.body);
       if ("status" in result) return fail(result);
+      if (nonce !== null) result.nonce = nonce;
       ctx.events.messageCreated(result);
       return ok(messageObject(result, ctx.world));
     }),

@@ -29,7 +29,19 @@ export interface FailureRule {
   route?: string;
   path?: RegExp;
   times: number;
-  status: number;
+  /** Absent: the request is handled normally, with the behaviours below. */
+  status?: number;
+  /**
+   * The request waits for this before it is handled (a stuck request). A
+   * client that gave up meanwhile gets nothing done: the request is dropped.
+   */
+  hold?: Promise<unknown>;
+  /** The request is handled (its effect happens), then the connection breaks without an answer. */
+  drop?: boolean;
+  /** A successful answer's body is replaced by what this returns (e.g. a shape the client cannot parse). */
+  mangle?: (body: unknown) => unknown;
+  /** The answer carries no X-RateLimit-* headers. */
+  noRateLimitHeaders?: boolean;
   retryAfterMs?: number;
   scope?: "user" | "global" | "shared";
   body?: unknown;
@@ -189,7 +201,8 @@ export function createRestHandler(
     let headers: Record<string, string> = {};
     let injected = false;
 
-    const answer = (): RestReply | Promise<RestReply> => {
+    let behaviour: FailureRule | undefined;
+    const answer = async (): Promise<RestReply> => {
       if (found === "method") return fail(Errors.methodNotAllowed);
       if (!match) return fail(Errors.notFound);
       if (match.route.auth === "bot" && !authorized) {
@@ -201,7 +214,13 @@ export function createRestHandler(
         template,
         `${req.method} ${path}`,
       );
-      if (failure) {
+      if (failure && failure.status === undefined) {
+        behaviour = failure;
+        if (failure.hold) {
+          await Promise.race([failure.hold, aborted(req.signal)]);
+          if (req.signal.aborted) return { status: 499 }; // the client gave up: nothing happens
+        }
+      } else if (failure) {
         injected = true;
         if (failure.status === 429) {
           const retryAfterMs = failure.retryAfterMs ?? 1000;
@@ -215,7 +234,7 @@ export function createRestHandler(
           return { status: 429, body: limited.body };
         }
         return {
-          status: failure.status,
+          status: failure.status ?? 500,
           body: failure.body ??
             { message: `${failure.status}: Injected failure`, code: 0 },
         };
@@ -251,6 +270,10 @@ export function createRestHandler(
     };
 
     const reply = await answer();
+    if (behaviour?.mangle && reply.status < 300) {
+      reply.body = behaviour.mangle(reply.body);
+    }
+    if (behaviour?.noRateLimitHeaders) headers = {};
     const body = reply.body;
     deps.record({
       time: deps.world.clock.now(),
@@ -267,6 +290,27 @@ export function createRestHandler(
       authorized,
       injected,
     });
+    if (behaviour?.drop) return droppedConnection();
     return respond(reply, headers);
   };
+}
+
+/** Resolves when the client gives up on its request. */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+/** A response whose connection breaks before any byte of the body: the client sees a network error. */
+function droppedConnection(): Response {
+  return new Response(
+    new ReadableStream({
+      start(controller) {
+        controller.error(new Error("connection dropped by the fake"));
+      },
+    }),
+    { status: 200 },
+  );
 }

@@ -73,6 +73,7 @@ export function fail(error: DiscordError): RestReply {
 export const Errors = {
   unknownChannel: { status: 404, code: 10003, message: "Unknown Channel" },
   unknownGuild: { status: 404, code: 10004, message: "Unknown Guild" },
+  unknownMember: { status: 404, code: 10007, message: "Unknown Member" },
   unknownMessage: { status: 404, code: 10008, message: "Unknown Message" },
   unknownWebhook: { status: 404, code: 10015, message: "Unknown Webhook" },
   unknownInteraction: {

@@ -1,3 +1,5 @@
+import type { FakeFileSpec } from "./cdn.ts";
+
 /** Gateway intent bits the fake understands (Discord's values). */
 export const Intents = {
   Guilds: 1 << 0,
@@ -56,6 +58,8 @@ export interface FakeRoleSpec {
   id: string;
   name: string;
   permissions?: string;
+  /** Set to the bot's id for the role Discord manages for a bot (`managed`, `tags.bot_id`). */
+  botId?: string;
 }
 
 /** A guild the bot is in, sent to the bot in GUILD_CREATE after READY. */
@@ -89,6 +93,8 @@ export interface UserMessageSpec {
   embeds?: unknown[];
   /** Posts the message as this webhook (author is a bot-flagged webhook user). */
   webhookId?: string;
+  /** Files attached to the message, served by the fake's CDN. */
+  attachments?: FakeFileSpec[];
 }
 
 /** A message stored by the fake, from a user (dispatched) or from the bot (REST). */
@@ -103,6 +109,8 @@ export interface FakeMessage {
   contentHistory: string[];
   embeds: unknown[];
   attachments: unknown[];
+  /** Action rows of buttons (Discord's JSON), as last sent or edited. */
+  components: unknown[];
   flags: number;
   /** The replied-to message id, when this message is a reply that Discord accepted. */
   replyToId: string | null;
@@ -118,8 +126,8 @@ export interface FakeMessage {
   /** Set when a webhook posted the message (the author is then the webhook). */
   webhookId: string | null;
   ephemeral: boolean;
-  /** Message components (action rows of buttons) as the bot last sent them. */
-  components: unknown[];
+  /** The enforced nonce it was created with (see `enforce_nonce`), if any. */
+  nonce?: string;
 }
 
 /** Who a message notifies. */
@@ -140,9 +148,9 @@ export interface FakeInteraction {
   guildId: string | null;
   userId: string;
   commandName: string;
-  /** For a button press (type 3): the message the button is on, and its custom_id. */
-  messageId?: string | null;
-  customId?: string | null;
+  /** For a button press (type 3): the message the button is on and its custom id. */
+  messageId?: string;
+  customId?: string;
   dispatchedAt: number;
   /** The callback the bot sent: its time, response type and data; null until acknowledged. */
   response: { at: number; type: number; data: unknown } | null;

@@ -48,12 +48,12 @@ export interface NewMessage {
   content: string;
   embeds?: unknown[];
   attachments?: unknown[];
+  components?: unknown[];
   flags?: number;
   replyToId?: string | null;
   allowedMentions?: unknown;
   interactionId?: string | null;
   webhookId?: string | null;
-  components?: unknown[];
 }
 
 /**
@@ -189,6 +189,7 @@ export class FakeWorld {
       contentHistory: [input.content],
       embeds: input.embeds ?? [],
       attachments: input.attachments ?? [],
+      components: input.components ?? [],
       flags: input.flags ?? 0,
       replyToId,
       allowedMentions: input.allowedMentions ?? null,
@@ -203,7 +204,6 @@ export class FakeWorld {
       interactionId: input.interactionId ?? null,
       webhookId: input.webhookId ?? null,
       ephemeral: ((input.flags ?? 0) & 64) !== 0,
-      components: input.components ?? [],
     };
     this.messages.set(message.id, message);
     return message;
@@ -213,6 +213,7 @@ export class FakeWorld {
   createUserMessage(
     spec: UserMessageSpec,
     defaultAuthorId: string,
+    attachments: unknown[] = [],
   ): FakeMessage {
     if (!this.channels.has(spec.channelId)) {
       throw new Error(
@@ -233,6 +234,7 @@ export class FakeWorld {
       authorId,
       content: spec.content,
       embeds: spec.embeds ?? [],
+      attachments,
       replyToId: spec.replyTo ?? null,
       allowedMentions: spec.pingRepliedUser === false
         ? { parse: ["users", "roles", "everyone"] }
@@ -249,8 +251,8 @@ export class FakeWorld {
     allowedMentions: unknown,
     components?: unknown[],
   ) {
-    message.content = content;
     if (components !== undefined) message.components = components;
+    message.content = content;
     message.contentHistory.push(content);
     message.embeds = embeds;
     if (allowedMentions !== undefined) {

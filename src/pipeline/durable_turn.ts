@@ -1,0 +1,80 @@
+/**
+ * Durable turns (DESIGN.md §8): a triggered message is stored with its turn
+ * the moment it arrives, before it waits for its conversation, so a crash
+ * while it waits loses nothing; the turn's state follows it (waiting →
+ * running → answered, partial or failed). The stored payload is the incoming
+ * message itself, so start-up recovery can run the turn again.
+ *
+ * @module
+ */
+
+import type { Store, StoredMessage, TurnState } from "../store/store.ts";
+import type { IncomingMessage } from "./incoming_message.ts";
+import { effectivePersona } from "./persona_choice.ts";
+import { withoutBotMention } from "./stages/auth_stage.ts";
+import type { TurnContext } from "./turn_context.ts";
+
+/** The transport name a reply target without one is stored under. */
+export const DEFAULT_TRANSPORT = "terminal";
+
+/**
+ * Stores the turn's user message (mention removed, the persona it
+ * addresses) with a `waiting` turn, and returns the stored message.
+ */
+export async function receiveTurn(
+  store: Store,
+  ctx: TurnContext,
+  at: number,
+): Promise<StoredMessage> {
+  const { message } = ctx;
+  const { persona } = await effectivePersona(
+    store,
+    ctx.route.binding,
+    message.author.id,
+  );
+  return await store.addTurn({
+    conversation: ctx.route.conversation,
+    external_id: message.id,
+    author_id: message.author.id,
+    author_name: message.author.display_name,
+    role: "user",
+    persona,
+    content: withoutBotMention(message.content, ctx.bot_user_id),
+    token_count: null,
+    created_at: at,
+    partial: false,
+  }, {
+    source: ctx.reply.transport ?? DEFAULT_TRANSPORT,
+    payload: JSON.stringify(message),
+  });
+}
+
+/** The state a turn ends in, from how the pipeline ended it. */
+export function endState(ctx: TurnContext): TurnState {
+  switch (ctx.outcome) {
+    case "answered":
+      return "answered";
+    case "interrupted":
+      return "partial";
+    case "failed":
+      return ctx.reply.posted_ids.length > 0 ? "partial" : "failed";
+    default:
+      return "failed";
+  }
+}
+
+/** Reads a stored payload back into the incoming message, or null when it is not one. */
+export function incomingFromPayload(payload: string): IncomingMessage | null {
+  try {
+    const value = JSON.parse(payload) as Partial<IncomingMessage> | null;
+    if (
+      value === null || typeof value !== "object" ||
+      typeof value.id !== "string" || typeof value.channel_id !== "string" ||
+      typeof value.content !== "string" || typeof value.author !== "object" ||
+      value.author === null || typeof value.author.id !== "string"
+    ) return null;
+    return value as IncomingMessage;
+  } catch {
+    return null;
+  }
+}

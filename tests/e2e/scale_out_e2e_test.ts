@@ -1,0 +1,302 @@
+/**
+ * End to end, scaled out: a fake Discord with 4 shards (each guild's events
+ * on shard `(guild_id >> 22) % 4`), PostgreSQL, one REST proxy and two
+ * gateway processes owning shards 0-1/4 and 2-3/4. 40 guilds × 5 messages
+ * are each answered exactly once, in order, by the process owning the
+ * guild's shard; Discord never answers 429; a user's rate limit is counted
+ * across both processes; a process killed with SIGKILL and restarted keeps
+ * every conversation. Ignored, after one "skipped: PostgreSQL" line, without
+ * a PostgreSQL server.
+ */
+import assert from "node:assert/strict";
+import { FakeDiscord } from "../fakes/fake_discord/fake_discord.ts";
+import { startFakeLlmServer } from "../fakes/fake_llm_server.ts";
+import {
+  createTestDatabase,
+  testPostgresUrl,
+} from "../support/test_postgres.ts";
+import {
+  type Child,
+  freePort,
+  get,
+  spawnDeno,
+  until,
+} from "./scale_out_harness.ts";
+
+const url = await testPostgresUrl();
+
+const GUILDS = 40;
+const PER_GUILD = 5;
+const ALICE = "300000000000000001";
+const BOB = "300000000000000002";
+const SECRET = "rest-secret-for-the-test";
+
+/** Guild i lands on shard i % 4: its id's top bits are 200_000_000_000 + i. */
+function guildId(i: number): string {
+  return String((200_000_000_000n + BigInt(i)) << 22n);
+}
+function channelId(i: number): string {
+  return String(((200_000_000_000n + BigInt(i)) << 22n) + 1n);
+}
+/** Two more guilds, on shards 0 and 2, bound with a strict per-user limit. */
+const STRICT = [GUILDS, GUILDS + 2] as const;
+
+function config(llmUrl: string): string {
+  const channels = Array.from(
+    { length: GUILDS },
+    (_, i) => `"${channelId(i)}"`,
+  );
+  return `version: 1
+discord:
+  token: \${DISCORD_TOKEN}
+  commands: global
+endpoints:
+  local: { base_url: "${llmUrl}", retries: 0, max_concurrency: 64, max_queue: 256, timeout: { first_token: 20s, idle: 20s, total: 60s } }
+personas:
+  helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper on \${GATEWAY_NAME}." }
+rate_limits:
+  default: { per_user: 10000/minute, per_channel: 10000/minute }
+  strict: { per_user: 3/hour, per_channel: 10000/minute }
+bindings:
+  - channels: [${channels.join(", ")}]
+    persona: helper
+    trigger: [mention]
+  - channels: [${STRICT.map((i) => `"${channelId(i)}"`).join(", ")}]
+    persona: helper
+    trigger: [mention]
+    rate_limit: strict
+`;
+}
+
+Deno.test({
+  name:
+    "two gateway processes, one REST proxy and PostgreSQL answer 40 guilds × 5 messages once each, in order",
+  ignore: url === null,
+  async fn() {
+    const database = await createTestDatabase(url ?? "");
+    const guilds = [...Array.from({ length: GUILDS }, (_, i) => i), ...STRICT];
+    const discord = FakeDiscord.start({
+      users: [{ id: ALICE, username: "alice" }, { id: BOB, username: "bob" }],
+      guilds: guilds.map((i) => ({
+        id: guildId(i),
+        name: `g${i}`,
+        channels: [{ id: channelId(i), name: `c${i}` }],
+      })),
+    });
+    const llm = await startFakeLlmServer();
+    const dir = await Deno.makeTempDir({ prefix: "scale-out-" });
+    await Deno.writeTextFile(`${dir}/bot.config.yaml`, config(llm.url));
+    const children: Child[] = [];
+    try {
+      const restPort = freePort();
+      const rest = spawnDeno("rest", "src/cli/rest.ts", [
+        "--port",
+        String(restPort),
+      ], {
+        DISCORD_TOKEN: discord.token,
+        DISCORD_REST_SECRET: SECRET,
+        DISCORD_API_BASE_URL: discord.restBaseUrl,
+      }, dir);
+      children.push(rest);
+      const restUrl = `http://127.0.0.1:${restPort}`;
+      await until(
+        async () => (await get(`${restUrl}/healthz`))?.status === 200,
+        20_000,
+        "the REST proxy",
+      );
+
+      const ranges = { A: "0-1/4", B: "2-3/4" } as const;
+      const health: Record<string, number> = {};
+      const gateway = (name: "A" | "B") => {
+        health[name] ??= freePort();
+        const child = spawnDeno(`gateway ${name}`, "src/main.ts", [], {
+          DISCORD_TOKEN: discord.token,
+          DISCORD_GATEWAY_URL: discord.gatewayUrl,
+          DISCORD_REST_URL: restUrl,
+          DISCORD_REST_SECRET: SECRET,
+          DISCORD_SHARDS: ranges[name],
+          DATABASE_URL: database.url,
+          BOT_CONFIG: `${dir}/bot.config.yaml`,
+          HEALTH_PORT: String(health[name]),
+          GATEWAY_NAME: name,
+        }, dir);
+        children.push(child);
+        return child;
+      };
+      const ready = (name: "A" | "B") =>
+        until(
+          async () =>
+            (await get(`http://127.0.0.1:${health[name]}/readyz`))?.status ===
+              200,
+          30_000,
+          `gateway ${name} to be ready`,
+        );
+      gateway("A");
+      let b = gateway("B");
+      await Promise.all([ready("A"), ready("B")]);
+
+      // Health and metrics per process, labelled with its shard range.
+      const metrics = await get(`http://127.0.0.1:${health["B"]}/metrics`);
+      assert.match(metrics?.body ?? "", /shards="2-3\/4"/);
+
+      // 40 guilds × 5 messages, all sent at once.
+      const triggers = new Map<number, string[]>();
+      for (let m = 0; m < PER_GUILD; m++) {
+        for (let g = 0; g < GUILDS; g++) {
+          const sent = discord.sendUserMessage({
+            channelId: channelId(g),
+            content: `<@${discord.botId}> g${g} m${m}`,
+          });
+          triggers.set(g, [...(triggers.get(g) ?? []), sent.id]);
+        }
+      }
+      const replies = (g: number) =>
+        discord.messagesIn(channelId(g)).filter((msg) =>
+          msg.authorId === discord.botId
+        );
+      await until(
+        () =>
+          Array.from({ length: GUILDS }, (_, g) => g).every((g) =>
+            replies(g).length >= PER_GUILD &&
+            replies(g).every((r) =>
+              r.content.startsWith("echo:") && !r.content.endsWith(" ")
+            )
+          ),
+        120_000,
+        "every message to be answered",
+      ).catch((error) => {
+        throw new Error(
+          `${error.message}\n${
+            children.map((c) => `--- ${c.name}\n${c.output().slice(-3000)}`)
+              .join("\n")
+          }`,
+        );
+      });
+      await until(() => llm.openStreams === 0, 10_000, "streams to end");
+
+      const owner = (g: number) => (g % 4 < 2 ? "A" : "B");
+      for (let g = 0; g < GUILDS; g++) {
+        const answered = replies(g);
+        assert.equal(
+          answered.length,
+          PER_GUILD,
+          `guild ${g}: one reply per message`,
+        );
+        assert.deepEqual(
+          answered.map((r) => r.replyToId),
+          triggers.get(g),
+          `guild ${g}: replies in order`,
+        );
+        const requests = llm.chatRequests().filter((r) => {
+          const messages = (r.body as { messages: { content: string }[] })
+            .messages;
+          return messages.at(-1)?.content.includes(`g${g} m`) ?? false;
+        });
+        assert.equal(
+          requests.length,
+          PER_GUILD,
+          `guild ${g}: one LLM call each`,
+        );
+        for (const request of requests) {
+          const messages = (request.body as { messages: { content: string }[] })
+            .messages;
+          assert.equal(messages[0]?.content, `You are Helper on ${owner(g)}.`);
+        }
+      }
+      assert.equal(discord.rateLimitedCount(), 0, "Discord never answered 429");
+
+      // One rate limit across both processes: 3 an hour, shards 0 and 2.
+      const strictCalls = () =>
+        llm.chatRequests().filter((r) =>
+          JSON.stringify(r.body).includes("strict ")
+        ).length;
+      for (
+        const [n, g] of [[1, STRICT[0]], [2, STRICT[1]], [
+          3,
+          STRICT[0],
+        ]] as const
+      ) {
+        discord.sendUserMessage({
+          channelId: channelId(g),
+          authorId: BOB,
+          content: `<@${discord.botId}> strict ${n}`,
+        });
+        await until(() => strictCalls() === n, 20_000, `strict message ${n}`);
+      }
+      const fourth = discord.sendUserMessage({
+        channelId: channelId(STRICT[1]),
+        authorId: BOB,
+        content: `<@${discord.botId}> strict 4`,
+      });
+      await until(
+        () =>
+          discord.messagesIn(channelId(STRICT[1])).find((m) =>
+            m.authorId === discord.botId && m.replyToId === fourth.id
+          ),
+        20_000,
+        "the rate-limit notice",
+      );
+      assert.equal(strictCalls(), 3, "the 4th message in an hour was refused");
+
+      // Kill gateway B; A keeps answering; B restarted keeps its conversations.
+      await b.stop("SIGKILL");
+      const aTrigger = discord.sendUserMessage({
+        channelId: channelId(0),
+        content: `<@${discord.botId}> g0 after`,
+      });
+      await until(
+        () => replies(0).find((r) => r.replyToId === aTrigger.id),
+        20_000,
+        "gateway A to answer while B is down",
+      );
+      b = gateway("B");
+      await ready("B");
+      const before = llm.chatCount;
+      const bTrigger = discord.sendUserMessage({
+        channelId: channelId(2),
+        content: `<@${discord.botId}> g2 after`,
+      });
+      const reply = await until(
+        () =>
+          replies(2).find((r) =>
+            r.replyToId === bTrigger.id && r.content.endsWith("g2 after")
+          ),
+        20_000,
+        "gateway B to answer after its restart",
+      );
+      assert.ok(reply);
+      const last = llm.chatRequests().at(-1)?.body as {
+        messages: { content: string }[];
+      };
+      assert.equal(llm.chatCount, before + 1);
+      assert.equal(last.messages[0]?.content, "You are Helper on B.");
+      assert.ok(
+        last.messages.some((m) => m.content.includes("g2 m4")),
+        "the restarted process sees the conversation so far",
+      );
+      for (let g = 0; g < GUILDS; g++) {
+        const ids = replies(g).map((r) => r.replyToId);
+        assert.equal(
+          new Set(ids).size,
+          ids.length,
+          `guild ${g}: nothing answered twice`,
+        );
+      }
+      assert.equal(discord.rateLimitedCount(), 0, "Discord never answered 429");
+    } catch (error) {
+      throw new Error(
+        `${error instanceof Error ? error.message : String(error)}\n${
+          children.map((c) => `--- ${c.name}\n${c.output().slice(-4000)}`)
+            .join("\n")
+        }`,
+        { cause: error },
+      );
+    } finally {
+      for (const child of children.reverse()) await child.stop();
+      await llm.close();
+      await discord.close();
+      await Deno.remove(dir, { recursive: true });
+      await database.drop();
+    }
+  },
+});
