@@ -197,6 +197,7 @@ export async function startBot(env: Env): Promise<number> {
   const retention = startRetentionScheduler({
     store,
     retention: () => services.config().retention,
+    personas: () => Object.keys(services.config().personas),
   });
   const watcher = watchConfig({
     file,

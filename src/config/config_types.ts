@@ -127,6 +127,8 @@ export interface DiscordConfig {
   shards?: string | undefined;
   /** Request the privileged Message Content intent. */
   message_content: boolean;
+  /** Milliseconds every Discord request may take. */
+  request_timeout: number;
 }
 
 /** What attachments the model gets; sizes in bytes. */

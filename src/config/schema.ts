@@ -288,6 +288,10 @@ const discordSchema = z.strictObject({
   ping_replied_user: z.boolean().default(false).describe(
     "Whether a reply pings the person it answers. Model output never pings anyone.",
   ),
+  request_timeout: duration(
+    "Deadline of every Discord request; on expiry the reply goes on (edits are retried, sends carry a nonce) or ends marked partial, and the channel's next turns run.",
+    { min_ms: 1_000, max_ms: 300_000 },
+  ).prefault("15s"),
   message_content: z.boolean().default(true).describe(
     "Request the privileged Message Content intent. false: mentions, DMs and /ask still work; trigger reply/always and context: channel need it.",
   ),

@@ -53,7 +53,11 @@ export type DiscordFailureKind =
   | "missing_permissions"
   /** HTTP 429 that got through. */
   | "rate_limited"
-  /** Anything else (5xx, network, bad request). */
+  /** No answer within the request's deadline (it may or may not have been applied). */
+  | "timeout"
+  /** Discord refused the request itself (another 4xx): repeating it cannot help. */
+  | "rejected"
+  /** Anything else (5xx, a dropped connection): worth another try. */
   | "other";
 
 /** A failed Discord request, classified. */

@@ -285,7 +285,10 @@ export class DiscordReply implements ReplyTarget {
           );
           continue;
         }
-        if (error.kind !== "other" || attempt >= max) throw error;
+        // A timeout or a dropped connection may be tried again: an edit sets the
+        // same text, a send carries its nonce. A refused request is not repeated.
+        const transient = error.kind === "other" || error.kind === "timeout";
+        if (!transient || attempt >= max) throw error;
         this.#options.throttle.pause(
           this.#options.channel_id,
           250 * 2 ** attempt,

@@ -22,18 +22,25 @@ import { recoverTurns } from "../pipeline/turn_recovery.ts";
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
 import { withGlobalPacing } from "./global_pacing.ts";
 import { withRequestLanes } from "./request_lanes.ts";
+import { withDeadline } from "./request_deadline.ts";
+import { explainDiscordError } from "./discordeno_port.ts";
 import type { PacedPort } from "./global_pacing.ts";
 import { createDiscordClient } from "./discordeno_client.ts";
 import type { RestProxyTarget } from "./discordeno_client.ts";
 import { ShardStatus } from "./shard_status.ts";
-import type { ShardRange } from "../config/shard_range.ts";
+import { shardOfGuild, type ShardRange } from "../config/shard_range.ts";
 import type {
   DiscordClient,
   DiscordClientEvents,
 } from "./discordeno_client.ts";
+import { handleAsk } from "./ask_command.ts";
 import { toIncomingMessage } from "./message_mapping.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
-import { commandDefinitions, handleInteraction } from "./slash_commands.ts";
+import {
+  APPLICATION_COMMAND,
+  commandDefinitions,
+  handleInteraction,
+} from "./slash_commands.ts";
 import {
   FORGET_ME_ACTION,
   forgetMeButtonHandler,
@@ -144,6 +151,8 @@ export class DiscordRuntime {
         (raw: GatewayInteraction) =>
           raw.type === MESSAGE_COMPONENT
             ? this.#onButton(raw)
+            : raw.type === APPLICATION_COMMAND && raw.data?.name === "ask"
+            ? this.#onAsk(raw)
             : handleInteraction(raw, {
               commands: options.services.commands,
               config: options.services.config,
@@ -171,6 +180,7 @@ export class DiscordRuntime {
       gateway_url: options.gateway_url,
       shards: options.shards,
       rest_proxy: options.rest_proxy,
+      request_timeout_ms: options.services.config().discord.request_timeout,
       events,
       logger,
       message_content: options.services.config().discord.message_content,
@@ -193,7 +203,15 @@ export class DiscordRuntime {
       ? 1
       : (options.shards.last - options.shards.first + 1) / options.shards.total;
     this.#port = withGlobalPacing(
-      withRequestLanes(traceCalls(this.#client.port, "discord")),
+      withRequestLanes(
+        withDeadline(
+          traceCalls(this.#client.port, "discord"),
+          // Past the fetch deadline (which starts when the request is sent), for
+          // time spent in Discordeno's queues.
+          options.services.config().discord.request_timeout * 2,
+          timers,
+        ),
+      ),
       timers,
       paced ? Math.max(1, 45 * share) : Infinity,
     );
@@ -244,6 +262,7 @@ export class DiscordRuntime {
       source: "discord",
       now: () => timers.now(),
       max_age_ms: services.config().recovery.max_age,
+      owns: (turn) => this.#ownsGuild(turn.message.conversation.guild_id),
       logger,
       answer: (message, turn) => {
         void services.runner.dispatch(
@@ -262,6 +281,14 @@ export class DiscordRuntime {
     });
   }
 
+  /** True when the guild's events arrive on one of this process's shards (DMs: shard 0). */
+  #ownsGuild(guild_id: string): boolean {
+    const range = this.#options.shards;
+    if (range === undefined) return true;
+    const shard = shardOfGuild(guild_id, range.total);
+    return shard >= range.first && shard <= range.last;
+  }
+
   /**
    * Registers `/reset` and `/persona` where the config says; failures are
    * logged. Of several gateway processes only the one owning shard 0 does.
@@ -277,13 +304,14 @@ export class DiscordRuntime {
       const where = config.discord.commands.kind === "guild"
         ? `server ${config.discord.commands.guild_id}`
         : "globally";
-      this.#options.logger.info("Registered /reset and /persona {where}", {
+      this.#options.logger.info("Registered the slash commands {where}", {
         where,
       });
     } catch (error) {
-      this.#options.logger.error("Could not register slash commands: {error}", {
-        error,
-      });
+      this.#options.logger.error(
+        "Could not register the slash commands: {reason}. /reset and /persona are missing in Discord until this is fixed (a config reload or restart tries again)",
+        { reason: explainDiscordError(error), error },
+      );
     }
   }
 
@@ -324,6 +352,18 @@ export class DiscordRuntime {
       );
       return null;
     }
+  }
+
+  async #onAsk(raw: GatewayInteraction): Promise<void> {
+    await handleAsk(raw, {
+      services: this.#options.services,
+      directory: this.#directory,
+      webhook: (id, token) => this.#client.interactionWebhook(id, token),
+      throttle: this.#throttle,
+      timers: this.#options.timers ?? systemThrottleTimers,
+      logger: this.#options.logger,
+      now: Date.now,
+    });
   }
 
   async #onButton(raw: GatewayInteraction): Promise<void> {

@@ -25,10 +25,12 @@ import type { ButtonResponder } from "./buttons/button_router.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
 import { discordenoPort } from "./discordeno_port.ts";
+import { type GuardedRest, guardRest } from "./rest_guard.ts";
 import type { DiscordPort } from "./discord_port.ts";
 import { fatalCloseMessage } from "./gateway_close_codes.ts";
 import type { ShardRange } from "../config/shard_range.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
+import type { InteractionWebhook } from "./interaction_port.ts";
 import { ReconnectBackoff } from "./reconnect_backoff.ts";
 import type {
   CommandDefinition,
@@ -120,6 +122,8 @@ export interface DiscordClientEvents {
 /** How to reach Discord. */
 export interface DiscordClientOptions {
   token: string;
+  /** The deadline of every REST request, answer body included (default 15 s). */
+  request_timeout_ms?: number | undefined;
   /** A Discord-compatible REST base up to `/api` (tests, emulators). */
   api_base_url?: string | undefined;
   /** A Discord-compatible gateway URL. */
@@ -145,6 +149,8 @@ export interface DiscordClient {
   readonly responder: InteractionResponder;
   /** How to answer one button press. */
   buttonResponder(interaction_id: string, token: string): ButtonResponder;
+  /** The webhook of one interaction, for `/ask`'s streamed answer. */
+  interactionWebhook(interaction_id: string, token: string): InteractionWebhook;
   fetchChannel(id: string): Promise<ChannelInfo | null>;
   /**
    * A member's role ids in a server; `[]` when the user is not a member
@@ -270,6 +276,12 @@ export function createDiscordClient(
   // REST proxy, which limits for all processes; a Discord-compatible
   // DISCORD_API_BASE_URL is not a proxy, so the limiting stays on there.
   if (options.rest_proxy === undefined) bot.rest.isProxied = false;
+  guardRest(bot.rest as unknown as GuardedRest, {
+    logger,
+    ...(options.request_timeout_ms
+      ? { timeout_ms: options.request_timeout_ms }
+      : {}),
+  });
   countRateLimits(bot.rest, events);
   containMalformedEvents(bot.handlers, logger);
   pacedReconnects(bot.gateway.shards, backoff, events, logger);
@@ -311,6 +323,37 @@ export function createDiscordClient(
         });
       },
     },
+    interactionWebhook: (id, token) => ({
+      async defer() {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.DeferredChannelMessageWithSource,
+        });
+      },
+      async editOriginal(content) {
+        const message = await bot.helpers.editOriginalInteractionResponse(
+          token,
+          { content, allowedMentions: { parse: [] } },
+        );
+        return String(message.id);
+      },
+      async followUp(content, ephemeral = false) {
+        const message = await bot.helpers.sendFollowupMessage(token, {
+          content,
+          allowedMentions: { parse: [] },
+          ...(ephemeral ? { flags: 64 } : {}),
+        });
+        return String(message.id);
+      },
+      async editMessage(message_id, content) {
+        await bot.helpers.editFollowupMessage(token, message_id, {
+          content,
+          allowedMentions: { parse: [] },
+        });
+      },
+      async deleteOriginal() {
+        await bot.helpers.deleteOriginalInteractionResponse(token);
+      },
+    }),
     buttonResponder: (id, token) => ({
       async acknowledge() {
         await bot.helpers.sendInteractionResponse(id, token, {

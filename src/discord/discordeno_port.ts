@@ -35,6 +35,8 @@ export interface MessageHelpers {
 interface RestFailure {
   status?: number;
   body?: string;
+  /** Discordeno's (or the guard's) words when no answer was read. */
+  error?: string;
 }
 
 /** Classifies a Discordeno REST error by Discord's HTTP status and JSON error code. */
@@ -58,13 +60,36 @@ export function classifyDiscordError(error: unknown): DiscordRequestError {
   else if (code === 50013 || code === 50001 || status === 403) {
     kind = "missing_permissions";
   } else if (status === 429) kind = "rate_limited";
-  const text = `Discord answered ${status || "no response"}${
-    code ? ` (code ${code})` : ""
-  }${message ? `: ${message}` : ""}`;
+  else if (status >= 400 && status < 500) kind = "rejected";
+  const answered = status !== 0 && status !== 999;
+  const text = answered
+    ? `Discord answered ${status}${code ? ` (code ${code})` : ""}${
+      message ? `: ${message}` : ""
+    }`
+    : `Discord gave no answer${cause.error ? `: ${cause.error}` : ""}`;
   return new DiscordRequestError(text, kind, {
     cause: error,
     ...(retry_after_s === undefined ? {} : { retry_after_s }),
   });
+}
+
+/**
+ * One line saying why a Discordeno REST call failed: status, Discord's code
+ * and message, and the fields Discord named (`errors`), e.g.
+ * `Discord answered 400 (code 50035): Invalid Form Body {"0":{"name":…}}`.
+ */
+export function explainDiscordError(error: unknown): string {
+  const classified = classifyDiscordError(error);
+  const body = (error as { cause?: RestFailure } | null)?.cause?.body;
+  try {
+    const errors = JSON.parse(body ?? "{}")?.errors;
+    if (errors !== undefined) {
+      return `${classified.message} ${JSON.stringify(errors).slice(0, 500)}`;
+    }
+  } catch {
+    // not JSON
+  }
+  return classified.message;
 }
 
 /** The port over Discordeno helpers. */
@@ -72,24 +97,31 @@ export function discordenoPort(helpers: MessageHelpers): DiscordPort {
   return {
     async send(channel_id, message) {
       try {
-        const sent = await helpers.sendMessage(channel_id, {
-          content: message.content,
-          ...(message.reply_to
-            ? {
-              messageReference: {
-                messageId: message.reply_to,
-                failIfNotExists: false,
-              },
-            }
-            : {}),
-          allowedMentions: {
-            parse: [],
-            repliedUser: message.ping_replied_user,
-          },
-          ...(message.nonce
-            ? { nonce: message.nonce, enforceNonce: true }
-            : {}),
-        }) as { id?: unknown; content?: unknown } | undefined;
+        const call = () =>
+          helpers.sendMessage(channel_id, {
+            content: message.content,
+            ...(message.reply_to
+              ? {
+                messageReference: {
+                  messageId: message.reply_to,
+                  failIfNotExists: false,
+                },
+              }
+              : {}),
+            allowedMentions: {
+              parse: [],
+              repliedUser: message.ping_replied_user,
+            },
+            ...(message.nonce
+              ? { nonce: message.nonce, enforceNonce: true }
+              : {}),
+          }) as Promise<{ id?: unknown; content?: unknown } | undefined>;
+        let sent = await call();
+        if (!sent?.id && message.nonce) {
+          // Delivered, but the answer could not be read: the nonce makes asking
+          // again return the same message (with its id) instead of a second one.
+          sent = await call();
+        }
         return {
           id: String(sent?.id ?? ""),
           content: typeof sent?.content === "string"

@@ -1,10 +1,11 @@
 /**
- * The slash commands the bot registers — `/reset` and `/persona` here, the
- * memory commands in `memory_interactions.ts` — and the handling of their
- * interactions: every command is acknowledged at once with an ephemeral
- * deferral (Discord allows 3 s), then answered by editing that response;
- * autocomplete lists the personas allowed where it is typed. Button presses
- * go to `buttons/button_router.ts`.
+ * The slash commands the bot registers — `/reset` and `/persona` here,
+ * `/ask` (handled in `ask_command.ts`) and the memory commands (in
+ * `memory_interactions.ts`) — and the handling of their interactions: every
+ * command is acknowledged at once with an ephemeral deferral (Discord
+ * allows 3 s), then answered by editing that response; autocomplete lists
+ * the personas allowed where it is typed. Button presses go to
+ * `buttons/button_router.ts`.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import type {
   CommandCaller,
   CommandDeps,
 } from "../pipeline/commands/conversation_commands.ts";
+import { askDefinition } from "./ask_definition.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
 import type { GatewayUser } from "./message_mapping.ts";
 import { list, record, snowflake, snowflakes } from "./gateway_values.ts";
@@ -81,6 +83,7 @@ export function commandDefinitions(config: Config): CommandDefinition[] {
       ],
       contexts,
     },
+    askDefinition(contexts),
     ...memoryCommandDefinitions(contexts),
   ];
 }
@@ -132,7 +135,8 @@ export interface InteractionDeps {
   logger: Logger;
 }
 
-const APPLICATION_COMMAND = 2;
+/** Discord's interaction type of a slash command. */
+export const APPLICATION_COMMAND = 2;
 const AUTOCOMPLETE = 4;
 
 function option(
@@ -145,7 +149,8 @@ function option(
   return typeof value === "string" ? value : undefined;
 }
 
-async function callerOf(
+/** Who ran a command and where, or null when the interaction lacks the ids. */
+export async function callerOf(
   interaction: GatewayInteraction,
   directory: ChannelDirectory,
 ): Promise<CommandCaller | null> {
@@ -179,7 +184,10 @@ export async function handleInteraction(
   const name = interaction.data?.name;
   let deferred = false;
   try {
-    if (interaction.type === AUTOCOMPLETE && name === "persona") {
+    if (
+      interaction.type === AUTOCOMPLETE &&
+      (name === "persona" || name === "ask")
+    ) {
       const caller = await callerOf(interaction, deps.directory);
       const typed = list(record(interaction.data)?.options).map(record).find((
         o,

@@ -31,6 +31,7 @@ export async function receiveTurn(
     store,
     ctx.route.binding,
     message.author.id,
+    message.persona,
   );
   return await store.addTurn({
     conversation: ctx.route.conversation,

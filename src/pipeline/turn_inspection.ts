@@ -12,7 +12,10 @@ import type { BudgetConfig } from "../config/config_types.ts";
 import { buildChatBody } from "../llm/chat_body.ts";
 import type { ChatEvent, ChatRequest, Usage } from "../llm/chat_types.ts";
 import type { TokenCounter } from "../llm/token_counter.ts";
-import { MESSAGE_OVERHEAD_TOKENS } from "../llm/token_estimate.ts";
+import {
+  estimateTokens,
+  MESSAGE_OVERHEAD_TOKENS,
+} from "../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../store/store.ts";
 import type { TurnContext } from "./turn_context.ts";
 
@@ -86,6 +89,8 @@ export interface TurnInspection {
   usage: Usage | null;
   /** Completion tokens per second after the first token, null when unknown. */
   tokens_per_second: number | null;
+  /** True when the server reported no usage and the reply's tokens were estimated. */
+  tokens_estimated: boolean;
   finish_reason: string | null;
 }
 
@@ -110,6 +115,7 @@ export function createTurnInspection(): TurnInspection {
     total_ms: null,
     usage: null,
     tokens_per_second: null,
+    tokens_estimated: false,
     finish_reason: null,
   };
 }
@@ -267,8 +273,10 @@ export function inspectEvent(record: TurnInspection, event: ChatEvent): void {
       record.total_ms = result.timing.total_ms;
       const streaming_ms = result.timing.total_ms -
         (result.timing.first_token_ms ?? result.timing.total_ms);
-      const tokens = result.usage?.completion_tokens ?? null;
-      record.tokens_per_second = tokens !== null && streaming_ms > 0
+      record.tokens_estimated = result.usage === null;
+      const tokens = result.usage?.completion_tokens ??
+        estimateTokens(result.text + result.reasoning);
+      record.tokens_per_second = streaming_ms > 0
         ? Math.round(tokens / (streaming_ms / 1000) * 10) / 10
         : null;
       break;

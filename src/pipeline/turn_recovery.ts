@@ -28,6 +28,12 @@ export interface RecoveryDeps {
   now(): number;
   /** Messages older than this (ms) are not answered any more. */
   max_age_ms: number;
+  /**
+   * Whether this process owns the turn. Of several gateway processes sharing
+   * one database each recovers only the turns of its own shards: the others
+   * are another process's, maybe still running. Default: every turn.
+   */
+  owns?: (turn: StoredTurn) => boolean;
   logger: Logger;
   /** Runs a turn again (the runner's `dispatch` with the stored message); not awaited. */
   answer(message: IncomingMessage, turn: StoredTurn): void;
@@ -49,7 +55,9 @@ export async function recoverTurns(
   const report: RecoveryReport = { answered: 0, closed: 0, expired: 0 };
   let turns: StoredTurn[];
   try {
-    turns = await deps.store.openTurns(deps.source);
+    turns = (await deps.store.openTurns(deps.source)).filter(
+      deps.owns ?? (() => true),
+    );
   } catch (error) {
     deps.logger.error("Could not read the turns a restart cut off: {error}", {
       error,

@@ -11,6 +11,7 @@
 import { isAllowed, newAccessToken, TOKEN_COOKIE } from "./access_token.ts";
 import type { ConfigStatusBoard } from "./config_status.ts";
 import { configView } from "./config_view.ts";
+import { playgroundHistory } from "./playground_history.ts";
 import { PLAYGROUND_BOT_ID, runPlaygroundLine } from "./playground_turn.ts";
 import type { PlaygroundLine, PlaygroundServices } from "./playground_turn.ts";
 import { openEventStream } from "./sse.ts";
@@ -45,10 +46,25 @@ export interface PlaygroundServer {
   close(): Promise<void>;
 }
 
+/** Longest `POST /api/line` body accepted. */
+const MAX_LINE_BYTES = 64 * 1024;
+
+/** The page's files (no build step): URL path → file in `page/`. */
 const PAGE_FILES: Record<string, string> = {
   "/": "index.html",
-  "/playground.js": "playground.js",
-  "/playground.css": "playground.css",
+  ...Object.fromEntries(
+    [
+      "playground.js",
+      "dom.js",
+      "state.js",
+      "messages.js",
+      "inspector.js",
+      "status_panel.js",
+      "playground.css",
+      "discord.css",
+      "inspector.css",
+    ].map((name) => [`/${name}`, name]),
+  ),
 };
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
@@ -142,6 +158,15 @@ export function startPlaygroundServer(
         has_status: sampler !== null,
       });
     }
+    if (request.method === "GET" && url.pathname === "/api/history") {
+      const place = url.searchParams.get("place") ?? "";
+      return json(
+        await playgroundHistory(options.services, {
+          place: place === "dm" ? "dm" : Number(place),
+          user_id: url.searchParams.get("user_id") || "playground-user",
+        }),
+      );
+    }
     if (request.method === "GET" && url.pathname === "/api/events") {
       const stream = open();
       stream.send("config", {
@@ -154,7 +179,13 @@ export function startPlaygroundServer(
     if (request.method === "POST" && url.pathname === "/api/line") {
       let line: PlaygroundLine;
       try {
-        line = parseLine(await request.json());
+        const text = await request.text();
+        if (text.length > MAX_LINE_BYTES) {
+          throw new RangeError(
+            `the request is ${text.length} characters; at most ${MAX_LINE_BYTES}`,
+          );
+        }
+        line = parseLine(JSON.parse(text));
       } catch (error) {
         return json({
           error: error instanceof Error ? error.message : String(error),

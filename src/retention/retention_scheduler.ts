@@ -27,8 +27,16 @@ export interface RetentionLogger {
 
 /** What {@link startRetentionScheduler} needs. */
 export interface RetentionSchedulerOptions {
-  /** Where the messages are; only `pruneMessages` is called. */
-  store: Pick<Store, "pruneMessages">;
+  /**
+   * Where the messages are. With `pruneRateLimits` and `prunePersonaChoices`
+   * each run also deletes rate-limit windows that ended over a day ago and
+   * persona choices of personas no longer configured (`personas`).
+   */
+  store:
+    & Pick<Store, "pruneMessages">
+    & Partial<Pick<Store, "pruneRateLimits" | "prunePersonaChoices">>;
+  /** The personas configured right now (for pruning stale persona choices). */
+  personas?: () => readonly string[];
   /**
    * The retention period in milliseconds as configured right now, or
    * `undefined` when messages are kept forever. Called before every run.
@@ -161,6 +169,7 @@ async function pruneOnce(
     before: new Date(before).toISOString(),
   };
   try {
+    await pruneUnused(options, timers.now(), logger);
     const deleted = await options.store.pruneMessages(before);
     const report = deleted > 0 ? logger.info : logger.debug;
     report.call(
@@ -175,5 +184,28 @@ async function pruneOnce(
       { ...properties, error, next },
     );
     return { status: "failed", error };
+  }
+}
+
+/** The longest rate-limit window (a day): windows that started before now minus this are over. */
+export const LONGEST_RATE_WINDOW_MS = 86_400_000;
+
+/** Deletes rate-limit windows and persona choices nobody uses any more. */
+async function pruneUnused(
+  options: RetentionSchedulerOptions,
+  now: number,
+  logger: RetentionLogger,
+): Promise<void> {
+  const { store } = options;
+  const windows = await store.pruneRateLimits?.(now - LONGEST_RATE_WINDOW_MS);
+  const personas = options.personas?.();
+  const choices = personas === undefined
+    ? undefined
+    : await store.prunePersonaChoices?.(personas);
+  if ((windows ?? 0) + (choices ?? 0) > 0) {
+    logger.info(
+      "Pruned {windows} ended rate-limit windows and {choices} choices of removed personas",
+      { windows: windows ?? 0, choices: choices ?? 0 },
+    );
   }
 }

@@ -106,6 +106,9 @@ export const PG_SQL = {
     (SELECT id FROM conversations WHERE user_id = $1)`,
   forgetConversations: "DELETE FROM conversations WHERE user_id = $1",
   forgetPersonas: "DELETE FROM persona_choices WHERE user_id = $1",
+  pruneRateLimits: "DELETE FROM rate_limits WHERE window_start < $1",
+  prunePersonaChoices:
+    "DELETE FROM persona_choices WHERE persona NOT IN (SELECT jsonb_array_elements_text(CAST($1::text AS jsonb)))",
   forgetRateLimits:
     "DELETE FROM rate_limits WHERE strpos(':' || key || ':', $1) > 0",
   probe: `INSERT INTO health_probe (id, writes) VALUES (1, 1)

@@ -272,6 +272,26 @@ export class PostgresStore implements Store {
    * Deletes the messages created before `before` in batches, then the
    * conversations left empty whose creation and last reset are older too.
    */
+  /** Deletes rate-limit windows that started before `before`; returns how many. */
+  pruneRateLimits(before: number): Promise<number> {
+    return this.#run("prune old rate-limit windows", async () => {
+      const { count } = await queries.run(this.#sql, "pruneRateLimits", [
+        before,
+      ]);
+      return count;
+    });
+  }
+
+  /** Deletes persona choices naming a persona not in `personas`; returns how many. */
+  prunePersonaChoices(personas: readonly string[]): Promise<number> {
+    return this.#run("prune persona choices", async () => {
+      const { count } = await queries.run(this.#sql, "prunePersonaChoices", [
+        JSON.stringify(personas),
+      ]);
+      return count;
+    });
+  }
+
   pruneMessages(before: number): Promise<number> {
     return this.#run(
       "prune old messages",

@@ -120,6 +120,9 @@ export const SQL = {
     (SELECT id FROM conversations WHERE user_id = :user_id)`,
   forgetConversations: "DELETE FROM conversations WHERE user_id = :user_id",
   forgetPersonas: "DELETE FROM persona_choices WHERE user_id = :user_id",
+  pruneRateLimits: "DELETE FROM rate_limits WHERE window_start < :before",
+  prunePersonaChoices:
+    "DELETE FROM persona_choices WHERE persona NOT IN (SELECT value FROM json_each(:personas))",
   forgetRateLimits:
     "DELETE FROM rate_limits WHERE instr(':' || key || ':', :segment) > 0",
   probe: `INSERT INTO health_probe (id, writes) VALUES (1, 1)

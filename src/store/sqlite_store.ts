@@ -269,6 +269,30 @@ export class SqliteStore implements Store {
    * empty whose creation and last reset are also older. Returns the number
    * of messages deleted.
    */
+  /** Deletes rate-limit windows that started before `before`; returns how many. */
+  pruneRateLimits(before: number): Promise<number> {
+    return this.#run(
+      "prune old rate-limit windows",
+      () =>
+        Number(
+          this.#connection.statements.pruneRateLimits.run({ before }).changes,
+        ),
+    );
+  }
+
+  /** Deletes persona choices naming a persona not in `personas`; returns how many. */
+  prunePersonaChoices(personas: readonly string[]): Promise<number> {
+    return this.#run(
+      "prune persona choices",
+      () =>
+        Number(
+          this.#connection.statements.prunePersonaChoices.run({
+            personas: JSON.stringify(personas),
+          }).changes,
+        ),
+    );
+  }
+
   async pruneMessages(before: number): Promise<number> {
     // One batch per statement, yielding between them: a big prune never
     // holds the event loop for long.

@@ -252,6 +252,16 @@ export interface Store extends MemoryStore {
    */
   pruneMessages(before: number): Promise<number>;
   /**
+   * Deletes rate-limit windows that started before `before` (windows that
+   * ended long ago: nobody is counted in them any more). Returns how many.
+   */
+  pruneRateLimits(before: number): Promise<number>;
+  /**
+   * Deletes persona choices naming a persona not in `personas` (removed
+   * from the config: such a choice is ignored anyway). Returns how many.
+   */
+  prunePersonaChoices(personas: readonly string[]): Promise<number>;
+  /**
    * Every message written by one user, every message of that user's own
    * (`scope: user`) conversations, and every assistant message whose
    * `reply_to_id` points at a message the user wrote (their replies in

@@ -22,18 +22,23 @@ const interaction = (
   ...over,
 });
 
-Deno.test("commandDefinitions() offers /reset, /persona and the memory commands, in DMs only when DMs are on", () => {
+Deno.test("commandDefinitions() offers /reset, /persona, /ask and the memory commands, in DMs only when DMs are on", () => {
   const config = testConfig();
   const defs = commandDefinitions(config);
   assert.deepEqual(defs.map((d) => d.name), [
     "reset",
     "persona",
+    "ask",
     "remember",
     "memory",
     "forget",
     "settings",
     "forget-me",
   ]);
+  assert.deepEqual(
+    defs[2]?.options.map((o) => [o.name, o.type, o.required]),
+    [["prompt", 3, true], ["persona", 3, false], ["file", 11, false]],
+  );
   assert.deepEqual(defs[0]?.contexts, [0, 1]);
   assert.equal(
     defs[1]?.options.find((o) => o.name === "name")?.autocomplete,

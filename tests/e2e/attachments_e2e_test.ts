@@ -171,3 +171,18 @@ Deno.test("the bot fetches only the attachment URLs Discord gave: no redirect is
     assert.match(url, /^\/attachments\/\d+\/\d+\/(notes|moved)\.txt\?ex=/);
   }
 });
+
+Deno.test("a file with nothing but the bot's mention is a question about the file", async () => {
+  await using h = await startHarness();
+  const messages = await send(h, "", [
+    {
+      filename: "todo.md",
+      contentType: "text/markdown",
+      data: "- [ ] ship it",
+    },
+  ], 1);
+  assert.equal(
+    textOf(messages.at(-1)?.content),
+    "alice: [file: todo.md]\n```\n- [ ] ship it\n```",
+  );
+});

@@ -46,6 +46,7 @@ Deno.test("the bot registers /reset, /persona and the memory commands, and re-re
   await using h = await startHarness();
   const first = h.discord.commands("global").map((c) => c.name).sort();
   assert.deepEqual(first, [
+    "ask",
     "forget",
     "forget-me",
     "memory",

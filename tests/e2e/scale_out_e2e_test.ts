@@ -51,7 +51,7 @@ discord:
   token: \${DISCORD_TOKEN}
   commands: global
 endpoints:
-  local: { base_url: "${llmUrl}", retries: 0, max_concurrency: 64, max_queue: 256, timeout: { first_token: 20s, idle: 20s, total: 60s } }
+  local: { base_url: "${llmUrl}", retries: 0, max_concurrency: 64, max_queue: 256, timeout: { first_token: 90s, idle: 30s, total: 120s } }
 personas:
   helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper on \${GATEWAY_NAME}." }
 rate_limits:
@@ -238,19 +238,59 @@ Deno.test({
       );
       assert.equal(strictCalls(), 3, "the 4th message in an hour was refused");
 
-      // Kill gateway B; A keeps answering; B restarted keeps its conversations.
-      await b.stop("SIGKILL");
-      const aTrigger = discord.sendUserMessage({
+      // Kill gateway B mid-turn while A also has a turn running; A keeps
+      // answering; B restarted answers its cut-off turn once and leaves A's.
+      let releaseB = () => {};
+      let releaseA = () => {};
+      const gateB = new Promise<void>((resolve) => releaseB = resolve);
+      const gateA = new Promise<void>((resolve) => releaseA = resolve);
+      llm.script({ gate: gateB });
+      const pendingB = discord.sendUserMessage({
+        channelId: channelId(2),
+        content: `<@${discord.botId}> g2 pending`,
+      });
+      await llm.waitForChatRequests(llm.chatCount + 1);
+      llm.script({ gate: gateA, chunks: ["echo: ", "g0 slow"] });
+      const slowA = discord.sendUserMessage({
         channelId: channelId(0),
-        content: `<@${discord.botId}> g0 after`,
+        content: `<@${discord.botId}> g0 slow`,
+      });
+      await llm.waitForChatRequests(llm.chatCount + 1);
+      await b.stop("SIGKILL");
+      releaseB();
+      const aTrigger = discord.sendUserMessage({
+        channelId: channelId(1),
+        content: `<@${discord.botId}> g1 after`,
       });
       await until(
-        () => replies(0).find((r) => r.replyToId === aTrigger.id),
+        () => replies(1).find((r) => r.replyToId === aTrigger.id),
         20_000,
         "gateway A to answer while B is down",
       );
       b = gateway("B");
       await ready("B");
+      await until(
+        () =>
+          replies(2).find((r) =>
+            r.replyToId === pendingB.id && r.content.endsWith("g2 pending")
+          ),
+        20_000,
+        "gateway B to answer the message its crash cut off",
+      );
+      // B recovered its own cut-off turn only, not A's running one.
+      const recovered = b.output().split("\n").filter((line) =>
+        line.includes("Recovered after a restart")
+      ).map((line) => JSON.parse(line).properties);
+      assert.deepEqual(recovered, [{ answered: 1, closed: 0, expired: 0 }]);
+      releaseA();
+      await until(
+        () =>
+          replies(0).find((r) =>
+            r.replyToId === slowA.id && r.content.endsWith("g0 slow")
+          ),
+        20_000,
+        "gateway A to finish its own slow turn",
+      );
       const before = llm.chatCount;
       const bTrigger = discord.sendUserMessage({
         channelId: channelId(2),

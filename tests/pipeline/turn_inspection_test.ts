@@ -96,6 +96,26 @@ bindings:
   await services.runner.shutdown(1000);
 });
 
+Deno.test("without usage from the server the inspection says its token figures are estimated", async () => {
+  await using llm = await startFakeLlmServer();
+  await using store = await SqliteStore.open(":memory:");
+  const { testConfig } = await import("../support/test_config.ts");
+  const services = createBotServices({
+    config: testConfig(llm.url),
+    store,
+    bot_user_id: () => BOT_ID,
+  });
+  llm.script({ chunks: ["no", " usage", " here"], usage: null });
+  const inspection = createTurnInspection();
+  await services.runner.dispatch(message(), new RecordingReply(), {
+    inspection,
+  });
+  assert.equal(inspection.usage, null);
+  assert.equal(inspection.tokens_estimated, true);
+  assert.equal(inspection.raw_text, "no usage here");
+  await services.runner.shutdown(1000);
+});
+
 Deno.test("a turn without an inspection record runs as before", async () => {
   await using llm = await startFakeLlmServer();
   await using store = await SqliteStore.open(":memory:");

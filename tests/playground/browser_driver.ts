@@ -198,6 +198,11 @@ async function run(shots: string): Promise<void> {
     assert.equal(await report.isHidden(), true);
     await shot(page, shots, "4-recovered");
 
+    // A reload shows the stored conversation of the place.
+    await page.reload();
+    await page.getByText(/The stored conversation here \(4 messages/).waitFor();
+    await page.locator("li.message", { hasText: "still there?" }).waitFor();
+
     // A phone-sized window.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByLabel("Message", { exact: true }).waitFor();

@@ -21,6 +21,13 @@ Deno.test("playground refuses every request without the access token", async () 
   });
   assert.equal(post.status, 401);
   await post.body?.cancel();
+  const huge = await fetch(`${h.server.origin}/api/line`, {
+    method: "POST",
+    headers: { "x-playground-token": h.server.token },
+    body: JSON.stringify({ place: 0, text: "x".repeat(70_000) }),
+  });
+  assert.equal(huge.status, 400);
+  assert.match((await huge.json()).error, /at most 65536/);
   const wrong = await fetch(`${h.server.origin}/?token=nope`);
   assert.equal(wrong.status, 401);
   await wrong.body?.cancel();
@@ -140,6 +147,12 @@ Deno.test("/reset and /persona work as in Discord and the next turn shows it", a
     reset_at: number | null;
   };
   assert.equal(inspection.persona, "pirate");
+  const history = await (await h.get("/api/history?place=0&user_id=u1")).json();
+  assert.deepEqual(
+    history.map((m: { role: string }) => m.role),
+    ["user", "assistant"],
+    "the stored conversation since the reset",
+  );
   assert.equal(
     inspection.messages.length,
     2,

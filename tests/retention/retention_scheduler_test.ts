@@ -316,3 +316,51 @@ Deno.test("startRetentionScheduler() refuses an interval that is not positive", 
   }
   assert.equal(DEFAULT_PRUNE_INTERVAL_MS, HOUR);
 });
+
+Deno.test("startRetentionScheduler() also prunes ended rate-limit windows and choices of removed personas", async () => {
+  await using store = await memoryStore();
+  await store.setRateLimit("user:7:default", {
+    count: 6,
+    window_start: START - 2 * DAY,
+    notified: true,
+  });
+  await store.setRateLimit("user:8:default", {
+    count: 1,
+    window_start: START - HOUR,
+    notified: false,
+  });
+  await store.setPersonaChoice(
+    { binding_key: "channel:1", user_id: "7" },
+    "poet",
+    START - 3 * DAY,
+  );
+  await store.setPersonaChoice(
+    { binding_key: "channel:1", user_id: "8" },
+    "helper",
+    START - 3 * DAY,
+  );
+  const timers = new FakeTimers(START);
+  const logger = new RecordingLogger();
+  const scheduler = startRetentionScheduler({
+    store,
+    retention: () => 30 * DAY,
+    personas: () => ["helper", "pirate"],
+    timers,
+    logger,
+  });
+  try {
+    await timers.advance(0);
+    assert.equal(await store.getRateLimit("user:7:default"), null);
+    assert.notEqual(await store.getRateLimit("user:8:default"), null);
+    assert.equal(
+      await store.getPersonaChoice({ binding_key: "channel:1", user_id: "7" }),
+      null,
+    );
+    assert.equal(
+      await store.getPersonaChoice({ binding_key: "channel:1", user_id: "8" }),
+      "helper",
+    );
+  } finally {
+    await scheduler.stop();
+  }
+});

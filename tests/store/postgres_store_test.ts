@@ -8,6 +8,7 @@
 
 import { postgresBackend } from "./store_backends.ts";
 import { historyContract } from "./contract/history_contract.ts";
+import { cleanupContract } from "./contract/cleanup_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
 import { memoryContract } from "./contract/memory_contract.ts";
@@ -16,6 +17,7 @@ import { turnsContract } from "./contract/turns_contract.ts";
 const backend = await postgresBackend();
 historyContract(backend);
 dataContract(backend);
+cleanupContract(backend);
 userDataContract(backend);
 memoryContract(backend);
 turnsContract(backend);

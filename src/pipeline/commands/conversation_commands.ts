@@ -70,7 +70,8 @@ function displayName(config: Config, persona: string): string {
   return config.personas[persona]?.display_name ?? persona;
 }
 
-function listPersonas(config: Config, route: Route): string {
+/** The personas allowed in a route, for messages: **Name** (`key`), … */
+export function listPersonas(config: Config, route: Route): string {
   return route.binding.personas.map((p) =>
     `**${displayName(config, p)}** (\`${p}\`)`
   ).join(", ");
@@ -190,7 +191,8 @@ export async function personaSuggestions(
 }
 
 /** Accepts a persona key or its display name, case-insensitively; null when not allowed here. */
-function resolvePersonaName(
+/** The persona key a typed name (key or display name, any case) means in a route, or null. */
+export function resolvePersonaName(
   config: Config,
   route: Route,
   name: string,

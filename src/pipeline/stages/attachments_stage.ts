@@ -57,6 +57,16 @@ export function attachmentsStage(deps: AttachmentsDeps): Stage<TurnContext> {
       ctx.text = [ctx.text, read.text].filter((part) => part !== "").join(
         "\n\n",
       );
+      // Stored on arrival with its text only: the files are part of what was said.
+      const stored = ctx.user_message;
+      if (stored !== null && stored.content !== ctx.text) {
+        await deps.store.updateMessage(stored.id, {
+          content: ctx.text,
+          token_count: null,
+          updated_at: ctx.started_at,
+        });
+        ctx.user_message = { ...stored, content: ctx.text, token_count: null };
+      }
       if (read.had_images && persona !== undefined && !persona.vision) {
         // "Once per conversation": a /reset starts a new one.
         const reset = await deps.store.lastReset(ctx.route.conversation);

@@ -16,14 +16,15 @@ import type { TurnContext } from "../turn_context.ts";
 
 /**
  * True when the message carries no text once the bot's mention is removed
- * (an attachment or sticker alone, a bare mention): never a turn, whatever
- * the trigger.
+ * and no file (a sticker alone, a bare mention): never a turn, whatever the
+ * trigger. A file alone is a question about the file.
  */
 export function isEmptyMessage(
   message: IncomingMessage,
   bot_user_id: string,
 ): boolean {
-  return withoutBotMention(message.content, bot_user_id) === "";
+  return withoutBotMention(message.content, bot_user_id) === "" &&
+    (message.attachments?.length ?? 0) === 0;
 }
 
 /** True when the message fires one of the binding's triggers. */

@@ -44,6 +44,10 @@ function cutAt(text: string, room: number): string {
   return text.slice(0, code >= 0xd800 && code <= 0xdbff ? room - 1 : room);
 }
 
+/** Said under a reply Discord stopped taking midway. */
+export const DELIVERY_CUT_NOTICE =
+  "⚠️ Discord did not take the rest of this answer; what is above is incomplete.";
+
 /** Said when the model sent nothing visible. */
 export const EMPTY_REPLY_NOTICE =
   "🤔 The model returned an empty reply. Try rephrasing?";
@@ -219,7 +223,23 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
           updated_at: deps.now(),
         });
       }
-      if (deliveryError !== null) throw deliveryError;
+      if (deliveryError !== null) {
+        // Nothing shown: the runner says something went wrong. Part shown: say
+        // it is incomplete, once, under it.
+        if (delivered.length === 0) throw deliveryError;
+        ctx.outcome = "failed";
+        ctx.detail = `delivery: ${
+          deliveryError instanceof Error
+            ? deliveryError.message
+            : String(deliveryError)
+        }`;
+        deps.logger.warn("Reply cut short in {channel}: {detail}", {
+          channel: ctx.message.channel_id,
+          detail: ctx.detail,
+        });
+        await ctx.reply.notice(DELIVERY_CUT_NOTICE).catch(() => {});
+        return;
+      }
       if (failure !== null) {
         const error = failure instanceof LlmError ? failure : null;
         ctx.outcome = isCancelled(failure, ctx.signal)

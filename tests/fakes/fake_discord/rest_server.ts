@@ -42,6 +42,8 @@ export interface FailureRule {
   mangle?: (body: unknown) => unknown;
   /** The answer carries no X-RateLimit-* headers. */
   noRateLimitHeaders?: boolean;
+  /** A successful answer's body is sent as this raw text instead (e.g. not JSON at all). */
+  rawBody?: string;
   retryAfterMs?: number;
   scope?: "user" | "global" | "shared";
   body?: unknown;
@@ -291,6 +293,12 @@ export function createRestHandler(
       injected,
     });
     if (behaviour?.drop) return droppedConnection();
+    if (behaviour?.rawBody !== undefined && reply.status < 300) {
+      return new Response(behaviour.rawBody, {
+        status: reply.status,
+        headers: { ...headers, "content-type": "application/json" },
+      });
+    }
     return respond(reply, headers);
   };
 }

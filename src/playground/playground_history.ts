@@ -1,0 +1,53 @@
+/**
+ * The stored conversation of a playground place, for the page to show after
+ * a reload. Only the playground's own conversations can be read this way
+ * (their channels are the playground's), so no real user's message is ever
+ * returned.
+ *
+ * @module
+ */
+
+import { resolveRoute } from "../pipeline/route.ts";
+import { renderDiscordMarkdown } from "./discord_markdown.ts";
+import { placeOf } from "./playground_turn.ts";
+import type {
+  PlaygroundIdentity,
+  PlaygroundServices,
+} from "./playground_turn.ts";
+
+/** One stored message as the page shows it. */
+export interface HistoryEntry {
+  role: string;
+  author_name: string;
+  html: string;
+  created_at: number;
+  /** The platform id (a bot reply's can be replied to). */
+  id: string;
+}
+
+/** The newest `limit` messages since the last /reset, oldest first. */
+export async function playgroundHistory(
+  services: PlaygroundServices,
+  who: Pick<PlaygroundIdentity, "place" | "user_id">,
+  limit = 50,
+): Promise<HistoryEntry[]> {
+  const config = services.config();
+  const where = placeOf(who.place, config);
+  if (where === null) return [];
+  const route = resolveRoute({ ...where, user_id: who.user_id }, config);
+  if (route === null) return [];
+  const rows = await services.commands.store.recentMessages({
+    conversation: route.conversation,
+    limit,
+    since: Number.MIN_SAFE_INTEGER,
+  });
+  return rows.reverse()
+    .filter((row) => row.content !== "" && row.role !== "system")
+    .map((row) => ({
+      role: row.role,
+      author_name: row.author_name,
+      html: renderDiscordMarkdown(row.content),
+      created_at: row.created_at,
+      id: row.external_id ?? "",
+    }));
+}

@@ -1,0 +1,47 @@
+/**
+ * `reasoning: spoiler` with thoughts longer than one message: every message
+ * that carries reasoning keeps it behind its own spoiler (issue 10, item 15).
+ */
+import assert from "node:assert/strict";
+import { createBotServices } from "../../src/pipeline/bot_services.ts";
+import { SqliteStore } from "../../src/store/sqlite_store.ts";
+import { startFakeLlmServer } from "../fakes/fake_llm_server.ts";
+import { message, RecordingReply } from "../support/fixtures.ts";
+import { BOT_ID, testConfig } from "../support/test_config.ts";
+
+Deno.test("long reasoning shown as a spoiler stays hidden in every message", async () => {
+  await using server = await startFakeLlmServer();
+  await using store = await SqliteStore.open(":memory:");
+  const config = testConfig(server.url);
+  config.personas.helper!.reasoning = "spoiler";
+  const services = createBotServices({
+    config,
+    store,
+    bot_user_id: () => BOT_ID,
+  });
+  const thought = "I think about this | carefully and at length. ";
+  server.script({
+    reasoning: Array.from({ length: 110 }, () => thought),
+    chunks: ["The answer is 42."],
+  });
+  const reply = new RecordingReply();
+  assert.equal(await services.runner.dispatch(message(), reply), "answered");
+  const final = reply.shows.findLast((s) => s.done)!.chunks;
+  assert.ok(final.length >= 3, `${final.length} messages`);
+  for (const chunk of final) {
+    assert.ok(chunk.length <= 2000, `${chunk.length} characters`);
+    const bars = chunk.match(/(?<!\\)\|\|/g)?.length ?? 0;
+    assert.equal(bars % 2, 0, `an unbalanced spoiler in:\n${chunk}`);
+    if (chunk.includes("carefully")) {
+      // Every piece of reasoning sits between a pair of bars.
+      const outside = chunk.split(/(?<!\\)\|\|/).filter((_, i) => i % 2 === 0)
+        .join("");
+      assert.ok(
+        !outside.includes("carefully"),
+        `reasoning shows in:\n${chunk}`,
+      );
+    }
+  }
+  assert.ok(final.at(-1)!.endsWith("The answer is 42."));
+  await services.runner.shutdown(1000);
+});
