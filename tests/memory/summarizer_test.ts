@@ -18,7 +18,6 @@ const CONVERSATION = { channel_id: "100", guild_id: "900", user_id: "" };
 class SummaryLlm {
   requests: ChatRequest[] = [];
   failing = false;
-  // deno-lint-ignore require-yield
   async *streamChat(
     endpoint: string,
     request: ChatRequest,
