@@ -57,6 +57,8 @@ export interface BotServices {
   store: Store;
   llm: LlmClient;
   counters: TokenCounters;
+  /** Resolves once the calibrations saved in the store are back in `counters`. */
+  calibrationsLoaded: Promise<void>;
   runner: Runner;
   commands: CommandDeps;
   /** The one access decision, shared by messages and commands. */
@@ -70,7 +72,28 @@ export function createBotServices(options: BotServicesOptions): BotServices {
   let config = options.config;
   const now = options.now ?? Date.now;
   const fetchEdge = options.fetch ? { fetch: options.fetch } : {};
-  const counters = createTokenCounters(config.endpoints, fetchEdge);
+  const calibrationLog = log("tokens");
+  const counters = createTokenCounters(config.endpoints, {
+    ...fetchEdge,
+    // Keep what calibration learned, so a restart does not start from scratch.
+    onCalibrated: (calibration) =>
+      void options.store.setTokenCalibration({
+        ...calibration,
+        updated_at: now(),
+      }).catch((error) =>
+        calibrationLog.warn("Could not save a token calibration: {error}", {
+          error,
+        })
+      ),
+  });
+  const calibrationsLoaded = options.store.getTokenCalibrations().then(
+    (saved) => counters.restore(saved),
+    (error) =>
+      calibrationLog.warn(
+        "Could not read the saved token calibrations: {error}",
+        { error },
+      ),
+  );
   const llm = traceLlm(
     createLlmClient(config.endpoints, { ...fetchEdge, counters }),
   );
@@ -119,6 +142,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     store,
     llm,
     counters,
+    calibrationsLoaded,
     runner,
     access,
     memory,

@@ -15,12 +15,14 @@ import { withSpan } from "../observability/tracing.ts";
 import type { Store, StoredMessage, TurnUpdate } from "../store/store.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import { admit } from "./admission.ts";
+import { overhear } from "./channel_context.ts";
 import { endState, receiveTurn } from "./durable_turn.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import { NoticeLimiter } from "./notice_limiter.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
+import type { Route } from "./route.ts";
 import { isEmptyMessage, isTriggered } from "./stages/auth_stage.ts";
 import type { TurnContext, TurnOutcome } from "./turn_context.ts";
 import type { TurnInspection } from "./turn_inspection.ts";
@@ -43,6 +45,8 @@ export interface RunnerDeps {
   store: Store;
   /** The access decision (default: one over `config` with no DM role lookup). */
   access?: AccessGate;
+  /** False when a user turned history off (`context: channel` keeps nothing of theirs). */
+  keepsHistory?: (user_id: string) => Promise<boolean>;
   /** Turns that may wait behind the running one in a conversation (default 5). */
   max_waiting?: number;
   /** Turns queued or running over all conversations (default 1000). */
@@ -152,6 +156,7 @@ export class Runner {
       !message.author.is_webhook && !isEmptyMessage(message, bot_user_id) &&
       isTriggered(message, route.binding.trigger, bot_user_id);
     if (route === null || !worthQueueing) {
+      if (route !== null) await this.#overhear(message, route, bot_user_id);
       const outcome = route === null ? "unrouted" : "ignored";
       this.#deps.onTurnEnd?.(outcome, null);
       return outcome;
@@ -233,6 +238,34 @@ export class Runner {
       await this.#runTurnInSpan(ctx);
       span.set({ "bot.outcome": ctx.outcome });
     }, { root: true });
+  }
+
+  /** Keeps a message not addressed to the bot (`context: channel`); never rejects. */
+  async #overhear(
+    message: IncomingMessage,
+    route: Route,
+    bot_user_id: string,
+  ): Promise<void> {
+    if (route.binding.context !== "channel") return;
+    try {
+      await overhear(
+        {
+          store: this.#deps.store,
+          access: this.#admission.access,
+          now: this.#deps.now,
+          ...(this.#deps.keepsHistory
+            ? { keepsHistory: this.#deps.keepsHistory }
+            : {}),
+        },
+        message,
+        route,
+        bot_user_id,
+      );
+    } catch (error) {
+      this.#deps.logger.warn("Could not keep a channel message: {error}", {
+        error,
+      });
+    }
   }
 
   /** Stores the turn's message unless it is a recovered one; never rejects. */

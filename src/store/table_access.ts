@@ -74,6 +74,12 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   // After messages: a turn points at its user message and its reply.
   { name: "turns", key: ["message_id"], flags: [], identity: false },
   {
+    name: "token_calibrations",
+    key: ["endpoint", "model"],
+    flags: [],
+    identity: false,
+  },
+  {
     name: "conversation_summaries",
     key: ["conversation_id"],
     flags: [],

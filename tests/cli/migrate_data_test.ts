@@ -111,7 +111,7 @@ Deno.test("migrate-data copies an SQLite database into another file, in batches,
   assert.match(first.stderr, /^messages: 6\/6 rows$/m);
   assert.match(
     first.stdout,
-    /^Copied and verified: 3 conversations, 6 messages, 2 persona_choices, 2 rate_limits, 0 turns, 1 conversation_summaries, 1 user_notes, 1 user_preferences \(row counts match\)\.$/m,
+    /^Copied and verified: 3 conversations, 6 messages, 2 persona_choices, 2 rate_limits, 0 turns, 0 token_calibrations, 1 conversation_summaries, 1 user_notes, 1 user_preferences \(row counts match\)\.$/m,
   );
   assert.deepEqual(await snapshot(to), await snapshot(from));
   const again = await run(from, to);
