@@ -16,6 +16,8 @@ import { ButtonRouter } from "./buttons/button_router.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
+import { DiscordTurns } from "./discord_turns.ts";
+import { registerTurnButtons } from "./buttons/turn_buttons.ts";
 import { DiscordReply } from "./discord_reply.ts";
 import { closeInterruptedReply } from "./interrupted_reply.ts";
 import { recoverTurns } from "../pipeline/turn_recovery.ts";
@@ -84,6 +86,8 @@ export class DiscordRuntime {
   readonly #directory: ChannelDirectory;
   readonly #throttle: ChannelThrottle;
   readonly #port: PacedPort;
+  #connected = false;
+  readonly #turns: DiscordTurns;
   readonly #shards: ShardStatus;
   /**
    * The bot's buttons, by action: register a handler with `buttons.on(action, …)`
@@ -146,6 +150,10 @@ export class DiscordRuntime {
         this.#fatal(message);
       },
       message: guard("message", (raw: GatewayMessage) => this.#onMessage(raw)),
+      messageUpdated: guard(
+        "message edit",
+        (raw: GatewayMessage) => this.#onEdit(raw),
+      ),
       interaction: guard(
         "interaction",
         (raw: GatewayInteraction) =>
@@ -157,7 +165,7 @@ export class DiscordRuntime {
               commands: options.services.commands,
               config: options.services.config,
               directory: this.#directory,
-              responder: this.#client.responder,
+              responder: traceCalls(this.#client.responder, "discord"),
               logger,
             }),
       ),
@@ -215,6 +223,21 @@ export class DiscordRuntime {
       timers,
       paced ? Math.max(1, 45 * share) : Infinity,
     );
+    this.#turns = new DiscordTurns({
+      services: options.services,
+      client: this.#client,
+      port: this.#port,
+      throttle: this.#throttle,
+      timers,
+      directory: this.#directory,
+      logger,
+    });
+    registerTurnButtons(this.buttons, {
+      turns: this.#turns,
+      controls: options.services.controls,
+      config: options.services.config,
+      logger,
+    });
   }
 
   /** The bot's own user id (from the token). */
@@ -358,7 +381,8 @@ export class DiscordRuntime {
     await handleAsk(raw, {
       services: this.#options.services,
       directory: this.#directory,
-      webhook: (id, token) => this.#client.interactionWebhook(id, token),
+      webhook: (id, token) =>
+        traceCalls(this.#client.interactionWebhook(id, token), "discord"),
       throttle: this.#throttle,
       timers: this.#options.timers ?? systemThrottleTimers,
       logger: this.#options.logger,
@@ -374,12 +398,15 @@ export class DiscordRuntime {
     }
     await this.buttons.handle(
       press,
-      this.#client.buttonResponder(press.interaction_id, press.token),
+      traceCalls(
+        this.#client.buttonResponder(press.interaction_id, press.token),
+        "discord",
+      ),
     );
   }
 
   async #onMessage(raw: GatewayMessage): Promise<void> {
-    const { services, logger } = this.#options;
+    const { logger } = this.#options;
     const mapped = await toIncomingMessage(
       raw,
       this.bot_user_id,
@@ -389,8 +416,16 @@ export class DiscordRuntime {
       logger.debug("Skipped a message: {reason}", { reason: mapped.reason });
       return;
     }
-    const message = mapped.message;
-    await services.runner.dispatch(message, this.#replyFor(message));
+    await this.#turns.answer(mapped.message);
+  }
+
+  async #onEdit(raw: GatewayMessage): Promise<void> {
+    const mapped = await toIncomingMessage(
+      raw,
+      this.bot_user_id,
+      this.#directory,
+    );
+    if (mapped.ok) await this.#turns.edited(mapped.message);
   }
 
   #replyFor(message: IncomingMessage): DiscordReply {

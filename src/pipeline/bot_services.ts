@@ -22,6 +22,7 @@ import type { CommandDeps } from "./commands/conversation_commands.ts";
 import type { StageObserver } from "./compose.ts";
 import { buildPipeline } from "./pipeline.ts";
 import { Runner } from "./runner.ts";
+import { TurnControls } from "./controls/turn_controls.ts";
 import type { DispatchOutcome } from "./runner.ts";
 import type { TurnContext } from "./turn_context.ts";
 import type { Store } from "../store/store.ts";
@@ -60,6 +61,8 @@ export interface BotServices {
   /** Resolves once the calibrations saved in the store are back in `counters`. */
   calibrationsLoaded: Promise<void>;
   runner: Runner;
+  /** Running turns, for the Stop button. */
+  controls: TurnControls;
   commands: CommandDeps;
   /** The one access decision, shared by messages and commands. */
   access: AccessGate;
@@ -122,10 +125,12 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     ...(options.onLlmError ? { onLlmError: options.onLlmError } : {}),
   });
   const access = new AccessGate({ config: () => config, now });
+  const controls = new TurnControls();
   const runner = new Runner({
     pipeline,
     store,
     access,
+    controls,
     config: () => config,
     bot_user_id: options.bot_user_id,
     now,
@@ -133,6 +138,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     ...(options.onTurnEnd ? { onTurnEnd: options.onTurnEnd } : {}),
   });
   return {
+    controls,
     config: () => config,
     applyConfig(next) {
       config = next;

@@ -160,11 +160,12 @@ export function startPlaygroundServer(
     }
     if (request.method === "GET" && url.pathname === "/api/history") {
       const place = url.searchParams.get("place") ?? "";
+      const limit = Number(url.searchParams.get("limit") ?? "50");
       return json(
         await playgroundHistory(options.services, {
           place: place === "dm" ? "dm" : Number(place),
           user_id: url.searchParams.get("user_id") || "playground-user",
-        }),
+        }, Number.isInteger(limit) ? Math.min(Math.max(limit, 0), 200) : 50),
       );
     }
     if (request.method === "GET" && url.pathname === "/api/events") {

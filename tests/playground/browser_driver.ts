@@ -198,10 +198,15 @@ async function run(shots: string): Promise<void> {
     assert.equal(await report.isHidden(), true);
     await shot(page, shots, "4-recovered");
 
-    // A reload shows the stored conversation of the place.
+    // Picking a persona runs /persona as in Discord.
+    await page.getByLabel("Persona").selectOption("pirate");
+    await page.getByText(/You are now talking to \*{0,2}pirate/).waitFor();
+
+    // A reload shows the stored conversation of the place, and the persona chosen.
     await page.reload();
     await page.getByText(/The stored conversation here \(4 messages/).waitFor();
     await page.locator("li.message", { hasText: "still there?" }).waitFor();
+    assert.equal(await page.getByLabel("Persona").inputValue(), "pirate");
 
     // A phone-sized window.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -22,7 +22,7 @@ import { overheardFor } from "../channel_context.ts";
 import { safeName } from "../safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
-import { effectivePersona } from "../persona_choice.ts";
+import { chooseSpeaker } from "../speaker.ts";
 import { placesPreferences, renderSystemPrompt } from "../system_prompt.ts";
 import { fitMemory, preferencesNote } from "../../memory/memory.ts";
 import type {
@@ -31,7 +31,7 @@ import type {
   MemorySections,
   Recollection,
 } from "../../memory/memory.ts";
-import { storeUserMessage } from "../user_message.ts";
+import { restoreUserMessage, storeUserMessage } from "../user_message.ts";
 import type { TurnContext } from "../turn_context.ts";
 import { inspectContext } from "../turn_inspection.ts";
 
@@ -75,12 +75,7 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
     name: "context",
     async run(ctx, next) {
       const { message, route, config } = ctx;
-      const { persona: personaName } = await effectivePersona(
-        deps.store,
-        route.binding,
-        message.author.id,
-        message.persona,
-      );
+      const personaName = await chooseSpeaker(ctx, deps.store);
       const persona = config.personas[personaName];
       if (persona === undefined) {
         throw new Error(
@@ -91,10 +86,16 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       ctx.persona_name = personaName;
       ctx.persona = persona;
 
+      ctx.reply.speakAs?.({
+        display_name: persona.display_name,
+        avatar_url: persona.avatar_url,
+      });
       // With `tokenizer: server` this asks the server (and calibrates the
       // estimate every other message is counted with); otherwise it estimates.
       const tokens = await counter.countExact(ctx.text, ctx.signal);
-      if (ctx.user_message === null) {
+      if (ctx.rerun) {
+        ctx.user_message = await restoreUserMessage(deps.store, ctx, tokens);
+      } else if (ctx.user_message === null) {
         ctx.user_message = await storeUserMessage(
           deps.store,
           ctx,
