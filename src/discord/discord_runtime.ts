@@ -28,7 +28,7 @@ import type { PacedPort } from "./global_pacing.ts";
 import { createDiscordClient } from "./discordeno_client.ts";
 import type { RestProxyTarget } from "./discordeno_client.ts";
 import { ShardStatus } from "./shard_status.ts";
-import { type ShardRange, shardOfGuild } from "../config/shard_range.ts";
+import { shardOfGuild, type ShardRange } from "../config/shard_range.ts";
 import type {
   DiscordClient,
   DiscordClientEvents,
