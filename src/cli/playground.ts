@@ -25,6 +25,7 @@ import {
 } from "../log/logging.ts";
 import { ConfigStatusBoard } from "../playground/config_status.ts";
 import { startPlaygroundServer } from "../playground/playground_server.ts";
+import { closeStalePlaygroundTurns } from "../playground/stale_turns.ts";
 import { PLAYGROUND_BOT_ID } from "../playground/playground_turn.ts";
 
 /** The port when neither `--port` nor `PLAYGROUND_PORT` says one. */
@@ -71,6 +72,7 @@ export async function playground(args: string[]): Promise<number> {
     store,
     bot_user_id: () => PLAYGROUND_BOT_ID,
   });
+  await closeStalePlaygroundTurns(store, logger);
   const board = new ConfigStatusBoard(file, config);
   const watcher = watchConfig({
     file,

@@ -16,7 +16,7 @@ import type { PostedPart, ReplyTarget } from "../pipeline/reply_target.ts";
 import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordRequestError } from "./discord_port.ts";
 import { neutraliseMassMentions } from "./mass_mentions.ts";
-import type { DiscordPort } from "./discord_port.ts";
+import type { DiscordPort, ReplyButton } from "./discord_port.ts";
 
 /** What a reply needs. */
 export interface DiscordReplyOptions {
@@ -36,6 +36,12 @@ export interface DiscordReplyOptions {
   edit_interval_ms?: number;
   /** How long the first text waits for more before it is posted (default 20 ms). */
   first_post_delay_ms?: number;
+  /** Buttons under the reply's last message, while streaming and once done (other messages get none). */
+  buttons?: (done: boolean) => readonly ReplyButton[];
+  /** Messages of an earlier answer to write this one over (a rerun); extra ones are deleted. */
+  reuse?: readonly string[];
+  /** Told which persona speaks (before any text); see `ReplyTarget.speakAs`. */
+  speakAs?: ReplyTarget["speakAs"];
   /** Attempts for one operation that fails with a server error. */
   max_attempts?: number;
 }
@@ -43,12 +49,14 @@ export interface DiscordReplyOptions {
 interface Posted {
   id: string;
   content: string;
+  /** The buttons it shows, as a key ("" for none; null when unknown). */
+  buttons: string | null;
 }
 
-type Operation = { kind: "edit"; index: number } | {
-  kind: "send";
-  index: number;
-};
+const buttonsKey = (buttons: readonly ReplyButton[]) =>
+  buttons.map((b) => b.custom_id).join(" ");
+
+type Operation = { kind: "edit" | "send" | "delete"; index: number };
 
 /** A reply in Discord; see the module doc. */
 export class DiscordReply implements ReplyTarget {
@@ -70,6 +78,18 @@ export class DiscordReply implements ReplyTarget {
 
   constructor(options: DiscordReplyOptions) {
     this.#options = options;
+    for (const id of options.reuse ?? []) {
+      this.#posted.push({ id, content: "\u0000", buttons: null });
+    }
+  }
+
+  speakAs(speaker: Parameters<NonNullable<ReplyTarget["speakAs"]>>[0]): void {
+    this.#options.speakAs?.(speaker);
+  }
+
+  /** The reply's messages as last posted or edited, in order. */
+  get posted(): readonly { id: string; content: string }[] {
+    return this.#posted.map(({ id, content }) => ({ id, content }));
   }
 
   get posted_ids(): readonly string[] {
@@ -222,14 +242,34 @@ export class DiscordReply implements ReplyTarget {
     }
   }
 
+  /** The buttons message `index` should show. */
+  #buttonsFor(index: number): readonly ReplyButton[] {
+    const last = index === this.#desired.length - 1;
+    return last && this.#options.buttons
+      ? this.#options.buttons(this.#done)
+      : [];
+  }
+
   #nextOperation(): Operation | null {
     const desired = this.#desired;
+    const buttons = this.#options.buttons !== undefined;
     for (let index = 0; index < this.#posted.length; index++) {
       const wanted = desired[index];
-      if (wanted !== undefined && this.#posted[index]?.content !== wanted) {
+      const posted = this.#posted[index];
+      if (
+        wanted !== undefined && posted !== undefined &&
+        (posted.content !== wanted ||
+          (buttons &&
+            posted.buttons !== buttonsKey(this.#buttonsFor(index))))
+      ) {
         return { kind: "edit", index };
       }
     }
+    // A rerun's answer came out shorter: its old messages beyond it go (once it is done).
+    if (
+      this.#done && desired.length > 0 &&
+      this.#posted.length > desired.length && this.#options.port.delete
+    ) return { kind: "delete", index: this.#posted.length - 1 };
     if (desired.length > this.#posted.length) {
       return { kind: "send", index: this.#posted.length };
     }
@@ -239,12 +279,16 @@ export class DiscordReply implements ReplyTarget {
   async #perform(operation: Operation): Promise<void> {
     const { port, channel_id } = this.#options;
     const content = this.#desired[operation.index] ?? "";
+    const buttons = this.#options.buttons
+      ? this.#buttonsFor(operation.index)
+      : undefined;
     if (operation.kind === "send") {
       const first = operation.index === 0;
       const sent = await port.send(channel_id, {
         content,
         reply_to: first ? this.#options.trigger_message_id : undefined,
         ping_replied_user: first && this.#options.ping_replied_user,
+        ...(buttons?.length ? { buttons } : {}),
         // The same turn's n-th message: repeating the send (after a lost
         // answer, or a restart) returns the message instead of a second one.
         nonce: `${this.#options.trigger_message_id}.${operation.index}`
@@ -252,14 +296,28 @@ export class DiscordReply implements ReplyTarget {
       });
       // For a repeated nonce Discord answers with the first message as it stands:
       // a differing content is edited to the latest state next.
-      this.#posted.push({ id: sent.id, content: sent.content });
+      this.#posted.push({
+        id: sent.id,
+        content: sent.content,
+        buttons: buttonsKey(buttons ?? []),
+      });
       this.#delivered();
       return;
     }
     const posted = this.#posted[operation.index];
     if (posted === undefined) return;
+    if (operation.kind === "delete") {
+      await port.delete?.(channel_id, posted.id).catch((error) => {
+        if (
+          !(error instanceof DiscordRequestError) ||
+          error.kind !== "unknown_message"
+        ) throw error;
+      });
+      this.#posted.pop();
+      return;
+    }
     try {
-      await port.edit(channel_id, posted.id, content);
+      await port.edit(channel_id, posted.id, content, buttons);
     } catch (error) {
       if (
         !(error instanceof DiscordRequestError) ||
@@ -270,6 +328,7 @@ export class DiscordReply implements ReplyTarget {
       );
     }
     posted.content = content;
+    posted.buttons = buttonsKey(buttons ?? []);
     this.#delivered();
   }
 

@@ -7,7 +7,9 @@
  * (a server that silently truncated the prompt reports far too few
  * tokens), stays within [0.3, 3], and carries a 5 % margin, so the
  * estimate stays on the high side. `countExact()` asks the server when the
- * endpoint has `tokenizer: server`, falling back to the estimate.
+ * endpoint has `tokenizer: server`, falling back to the estimate. What was
+ * learned is reported through `onCalibrated` (the bot keeps it in the
+ * store) and can be put back with `restore()` after a restart.
  *
  * @module
  */
@@ -55,6 +57,16 @@ export interface TokenCounters extends UsageObserver {
   counterFor(endpoint: string, model: string): TokenCounter;
   /** Applies a new endpoint config (hot reload); learned ratios are kept. */
   reconfigure(endpoints: Record<string, EndpointSettings>): void;
+  /** Puts back calibrations learned before (read from the store at start-up). */
+  restore(calibrations: readonly LearnedCalibration[]): void;
+}
+
+/** A calibration as it is saved and restored. */
+export interface LearnedCalibration {
+  endpoint: string;
+  model: string;
+  ratio: number;
+  samples: number;
 }
 
 /** The edges token counting needs; all optional. */
@@ -62,6 +74,8 @@ export interface TokenCountersOptions {
   fetch?: typeof fetch;
   timers?: Timers;
   logger?: LlmLogger;
+  /** Told every time a calibration changes (to keep it across restarts). */
+  onCalibrated?: (calibration: LearnedCalibration) => void;
 }
 
 /** Bounds and pace of calibration. */
@@ -92,7 +106,14 @@ export function createTokenCounters(
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     timers: options.timers ?? systemTimers,
     logger: options.logger ?? defaultLlmLogger(),
-  } satisfies { fetch: typeof fetch; timers: Timers; logger: LlmLogger };
+    // A turn waits for the count: a slow /tokenize must not hold it long.
+    timeout_ms: 3_000,
+  } satisfies {
+    fetch: typeof fetch;
+    timers: Timers;
+    logger: LlmLogger;
+    timeout_ms: number;
+  };
   const calibrations = new Map<string, Calibration>();
   const tokenizers = new Map<string, ServerTokenizer>();
   const counters = new Map<string, TokenCounter>();
@@ -124,6 +145,13 @@ export function createTokenCounters(
       ),
     );
     state.samples++;
+    const [endpoint = "", model = ""] = key.split("\u0000");
+    options.onCalibrated?.({
+      endpoint,
+      model,
+      ratio: state.ratio,
+      samples: state.samples,
+    });
   }
 
   function tokenizerFor(endpoint: string): ServerTokenizer | undefined {
@@ -178,6 +206,19 @@ export function createTokenCounters(
     reconfigure(next) {
       config = next;
       tokenizers.clear();
+    },
+    restore(list) {
+      for (const saved of list) {
+        const valid = Number.isFinite(saved.ratio) &&
+          saved.ratio >= CALIBRATION.min_ratio &&
+          saved.ratio <= CALIBRATION.max_ratio && saved.samples > 0;
+        if (!valid) continue;
+        const state = calibrationOf(`${saved.endpoint}\u0000${saved.model}`);
+        // What this process learned already is newer than what was saved.
+        if (state.samples > 0) continue;
+        state.ratio = saved.ratio;
+        state.samples = saved.samples;
+      }
     },
   };
 }

@@ -22,6 +22,7 @@ import type { CommandDeps } from "./commands/conversation_commands.ts";
 import type { StageObserver } from "./compose.ts";
 import { buildPipeline } from "./pipeline.ts";
 import { Runner } from "./runner.ts";
+import { TurnControls } from "./controls/turn_controls.ts";
 import type { DispatchOutcome } from "./runner.ts";
 import type { TurnContext } from "./turn_context.ts";
 import type { Store } from "../store/store.ts";
@@ -56,7 +57,11 @@ export interface BotServices {
   store: Store;
   llm: LlmClient;
   counters: TokenCounters;
+  /** Resolves once the calibrations saved in the store are back in `counters`. */
+  calibrationsLoaded: Promise<void>;
   runner: Runner;
+  /** Running turns, for the Stop button. */
+  controls: TurnControls;
   commands: CommandDeps;
   /** The one access decision, shared by messages and commands. */
   access: AccessGate;
@@ -67,7 +72,28 @@ export function createBotServices(options: BotServicesOptions): BotServices {
   let config = options.config;
   const now = options.now ?? Date.now;
   const fetchEdge = options.fetch ? { fetch: options.fetch } : {};
-  const counters = createTokenCounters(config.endpoints, fetchEdge);
+  const calibrationLog = log("tokens");
+  const counters = createTokenCounters(config.endpoints, {
+    ...fetchEdge,
+    // Keep what calibration learned, so a restart does not start from scratch.
+    onCalibrated: (calibration) =>
+      void options.store.setTokenCalibration({
+        ...calibration,
+        updated_at: now(),
+      }).catch((error) =>
+        calibrationLog.warn("Could not save a token calibration: {error}", {
+          error,
+        })
+      ),
+  });
+  const calibrationsLoaded = options.store.getTokenCalibrations().then(
+    (saved) => counters.restore(saved),
+    (error) =>
+      calibrationLog.warn(
+        "Could not read the saved token calibrations: {error}",
+        { error },
+      ),
+  );
   const llm = traceLlm(
     createLlmClient(config.endpoints, { ...fetchEdge, counters }),
   );
@@ -88,10 +114,12 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     ...(options.onLlmError ? { onLlmError: options.onLlmError } : {}),
   });
   const access = new AccessGate({ config: () => config, now });
+  const controls = new TurnControls();
   const runner = new Runner({
     pipeline,
     store,
     access,
+    controls,
     config: () => config,
     bot_user_id: options.bot_user_id,
     now,
@@ -99,6 +127,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     ...(options.onTurnEnd ? { onTurnEnd: options.onTurnEnd } : {}),
   });
   return {
+    controls,
     config: () => config,
     applyConfig(next) {
       config = next;
@@ -108,6 +137,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     store,
     llm,
     counters,
+    calibrationsLoaded,
     runner,
     access,
     commands: { store, config: () => config, now, access },

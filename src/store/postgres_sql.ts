@@ -104,6 +104,13 @@ export const PG_SQL = {
     (SELECT id FROM conversations WHERE user_id = $1)`,
   forgetConversations: "DELETE FROM conversations WHERE user_id = $1",
   forgetPersonas: "DELETE FROM persona_choices WHERE user_id = $1",
+  getTokenCalibrations:
+    "SELECT endpoint, model, ratio, samples, updated_at FROM token_calibrations ORDER BY endpoint, model",
+  setTokenCalibration:
+    `INSERT INTO token_calibrations (endpoint, model, ratio, samples, updated_at)
+    VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (endpoint, model) DO UPDATE SET ratio = excluded.ratio,
+    samples = excluded.samples, updated_at = excluded.updated_at`,
   pruneRateLimits: "DELETE FROM rate_limits WHERE window_start < $1",
   prunePersonaChoices:
     "DELETE FROM persona_choices WHERE persona NOT IN (SELECT jsonb_array_elements_text(CAST($1::text AS jsonb)))",

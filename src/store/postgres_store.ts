@@ -22,6 +22,7 @@ import type {
   Store,
   StoredMessage,
   StoredTurn,
+  TokenCalibration,
   TurnUpdate,
   UserPersonaChoice,
   UserRateLimit,
@@ -258,6 +259,36 @@ export class PostgresStore implements Store {
    * Deletes the messages created before `before` in batches, then the
    * conversations left empty whose creation and last reset are older too.
    */
+  /** Every stored token calibration. */
+  getTokenCalibrations(): Promise<TokenCalibration[]> {
+    return this.#run("read the token calibrations", async () => {
+      const rows = await queries.run(this.#sql, "getTokenCalibrations", []);
+      return rows.map((row) => ({
+        endpoint: String(row["endpoint"]),
+        model: String(row["model"]),
+        ratio: Number(row["ratio"]),
+        samples: Number(row["samples"]),
+        updated_at: Number(row["updated_at"]),
+      }));
+    });
+  }
+
+  /** Stores the calibration of one endpoint and model. */
+  setTokenCalibration(calibration: TokenCalibration): Promise<void> {
+    return this.#run(
+      `save the token calibration of ${calibration.endpoint}`,
+      async () => {
+        await queries.run(this.#sql, "setTokenCalibration", [
+          calibration.endpoint,
+          calibration.model,
+          calibration.ratio,
+          calibration.samples,
+          calibration.updated_at,
+        ]);
+      },
+    );
+  }
+
   /** Deletes rate-limit windows that started before `before`; returns how many. */
   pruneRateLimits(before: number): Promise<number> {
     return this.#run("prune old rate-limit windows", async () => {

@@ -118,6 +118,13 @@ export const SQL = {
     (SELECT id FROM conversations WHERE user_id = :user_id)`,
   forgetConversations: "DELETE FROM conversations WHERE user_id = :user_id",
   forgetPersonas: "DELETE FROM persona_choices WHERE user_id = :user_id",
+  getTokenCalibrations:
+    "SELECT endpoint, model, ratio, samples, updated_at FROM token_calibrations ORDER BY endpoint, model",
+  setTokenCalibration:
+    `INSERT INTO token_calibrations (endpoint, model, ratio, samples, updated_at)
+    VALUES (:endpoint, :model, :ratio, :samples, :updated_at)
+    ON CONFLICT (endpoint, model) DO UPDATE SET ratio = excluded.ratio,
+    samples = excluded.samples, updated_at = excluded.updated_at`,
   pruneRateLimits: "DELETE FROM rate_limits WHERE window_start < :before",
   prunePersonaChoices:
     "DELETE FROM persona_choices WHERE persona NOT IN (SELECT value FROM json_each(:personas))",

@@ -21,6 +21,7 @@ import type {
   Store,
   StoredMessage,
   StoredTurn,
+  TokenCalibration,
   TurnUpdate,
   UserPersonaChoice,
   UserRateLimit,
@@ -253,6 +254,37 @@ export class SqliteStore implements Store {
    * empty whose creation and last reset are also older. Returns the number
    * of messages deleted.
    */
+  /** Every stored token calibration. */
+  getTokenCalibrations(): Promise<TokenCalibration[]> {
+    return this.#run(
+      "read the token calibrations",
+      () =>
+        this.#connection.statements.getTokenCalibrations.all().map((row) => ({
+          endpoint: String(row.endpoint),
+          model: String(row.model),
+          ratio: Number(row.ratio),
+          samples: Number(row.samples),
+          updated_at: Number(row.updated_at),
+        })),
+    );
+  }
+
+  /** Stores the calibration of one endpoint and model. */
+  setTokenCalibration(calibration: TokenCalibration): Promise<void> {
+    return this.#run(
+      `save the token calibration of ${calibration.endpoint}`,
+      () => {
+        this.#connection.statements.setTokenCalibration.run({
+          endpoint: calibration.endpoint,
+          model: calibration.model,
+          ratio: calibration.ratio,
+          samples: calibration.samples,
+          updated_at: calibration.updated_at,
+        });
+      },
+    );
+  }
+
   /** Deletes rate-limit windows that started before `before`; returns how many. */
   pruneRateLimits(before: number): Promise<number> {
     return this.#run(

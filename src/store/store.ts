@@ -127,6 +127,18 @@ export interface UserPersonaChoice {
 }
 
 /** A rate-limit counter about one user, as listed for their data export. */
+/** The calibrated token estimate of one endpoint and model. */
+export interface TokenCalibration {
+  endpoint: string;
+  model: string;
+  /** The learned factor applied to the raw estimate. */
+  ratio: number;
+  /** How many server counts taught it. */
+  samples: number;
+  /** When it last changed, epoch ms. */
+  updated_at: number;
+}
+
 export interface UserRateLimit {
   /** The full key, holding the segments `user:<id>`. */
   key: string;
@@ -248,6 +260,10 @@ export interface Store {
    * ended long ago: nobody is counted in them any more). Returns how many.
    */
   pruneRateLimits(before: number): Promise<number>;
+  /** Every stored token calibration (read once at start-up). */
+  getTokenCalibrations(): Promise<TokenCalibration[]>;
+  /** Stores (replaces) the calibration of one endpoint and model. */
+  setTokenCalibration(calibration: TokenCalibration): Promise<void>;
   /**
    * Deletes persona choices naming a persona not in `personas` (removed
    * from the config: such a choice is ignored anyway). Returns how many.

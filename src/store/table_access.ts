@@ -73,6 +73,12 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: "rate_limits", key: ["key"], flags: ["notified"], identity: false },
   // After messages: a turn points at its user message and its reply.
   { name: "turns", key: ["message_id"], flags: [], identity: false },
+  {
+    name: "token_calibrations",
+    key: ["endpoint", "model"],
+    flags: [],
+    identity: false,
+  },
 ];
 
 /** Tables that are bookkeeping, never copied. */

@@ -79,7 +79,7 @@ Deno.test("migrate-data copies an SQLite database into another file, in batches,
   assert.match(first.stderr, /^messages: 6\/6 rows$/m);
   assert.match(
     first.stdout,
-    /^Copied and verified: 2 conversations, 6 messages, 2 persona_choices, 2 rate_limits, 0 turns \(row counts match\)\.$/m,
+    /^Copied and verified: 2 conversations, 6 messages, 2 persona_choices, 2 rate_limits, 0 turns, 0 token_calibrations \(row counts match\)\.$/m,
   );
   assert.deepEqual(await snapshot(to), await snapshot(from));
   const again = await run(from, to);

@@ -40,6 +40,8 @@ export interface HarnessConfigParts {
   discord?: string;
   /** Fields added to the helper persona's flow mapping, e.g. `, vision: true`. */
   helper?: string;
+  /** Fields added to the pirate persona's flow mapping, e.g. `, avatar_url: …`. */
+  pirate?: string;
   /** Lines added to the first binding (indented by four spaces). */
   binding?: string;
   /** The first binding's trigger (default `[mention, reply]`). */
@@ -63,7 +65,9 @@ personas:
   helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper."${
     parts.helper ?? ""
   } }
-  pirate: { display_name: Pirate, endpoint: local, model: test-model, system_prompt: "You are a pirate." }
+  pirate: { display_name: Pirate, endpoint: local, model: test-model, system_prompt: "You are a pirate."${
+    parts.pirate ?? ""
+  } }
 rate_limits:
   default: { per_user: 1000/minute, per_channel: 1000/minute }
 bindings:

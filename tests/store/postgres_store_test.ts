@@ -8,6 +8,7 @@
 
 import { postgresBackend } from "./store_backends.ts";
 import { historyContract } from "./contract/history_contract.ts";
+import { calibrationContract } from "./contract/calibration_contract.ts";
 import { cleanupContract } from "./contract/cleanup_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
@@ -17,5 +18,6 @@ const backend = await postgresBackend();
 historyContract(backend);
 dataContract(backend);
 cleanupContract(backend);
+calibrationContract(backend);
 userDataContract(backend);
 turnsContract(backend);

@@ -6,6 +6,7 @@
 
 import { sqliteBackend } from "./store_backends.ts";
 import { historyContract } from "./contract/history_contract.ts";
+import { calibrationContract } from "./contract/calibration_contract.ts";
 import { cleanupContract } from "./contract/cleanup_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
@@ -14,5 +15,6 @@ import { turnsContract } from "./contract/turns_contract.ts";
 historyContract(sqliteBackend);
 dataContract(sqliteBackend);
 cleanupContract(sqliteBackend);
+calibrationContract(sqliteBackend);
 userDataContract(sqliteBackend);
 turnsContract(sqliteBackend);

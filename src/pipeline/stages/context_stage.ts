@@ -15,12 +15,13 @@ import {
 import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
 import { isHistoryOf, newestFirst } from "../conversation_order.ts";
+import { overheardFor } from "../channel_context.ts";
 import { safeName } from "../safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
-import { effectivePersona } from "../persona_choice.ts";
+import { chooseSpeaker } from "../speaker.ts";
 import { renderSystemPrompt } from "../system_prompt.ts";
-import { storeUserMessage } from "../user_message.ts";
+import { restoreUserMessage, storeUserMessage } from "../user_message.ts";
 import type { TurnContext } from "../turn_context.ts";
 import { inspectContext } from "../turn_inspection.ts";
 
@@ -62,12 +63,7 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
     name: "context",
     async run(ctx, next) {
       const { message, route, config } = ctx;
-      const { persona: personaName } = await effectivePersona(
-        deps.store,
-        route.binding,
-        message.author.id,
-        message.persona,
-      );
+      const personaName = await chooseSpeaker(ctx, deps.store);
       const persona = config.personas[personaName];
       if (persona === undefined) {
         throw new Error(
@@ -78,13 +74,28 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       ctx.persona_name = personaName;
       ctx.persona = persona;
 
-      if (ctx.user_message === null) {
+      ctx.reply.speakAs?.({
+        display_name: persona.display_name,
+        avatar_url: persona.avatar_url,
+      });
+      // With `tokenizer: server` this asks the server (and calibrates the
+      // estimate every other message is counted with); otherwise it estimates.
+      const tokens = await counter.countExact(ctx.text, ctx.signal);
+      if (ctx.rerun) {
+        ctx.user_message = await restoreUserMessage(deps.store, ctx, tokens);
+      } else if (ctx.user_message === null) {
         ctx.user_message = await storeUserMessage(
           deps.store,
           ctx,
           personaName,
-          counter.count(ctx.text),
+          tokens,
         );
+      } else if (ctx.user_message.token_count !== tokens) {
+        await deps.store.updateMessage(ctx.user_message.id, {
+          token_count: tokens,
+          updated_at: ctx.started_at,
+        });
+        ctx.user_message = { ...ctx.user_message, token_count: tokens };
       }
 
       const budget = config.budgets[route.binding.budget] ??
@@ -155,6 +166,23 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
           window.history_used < usable.length
         ) break;
         before = last.id;
+      }
+      // context: channel with scope: user — what others said in the channel, in order.
+      const overheard = await overheardFor(
+        deps.store,
+        route,
+        budget,
+        ctx.started_at,
+      );
+      if (overheard.length > 0) {
+        const ids = new Set(usable.map((m) => m.id));
+        usable.push(
+          ...overheard.filter((m) =>
+            !ids.has(m.id) && isHistoryOf(m, userMessage.id)
+          ),
+        );
+        newestFirst(usable).splice(budget.max_messages);
+        window = build(usable, null);
       }
       const replied = await repliedToMessage(ctx, deps.store, usable);
       if (replied !== null) window = build(usable, replied);
