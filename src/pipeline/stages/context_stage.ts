@@ -221,6 +221,11 @@ async function repliedToMessage(
     return reset !== null && known.created_at < reset ? null : known;
   }
   if (reference.content === "" || reset !== null) return null;
+  // A later chunk of a split answer is not stored under its own id: it is part
+  // of a stored reply already in the history, and is never sent twice.
+  if (history.some((m) => containsChunk(m.content, reference.content))) {
+    return null;
+  }
   return {
     id: 0,
     conversation: ctx.route.conversation,
@@ -236,4 +241,16 @@ async function repliedToMessage(
     partial: false,
     reply_to_id: null,
   };
+}
+
+/**
+ * True when `chunk` (a posted message of a split reply, maybe with a code
+ * fence closed or reopened at its edges) is part of `stored`: its longest
+ * line is found there.
+ */
+export function containsChunk(stored: string, chunk: string): boolean {
+  const lines = chunk.split("\n").map((line) => line.trim());
+  const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), "");
+  const probe = longest.length >= 20 ? longest : chunk.trim();
+  return probe !== "" && stored.includes(probe);
 }
