@@ -106,8 +106,9 @@ export async function startHarness(
     fake?: FakeDiscordOptions;
     configExtra?: string;
     configParts?: HarnessConfigParts;
-    env?: Record<string, string>;
+    /** How the fake LLM server behaves (style, rules of real servers). */
     llm?: FakeLlmServerOptions;
+    env?: Record<string, string>;
   } = {},
 ): Promise<BotHarness> {
   const botId = options.fake?.botId;
