@@ -39,8 +39,12 @@ export interface ContextDeps {
 export function asWindowMessage(
   message: StoredMessage,
   counter: TokenCounter,
+  speaker?: string,
 ): WindowMessage {
-  if (message.role === "assistant") {
+  // Where characters speak under their own names (`webhooks: true`), another
+  // persona's answer is someone else talking, labelled with its name.
+  const ownWords = speaker === undefined || message.persona === speaker;
+  if (message.role === "assistant" && ownWords) {
     return {
       role: "assistant",
       content: message.content,
@@ -117,7 +121,13 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       const build = (history: StoredMessage[], replied: StoredMessage | null) =>
         buildContextWindow({
           system,
-          history: history.map((m) => asWindowMessage(m, counter)),
+          history: history.map((m) =>
+            asWindowMessage(
+              m,
+              counter,
+              route.binding.webhooks ? personaName : undefined,
+            )
+          ),
           replied_to: replied === null ? null : replied.role === "assistant"
             ? {
               role: "assistant",
