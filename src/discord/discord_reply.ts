@@ -15,6 +15,7 @@ import type { Logger } from "../log/logging.ts";
 import type { PostedPart, ReplyTarget } from "../pipeline/reply_target.ts";
 import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordRequestError } from "./discord_port.ts";
+import { neutraliseMassMentions } from "./mass_mentions.ts";
 import type { DiscordPort, ReplyButton } from "./discord_port.ts";
 
 /** What a reply needs. */
@@ -69,6 +70,8 @@ export class DiscordReply implements ReplyTarget {
   #typing = false;
   #lastStreamingOp = -Infinity;
   #firstPostTimer: unknown = undefined;
+  /** Ends the pause between two streaming edits early. */
+  #wake: (() => void) | null = null;
   readonly #watchers: ((posted: readonly PostedPart[]) => void)[] = [];
   /** Turns taken through Discord are recovered by Discord's start-up. */
   readonly transport = "discord";
@@ -142,9 +145,13 @@ export class DiscordReply implements ReplyTarget {
     if (this.#failure !== null) {
       return done ? Promise.reject(this.#failure) : Promise.resolve();
     }
-    this.#desired = chunks;
+    // Model text never pings, even where allowed_mentions is ignored.
+    this.#desired = chunks.map(neutraliseMassMentions);
     if (chunks.length > 0) this.stopTyping();
-    if (done) this.#done = true;
+    if (done) {
+      this.#done = true;
+      this.#wake?.();
+    }
     if (!done && this.#posted.length === 0 && this.#draining === null) {
       // Wait a moment before the first post: a fast model's whole answer then
       // goes out in one message instead of a message and an edit.
@@ -209,9 +216,16 @@ export class DiscordReply implements ReplyTarget {
         const wait = this.#lastStreamingOp +
           (this.#options.edit_interval_ms ?? 1_000) - timers.now();
         if (wait > 0) {
-          await new Promise((resolve) =>
-            timers.setTimeout(() => resolve(undefined), wait)
-          );
+          // The pause between streaming edits ends early when the answer is done:
+          // the final state goes out as soon as the channel's limit allows.
+          await new Promise<void>((resolve) => {
+            const timer = timers.setTimeout(() => resolve(), wait);
+            this.#wake = () => {
+              timers.clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.#wake = null;
         }
       }
       await this.#attempt(async () => {

@@ -17,6 +17,7 @@ import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordTurns } from "./discord_turns.ts";
+import { forgetDeletedThread } from "../retention/deleted_threads.ts";
 import { registerTurnButtons } from "./buttons/turn_buttons.ts";
 import { DiscordReply } from "./discord_reply.ts";
 import { closeInterruptedReply } from "./interrupted_reply.ts";
@@ -165,10 +166,13 @@ export class DiscordRuntime {
         "channel event",
         (info) => this.#directory.setChannel(info),
       ),
-      channelDeleted: guard(
-        "channel event",
-        (id: string) => this.#directory.deleteChannel(id),
-      ),
+      channelDeleted: (id: string, thread: boolean) => {
+        this.#directory.deleteChannel(id);
+        // Nobody can read a deleted thread: its conversations go with it.
+        if (thread) {
+          void forgetDeletedThread(options.services.store, id, logger);
+        }
+      },
       guild: (id, name) => this.#directory.setGuild(id, name),
       botRole: (guild, role) => this.#directory.addBotRole(guild, role),
       rateLimited: () => options.observer?.rateLimited?.(),

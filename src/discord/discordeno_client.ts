@@ -124,7 +124,8 @@ export interface DiscordClientEvents {
   messageUpdated(message: GatewayMessage): void;
   interaction(interaction: GatewayInteraction): void;
   channel(info: ChannelInfo): void;
-  channelDeleted(id: string): void;
+  /** A channel or (`thread`) a thread was deleted. */
+  channelDeleted(id: string, thread: boolean): void;
   guild(id: string, name: string): void;
   /** A role Discord manages for this bot in a server. */
   botRole(guild_id: string, role_id: string): void;
@@ -297,10 +298,11 @@ export function createDiscordClient(
       },
       channelCreate: (channel) => events.channel(channelInfo(channel)),
       channelUpdate: (channel) => events.channel(channelInfo(channel)),
-      channelDelete: (channel) => events.channelDeleted(String(channel.id)),
+      channelDelete: (channel) =>
+        events.channelDeleted(String(channel.id), false),
       threadCreate: (thread) => events.channel(channelInfo(thread)),
       threadUpdate: (thread) => events.channel(channelInfo(thread)),
-      threadDelete: (thread) => events.channelDeleted(String(thread.id)),
+      threadDelete: (thread) => events.channelDeleted(String(thread.id), true),
     },
   });
   // A proxy URL makes Discordeno skip its own rate limiting: right for the

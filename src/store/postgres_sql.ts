@@ -65,6 +65,8 @@ export const PG_SQL = {
     (channel_id, guild_id, user_id, created_at, reset_at, reset_after_id)
     VALUES ($2, $3, $4, $1, $1, 0)
     ON CONFLICT (channel_id, user_id) DO UPDATE SET ${RAISE_RESET}`,
+  // Messages go with their conversation (ON DELETE CASCADE), turns with their messages.
+  dropChannel: "DELETE FROM conversations WHERE channel_id = $1",
   resetChannel: `UPDATE conversations SET ${RAISE_RESET} WHERE channel_id = $2`,
   getPersona: `SELECT persona FROM persona_choices
     WHERE binding_key = $1 AND user_id = $2`,

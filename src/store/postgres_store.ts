@@ -192,6 +192,14 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** Deletes the conversations of a deleted channel or thread, with their messages. */
+  dropChannel(channel_id: string): Promise<number> {
+    return this.#run(`drop channel ${channel_id}`, async () => {
+      const result = await queries.run(this.#sql, "dropChannel", [channel_id]);
+      return result.count;
+    });
+  }
+
   /** The time of the conversation's last reset, or null. */
   lastReset(conversation: ConversationKey): Promise<number | null> {
     return this.#run(

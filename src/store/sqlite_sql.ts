@@ -76,6 +76,8 @@ export const SQL = {
     (channel_id, guild_id, user_id, created_at, reset_at, reset_after_id)
     VALUES (:channel_id, :guild_id, :user_id, :at, :at, 0)
     ON CONFLICT (channel_id, user_id) DO UPDATE SET ${RAISE_RESET}`,
+  // Messages go with their conversation (ON DELETE CASCADE), turns with their messages.
+  dropChannel: "DELETE FROM conversations WHERE channel_id = :channel_id",
   resetChannel:
     `UPDATE conversations SET ${RAISE_RESET} WHERE channel_id = :channel_id`,
   getPersona: `SELECT persona FROM persona_choices

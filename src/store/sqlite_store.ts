@@ -195,6 +195,16 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Deletes the conversations of a deleted channel or thread, with their messages. */
+  dropChannel(channel_id: string): Promise<number> {
+    return this.#run(`drop channel ${channel_id}`, () => {
+      const result = this.#connection.statements.dropChannel.run({
+        channel_id,
+      });
+      return Number(result.changes);
+    });
+  }
+
   /** The time of the conversation's last reset, or null. */
   lastReset(conversation: ConversationKey): Promise<number | null> {
     return this.#run(`read the last reset of ${describe(conversation)}`, () => {

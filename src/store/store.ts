@@ -231,6 +231,12 @@ export interface Store {
    * own. Returns how many conversations were reset.
    */
   resetChannel(channel_id: string, at: number): Promise<number>;
+  /**
+   * Deletes every conversation held in a channel or thread that Discord
+   * deleted, with all their messages and turns (retention of deleted
+   * threads). Returns how many conversations were deleted.
+   */
+  dropChannel(channel_id: string): Promise<number>;
   /** Epoch ms of the conversation's last reset, or null if never reset. */
   lastReset(conversation: ConversationKey): Promise<number | null>;
   /** The persona chosen for this key, or null. */

@@ -5,7 +5,28 @@
  * keep needing a mention.
  */
 import assert from "node:assert/strict";
-import { botMessages, CHANNEL, startHarness, THREAD } from "./bot_harness.ts";
+import { DatabaseSync } from "node:sqlite";
+import {
+  botMessages,
+  CHANNEL,
+  eventually,
+  startHarness,
+  THREAD,
+} from "./bot_harness.ts";
+
+/** Messages stored for conversations held in `channel_id` (read from the bot's database). */
+function storedIn(dir: string, channel_id: string): number {
+  const db = new DatabaseSync(`${dir}/data/bot.db`, { readOnly: true });
+  try {
+    const row = db.prepare(
+      `SELECT count(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE c.channel_id = ?`,
+    ).get(channel_id);
+    return Number(row?.n ?? 0);
+  } finally {
+    db.close();
+  }
+}
 
 Deno.test("threads: auto opens a thread on the asking message, answers there, and follows up without a mention", async () => {
   await using h = await startHarness({
@@ -83,4 +104,14 @@ Deno.test("threads: auto opens a thread on the asking message, answers there, an
     false,
     "no thread opened from a thread",
   );
+
+  // Deleting the thread drops its conversation from the store.
+  assert.equal(storedIn(h.dir, thread.id), 6);
+  h.discord.deleteThread(thread.id);
+  await eventually(
+    () => Promise.resolve(storedIn(h.dir, thread.id) === 0),
+    10_000,
+    "the deleted thread's conversation to be dropped",
+  );
+  assert.ok(storedIn(h.dir, THREAD) > 0, "other threads keep theirs");
 });

@@ -130,6 +130,20 @@ async function run(shots: string): Promise<void> {
       !page.url().includes("token="),
       "the token leaves the address bar",
     );
+    // Every control has an accessible name; the skip link leads to the message box.
+    // (Browser-side code as text: the test is type-checked without the DOM library.)
+    const unnamed = await page.evaluate(
+      `[...document.querySelectorAll("input, select, textarea, button")]
+        .filter((c) => !(c.labels?.length || c.getAttribute("aria-label") || c.textContent.trim()))
+        .map((c) => c.outerHTML)`,
+    );
+    assert.deepEqual(unnamed, []);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    assert.equal(
+      await page.evaluate("document.activeElement?.id"),
+      "composer-text",
+    );
     await page.getByLabel("Display name").fill("Ann");
 
     // Send a message and see it stream in, rendered as Discord would.

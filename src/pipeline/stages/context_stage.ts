@@ -114,6 +114,16 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         persona: persona.display_name,
         now: ctx.started_at,
       });
+      // Never past what the server really serves (it would silently cut the
+      // start, system prompt included); the reply keeps a quarter of a window
+      // smaller than the budget planned for.
+      const window_tokens = Math.min(
+        budget.context_tokens,
+        counter.context_limit ?? Infinity,
+      );
+      const reserve_tokens = window_tokens < budget.context_tokens
+        ? Math.min(budget.reserve_tokens, Math.floor(window_tokens / 4))
+        : budget.reserve_tokens;
       const build = (history: StoredMessage[], replied: StoredMessage | null) =>
         buildContextWindow({
           system,
@@ -129,8 +139,8 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
             asWindowMessage(userMessage, counter),
             (ctx.attachments?.images ?? []).map((i) => ({ url: i.data_url })),
           ),
-          context_tokens: budget.context_tokens,
-          reserve_tokens: budget.reserve_tokens,
+          context_tokens: window_tokens,
+          reserve_tokens: reserve_tokens,
           max_tokens: persona.max_tokens,
           count: (text) => counter.count(text),
           message_overhead: MESSAGE_OVERHEAD_TOKENS,
@@ -221,6 +231,11 @@ async function repliedToMessage(
     return reset !== null && known.created_at < reset ? null : known;
   }
   if (reference.content === "" || reset !== null) return null;
+  // A later chunk of a split answer is not stored under its own id: it is part
+  // of a stored reply already in the history, and is never sent twice.
+  if (history.some((m) => containsChunk(m.content, reference.content))) {
+    return null;
+  }
   return {
     id: 0,
     conversation: ctx.route.conversation,
@@ -236,4 +251,16 @@ async function repliedToMessage(
     partial: false,
     reply_to_id: null,
   };
+}
+
+/**
+ * True when `chunk` (a posted message of a split reply, maybe with a code
+ * fence closed or reopened at its edges) is part of `stored`: its longest
+ * line is found there.
+ */
+export function containsChunk(stored: string, chunk: string): boolean {
+  const lines = chunk.split("\n").map((line) => line.trim());
+  const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), "");
+  const probe = longest.length >= 20 ? longest : chunk.trim();
+  return probe !== "" && stored.includes(probe);
 }
