@@ -131,7 +131,7 @@ export async function startBot(env: Env): Promise<number> {
   });
   metrics.setQueueStatus(() => services.llm.status());
 
-  void probeAndLog(config, logger);
+  void probeAndLog(config, logger, services.counters);
 
   const discord = new DiscordRuntime({
     services,

@@ -6,7 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { ALTERNATE_ROLES_ERROR } from "../fakes/fake_llm_rules.ts";
-import { botMessages, CHANNEL, startHarness } from "./bot_harness.ts";
+import { fakePromptTokens } from "../fakes/fake_llm_server.ts";
+import {
+  botMessages,
+  CHANNEL,
+  eventually,
+  startHarness,
+} from "./bot_harness.ts";
 import type { BotHarness } from "./bot_harness.ts";
 
 function mention(h: BotHarness, text: string, replyTo?: string) {
@@ -90,4 +96,29 @@ Deno.test("a strict template: consecutive user messages (one never answered) are
     /alice: lost\n\nalice: found$/,
   );
   assert.ok(!h.output().includes(ALTERNATE_ROLES_ERROR));
+});
+
+Deno.test("a server with a smaller context than configured: warned at start-up, and the request is clamped to it", async () => {
+  await using h = await startHarness({ llm: { rules: { context_size: 300 } } });
+  await eventually(
+    () =>
+      Promise.resolve(
+        h.output().includes(
+          "serves test-model with a context of 300 tokens, but a budget plans for context_tokens: 8192",
+        ),
+      ),
+    10_000,
+    "the start-up warning",
+  );
+  for (let i = 0; i < 6; i++) {
+    mention(h, `${"long story words ".repeat(20)}part ${i}`);
+    await answer(h, i + 1, `answer ${i + 1}`);
+  }
+  const last = h.llmMessages(5);
+  assert.equal(last[0]?.role, "system", "the system prompt is still there");
+  assert.ok(
+    fakePromptTokens(last) < 300,
+    `${fakePromptTokens(last)} tokens sent to a 300-token server`,
+  );
+  assert.match(last.at(-1)!.content, /part 5$/);
 });

@@ -118,6 +118,16 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         persona: persona.display_name,
         now: ctx.started_at,
       });
+      // Never past what the server really serves (it would silently cut the
+      // start, system prompt included); the reply keeps a quarter of a window
+      // smaller than the budget planned for.
+      const window_tokens = Math.min(
+        budget.context_tokens,
+        counter.context_limit ?? Infinity,
+      );
+      const reserve_tokens = window_tokens < budget.context_tokens
+        ? Math.min(budget.reserve_tokens, Math.floor(window_tokens / 4))
+        : budget.reserve_tokens;
       const build = (history: StoredMessage[], replied: StoredMessage | null) =>
         buildContextWindow({
           system,
@@ -139,8 +149,8 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
             asWindowMessage(userMessage, counter),
             (ctx.attachments?.images ?? []).map((i) => ({ url: i.data_url })),
           ),
-          context_tokens: budget.context_tokens,
-          reserve_tokens: budget.reserve_tokens,
+          context_tokens: window_tokens,
+          reserve_tokens: reserve_tokens,
           max_tokens: persona.max_tokens,
           count: (text) => counter.count(text),
           message_overhead: MESSAGE_OVERHEAD_TOKENS,
