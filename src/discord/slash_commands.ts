@@ -101,7 +101,7 @@ export interface GatewayInteraction {
     componentType?: number;
   };
   /** The message a pressed button is on (component interactions). */
-  message?: { id?: bigint };
+  message?: { id?: bigint; webhookId?: bigint };
   channelId?: bigint;
   guildId?: bigint;
   user?: GatewayUser;

@@ -28,6 +28,8 @@ export interface ButtonPress {
   channel_id: string;
   /** The message the button is on. */
   message_id: string;
+  /** Set when that message was posted by a webhook (a persona's). */
+  message_webhook_id?: string | undefined;
 }
 
 /** How a handler answers a press. */

@@ -51,8 +51,12 @@ export interface ContextDeps {
 export function asWindowMessage(
   message: StoredMessage,
   counter: TokenCounter,
+  speaker?: string,
 ): WindowMessage {
-  if (message.role === "assistant") {
+  // Where characters speak under their own names (`webhooks: true`), another
+  // persona's answer is someone else talking, labelled with its name.
+  const ownWords = speaker === undefined || message.persona === speaker;
+  if (message.role === "assistant" && ownWords) {
     return {
       role: "assistant",
       content: message.content,
@@ -214,7 +218,13 @@ async function buildRequest(
   const build = (history: StoredMessage[], replied: StoredMessage | null) =>
     buildContextWindow({
       system,
-      history: history.map((m) => asWindowMessage(m, counter)),
+      history: history.map((m) =>
+        asWindowMessage(
+          m,
+          counter,
+          route.binding.webhooks ? ctx.persona_name : undefined,
+        )
+      ),
       replied_to: replied === null ? null : replied.role === "assistant"
         ? {
           role: "assistant",
@@ -296,7 +306,7 @@ async function buildRequest(
     await inspectContext(ctx.inspection, ctx, {
       store: deps.store,
       counter,
-      budget,
+      budget: { ...budget, context_tokens: window_tokens, reserve_tokens },
       history: usable,
       history_used: window.history_used,
       current_id: userMessage.id,
