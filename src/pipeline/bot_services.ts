@@ -136,7 +136,8 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     now,
     logger: log("runner"),
     // `/settings history off`: channel messages of that user are not kept either.
-    keepsHistory: async (user_id) => (await memory.preferences(user_id)).history,
+    keepsHistory: async (user_id) =>
+      (await memory.preferences(user_id)).history,
     ...(options.onTurnEnd ? { onTurnEnd: options.onTurnEnd } : {}),
   });
   return {
