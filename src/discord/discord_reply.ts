@@ -15,6 +15,7 @@ import type { Logger } from "../log/logging.ts";
 import type { PostedPart, ReplyTarget } from "../pipeline/reply_target.ts";
 import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordRequestError } from "./discord_port.ts";
+import { neutraliseMassMentions } from "./mass_mentions.ts";
 import type { DiscordPort, ReplyButton } from "./discord_port.ts";
 
 /** What a reply needs. */
@@ -26,6 +27,7 @@ export interface DiscordReplyOptions {
   channel_id: string;
   /** The message that triggered the turn; the first reply message answers it. */
   trigger_message_id: string;
+  /** Whether the first message pings the author (`setPing` may change it). */
   ping_replied_user: boolean;
   /** How often to re-send the typing indicator (Discord shows it ~10 s). */
   typing_interval_ms?: number;
@@ -66,15 +68,19 @@ export class DiscordReply implements ReplyTarget {
   #draining: Promise<void> | null = null;
   #failure: unknown = null;
   #typingTimer: unknown = undefined;
+  #ping: boolean;
   #typing = false;
   #lastStreamingOp = -Infinity;
   #firstPostTimer: unknown = undefined;
+  /** Ends the pause between two streaming edits early. */
+  #wake: (() => void) | null = null;
   readonly #watchers: ((posted: readonly PostedPart[]) => void)[] = [];
   /** Turns taken through Discord are recovered by Discord's start-up. */
   readonly transport = "discord";
 
   constructor(options: DiscordReplyOptions) {
     this.#options = options;
+    this.#ping = options.ping_replied_user;
     for (const id of options.reuse ?? []) {
       this.#posted.push({ id, content: "\u0000", buttons: null });
     }
@@ -142,9 +148,13 @@ export class DiscordReply implements ReplyTarget {
     if (this.#failure !== null) {
       return done ? Promise.reject(this.#failure) : Promise.resolve();
     }
-    this.#desired = chunks;
+    // Model text never pings, even where allowed_mentions is ignored.
+    this.#desired = chunks.map(neutraliseMassMentions);
     if (chunks.length > 0) this.stopTyping();
-    if (done) this.#done = true;
+    if (done) {
+      this.#done = true;
+      this.#wake?.();
+    }
     if (!done && this.#posted.length === 0 && this.#draining === null) {
       // Wait a moment before the first post: a fast model's whole answer then
       // goes out in one message instead of a message and an edit.
@@ -160,6 +170,11 @@ export class DiscordReply implements ReplyTarget {
     return done ? drain.then(() => this.#finished()) : Promise.resolve();
   }
 
+  /** Whether the reply pings the person it answers (their preference). */
+  setPing(ping: boolean): void {
+    this.#ping = ping;
+  }
+
   async notice(text: string): Promise<void> {
     const { port, throttle, channel_id } = this.#options;
     this.stopTyping();
@@ -169,7 +184,7 @@ export class DiscordReply implements ReplyTarget {
         await port.send(channel_id, {
           content: text,
           reply_to: this.#options.trigger_message_id,
-          ping_replied_user: this.#options.ping_replied_user,
+          ping_replied_user: this.#ping,
         });
       } finally {
         done();
@@ -209,9 +224,16 @@ export class DiscordReply implements ReplyTarget {
         const wait = this.#lastStreamingOp +
           (this.#options.edit_interval_ms ?? 1_000) - timers.now();
         if (wait > 0) {
-          await new Promise((resolve) =>
-            timers.setTimeout(() => resolve(undefined), wait)
-          );
+          // The pause between streaming edits ends early when the answer is done:
+          // the final state goes out as soon as the channel's limit allows.
+          await new Promise<void>((resolve) => {
+            const timer = timers.setTimeout(() => resolve(), wait);
+            this.#wake = () => {
+              timers.clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.#wake = null;
         }
       }
       await this.#attempt(async () => {
@@ -273,7 +295,7 @@ export class DiscordReply implements ReplyTarget {
       const sent = await port.send(channel_id, {
         content,
         reply_to: first ? this.#options.trigger_message_id : undefined,
-        ping_replied_user: first && this.#options.ping_replied_user,
+        ping_replied_user: first && this.#ping,
         ...(buttons?.length ? { buttons } : {}),
         // The same turn's n-th message: repeating the send (after a lost
         // answer, or a restart) returns the message instead of a second one.

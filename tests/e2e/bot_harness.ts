@@ -5,7 +5,10 @@
  * in a temporary folder.
  */
 import { startFakeLlmServer } from "../fakes/fake_llm_server.ts";
-import type { FakeLlmServer } from "../fakes/fake_llm_server.ts";
+import type {
+  FakeLlmServer,
+  FakeLlmServerOptions,
+} from "../fakes/fake_llm_server.ts";
 import type { FakeDiscord } from "../fakes/fake_discord/fake_discord.ts";
 import type { FakeDiscordOptions } from "../fakes/fake_discord/options.ts";
 import {
@@ -103,6 +106,8 @@ export async function startHarness(
     fake?: FakeDiscordOptions;
     configExtra?: string;
     configParts?: HarnessConfigParts;
+    /** How the fake LLM server behaves (style, rules of real servers). */
+    llm?: FakeLlmServerOptions;
     env?: Record<string, string>;
   } = {},
 ): Promise<BotHarness> {
@@ -129,7 +134,7 @@ export async function startHarness(
       },
     }],
   });
-  const llm = await startFakeLlmServer();
+  const llm = await startFakeLlmServer(options.llm);
   const dir = await Deno.makeTempDir({ prefix: "bot-e2e-" });
   await Deno.writeTextFile(
     `${dir}/bot.config.yaml`,

@@ -17,6 +17,7 @@ import type { TokenCounter } from "../../llm/token_counter.ts";
 import type { Logger } from "../../log/logging.ts";
 import type { Store, TurnUpdate } from "../../store/store.ts";
 import type { PostedPart } from "../reply_target.ts";
+import { alternateRoles } from "../alternate_roles.ts";
 import type { Stage } from "../compose.ts";
 import { stoppedOnRequest } from "../controls/turn_controls.ts";
 import type { TurnContext } from "../turn_context.ts";
@@ -132,7 +133,8 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       const counter = deps.counterFor(persona.endpoint, persona.model);
       const request = {
         ...persona,
-        messages: ctx.request,
+        // Strict chat templates: a user message first, roles taking turns.
+        messages: alternateRoles(ctx.request),
         max_tokens: ctx.max_tokens,
       };
       if (ctx.inspection) inspectRequest(ctx.inspection, request);
