@@ -273,3 +273,19 @@ Deno.test("history: off also keeps a user's channel messages out of context: cha
   await using store = await SqliteStore.open(`${h.dir}/data/bot.db`);
   assert.deepEqual(await store.messagesOfUser(ALICE), []);
 });
+
+Deno.test("/settings ping:on makes replies to that user ping them (default: no ping), and length reaches the model", async () => {
+  await using h = await startHarness();
+  await say(h, CHANNEL, "first", 1);
+  assert.equal(replies(h, CHANNEL)[0]?.pings.repliedUser, false);
+  await command(h, CHANNEL, "settings", [
+    { name: "ping", value: "on" },
+    { name: "length", value: "detailed" },
+  ]);
+  await say(h, CHANNEL, "second", 2);
+  assert.equal(replies(h, CHANNEL)[1]?.pings.repliedUser, true);
+  assert.match(
+    h.llmMessages(1)[0]?.content ?? "",
+    /alice's preferences: Give detailed, thorough answers/,
+  );
+});
