@@ -18,7 +18,12 @@ import {
 } from "../../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
-import { isHistoryOf, newestFirst } from "../conversation_order.ts";
+import {
+  conversationPosition,
+  isHistoryOf,
+  newestFirst,
+} from "../conversation_order.ts";
+import { HistoryAnchors } from "../history_blocks.ts";
 import { overheardFor } from "../channel_context.ts";
 import { historyImages } from "../history_images.ts";
 import { safeName } from "../safe_name.ts";
@@ -49,6 +54,8 @@ export interface ContextDeps {
   memory?: Memory;
   /** Reads earlier messages' images again (`attachments.history_images`). */
   attachments?: AttachmentFetcher;
+  /** Where each conversation's history starts (default: a fresh set per stage). */
+  anchors?: HistoryAnchors;
 }
 
 /** How a stored message reads to the model: user messages carry the speaker's name. */
@@ -79,6 +86,7 @@ export function asWindowMessage(
 
 /** Creates the context stage. */
 export function contextStage(deps: ContextDeps): Stage<TurnContext> {
+  const anchors = deps.anchors ?? new HistoryAnchors();
   return {
     name: "context",
     async run(ctx, next) {
@@ -140,6 +148,7 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
           budget,
           counter,
           recollection,
+          anchors,
         });
         historyRoom = built.history_room;
         if (built.memory?.trimmed) {
@@ -182,6 +191,7 @@ async function buildRequest(
     budget: BudgetConfig;
     counter: TokenCounter;
     recollection: Recollection | null;
+    anchors: HistoryAnchors;
   },
 ): Promise<BuiltRequest> {
   const { message, route } = ctx;
@@ -304,6 +314,18 @@ async function buildRequest(
       ),
     );
     newestFirst(usable).splice(budget.max_messages);
+    window = build(usable, null);
+  }
+  // Dropped in blocks, not one message a turn: the prompt's start stays the
+  // same for many turns and the server's prompt cache stays warm.
+  const keep = facts.anchors.choose(
+    route.conversation,
+    usable.map(conversationPosition),
+    window.history_used,
+    fetched >= budget.max_messages,
+  );
+  if (keep < usable.length) {
+    usable.splice(keep);
     window = build(usable, null);
   }
   pictures = await historyImages(
