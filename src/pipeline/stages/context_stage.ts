@@ -9,7 +9,8 @@
  */
 
 import type { BudgetConfig } from "../../config/config_types.ts";
-import type { ChatMessage } from "../../llm/chat_types.ts";
+import type { AttachmentFetcher } from "../../attachments/attachment_fetch.ts";
+import type { ChatImage, ChatMessage } from "../../llm/chat_types.ts";
 import type { TokenCounter } from "../../llm/token_counter.ts";
 import {
   MESSAGE_OVERHEAD_TOKENS,
@@ -19,6 +20,7 @@ import type { Store, StoredMessage } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
 import { isHistoryOf, newestFirst } from "../conversation_order.ts";
 import { overheardFor } from "../channel_context.ts";
+import { historyImages } from "../history_images.ts";
 import { safeName } from "../safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
@@ -45,6 +47,8 @@ export interface ContextDeps {
   counterFor(endpoint: string, model: string): TokenCounter;
   /** Summaries, notes and preferences; absent: the request carries none. */
   memory?: Memory;
+  /** Reads earlier messages' images again (`attachments.history_images`). */
+  attachments?: AttachmentFetcher;
 }
 
 /** How a stored message reads to the model: user messages carry the speaker's name. */
@@ -220,14 +224,18 @@ async function buildRequest(
     ? Math.min(budget.reserve_tokens, Math.floor(window_tokens / 4))
     : budget.reserve_tokens;
   let fitted: FittedMemory | null = null;
+  let pictures = new Map<number, ChatImage[]>();
   const build = (history: StoredMessage[], replied: StoredMessage | null) =>
     buildContextWindow({
       system,
       history: history.map((m) =>
-        asWindowMessage(
-          m,
-          counter,
-          route.binding.webhooks ? ctx.persona_name : undefined,
+        withImages(
+          asWindowMessage(
+            m,
+            counter,
+            route.binding.webhooks ? ctx.persona_name : undefined,
+          ),
+          pictures.get(m.id) ?? [],
         )
       ),
       replied_to: replied === null ? null : replied.role === "assistant"
@@ -303,6 +311,13 @@ async function buildRequest(
     newestFirst(usable).splice(budget.max_messages);
     window = build(usable, null);
   }
+  pictures = await historyImages(
+    deps.store,
+    deps.attachments,
+    ctx,
+    usable.slice(0, window.history_used),
+  );
+  if (pictures.size > 0) window = build(usable, null);
   const replied = await repliedToMessage(ctx, deps.store, usable);
   if (replied !== null) window = build(usable, replied);
   ctx.request = window.messages satisfies ChatMessage[];
