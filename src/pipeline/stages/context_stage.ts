@@ -150,6 +150,11 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
             } notes sent`,
           );
         }
+        // A reply never waits behind a summary for the endpoint's slots.
+        deps.memory?.makeRoom(
+          persona.endpoint,
+          config.endpoints[persona.endpoint]?.max_concurrency ?? 1,
+        );
         await next();
       } finally {
         await deps.memory?.afterTurn({
