@@ -12,7 +12,7 @@
 import type { Config } from "../../config/config_types.ts";
 import type { Logger } from "../../log/logging.ts";
 import type { TurnControls } from "../../pipeline/controls/turn_controls.ts";
-import type { DiscordTurns } from "../discord_turns.ts";
+import type { DiscordTurns } from "../turns/discord_turns.ts";
 import type { ButtonPress, ButtonRouter } from "./button_router.ts";
 
 /** Said to someone who did not ask and is not an admin. */
