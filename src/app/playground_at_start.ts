@@ -14,6 +14,7 @@ import type { BotServices } from "../pipeline/bot_services.ts";
 import { ConfigStatusBoard } from "../playground/config_status.ts";
 import { startPlaygroundServer } from "../playground/playground_server.ts";
 import type { PlaygroundServer } from "../playground/playground_server.ts";
+import { closeStalePlaygroundTurns } from "../playground/stale_turns.ts";
 import { metricsStatusSource } from "./playground_status.ts";
 
 /** A playground running inside the bot process. */
@@ -78,6 +79,7 @@ export function startPlaygroundAtStart(
       { cause: error },
     );
   }
+  void closeStalePlaygroundTurns(deps.services.store, deps.logger);
   deps.logger.info("Playground on {url}", { url: server.url });
   return { board, server };
 }

@@ -56,7 +56,9 @@ export const SHUTDOWN_GRACE_MS = 6_000;
 export async function startBot(env: Env): Promise<number> {
   const { options, warning } = loggingOptionsFromEnv(env, Deno.stdout);
   await setupLogging(
-    tracingEnabled ? { ...options, traceIds: currentTraceIds } : options,
+    tracingEnabled
+      ? { ...options, traceIds: currentTraceIds, write: writeThroughConsole }
+      : options,
   );
   const logger = log("start");
   if (warning) logger.warn(warning);
@@ -129,7 +131,7 @@ export async function startBot(env: Env): Promise<number> {
   });
   metrics.setQueueStatus(() => services.llm.status());
 
-  void probeAndLog(config, logger);
+  void probeAndLog(config, logger, services.counters);
 
   const discord = new DiscordRuntime({
     services,
@@ -248,6 +250,7 @@ export async function startBot(env: Env): Promise<number> {
     watcher.close();
     await retention.stop();
     await services.runner.shutdown(grace);
+    await services.memory.close();
     await playground?.server.close();
     await discord.shutdown();
     await server?.close();
@@ -262,4 +265,13 @@ export async function startBot(env: Env): Promise<number> {
     await stopLogging();
   }
   return code;
+}
+
+/**
+ * Writes a log line with `console.log`, which Deno both prints and, with
+ * tracing on, exports as an OpenTelemetry log record tied to the current
+ * span (writes to `Deno.stdout` are not exported).
+ */
+function writeThroughConsole(line: string): void {
+  console.log(line.endsWith("\n") ? line.slice(0, -1) : line);
 }

@@ -16,6 +16,10 @@ export interface ChannelInfo {
   parent_id: string;
   /** True for threads (whose parent holds the binding). */
   is_thread: boolean;
+  /** Who created a thread ("" when unknown or not a thread): the bot for threads it opened. */
+  owner_id?: string;
+  /** An archived thread (a new message unarchives it unless it is locked). */
+  archived?: boolean;
 }
 
 /** Discord channel types that are threads. */

@@ -7,8 +7,19 @@
  * @module
  */
 
+/** A button under a message (its `custom_id` built with `customId`). */
+export interface ReplyButton {
+  custom_id: string;
+  label: string;
+  style: "primary" | "secondary" | "success" | "danger";
+  /** A unicode emoji shown before the label. */
+  emoji?: string;
+}
+
 /** What a message send carries. */
 export interface OutgoingMessage {
+  /** Buttons under the message; absent or empty: none. */
+  buttons?: readonly ReplyButton[] | undefined;
   content: string;
   /** Reply to this message (it may have been deleted: the send still goes through). */
   reply_to?: string | undefined;
@@ -37,8 +48,15 @@ export interface SentMessage {
 export interface DiscordPort {
   /** Sends a message; resolves to the message Discord holds. */
   send(channel_id: string, message: OutgoingMessage): Promise<SentMessage>;
-  /** Replaces a message's content. */
-  edit(channel_id: string, message_id: string, content: string): Promise<void>;
+  /** Replaces a message's content, and its buttons when `buttons` is given ([] removes them). */
+  edit(
+    channel_id: string,
+    message_id: string,
+    content: string,
+    buttons?: readonly ReplyButton[],
+  ): Promise<void>;
+  /** Deletes one of the bot's messages (absent in ports that cannot). */
+  delete?(channel_id: string, message_id: string): Promise<void>;
   /** Shows "Bot is typing…" for about 10 s. */
   typing(channel_id: string): Promise<void>;
 }

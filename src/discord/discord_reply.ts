@@ -15,7 +15,8 @@ import type { Logger } from "../log/logging.ts";
 import type { PostedPart, ReplyTarget } from "../pipeline/reply_target.ts";
 import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordRequestError } from "./discord_port.ts";
-import type { DiscordPort } from "./discord_port.ts";
+import { neutraliseMassMentions } from "./mass_mentions.ts";
+import type { DiscordPort, ReplyButton } from "./discord_port.ts";
 
 /** What a reply needs. */
 export interface DiscordReplyOptions {
@@ -26,6 +27,7 @@ export interface DiscordReplyOptions {
   channel_id: string;
   /** The message that triggered the turn; the first reply message answers it. */
   trigger_message_id: string;
+  /** Whether the first message pings the author (`setPing` may change it). */
   ping_replied_user: boolean;
   /** How often to re-send the typing indicator (Discord shows it ~10 s). */
   typing_interval_ms?: number;
@@ -35,6 +37,12 @@ export interface DiscordReplyOptions {
   edit_interval_ms?: number;
   /** How long the first text waits for more before it is posted (default 20 ms). */
   first_post_delay_ms?: number;
+  /** Buttons under the reply's last message, while streaming and once done (other messages get none). */
+  buttons?: (done: boolean) => readonly ReplyButton[];
+  /** Messages of an earlier answer to write this one over (a rerun); extra ones are deleted. */
+  reuse?: readonly string[];
+  /** Told which persona speaks (before any text); see `ReplyTarget.speakAs`. */
+  speakAs?: ReplyTarget["speakAs"];
   /** Attempts for one operation that fails with a server error. */
   max_attempts?: number;
 }
@@ -42,12 +50,14 @@ export interface DiscordReplyOptions {
 interface Posted {
   id: string;
   content: string;
+  /** The buttons it shows, as a key ("" for none; null when unknown). */
+  buttons: string | null;
 }
 
-type Operation = { kind: "edit"; index: number } | {
-  kind: "send";
-  index: number;
-};
+const buttonsKey = (buttons: readonly ReplyButton[]) =>
+  buttons.map((b) => b.custom_id).join(" ");
+
+type Operation = { kind: "edit" | "send" | "delete"; index: number };
 
 /** A reply in Discord; see the module doc. */
 export class DiscordReply implements ReplyTarget {
@@ -58,15 +68,31 @@ export class DiscordReply implements ReplyTarget {
   #draining: Promise<void> | null = null;
   #failure: unknown = null;
   #typingTimer: unknown = undefined;
+  #ping: boolean;
   #typing = false;
   #lastStreamingOp = -Infinity;
   #firstPostTimer: unknown = undefined;
+  /** Ends the pause between two streaming edits early. */
+  #wake: (() => void) | null = null;
   readonly #watchers: ((posted: readonly PostedPart[]) => void)[] = [];
   /** Turns taken through Discord are recovered by Discord's start-up. */
   readonly transport = "discord";
 
   constructor(options: DiscordReplyOptions) {
     this.#options = options;
+    this.#ping = options.ping_replied_user;
+    for (const id of options.reuse ?? []) {
+      this.#posted.push({ id, content: "\u0000", buttons: null });
+    }
+  }
+
+  speakAs(speaker: Parameters<NonNullable<ReplyTarget["speakAs"]>>[0]): void {
+    this.#options.speakAs?.(speaker);
+  }
+
+  /** The reply's messages as last posted or edited, in order. */
+  get posted(): readonly { id: string; content: string }[] {
+    return this.#posted.map(({ id, content }) => ({ id, content }));
   }
 
   get posted_ids(): readonly string[] {
@@ -122,9 +148,13 @@ export class DiscordReply implements ReplyTarget {
     if (this.#failure !== null) {
       return done ? Promise.reject(this.#failure) : Promise.resolve();
     }
-    this.#desired = chunks;
+    // Model text never pings, even where allowed_mentions is ignored.
+    this.#desired = chunks.map(neutraliseMassMentions);
     if (chunks.length > 0) this.stopTyping();
-    if (done) this.#done = true;
+    if (done) {
+      this.#done = true;
+      this.#wake?.();
+    }
     if (!done && this.#posted.length === 0 && this.#draining === null) {
       // Wait a moment before the first post: a fast model's whole answer then
       // goes out in one message instead of a message and an edit.
@@ -140,6 +170,11 @@ export class DiscordReply implements ReplyTarget {
     return done ? drain.then(() => this.#finished()) : Promise.resolve();
   }
 
+  /** Whether the reply pings the person it answers (their preference). */
+  setPing(ping: boolean): void {
+    this.#ping = ping;
+  }
+
   async notice(text: string): Promise<void> {
     const { port, throttle, channel_id } = this.#options;
     this.stopTyping();
@@ -149,7 +184,7 @@ export class DiscordReply implements ReplyTarget {
         await port.send(channel_id, {
           content: text,
           reply_to: this.#options.trigger_message_id,
-          ping_replied_user: this.#options.ping_replied_user,
+          ping_replied_user: this.#ping,
         });
       } finally {
         done();
@@ -189,9 +224,16 @@ export class DiscordReply implements ReplyTarget {
         const wait = this.#lastStreamingOp +
           (this.#options.edit_interval_ms ?? 1_000) - timers.now();
         if (wait > 0) {
-          await new Promise((resolve) =>
-            timers.setTimeout(() => resolve(undefined), wait)
-          );
+          // The pause between streaming edits ends early when the answer is done:
+          // the final state goes out as soon as the channel's limit allows.
+          await new Promise<void>((resolve) => {
+            const timer = timers.setTimeout(() => resolve(), wait);
+            this.#wake = () => {
+              timers.clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.#wake = null;
         }
       }
       await this.#attempt(async () => {
@@ -208,14 +250,34 @@ export class DiscordReply implements ReplyTarget {
     }
   }
 
+  /** The buttons message `index` should show. */
+  #buttonsFor(index: number): readonly ReplyButton[] {
+    const last = index === this.#desired.length - 1;
+    return last && this.#options.buttons
+      ? this.#options.buttons(this.#done)
+      : [];
+  }
+
   #nextOperation(): Operation | null {
     const desired = this.#desired;
+    const buttons = this.#options.buttons !== undefined;
     for (let index = 0; index < this.#posted.length; index++) {
       const wanted = desired[index];
-      if (wanted !== undefined && this.#posted[index]?.content !== wanted) {
+      const posted = this.#posted[index];
+      if (
+        wanted !== undefined && posted !== undefined &&
+        (posted.content !== wanted ||
+          (buttons &&
+            posted.buttons !== buttonsKey(this.#buttonsFor(index))))
+      ) {
         return { kind: "edit", index };
       }
     }
+    // A rerun's answer came out shorter: its old messages beyond it go (once it is done).
+    if (
+      this.#done && desired.length > 0 &&
+      this.#posted.length > desired.length && this.#options.port.delete
+    ) return { kind: "delete", index: this.#posted.length - 1 };
     if (desired.length > this.#posted.length) {
       return { kind: "send", index: this.#posted.length };
     }
@@ -225,12 +287,16 @@ export class DiscordReply implements ReplyTarget {
   async #perform(operation: Operation): Promise<void> {
     const { port, channel_id } = this.#options;
     const content = this.#desired[operation.index] ?? "";
+    const buttons = this.#options.buttons
+      ? this.#buttonsFor(operation.index)
+      : undefined;
     if (operation.kind === "send") {
       const first = operation.index === 0;
       const sent = await port.send(channel_id, {
         content,
         reply_to: first ? this.#options.trigger_message_id : undefined,
-        ping_replied_user: first && this.#options.ping_replied_user,
+        ping_replied_user: first && this.#ping,
+        ...(buttons?.length ? { buttons } : {}),
         // The same turn's n-th message: repeating the send (after a lost
         // answer, or a restart) returns the message instead of a second one.
         nonce: `${this.#options.trigger_message_id}.${operation.index}`
@@ -238,14 +304,28 @@ export class DiscordReply implements ReplyTarget {
       });
       // For a repeated nonce Discord answers with the first message as it stands:
       // a differing content is edited to the latest state next.
-      this.#posted.push({ id: sent.id, content: sent.content });
+      this.#posted.push({
+        id: sent.id,
+        content: sent.content,
+        buttons: buttonsKey(buttons ?? []),
+      });
       this.#delivered();
       return;
     }
     const posted = this.#posted[operation.index];
     if (posted === undefined) return;
+    if (operation.kind === "delete") {
+      await port.delete?.(channel_id, posted.id).catch((error) => {
+        if (
+          !(error instanceof DiscordRequestError) ||
+          error.kind !== "unknown_message"
+        ) throw error;
+      });
+      this.#posted.pop();
+      return;
+    }
     try {
-      await port.edit(channel_id, posted.id, content);
+      await port.edit(channel_id, posted.id, content, buttons);
     } catch (error) {
       if (
         !(error instanceof DiscordRequestError) ||
@@ -256,6 +336,7 @@ export class DiscordReply implements ReplyTarget {
       );
     }
     posted.content = content;
+    posted.buttons = buttonsKey(buttons ?? []);
     this.#delivered();
   }
 

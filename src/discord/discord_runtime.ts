@@ -16,6 +16,9 @@ import { ButtonRouter } from "./buttons/button_router.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
+import { DiscordTurns } from "./turns/discord_turns.ts";
+import { forgetDeletedThread } from "../retention/deleted_threads.ts";
+import { registerTurnButtons } from "./buttons/turn_buttons.ts";
 import { DiscordReply } from "./discord_reply.ts";
 import { closeInterruptedReply } from "./interrupted_reply.ts";
 import { recoverTurns } from "../pipeline/turn_recovery.ts";
@@ -41,6 +44,10 @@ import {
   commandDefinitions,
   handleInteraction,
 } from "./slash_commands.ts";
+import {
+  FORGET_ME_ACTION,
+  forgetMeButtonHandler,
+} from "./memory_interactions.ts";
 import type { GatewayInteraction } from "./slash_commands.ts";
 
 /** Counters the runtime reports (metrics). */
@@ -80,6 +87,8 @@ export class DiscordRuntime {
   readonly #directory: ChannelDirectory;
   readonly #throttle: ChannelThrottle;
   readonly #port: PacedPort;
+  #connected = false;
+  readonly #turns: DiscordTurns;
   readonly #shards: ShardStatus;
   /**
    * The bot's buttons, by action: register a handler with `buttons.on(action, …)`
@@ -104,6 +113,10 @@ export class DiscordRuntime {
         }),
       logger,
     });
+    this.buttons.on(
+      FORGET_ME_ACTION,
+      forgetMeButtonHandler(options.services.commands),
+    );
     const guard =
       <T>(what: string, handler: (value: T) => Promise<void> | void) =>
       (value: T) => {
@@ -138,6 +151,10 @@ export class DiscordRuntime {
         this.#fatal(message);
       },
       message: guard("message", (raw: GatewayMessage) => this.#onMessage(raw)),
+      messageUpdated: guard(
+        "message edit",
+        (raw: GatewayMessage) => this.#onEdit(raw),
+      ),
       interaction: guard(
         "interaction",
         (raw: GatewayInteraction) =>
@@ -149,7 +166,7 @@ export class DiscordRuntime {
               commands: options.services.commands,
               config: options.services.config,
               directory: this.#directory,
-              responder: this.#client.responder,
+              responder: traceCalls(this.#client.responder, "discord"),
               logger,
             }),
       ),
@@ -157,10 +174,13 @@ export class DiscordRuntime {
         "channel event",
         (info) => this.#directory.setChannel(info),
       ),
-      channelDeleted: guard(
-        "channel event",
-        (id: string) => this.#directory.deleteChannel(id),
-      ),
+      channelDeleted: (id: string, thread: boolean) => {
+        this.#directory.deleteChannel(id);
+        // Nobody can read a deleted thread: its conversations go with it.
+        if (thread) {
+          void forgetDeletedThread(options.services.store, id, logger);
+        }
+      },
       guild: (id, name) => this.#directory.setGuild(id, name),
       botRole: (guild, role) => this.#directory.addBotRole(guild, role),
       rateLimited: () => options.observer?.rateLimited?.(),
@@ -207,6 +227,21 @@ export class DiscordRuntime {
       timers,
       paced ? Math.max(1, 45 * share) : Infinity,
     );
+    this.#turns = new DiscordTurns({
+      services: options.services,
+      client: this.#client,
+      port: this.#port,
+      throttle: this.#throttle,
+      timers,
+      directory: this.#directory,
+      logger,
+    });
+    registerTurnButtons(this.buttons, {
+      turns: this.#turns,
+      controls: options.services.controls,
+      config: options.services.config,
+      logger,
+    });
   }
 
   /** The bot's own user id (from the token). */
@@ -350,7 +385,8 @@ export class DiscordRuntime {
     await handleAsk(raw, {
       services: this.#options.services,
       directory: this.#directory,
-      webhook: (id, token) => this.#client.interactionWebhook(id, token),
+      webhook: (id, token) =>
+        traceCalls(this.#client.interactionWebhook(id, token), "discord"),
       throttle: this.#throttle,
       timers: this.#options.timers ?? systemThrottleTimers,
       logger: this.#options.logger,
@@ -366,12 +402,15 @@ export class DiscordRuntime {
     }
     await this.buttons.handle(
       press,
-      this.#client.buttonResponder(press.interaction_id, press.token),
+      traceCalls(
+        this.#client.buttonResponder(press.interaction_id, press.token),
+        "discord",
+      ),
     );
   }
 
   async #onMessage(raw: GatewayMessage): Promise<void> {
-    const { services, logger } = this.#options;
+    const { logger } = this.#options;
     const mapped = await toIncomingMessage(
       raw,
       this.bot_user_id,
@@ -381,8 +420,16 @@ export class DiscordRuntime {
       logger.debug("Skipped a message: {reason}", { reason: mapped.reason });
       return;
     }
-    const message = mapped.message;
-    await services.runner.dispatch(message, this.#replyFor(message));
+    await this.#turns.answer(mapped.message);
+  }
+
+  async #onEdit(raw: GatewayMessage): Promise<void> {
+    const mapped = await toIncomingMessage(
+      raw,
+      this.bot_user_id,
+      this.#directory,
+    );
+    if (mapped.ok) await this.#turns.edited(mapped.message);
   }
 
   #replyFor(message: IncomingMessage): DiscordReply {

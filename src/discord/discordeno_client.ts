@@ -12,17 +12,25 @@
  */
 
 import {
+  type ButtonComponent,
   createBot,
   createDesiredPropertiesObject,
   GatewayIntents,
   InteractionResponseTypes,
+  MessageComponentTypes,
 } from "@discordeno/bot";
 import type { CommandsTarget } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
 import type { ButtonResponder } from "./buttons/button_router.ts";
+import {
+  discordenoWebhookLookup,
+  discordenoWebhookMessages,
+} from "./webhooks/discordeno_webhooks.ts";
+import type { WebhookLookup } from "./webhooks/webhook_directory.ts";
+import type { WebhookMessages } from "./webhooks/webhook_port.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
-import { discordenoPort } from "./discordeno_port.ts";
+import { classifyDiscordError, discordenoPort } from "./discordeno_port.ts";
 import { type GuardedRest, guardRest } from "./rest_guard.ts";
 import type { DiscordPort } from "./discord_port.ts";
 import { fatalCloseMessage } from "./gateway_close_codes.ts";
@@ -49,6 +57,7 @@ export const desiredProperties = createDesiredPropertiesObject({
     messageReference: true,
     referencedMessage: true,
     webhookId: true,
+    applicationId: true,
     type: true,
     mentionedRoleIds: true,
     attachments: true,
@@ -66,7 +75,15 @@ export const desiredProperties = createDesiredPropertiesObject({
   user: { id: true, username: true, globalName: true, toggles: true },
   member: { id: true, nick: true, roles: true, user: true },
   guild: { id: true, name: true, channels: true },
-  channel: { id: true, type: true, parentId: true, guildId: true, name: true },
+  channel: {
+    id: true,
+    type: true,
+    parentId: true,
+    guildId: true,
+    name: true,
+    ownerId: true,
+    threadMetadata: true,
+  },
   interaction: {
     id: true,
     type: true,
@@ -105,9 +122,12 @@ export interface DiscordClientEvents {
   /** A close code reconnecting cannot fix: the bot must stop. */
   fatal(message: string): void;
   message(message: GatewayMessage): void;
+  /** A message was edited (MESSAGE_UPDATE; Discord sends the whole message). */
+  messageUpdated(message: GatewayMessage): void;
   interaction(interaction: GatewayInteraction): void;
   channel(info: ChannelInfo): void;
-  channelDeleted(id: string): void;
+  /** A channel or (`thread`) a thread was deleted. */
+  channelDeleted(id: string, thread: boolean): void;
   guild(id: string, name: string): void;
   /** A role Discord manages for this bot in a server. */
   botRole(guild_id: string, role_id: string): void;
@@ -145,6 +165,16 @@ export interface DiscordClient {
   readonly bot_user_id: string;
   readonly port: DiscordPort;
   readonly responder: InteractionResponder;
+  /** Starts a public thread on a message (one day's auto-archive); resolves to the thread's id. */
+  startThread(
+    channel_id: string,
+    message_id: string,
+    name: string,
+  ): Promise<string>;
+  /** Finding and making the bot's channel webhooks. */
+  readonly webhookLookup: WebhookLookup;
+  /** Posting and editing through a webhook. */
+  readonly webhookMessages: WebhookMessages;
   /** How to answer one button press. */
   buttonResponder(interaction_id: string, token: string): ButtonResponder;
   /** The webhook of one interaction, for `/ask`'s streamed answer. */
@@ -202,6 +232,8 @@ interface ChannelLike {
   name?: string;
   guildId?: bigint;
   parentId?: bigint;
+  ownerId?: bigint;
+  archived?: boolean;
 }
 
 function channelInfo(channel: ChannelLike, guild_id?: bigint): ChannelInfo {
@@ -211,6 +243,8 @@ function channelInfo(channel: ChannelLike, guild_id?: bigint): ChannelInfo {
     guild_id: String(channel.guildId ?? guild_id ?? ""),
     parent_id: channel.parentId === undefined ? "" : String(channel.parentId),
     is_thread: isThreadType(channel.type),
+    owner_id: channel.ownerId === undefined ? "" : String(channel.ownerId),
+    archived: channel.archived === true,
   };
 }
 
@@ -254,6 +288,8 @@ export function createDiscordClient(
       },
       messageCreate: (message) =>
         events.message(message as unknown as GatewayMessage),
+      messageUpdate: (message) =>
+        events.messageUpdated(message as unknown as GatewayMessage),
       interactionCreate: (interaction) =>
         events.interaction(interaction as unknown as GatewayInteraction),
       guildCreate(guild) {
@@ -264,10 +300,11 @@ export function createDiscordClient(
       },
       channelCreate: (channel) => events.channel(channelInfo(channel)),
       channelUpdate: (channel) => events.channel(channelInfo(channel)),
-      channelDelete: (channel) => events.channelDeleted(String(channel.id)),
+      channelDelete: (channel) =>
+        events.channelDeleted(String(channel.id), false),
       threadCreate: (thread) => events.channel(channelInfo(thread)),
       threadUpdate: (thread) => events.channel(channelInfo(thread)),
-      threadDelete: (thread) => events.channelDeleted(String(thread.id)),
+      threadDelete: (thread) => events.channelDeleted(String(thread.id), true),
     },
   });
   // A proxy URL makes Discordeno skip its own rate limiting: right for the
@@ -286,6 +323,7 @@ export function createDiscordClient(
 
   const client: DiscordClient = {
     bot_user_id: String(bot.id),
+    // `bot.rest`, not `bot.helpers`: see discordeno_port.ts.
     port: discordenoPort(
       bot.rest as unknown as Parameters<typeof discordenoPort>[0],
     ),
@@ -296,10 +334,22 @@ export function createDiscordClient(
           data: { flags: 64 },
         });
       },
-      async editResponse(token, content) {
+      async editResponse(token, content, buttons = []) {
         await bot.helpers.editOriginalInteractionResponse(token, {
           content,
           allowedMentions: { parse: [] },
+          ...(buttons.length === 0 ? {} : {
+            components: [{
+              type: MessageComponentTypes.ActionRow,
+              // One row of at most 5 buttons (Discordeno types it as a tuple).
+              components: buttons.slice(0, 5).map((button) => ({
+                type: MessageComponentTypes.Button,
+                customId: button.custom_id,
+                label: button.label,
+                style: button.style,
+              })) as [ButtonComponent],
+            }],
+          }),
         });
       },
       async autocomplete(id, token, choices) {
@@ -309,6 +359,26 @@ export function createDiscordClient(
         });
       },
     },
+    async startThread(channel_id, message_id, name) {
+      try {
+        const thread = await bot.rest.startThreadWithMessage(
+          channel_id,
+          message_id,
+          { name, autoArchiveDuration: 1440 },
+        );
+        return String(thread.id);
+      } catch (error) {
+        const failure = classifyDiscordError(error);
+        // The message already has its thread (a retried turn): answer there.
+        if (/\(code 160004\)/.test(failure.message)) return message_id;
+        throw failure;
+      }
+    },
+    webhookLookup: discordenoWebhookLookup(
+      bot.rest,
+      () => String(bot.applicationId),
+    ),
+    webhookMessages: discordenoWebhookMessages(bot.rest),
     interactionWebhook: (id, token) => ({
       async defer() {
         await bot.helpers.sendInteractionResponse(id, token, {
@@ -350,6 +420,12 @@ export function createDiscordClient(
         await bot.helpers.sendInteractionResponse(id, token, {
           type: InteractionResponseTypes.ChannelMessageWithSource,
           data: { content, flags: 64, allowedMentions: { parse: [] } },
+        });
+      },
+      async update(content) {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.UpdateMessage,
+          data: { content, components: [], allowedMentions: { parse: [] } },
         });
       },
     }),

@@ -14,12 +14,46 @@
  */
 
 import { DiscordRequestError } from "./discord_port.ts";
-import type { DiscordFailureKind, DiscordPort } from "./discord_port.ts";
+import type {
+  DiscordFailureKind,
+  DiscordPort,
+  ReplyButton,
+} from "./discord_port.ts";
+
+const BUTTON_STYLES = { primary: 1, secondary: 2, success: 3, danger: 4 };
+
+/** Buttons as Discord's components: one action row of up to five buttons. */
+export function buttonComponents(buttons: readonly ReplyButton[]): Component[] {
+  if (buttons.length === 0) return [];
+  return [{
+    type: 1,
+    components: buttons.slice(0, 5).map((b) => ({
+      type: 2,
+      style: BUTTON_STYLES[b.style],
+      label: b.label,
+      customId: b.custom_id,
+      ...(b.emoji ? { emoji: { name: b.emoji } } : {}),
+    })),
+  }];
+}
+
+/** A component in Discordeno's (camelCase) shape. */
+export interface Component {
+  type: number;
+  components: {
+    type: number;
+    style: number;
+    label: string;
+    customId: string;
+    emoji?: { name: string };
+  }[];
+}
 
 /** The Discordeno REST calls this port makes (`bot.rest`). */
 export interface MessageHelpers {
   sendMessage(channelId: string, options: {
     content: string;
+    components?: Component[];
     messageReference?: { messageId: string; failIfNotExists: boolean };
     allowedMentions: { parse: []; repliedUser: boolean };
     nonce?: string;
@@ -27,9 +61,11 @@ export interface MessageHelpers {
   }): Promise<unknown>;
   editMessage(channelId: string, messageId: string, options: {
     content: string;
+    components?: Component[];
     allowedMentions: { parse: [] };
   }): Promise<unknown>;
   triggerTypingIndicator(channelId: string): Promise<void>;
+  deleteMessage?(channelId: string, messageId: string): Promise<void>;
 }
 
 interface RestFailure {
@@ -57,7 +93,10 @@ export function classifyDiscordError(error: unknown): DiscordRequestError {
   let kind: DiscordFailureKind = "other";
   if (code === 10008) kind = "unknown_message";
   else if (code === 10003) kind = "unknown_channel";
-  else if (code === 50013 || code === 50001 || status === 403) {
+  // 50083: a locked archived thread takes no message, like a missing permission.
+  else if (
+    code === 50013 || code === 50001 || code === 50083 || status === 403
+  ) {
     kind = "missing_permissions";
   } else if (status === 429) kind = "rate_limited";
   else if (status >= 400 && status < 500) kind = "rejected";
@@ -100,6 +139,9 @@ export function discordenoPort(helpers: MessageHelpers): DiscordPort {
         const call = () =>
           helpers.sendMessage(channel_id, {
             content: message.content,
+            ...(message.buttons?.length
+              ? { components: buttonComponents(message.buttons) }
+              : {}),
             ...(message.reply_to
               ? {
                 messageReference: {
@@ -132,12 +174,22 @@ export function discordenoPort(helpers: MessageHelpers): DiscordPort {
         throw classifyDiscordError(error);
       }
     },
-    async edit(channel_id, message_id, content) {
+    async edit(channel_id, message_id, content, buttons) {
       try {
         await helpers.editMessage(channel_id, message_id, {
           content,
+          ...(buttons === undefined
+            ? {}
+            : { components: buttonComponents(buttons) }),
           allowedMentions: { parse: [] },
         });
+      } catch (error) {
+        throw classifyDiscordError(error);
+      }
+    },
+    async delete(channel_id, message_id) {
+      try {
+        await helpers.deleteMessage?.(channel_id, message_id);
       } catch (error) {
         throw classifyDiscordError(error);
       }

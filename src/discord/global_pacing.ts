@@ -34,8 +34,10 @@ export function withGlobalPacing(
   };
   return {
     send: (channel_id, message) => paced(() => port.send(channel_id, message)),
-    edit: (channel_id, message_id, content) =>
-      paced(() => port.edit(channel_id, message_id, content)),
+    delete: (channel_id, message_id) =>
+      paced(() => port.delete?.(channel_id, message_id) ?? Promise.resolve()),
+    edit: (channel_id, message_id, content, buttons) =>
+      paced(() => port.edit(channel_id, message_id, content, buttons)),
     typing: (channel_id) => paced(() => port.typing(channel_id)),
     close: () => window.close(),
   };

@@ -41,7 +41,13 @@ export interface GatewayMessage {
   mentionedRoleIds?: bigint[];
   timestamp?: number;
   messageReference?: { messageId?: bigint };
-  referencedMessage?: { id?: bigint; content?: string; author?: GatewayUser };
+  referencedMessage?: {
+    id?: bigint;
+    content?: string;
+    author?: GatewayUser;
+    webhookId?: bigint;
+    applicationId?: bigint;
+  };
   attachments?: GatewayAttachment[];
   embeds?: GatewayEmbed[];
 }
@@ -110,12 +116,19 @@ export async function toIncomingMessage(
     | undefined;
   const replyId = snowflake(record(raw.messageReference)?.messageId) ??
     snowflake(referenced?.id);
+  // A persona's message, posted through the bot's own webhook, is the bot's.
+  const byOwnWebhook = referenced?.webhookId !== undefined &&
+    referenced.webhookId !== null &&
+    snowflake(referenced.applicationId) === bot_user_id;
   return {
     ok: true,
     message: {
       id,
       channel_id,
       parent_channel_id: channel?.is_thread ? channel.parent_id : "",
+      ...(channel?.is_thread === true && channel.owner_id === bot_user_id
+        ? { in_own_thread: true }
+        : {}),
       guild_id,
       guild_name: guild_id === "" ? "" : directory.guildName(guild_id),
       channel_name: channel?.name ?? "",
@@ -130,7 +143,9 @@ export async function toIncomingMessage(
       mentions_bot,
       reply_to: replyId === undefined ? null : {
         message_id: replyId,
-        author_id: snowflake(referencedAuthor?.id) ?? "",
+        author_id: byOwnWebhook
+          ? bot_user_id
+          : snowflake(referencedAuthor?.id) ?? "",
         author_name: referencedAuthor ? displayName(referencedAuthor) : "",
         content: text(referenced?.content),
       },

@@ -36,10 +36,15 @@ export function withDeadline(
   return {
     send: (channel_id, message) =>
       bounded("a message send", () => port.send(channel_id, message)),
-    edit: (channel_id, message_id, content) =>
+    edit: (channel_id, message_id, content, buttons) =>
       bounded(
         "a message edit",
-        () => port.edit(channel_id, message_id, content),
+        () => port.edit(channel_id, message_id, content, buttons),
+      ),
+    delete: (channel_id, message_id) =>
+      bounded(
+        "a message deletion",
+        () => port.delete?.(channel_id, message_id) ?? Promise.resolve(),
       ),
     typing: (channel_id) =>
       bounded("a typing indicator", () => port.typing(channel_id)),

@@ -36,12 +36,17 @@ export function withRequestLanes(port: DiscordPort): DiscordPort {
   return {
     send: (channel_id, message) =>
       inLane(`${channel_id}/x`, () => port.send(channel_id, message)),
-    typing: (channel_id) =>
-      inLane(`${channel_id}/x`, () => port.typing(channel_id)),
-    edit: (channel_id, message_id, content) =>
+    delete: (channel_id, message_id) =>
       inLane(
         `${channel_id}/messages/x`,
-        () => port.edit(channel_id, message_id, content),
+        () => port.delete?.(channel_id, message_id) ?? Promise.resolve(),
+      ),
+    typing: (channel_id) =>
+      inLane(`${channel_id}/x`, () => port.typing(channel_id)),
+    edit: (channel_id, message_id, content, buttons) =>
+      inLane(
+        `${channel_id}/messages/x`,
+        () => port.edit(channel_id, message_id, content, buttons),
       ),
   };
 }

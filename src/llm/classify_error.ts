@@ -28,6 +28,31 @@ const MODEL_PATTERN =
 const INVALID_PATTERN =
   /invalid|json\.exception|parse error|failed to parse|unsupported|not supported|must be|is required|unknown (field|param|argument)|validation/i;
 
+/**
+ * Server errors that name a problem with the request itself — the same
+ * request fails the same way however often it is sent — with what the
+ * operator should change. llama.cpp sends these as HTTP 500.
+ */
+const CONFIG_ERRORS: readonly [RegExp, string][] = [
+  [
+    /only one completion choice is allowed/i,
+    "remove `n` from the persona's `extra`: this server makes one choice per request",
+  ],
+  [
+    /system role not supported/i,
+    "the model's chat template has no system role: start the server with a template that has one (llama.cpp: --chat-template-file) or use another model",
+  ],
+  [
+    /roles must alternate|jinja|chat template|raise_exception|template error/i,
+    "the model's chat template refused the conversation: start the server with a template that accepts it (llama.cpp: --chat-template-file, or without --jinja) or use another model",
+  ],
+];
+
+/** What to change for a server error that names a configuration problem, or undefined. */
+export function configHint(text: string): string | undefined {
+  return CONFIG_ERRORS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
 const EXCERPT_LIMIT = 300;
 
 /** What a server's error body says, whatever its dialect. */
@@ -100,7 +125,10 @@ function kindFromText(
   if (CONTEXT_PATTERN.test(text)) return "context_too_long";
   if (MODEL_PATTERN.test(text)) return "unknown_model";
   if (status >= 500 || status === 0) {
-    if (/invalid_request/i.test(text) || INVALID_PATTERN.test(text)) {
+    if (
+      /invalid_request/i.test(text) || INVALID_PATTERN.test(text) ||
+      configHint(text) !== undefined
+    ) {
       return "bad_request";
     }
   }
@@ -139,6 +167,7 @@ export function errorFromResponse(
     kind = kindFromText(status, body) ?? kindFromStatus(status);
   }
   const said = body === undefined ? bodyText : body.message || bodyText;
+  const hint = kind === "bad_request" ? configHint(said) : undefined;
   const retryable = kind === "rate_limited"
     ? !/insufficient_quota/i.test(bodyText)
     : kind === "timeout"
@@ -147,7 +176,9 @@ export function errorFromResponse(
   return new LlmError(
     `Cannot get a reply from endpoint "${context.endpoint}" (${context.url}): HTTP ${status}, ${
       kind.replaceAll("_", " ")
-    }: ${excerpt(said, context.secrets) || "(empty body)"}`,
+    }: ${excerpt(said, context.secrets) || "(empty body)"}${
+      hint ? `. Not retried; to fix: ${hint}` : ""
+    }`,
     { kind, endpoint: context.endpoint, status, retryable, retryAfterMs },
   );
 }

@@ -43,7 +43,8 @@ const USER_MESSAGES: Record<LlmErrorKind, string> = {
     "The model server does not have the model this persona uses; an admin needs to check the config.",
   not_found:
     "The model server's address looks wrong; an admin needs to check the endpoint's base_url.",
-  bad_request: "The model server rejected the request.",
+  bad_request:
+    "The model server rejected the request; an admin needs to check the log and the config.",
   context_too_long:
     "This conversation is too long for the model. Try /reset to start fresh.",
   rate_limited:

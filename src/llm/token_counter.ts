@@ -39,6 +39,11 @@ export interface TokenCounter {
   countExact(text: string, signal?: AbortSignal): Promise<number>;
   /** The factor currently applied to the raw estimate. */
   readonly ratio: number;
+  /**
+   * The context window the server says it serves for this model (see
+   * `server_context.ts`), when known: the bot never plans past it.
+   */
+  readonly context_limit?: number | undefined;
 }
 
 /** Receives the prompt sizes servers report (the client calls it after each reply). */
@@ -59,6 +64,8 @@ export interface TokenCounters extends UsageObserver {
   reconfigure(endpoints: Record<string, EndpointSettings>): void;
   /** Puts back calibrations learned before (read from the store at start-up). */
   restore(calibrations: readonly LearnedCalibration[]): void;
+  /** Records the context window the server serves for `model` on `endpoint`. */
+  setContextLimit(endpoint: string, model: string, tokens: number): void;
 }
 
 /** A calibration as it is saved and restored. */
@@ -117,6 +124,7 @@ export function createTokenCounters(
   const calibrations = new Map<string, Calibration>();
   const tokenizers = new Map<string, ServerTokenizer>();
   const counters = new Map<string, TokenCounter>();
+  const limits = new Map<string, number>();
 
   function calibrationOf(key: string): Calibration {
     let found = calibrations.get(key);
@@ -186,6 +194,9 @@ export function createTokenCounters(
       get ratio() {
         return factor();
       },
+      get context_limit() {
+        return limits.get(key);
+      },
     };
     counters.set(key, counter);
     return counter;
@@ -195,6 +206,14 @@ export function createTokenCounters(
     counterFor,
     observeUsage(endpoint, model, messages, promptTokens) {
       const raw = countMessageTokens(messages, estimateTokens);
+      const limit = limits.get(`${endpoint}\u0000${model}`);
+      // A prompt that did not fit was cut by the server, and its count says so:
+      // learning from it would shrink every estimate.
+      if (
+        limit !== undefined &&
+        (counterFor(endpoint, model).countMessages(messages) >= limit ||
+          promptTokens >= limit)
+      ) return;
       const overhead = REPLY_PRIMER_TOKENS +
         messages.length * MESSAGE_OVERHEAD_TOKENS;
       learn(
@@ -202,6 +221,9 @@ export function createTokenCounters(
         promptTokens - overhead,
         raw - overhead,
       );
+    },
+    setContextLimit(endpoint, model, tokens) {
+      limits.set(`${endpoint}\u0000${model}`, tokens);
     },
     reconfigure(next) {
       config = next;

@@ -86,7 +86,12 @@ export async function admit(
   ctx.detail = limit.key;
   ctx.text = withoutBotMention(ctx.message.content, ctx.bot_user_id);
   try {
-    await storeUserMessage(deps.store, ctx, ctx.route.binding.persona, null);
+    // A rerun's question is stored already; a user with `history: off` has
+    // nothing kept beyond a running turn.
+    const keeps = (await deps.store.getPreferences(author.id))?.history ?? true;
+    if (ctx.rerun === undefined && keeps) {
+      await storeUserMessage(deps.store, ctx, ctx.route.binding.persona, null);
+    }
   } catch (error) {
     deps.logger.warn("Could not store a rate-limited message: {error}", {
       error,

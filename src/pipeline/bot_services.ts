@@ -22,9 +22,11 @@ import type { CommandDeps } from "./commands/conversation_commands.ts";
 import type { StageObserver } from "./compose.ts";
 import { buildPipeline } from "./pipeline.ts";
 import { Runner } from "./runner.ts";
+import { TurnControls } from "./controls/turn_controls.ts";
 import type { DispatchOutcome } from "./runner.ts";
 import type { TurnContext } from "./turn_context.ts";
 import type { Store } from "../store/store.ts";
+import { Memory } from "../memory/memory.ts";
 
 /** The edges a bot is built from. */
 export interface BotServicesOptions {
@@ -59,9 +61,13 @@ export interface BotServices {
   /** Resolves once the calibrations saved in the store are back in `counters`. */
   calibrationsLoaded: Promise<void>;
   runner: Runner;
+  /** Running turns, for the Stop button. */
+  controls: TurnControls;
   commands: CommandDeps;
   /** The one access decision, shared by messages and commands. */
   access: AccessGate;
+  /** Summaries, notes and preferences; `close()` it after the runner at shutdown. */
+  memory: Memory;
 }
 
 /** Builds the bot's transport-independent parts. */
@@ -95,12 +101,20 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     createLlmClient(config.endpoints, { ...fetchEdge, counters }),
   );
   const store = traceCalls(options.store, "store");
+  const memory = new Memory({
+    store,
+    llm,
+    counterFor: (endpoint, model) => counters.counterFor(endpoint, model),
+    now,
+    logger: log("memory"),
+  });
   const pipeline = buildPipeline({
     store,
     llm,
     counterFor: (endpoint, model) => counters.counterFor(endpoint, model),
     now,
     logger: log("pipeline"),
+    memory,
     ...(options.message_limit ? { message_limit: options.message_limit } : {}),
     attachments: createAttachmentFetcher({
       extra_origins: options.attachment_origins ?? [],
@@ -111,17 +125,23 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     ...(options.onLlmError ? { onLlmError: options.onLlmError } : {}),
   });
   const access = new AccessGate({ config: () => config, now });
+  const controls = new TurnControls();
   const runner = new Runner({
     pipeline,
     store,
     access,
+    controls,
     config: () => config,
     bot_user_id: options.bot_user_id,
     now,
     logger: log("runner"),
+    // `/settings history off`: channel messages of that user are not kept either.
+    keepsHistory: async (user_id) =>
+      (await memory.preferences(user_id)).history,
     ...(options.onTurnEnd ? { onTurnEnd: options.onTurnEnd } : {}),
   });
   return {
+    controls,
     config: () => config,
     applyConfig(next) {
       config = next;
@@ -134,6 +154,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     calibrationsLoaded,
     runner,
     access,
+    memory,
     commands: { store, config: () => config, now, access },
   };
 }

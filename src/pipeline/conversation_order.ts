@@ -29,12 +29,17 @@ export function newestFirst(messages: StoredMessage[]): StoredMessage[] {
 /**
  * True when `message` belongs in the history of the turn whose own stored
  * message is `current_id`: not the turn's own message, and not a user
- * message that arrived after it.
+ * message that arrived after it, nor an earlier answer to it (which a
+ * rerun replaces).
  */
 export function isHistoryOf(
   message: StoredMessage,
   current_id: number,
 ): boolean {
   if (message.id === current_id) return false;
+  // An answer to the turn's own message is being replaced (a rerun), not history.
+  if (message.role === "assistant" && message.reply_to_id === current_id) {
+    return false;
+  }
   return !(message.role === "user" && message.id > current_id);
 }

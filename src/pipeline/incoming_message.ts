@@ -38,6 +38,11 @@ export interface IncomingMessage {
   channel_id: string;
   /** For a thread: the channel it belongs to; "" otherwise. */
   parent_channel_id: string;
+  /**
+   * True in a thread the bot itself opened (`threads: auto`): there every
+   * message is a turn, mention or not. Absent: false.
+   */
+  in_own_thread?: boolean;
   /** The server, or "" for a DM. */
   guild_id: string;
   /** Names for the system prompt's {{server}} and {{channel}}; "" when unknown. */

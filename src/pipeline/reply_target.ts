@@ -24,6 +24,18 @@ export interface ReplyTarget {
   show(chunks: readonly string[], done: boolean): Promise<void>;
   /** Sends a short notice (rate limited, queue full, an error) in reply to the message. */
   notice(text: string): Promise<void>;
+  /**
+   * Whether the reply pings the person it answers (their `/settings ping`),
+   * overriding the transport's default; transports that cannot ping omit it.
+   */
+  setPing?(ping: boolean): void;
+  /**
+   * Tells the transport which persona speaks (Discord: a webhook posts under
+   * its name and avatar). Called once per turn, before any text is shown.
+   */
+  speakAs?(
+    speaker: { display_name: string; avatar_url?: string | undefined },
+  ): void;
   /** Platform ids of the messages posted for this reply so far, in order. */
   readonly posted_ids: readonly string[];
   /**

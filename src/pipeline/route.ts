@@ -9,6 +9,7 @@
 
 import type { BindingConfig, Config } from "../config/config_types.ts";
 import type { ConversationKey } from "../store/store.ts";
+import { addressedPersona } from "./addressed_persona.ts";
 
 /** Where something happens: enough to find the binding and the conversation. */
 export interface Place {
@@ -18,6 +19,10 @@ export interface Place {
   /** "" for a DM. */
   guild_id: string;
   user_id: string;
+  /** In a thread the bot opened: with `threads: auto` every message there is a turn. */
+  in_own_thread?: boolean;
+  /** The message's text, when routing a message: it may address a persona by name. */
+  content?: string;
 }
 
 /** A binding as it applies to one message. */
@@ -36,13 +41,23 @@ export interface ResolvedBinding extends BindingConfig {
 export interface Route {
   binding: ResolvedBinding;
   conversation: ConversationKey;
+  /** The persona the message names at its start (`webhooks: true` bindings), or null. */
+  addressed?: string | null;
 }
 
 /** Finds the binding for a place, or null when the bot does not answer there. */
 export function resolveRoute(place: Place, config: Config): Route | null {
-  const binding = resolveBinding(place, config);
-  if (binding === null) return null;
+  const found = resolveBinding(place, config);
+  if (found === null) return null;
+  const addressed = place.content === undefined
+    ? null
+    : addressedPersona(place.content, found, config);
+  // Naming a character is speaking to the bot, like a mention.
+  const binding = addressed === null
+    ? found
+    : { ...found, trigger: [...found.trigger, "always" as const] };
   return {
+    addressed,
     binding,
     conversation: {
       channel_id: place.channel_id,
@@ -90,5 +105,13 @@ function resolveBinding(
   }
   const binding = config.bindings[index];
   if (binding === undefined) return null;
-  return { ...binding, key, source: `bindings[${index}]` };
+  // In a thread the bot opened for a conversation, nobody has to mention it again.
+  const ownThread = binding.threads === "auto" &&
+    message.in_own_thread === true;
+  return {
+    ...binding,
+    ...(ownThread ? { trigger: [...binding.trigger, "always" as const] } : {}),
+    key,
+    source: `bindings[${index}]`,
+  };
 }

@@ -18,6 +18,7 @@ import { admit } from "./admission.ts";
 import { overhear } from "./channel_context.ts";
 import { endState, receiveTurn } from "./durable_turn.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
+import type { Rerun, TurnControls } from "./controls/turn_controls.ts";
 import { NoticeLimiter } from "./notice_limiter.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
@@ -51,6 +52,8 @@ export interface RunnerDeps {
   max_waiting?: number;
   /** Turns queued or running over all conversations (default 1000). */
   max_pending?: number;
+  /** Where running turns can be stopped (the Stop button); absent: not stoppable. */
+  controls?: TurnControls;
   /** Told how every dispatched message ended (metrics). */
   onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
 }
@@ -66,6 +69,8 @@ export type DispatchOutcome =
 export interface DispatchOptions {
   /** A record the stages fill with what the model was sent (the playground's inspector). */
   inspection?: TurnInspection;
+  /** Answer a stored message again instead (it was triggered when first asked). */
+  rerun?: Rerun;
   /** The message's stored turn, when start-up recovery runs it again (it is not stored twice). */
   stored?: StoredMessage;
 }
@@ -154,7 +159,8 @@ export class Runner {
     );
     const worthQueueing = route !== null && !message.author.is_bot &&
       !message.author.is_webhook && !isEmptyMessage(message, bot_user_id) &&
-      isTriggered(message, route.binding.trigger, bot_user_id);
+      (options.rerun !== undefined ||
+        isTriggered(message, route.binding.trigger, bot_user_id));
     if (route === null || !worthQueueing) {
       if (route !== null) await this.#overhear(message, route, bot_user_id);
       const outcome = route === null ? "unrouted" : "ignored";
@@ -165,6 +171,7 @@ export class Runner {
       this.#deps.onTurnEnd?.("shutting_down", null);
       return "shutting_down";
     }
+    const stop = new AbortController();
     const ctx: TurnContext = {
       message,
       config,
@@ -172,7 +179,8 @@ export class Runner {
       bot_user_id,
       started_at: this.#deps.now(),
       reply,
-      signal: this.#abort.signal,
+      signal: AbortSignal.any([this.#abort.signal, stop.signal]),
+      ...(options.rerun ? { rerun: options.rerun } : {}),
       text: message.content,
       persona_name: route.binding.persona,
       persona: null,
@@ -207,10 +215,24 @@ export class Runner {
     this.#queued += 1;
     this.#queues.set(key, queue);
     // Durable from the moment it arrives: a crash while it waits loses nothing.
-    const arrived = this.#arrive(ctx, options.stored);
+    // A rerun's question is stored already.
+    const arrived = this.#arrive(
+      ctx,
+      options.stored ?? options.rerun?.user_message,
+    );
     const turn = queue.tail.then(async () => {
       await arrived;
-      await this.#runTurn(ctx);
+      // Stoppable while it runs: the Stop button aborts this turn's own signal.
+      const controls = this.#deps.controls;
+      const stopped = controls?.start(message.id, message.author.id);
+      const relay = () => stop.abort(stopped?.reason);
+      stopped?.addEventListener("abort", relay, { once: true });
+      try {
+        await this.#runTurn(ctx);
+      } finally {
+        stopped?.removeEventListener("abort", relay);
+        controls?.finish(message.id);
+      }
     });
     queue.tail = turn;
     try {

@@ -14,6 +14,7 @@ import type { StoredMessage } from "../store/store.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import type { Route } from "./route.ts";
+import type { Rerun } from "./controls/turn_controls.ts";
 import type { TurnInspection } from "./turn_inspection.ts";
 
 /** How a turn ended, for logs and metrics. */
@@ -38,8 +39,10 @@ export interface TurnContext {
   readonly started_at: number;
   /** Where the reply goes. */
   readonly reply: ReplyTarget;
-  /** Cancels the turn (shutdown). */
+  /** Cancels the turn (shutdown, or a stop request: see `stoppedOnRequest`). */
   readonly signal: AbortSignal;
+  /** Set when the turn answers a stored message again (Regenerate, an edited question). */
+  readonly rerun?: Rerun;
   /** The user's text with the bot's mention removed (set by auth). */
   text: string;
   /** Persona answering this turn (set by context). */

@@ -9,6 +9,23 @@
 import type { Store, StoredMessage } from "../store/store.ts";
 import type { TurnContext } from "./turn_context.ts";
 
+/** A rerun's stored question, with its text updated when it was edited since. */
+export async function restoreUserMessage(
+  store: Store,
+  ctx: TurnContext,
+  token_count: number,
+): Promise<StoredMessage> {
+  const stored = ctx.rerun?.user_message;
+  if (stored === undefined) throw new Error("Cannot restore: not a rerun");
+  if (stored.content === ctx.text) return stored;
+  await store.updateMessage(stored.id, {
+    content: ctx.text,
+    token_count,
+    updated_at: ctx.started_at,
+  });
+  return { ...stored, content: ctx.text, token_count };
+}
+
 /** Stores the turn's user message; `token_count` null means "count when read". */
 export function storeUserMessage(
   store: Store,

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { effectivePersona } from "../pipeline/persona_choice.ts";
 import { resolveRoute } from "../pipeline/route.ts";
 import { renderDiscordMarkdown } from "./discord_markdown.ts";
 import { placeOf } from "./playground_turn.ts";
@@ -25,23 +26,35 @@ export interface HistoryEntry {
   id: string;
 }
 
-/** The newest `limit` messages since the last /reset, oldest first. */
+/** A place's conversation as one user sees it. */
+export interface PlaygroundHistory {
+  /** The persona that answers this user here now (their /persona choice, the channel's, or the binding's). */
+  persona: string | null;
+  /** The newest messages since the last /reset, oldest first. */
+  messages: HistoryEntry[];
+}
+
+/** The place's persona and newest `limit` messages for one user. */
 export async function playgroundHistory(
   services: PlaygroundServices,
   who: Pick<PlaygroundIdentity, "place" | "user_id">,
   limit = 50,
-): Promise<HistoryEntry[]> {
+): Promise<PlaygroundHistory> {
   const config = services.config();
   const where = placeOf(who.place, config);
-  if (where === null) return [];
-  const route = resolveRoute({ ...where, user_id: who.user_id }, config);
-  if (route === null) return [];
-  const rows = await services.commands.store.recentMessages({
+  const route = where === null
+    ? null
+    : resolveRoute({ ...where, user_id: who.user_id }, config);
+  if (route === null) return { persona: null, messages: [] };
+  const store = services.commands.store;
+  const { persona } = await effectivePersona(store, route.binding, who.user_id);
+  if (limit === 0) return { persona, messages: [] };
+  const rows = await store.recentMessages({
     conversation: route.conversation,
     limit,
     since: Number.MIN_SAFE_INTEGER,
   });
-  return rows.reverse()
+  const messages = rows.reverse()
     .filter((row) => row.content !== "" && row.role !== "system")
     .map((row) => ({
       role: row.role,
@@ -50,4 +63,5 @@ export async function playgroundHistory(
       created_at: row.created_at,
       id: row.external_id ?? "",
     }));
+  return { persona, messages };
 }

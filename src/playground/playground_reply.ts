@@ -9,6 +9,9 @@
 import type { ReplyTarget } from "../pipeline/reply_target.ts";
 import { renderDiscordMarkdown } from "./discord_markdown.ts";
 
+/** The transport name playground turns are stored under. */
+export const PLAYGROUND_TRANSPORT = "playground";
+
 /** Sends one event to the page (see `sse.ts`). */
 export type SendEvent = (event: string, data: unknown) => void;
 
@@ -25,7 +28,7 @@ export interface ShownMessage {
 export class PlaygroundReply implements ReplyTarget {
   readonly posted_ids: string[] = [];
   /** Stored turns are marked as the playground's: Discord's start-up recovery never touches them. */
-  readonly transport = "playground";
+  readonly transport = PLAYGROUND_TRANSPORT;
   readonly #send: SendEvent;
   readonly #shown: string[] = [];
   #typing = false;

@@ -79,13 +79,15 @@ const SECURITY_HEADERS = {
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
 };
 
-/** Starts the server; resolves once it listens. */
+/** Starts the server (listening when this returns). */
 export function startPlaygroundServer(
   options: PlaygroundServerOptions,
 ): PlaygroundServer {
   const token = options.token ?? newAccessToken();
   const now = options.now ?? Date.now;
+  // Every open stream (closed at shutdown); the page's event streams get the broadcasts.
   const streams = new Set<EventStream>();
+  const listeners = new Set<EventStream>();
   const sampler = options.status
     ? new StatusSampler(options.status, now)
     : null;
@@ -99,16 +101,18 @@ export function startPlaygroundServer(
         ...SECURITY_HEADERS,
       },
     });
-  const open = () => {
+  const open = (listening: boolean) => {
     const stream = openEventStream(options.redact);
     streams.add(stream);
-    stream.closed.then(() => streams.delete(stream));
+    if (listening) listeners.add(stream);
+    stream.closed.then(() => {
+      streams.delete(stream);
+      listeners.delete(stream);
+    });
     return stream;
   };
   const broadcast = (event: string, data: unknown) => {
-    for (const stream of streams) {
-      if (stream !== undefined) stream.send(event, data);
-    }
+    for (const stream of listeners) stream.send(event, data);
   };
   const unsubscribe = options.config_status.subscribe((state) =>
     broadcast("config", {
@@ -160,15 +164,16 @@ export function startPlaygroundServer(
     }
     if (request.method === "GET" && url.pathname === "/api/history") {
       const place = url.searchParams.get("place") ?? "";
+      const limit = Number(url.searchParams.get("limit") ?? "50");
       return json(
         await playgroundHistory(options.services, {
           place: place === "dm" ? "dm" : Number(place),
           user_id: url.searchParams.get("user_id") || "playground-user",
-        }),
+        }, Number.isInteger(limit) ? Math.min(Math.max(limit, 0), 200) : 50),
       );
     }
     if (request.method === "GET" && url.pathname === "/api/events") {
-      const stream = open();
+      const stream = open(true);
       stream.send("config", {
         state: options.config_status.current(),
         view: configView(options.services.config()),
@@ -191,7 +196,7 @@ export function startPlaygroundServer(
           error: error instanceof Error ? error.message : String(error),
         }, 400);
       }
-      const stream = open();
+      const stream = open(false);
       runPlaygroundLine(
         options.services,
         line,

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { PG_MEMORY_SQL } from "./postgres_memory_sql.ts";
+
 const MESSAGE_COLUMNS =
   "m.id, m.conversation_id, m.external_id, m.author_id, m.author_name, m.role, m.persona, m.content, m.token_count, m.created_at, m.updated_at, m.partial::int AS partial, m.reply_to_id";
 
@@ -65,6 +67,8 @@ export const PG_SQL = {
     (channel_id, guild_id, user_id, created_at, reset_at, reset_after_id)
     VALUES ($2, $3, $4, $1, $1, 0)
     ON CONFLICT (channel_id, user_id) DO UPDATE SET ${RAISE_RESET}`,
+  // Messages go with their conversation (ON DELETE CASCADE), turns with their messages.
+  dropChannel: "DELETE FROM conversations WHERE channel_id = $1",
   resetChannel: `UPDATE conversations SET ${RAISE_RESET} WHERE channel_id = $2`,
   getPersona: `SELECT persona FROM persona_choices
     WHERE binding_key = $1 AND user_id = $2`,
@@ -118,6 +122,7 @@ export const PG_SQL = {
     "DELETE FROM rate_limits WHERE strpos(':' || key || ':', $1) > 0",
   probe: `INSERT INTO health_probe (id, writes) VALUES (1, 1)
     ON CONFLICT (id) DO UPDATE SET writes = health_probe.writes + 1`,
+  ...PG_MEMORY_SQL,
 } as const;
 
 /** The name of one statement in {@link PG_SQL}. */

@@ -1,7 +1,8 @@
 /**
  * {@link TableAccess} over PostgreSQL (see `table_access.ts`): batches are
  * multi-row `INSERT … ON CONFLICT` statements in one transaction, and the
- * identity sequences are moved past the copied ids at the end.
+ * identity sequences are moved past the copied ids and the tables analysed
+ * at the end.
  *
  * @module
  */
@@ -90,6 +91,8 @@ export function postgresTables(url: string): TableAccess {
       });
     },
     async afterCopy(tables) {
+      // Fresh statistics, so the planner uses the indexes from the first turn.
+      await sql.unsafe("ANALYZE");
       for (const table of tables) {
         await sql.unsafe(
           `SELECT setval(pg_get_serial_sequence($1, 'id'),
@@ -117,7 +120,11 @@ function paramExpression(column: string, index: number): string {
   return isId(column) ? `$${index}::bigint` : `$${index}::text COLLATE "C"`;
 }
 
-/** Numeric key columns: `id`, and a turn's `message_id`. */
+/**
+ * Numeric key columns: `id`, a turn's (or image's) `message_id`, an image's
+ * `position`, a summary's `conversation_id`.
+ */
 function isId(column: string): boolean {
-  return column === "id" || column === "message_id";
+  return column === "id" || column === "message_id" ||
+    column === "position" || column === "conversation_id";
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { MEMORY_SQL } from "./sqlite_memory_sql.ts";
+
 const MESSAGE_COLUMNS =
   "m.id, m.conversation_id, m.external_id, m.author_id, m.author_name, m.role, m.persona, m.content, m.token_count, m.created_at, m.updated_at, m.partial, m.reply_to_id";
 
@@ -76,6 +78,8 @@ export const SQL = {
     (channel_id, guild_id, user_id, created_at, reset_at, reset_after_id)
     VALUES (:channel_id, :guild_id, :user_id, :at, :at, 0)
     ON CONFLICT (channel_id, user_id) DO UPDATE SET ${RAISE_RESET}`,
+  // Messages go with their conversation (ON DELETE CASCADE), turns with their messages.
+  dropChannel: "DELETE FROM conversations WHERE channel_id = :channel_id",
   resetChannel:
     `UPDATE conversations SET ${RAISE_RESET} WHERE channel_id = :channel_id`,
   getPersona: `SELECT persona FROM persona_choices
@@ -132,6 +136,7 @@ export const SQL = {
     "DELETE FROM rate_limits WHERE instr(':' || key || ':', :segment) > 0",
   probe: `INSERT INTO health_probe (id, writes) VALUES (1, 1)
     ON CONFLICT (id) DO UPDATE SET writes = writes + 1`,
+  ...MEMORY_SQL,
 } as const;
 
 /** The name of one statement in {@link SQL}. */

@@ -127,3 +127,23 @@ Deno.test("withDeadline() ends a call that gets no answer with a timeout", async
   assert.equal(error.kind, "timeout");
   assert.match(error.message, /within 15000 ms/);
 });
+
+Deno.test("DiscordReply sends the final state at once, without waiting out the pause between streaming edits", async () => {
+  const port = new NoncePort();
+  const { timers, throttle, reply } = setup(port);
+  await reply.show(["Hel"], false);
+  await timers.advance(20); // the first post
+  await reply.show(["Hello"], false); // an edit, but not before a second has passed
+  await timers.advance(10);
+  assert.deepEqual(port.edits, []);
+  const finished = reply.show(["Hello world"], true);
+  await timers.advance(0);
+  await finished;
+  assert.deepEqual(
+    port.edits,
+    ["Hello world"],
+    "no intermediate edit, no wait",
+  );
+  assert.ok(timers.now() - 1_000_000 < 100, `${timers.now() - 1_000_000} ms`);
+  throttle.close();
+});

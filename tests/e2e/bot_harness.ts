@@ -5,7 +5,10 @@
  * in a temporary folder.
  */
 import { startFakeLlmServer } from "../fakes/fake_llm_server.ts";
-import type { FakeLlmServer } from "../fakes/fake_llm_server.ts";
+import type {
+  FakeLlmServer,
+  FakeLlmServerOptions,
+} from "../fakes/fake_llm_server.ts";
 import type { FakeDiscord } from "../fakes/fake_discord/fake_discord.ts";
 import type { FakeDiscordOptions } from "../fakes/fake_discord/options.ts";
 import {
@@ -37,6 +40,8 @@ export interface HarnessConfigParts {
   discord?: string;
   /** Fields added to the helper persona's flow mapping, e.g. `, vision: true`. */
   helper?: string;
+  /** Fields added to the pirate persona's flow mapping, e.g. `, avatar_url: …`. */
+  pirate?: string;
   /** Lines added to the first binding (indented by four spaces). */
   binding?: string;
   /** The first binding's trigger (default `[mention, reply]`). */
@@ -60,7 +65,9 @@ personas:
   helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper."${
     parts.helper ?? ""
   } }
-  pirate: { display_name: Pirate, endpoint: local, model: test-model, system_prompt: "You are a pirate." }
+  pirate: { display_name: Pirate, endpoint: local, model: test-model, system_prompt: "You are a pirate."${
+    parts.pirate ?? ""
+  } }
 rate_limits:
   default: { per_user: 1000/minute, per_channel: 1000/minute }
 bindings:
@@ -99,6 +106,8 @@ export async function startHarness(
     fake?: FakeDiscordOptions;
     configExtra?: string;
     configParts?: HarnessConfigParts;
+    /** How the fake LLM server behaves (style, rules of real servers). */
+    llm?: FakeLlmServerOptions;
     env?: Record<string, string>;
   } = {},
 ): Promise<BotHarness> {
@@ -125,7 +134,7 @@ export async function startHarness(
       },
     }],
   });
-  const llm = await startFakeLlmServer();
+  const llm = await startFakeLlmServer(options.llm);
   const dir = await Deno.makeTempDir({ prefix: "bot-e2e-" });
   await Deno.writeTextFile(
     `${dir}/bot.config.yaml`,

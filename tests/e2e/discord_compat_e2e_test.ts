@@ -160,3 +160,26 @@ Deno.test("a refused command registration is logged at start-up with Discord's r
     /Discord request failed: PUT \/applications\/\d+\/commands → 400 Invalid Form Body \(code 50035\)/,
   );
 });
+
+Deno.test("a server that ignores allowed_mentions: model text with @everyone and @here pings nobody", async () => {
+  await using h = await startHarness();
+  h.discord.failNext({ route: SEND, times: 10, ignoreAllowedMentions: true });
+  h.discord.failNext({ route: EDIT, times: 10, ignoreAllowedMentions: true });
+  h.llm.script({
+    chunks: ["Attention @everyone", " and @here: ", "dinner is ready"],
+    chunk_delay_ms: 300,
+  });
+  mention(h, "announce it");
+  await h.discord.waitFor(
+    () => botMessages(h, CHANNEL).some((m) => m.content.endsWith("ready")),
+    15_000,
+    "the whole reply",
+  );
+  const [reply] = botMessages(h, CHANNEL);
+  assert.equal(
+    reply?.content,
+    "Attention @\u200Deveryone and @\u200Dhere: dinner is ready",
+  );
+  assert.equal(reply?.pings.everyone, false);
+  assert.equal(reply?.allowedMentions, null, "the server dropped it");
+});

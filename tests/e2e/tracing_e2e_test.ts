@@ -2,12 +2,18 @@
  * End to end: with `OTEL_DENO=true` the running bot sends each turn as one
  * trace to an OTLP/HTTP collector — the turn, a span per pipeline stage,
  * the LLM request with its figures, the Discord requests and the store
- * calls — and the log lines written during a turn carry its trace id.
+ * calls — and the log lines written during a turn carry its trace id, on
+ * stdout and as OpenTelemetry log records.
  */
 import assert from "node:assert/strict";
 import { startFakeOtlpCollector } from "../fakes/fake_otlp_collector.ts";
 import type { ReceivedSpan } from "../fakes/fake_otlp_collector.ts";
-import { botMessages, CHANNEL, startHarness } from "./bot_harness.ts";
+import {
+  botMessages,
+  CHANNEL,
+  eventually,
+  startHarness,
+} from "./bot_harness.ts";
 
 function traceOf(spans: ReceivedSpan[], root: ReceivedSpan): ReceivedSpan[] {
   return spans.filter((s) => s.traceId === root.traceId);
@@ -92,6 +98,7 @@ Deno.test("a log line written during a turn carries the turn's trace id", async 
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
       OTEL_BSP_SCHEDULE_DELAY: "200",
+      OTEL_BLRP_SCHEDULE_DELAY: "200",
     },
   });
   h.llm.script({ status: 500 });
@@ -114,4 +121,15 @@ Deno.test("a log line written during a turn carries the turn's trace id", async 
   assert.match(failed.properties.span_id, /^[0-9a-f]{16}$/);
   const outside = lines.find((l) => String(l.message).startsWith("Loaded"));
   assert.equal(outside?.properties?.trace_id, undefined);
+
+  const record = await eventually(
+    () =>
+      Promise.resolve(
+        collector.logs().find((r) => r.body.includes("Reply failed")),
+      ),
+    10_000,
+    "the log record at the collector",
+  );
+  assert.equal(record.traceId, turn.traceId);
+  assert.equal(JSON.parse(record.body).properties.trace_id, turn.traceId);
 });

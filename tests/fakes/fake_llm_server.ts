@@ -16,6 +16,13 @@
  * @module
  */
 
+import {
+  contextRoute,
+  processedPromptTokens,
+  refuseChat,
+  type ServerRules,
+} from "./fake_llm_rules.ts";
+
 /** Which server's quirks to imitate. */
 export type LlmStyle = "llamacpp" | "openai" | "vllm" | "ollama";
 
@@ -86,7 +93,9 @@ export interface FakeLlmServerOptions {
   tokenize?: "llamacpp" | "vllm" | "none";
   /** Keep every request in `requests` (default true; benchmarks turn it off to save memory). */
   record_requests?: boolean;
-  /** The reply when nothing is scripted (default: `echo: <last user message>`). */
+  /** Rules of real servers it enforces (strict templates, a smaller context; see `fake_llm_rules.ts`). */
+  rules?: ServerRules;
+  /** The reply when nothing is scripted (default: `echo: <last user message>`, its last `name: …` part when merged). */
   default_reply?: (body: Record<string, unknown>) => ScriptedReply;
 }
 
@@ -200,8 +209,14 @@ function lastUserText(body: Record<string, unknown>): string {
   return "";
 }
 
+/**
+ * The echo answers the newest message: the bot merges consecutive user
+ * messages (strict templates) with a blank line, so the last part of the last
+ * user message is the one being answered.
+ */
 function echoReply(body: Record<string, unknown>): ScriptedReply {
-  const words = `echo: ${lastUserText(body)}`.split(/(?<= )/);
+  const text = lastUserText(body).split(/\n\n(?=[^\n]+: )/).at(-1) ?? "";
+  const words = `echo: ${text}`.split(/(?<= )/);
   return { chunks: words };
 }
 
@@ -300,7 +315,10 @@ export function startFakeLlmServer(
         ];
     const usage = reply.usage === undefined
       ? {
-        prompt_tokens: fakePromptTokens(body.messages),
+        prompt_tokens: processedPromptTokens(
+          fakePromptTokens(body.messages),
+          options.rules ?? {},
+        ),
         completion_tokens: fakeTokenCount(
           content.join("") + reasoning.join(""),
         ),
@@ -443,6 +461,13 @@ export function startFakeLlmServer(
   async function chat(
     body: Record<string, unknown>,
   ): Promise<Response> {
+    const refusal = refuseChat(body, options.rules ?? {});
+    if (refusal !== null) {
+      return json(
+        refusal.status,
+        errorBody(style, refusal.status, refusal.message, "server_error"),
+      );
+    }
     const reply = script.shift() ?? (options.default_reply ?? echoReply)(body);
     const s = reply.style ?? style;
     if (reply.status !== undefined && reply.status >= 400) {
@@ -504,7 +529,10 @@ export function startFakeLlmServer(
       }],
       ...(reply.usage === null ? {} : {
         usage: reply.usage ?? {
-          prompt_tokens: fakePromptTokens(body.messages),
+          prompt_tokens: processedPromptTokens(
+            fakePromptTokens(body.messages),
+            options.rules ?? {},
+          ),
           completion_tokens: fakeTokenCount(content + reasoning),
         },
       }),
@@ -587,6 +615,14 @@ export function startFakeLlmServer(
     if (url.pathname === "/v1/chat/completions" && request.method === "POST") {
       return await chat(record);
     }
+    const announced = contextRoute(
+      request.method,
+      url.pathname,
+      style,
+      models,
+      options.rules ?? {},
+    );
+    if (announced !== null) return announced;
     if (url.pathname === "/v1/models" && request.method === "GET") {
       const owner = {
         llamacpp: "llamacpp",

@@ -1,9 +1,9 @@
 /**
  * A fake OpenTelemetry collector: the OTLP/HTTP receiver with the JSON
  * encoding (`OTEL_EXPORTER_OTLP_PROTOCOL=http/json`), over real HTTP on
- * loopback. It keeps the spans of `POST /v1/traces` flattened (ids in hex,
- * attribute values unwrapped) and counts what arrives on `/v1/logs` and
- * `/v1/metrics`. Like a real collector it answers 404 to other paths, 405 to
+ * loopback. It keeps the spans of `POST /v1/traces` and the log records of
+ * `POST /v1/logs` flattened (ids in hex, values unwrapped) and counts what
+ * arrives on `/v1/metrics`. Like a real collector it answers 404 to other paths, 405 to
  * other methods, 415 to other content types (protobuf included: use JSON)
  * and 400 to a body that is not an export request.
  *
@@ -32,12 +32,22 @@ export interface ReceivedSpan {
   service: string;
 }
 
+/** One received log record. */
+export interface ReceivedLog {
+  body: string;
+  /** "" when the record was written outside any span. */
+  traceId: string;
+  spanId: string;
+}
+
 /** A running fake collector. */
 export interface FakeOtlpCollector extends AsyncDisposable {
   /** The base URL, for `OTEL_EXPORTER_OTLP_ENDPOINT`. */
   readonly url: string;
   /** Every span received so far. */
   spans(): ReceivedSpan[];
+  /** Every log record received so far. */
+  logs(): ReceivedLog[];
   /** Export requests per path, e.g. `{ "/v1/traces": 3 }`. */
   requests(): Record<string, number>;
   /** Resolves with the spans once `done(spans)` is true; rejects after `timeout_ms`. */
@@ -100,9 +110,30 @@ function flatten(body: any): ReceivedSpan[] {
   return out;
 }
 
+// deno-lint-ignore no-explicit-any
+function flattenLogs(body: any): ReceivedLog[] {
+  if (!Array.isArray(body?.resourceLogs)) {
+    throw new Error("not an ExportLogsServiceRequest: no resourceLogs");
+  }
+  const out: ReceivedLog[] = [];
+  for (const resource of body.resourceLogs) {
+    for (const scope of resource.scopeLogs ?? []) {
+      for (const record of scope.logRecords ?? []) {
+        out.push({
+          body: String(unwrap(record.body) ?? ""),
+          traceId: record.traceId ?? "",
+          spanId: record.spanId ?? "",
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** Starts the collector on a free loopback port. */
 export function startFakeOtlpCollector(): FakeOtlpCollector {
   const spans: ReceivedSpan[] = [];
+  const logs: ReceivedLog[] = [];
   const counts: Record<string, number> = {};
   const json = (status: number, body: unknown) =>
     Response.json(body, { status });
@@ -133,12 +164,11 @@ export function startFakeOtlpCollector(): FakeOtlpCollector {
       return json(400, { code: 3, message: "the body is not JSON" });
     }
     counts[path] = (counts[path] ?? 0) + 1;
-    if (path === "/v1/traces") {
-      try {
-        spans.push(...flatten(body));
-      } catch (error) {
-        return json(400, { code: 3, message: String(error) });
-      }
+    try {
+      if (path === "/v1/traces") spans.push(...flatten(body));
+      if (path === "/v1/logs") logs.push(...flattenLogs(body));
+    } catch (error) {
+      return json(400, { code: 3, message: String(error) });
     }
     return json(200, {});
   });
@@ -149,6 +179,7 @@ export function startFakeOtlpCollector(): FakeOtlpCollector {
   return {
     url,
     spans: () => [...spans],
+    logs: () => [...logs],
     requests: () => ({ ...counts }),
     async waitFor(done, timeout_ms = 10_000) {
       const deadline = Date.now() + timeout_ms;

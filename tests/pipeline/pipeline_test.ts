@@ -338,7 +338,10 @@ Deno.test("a reply to an old bot message outside the window brings that message 
     }),
     new RecordingReply(),
   );
-  const sent = sentMessages(h.server, 3).map((m) => m.content);
+  // Consecutive messages of one role arrive merged (strict chat templates).
+  const sent = sentMessages(h.server, 3).flatMap((m) =>
+    m.content.split("\n\n")
+  );
   assert.ok(
     sent.includes("echo: Alice: the secret word is plum"),
     sent.join(" | "),
@@ -404,7 +407,8 @@ Deno.test("history is read page by page until the budget is full, oldest dropped
     message({ text: "what did I note?" }),
     new RecordingReply(),
   );
-  const all = sentMessages(h.server, 0).map((m) => m.content);
+  // The user messages arrive merged into one (strict chat templates): count their parts.
+  const all = sentMessages(h.server, 0).flatMap((m) => m.content.split("\n\n"));
   assert.equal(
     all.length,
     1 + 50 + 1,
@@ -415,6 +419,7 @@ Deno.test("history is read page by page until the budget is full, oldest dropped
 
   const tight = testConfig(h.server.url);
   tight.budgets.default = {
+    ...tight.budgets.default!,
     context_tokens: 400,
     reserve_tokens: 100,
     max_messages: 500,
@@ -425,7 +430,7 @@ Deno.test("history is read page by page until the budget is full, oldest dropped
     message({ text: "and now?" }),
     new RecordingReply(),
   );
-  const cut = sentMessages(h.server, 1).map((m) => m.content);
+  const cut = sentMessages(h.server, 1).flatMap((m) => m.content.split("\n\n"));
   assert.ok(
     cut.length > 5 && cut.length < 60,
     `${cut.length} messages fit 300 tokens`,

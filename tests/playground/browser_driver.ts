@@ -130,6 +130,20 @@ async function run(shots: string): Promise<void> {
       !page.url().includes("token="),
       "the token leaves the address bar",
     );
+    // Every control has an accessible name; the skip link leads to the message box.
+    // (Browser-side code as text: the test is type-checked without the DOM library.)
+    const unnamed = await page.evaluate(
+      `[...document.querySelectorAll("input, select, textarea, button")]
+        .filter((c) => !(c.labels?.length || c.getAttribute("aria-label") || c.textContent.trim()))
+        .map((c) => c.outerHTML)`,
+    );
+    assert.deepEqual(unnamed, []);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    assert.equal(
+      await page.evaluate("document.activeElement?.id"),
+      "composer-text",
+    );
     await page.getByLabel("Display name").fill("Ann");
 
     // Send a message and see it stream in, rendered as Discord would.
@@ -198,10 +212,15 @@ async function run(shots: string): Promise<void> {
     assert.equal(await report.isHidden(), true);
     await shot(page, shots, "4-recovered");
 
-    // A reload shows the stored conversation of the place.
+    // Picking a persona runs /persona as in Discord.
+    await page.getByLabel("Persona").selectOption("pirate");
+    await page.getByText(/You are now talking to \*{0,2}pirate/).waitFor();
+
+    // A reload shows the stored conversation of the place, and the persona chosen.
     await page.reload();
     await page.getByText(/The stored conversation here \(4 messages/).waitFor();
     await page.locator("li.message", { hasText: "still there?" }).waitFor();
+    assert.equal(await page.getByLabel("Persona").inputValue(), "pirate");
 
     // A phone-sized window.
     await page.setViewportSize({ width: 390, height: 844 });

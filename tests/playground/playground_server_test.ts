@@ -148,8 +148,9 @@ Deno.test("/reset and /persona work as in Discord and the next turn shows it", a
   };
   assert.equal(inspection.persona, "pirate");
   const history = await (await h.get("/api/history?place=0&user_id=u1")).json();
+  assert.equal(history.persona, "pirate", "the user's /persona choice");
   assert.deepEqual(
-    history.map((m: { role: string }) => m.role),
+    history.messages.map((m: { role: string }) => m.role),
     ["user", "assistant"],
     "the stored conversation since the reset",
   );

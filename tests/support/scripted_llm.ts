@@ -54,7 +54,8 @@ export class ScriptedLlm implements Pick<LlmClient, "streamChat"> {
     const last =
       [...request.messages].reverse().find((m) => m.role === "user")?.content ??
         "";
-    const text = `reply to: ${last}`;
+    // Consecutive user messages arrive merged: answer the newest part.
+    const text = `reply to: ${last.split(/\n\n(?=[^\n]+: )/).at(-1)}`;
     yield { type: "text", text: text.slice(0, 5) };
     yield { type: "text", text: text.slice(5) };
     yield {

@@ -73,9 +73,12 @@ export function authStage(): Stage<TurnContext> {
         ctx.detail = "author is a bot or webhook";
         return;
       }
+      // A rerun answers a question that triggered when it was asked.
       if (
-        isEmptyMessage(message, bot_user_id) ||
-        !isTriggered(message, ctx.route.binding.trigger, bot_user_id)
+        ctx.rerun === undefined && (
+          isEmptyMessage(message, bot_user_id) ||
+          !isTriggered(message, ctx.route.binding.trigger, bot_user_id)
+        )
       ) {
         ctx.outcome = "ignored";
         ctx.detail = "not triggered";

@@ -17,7 +17,9 @@ import type { TokenCounter } from "../../llm/token_counter.ts";
 import type { Logger } from "../../log/logging.ts";
 import type { Store, TurnUpdate } from "../../store/store.ts";
 import type { PostedPart } from "../reply_target.ts";
+import { alternateRoles } from "../alternate_roles.ts";
 import type { Stage } from "../compose.ts";
+import { stoppedOnRequest } from "../controls/turn_controls.ts";
 import type { TurnContext } from "../turn_context.ts";
 import { inspectEvent, inspectRequest } from "../turn_inspection.ts";
 
@@ -44,6 +46,9 @@ function cutAt(text: string, room: number): string {
   return text.slice(0, code >= 0xd800 && code <= 0xdbff ? room - 1 : room);
 }
 
+/** Said when an answer was stopped before it had any text. */
+export const STOPPED_NOTICE = "⏹️ Stopped.";
+
 /** Said under a reply Discord stopped taking midway. */
 export const DELIVERY_CUT_NOTICE =
   "⚠️ Discord did not take the rest of this answer; what is above is incomplete.";
@@ -61,7 +66,16 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       if (persona === null) {
         throw new Error("Cannot generate: the context stage chose no persona");
       }
-      const assistant = await deps.store.addMessage({
+      // A rerun writes its answer over the reply it replaces.
+      const replaced = ctx.rerun?.reply ?? null;
+      if (replaced !== null) {
+        await deps.store.updateMessage(replaced.id, {
+          content: "",
+          partial: true,
+          updated_at: deps.now(),
+        });
+      }
+      const assistant = replaced ?? await deps.store.addMessage({
         conversation: ctx.route.conversation,
         external_id: null,
         author_id: ctx.bot_user_id,
@@ -114,11 +128,13 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       let completionTokens: number | null = null;
       let queueNoticeSent = false;
       let tooLong = false;
+      let stopped = false;
       const renderer = new ReasoningRenderer(persona.reasoning);
       const counter = deps.counterFor(persona.endpoint, persona.model);
       const request = {
         ...persona,
-        messages: ctx.request,
+        // Strict chat templates: a user message first, roles taking turns.
+        messages: alternateRoles(ctx.request),
         max_tokens: ctx.max_tokens,
       };
       if (ctx.inspection) inspectRequest(ctx.inspection, request);
@@ -173,6 +189,11 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
           }
           if (tooLong) yield `\n\n${REPLY_TOO_LONG}`;
         } catch (error) {
+          // Stopped on request: the text so far is the answer.
+          if (stoppedOnRequest(ctx.signal)) {
+            stopped = true;
+            return;
+          }
           failure = error;
           deps.onLlmError?.(
             error instanceof LlmError
@@ -257,6 +278,12 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         if (!explainedInline) await ctx.reply.notice(explain(failure));
         return;
       }
+      if (visible.trim() === "" && stopped) {
+        ctx.outcome = "answered";
+        ctx.detail = "stopped on request before any text";
+        await ctx.reply.notice(STOPPED_NOTICE);
+        return;
+      }
       if (visible.trim() === "") {
         ctx.outcome = "failed";
         ctx.detail = "empty reply";
@@ -264,6 +291,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         return;
       }
       ctx.outcome = "answered";
+      if (stopped) ctx.detail = "stopped on request";
       if (tooLong) {
         ctx.detail = `stopped at max_reply_chars (${persona.max_reply_chars})`;
         deps.logger.warn("Reply stopped in {channel}: {detail}", {

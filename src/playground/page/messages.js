@@ -79,6 +79,24 @@ export function markReset() {
   state.lastBotId = "";
 }
 
+/** Sets the persona picker to the persona that answers this user here now. */
+export async function syncPersona() {
+  const place = currentPlace();
+  if (!place) return;
+  const query = new URLSearchParams({
+    place: String(place.place),
+    user_id: $("user-id").value.trim(),
+    limit: "0",
+  });
+  const response = await fetch(`/api/history?${query}`);
+  if (!response.ok) return;
+  const { persona } = await response.json();
+  if (persona) {
+    $("persona").dataset.chosen = persona;
+    $("persona").value = persona;
+  }
+}
+
 /** Shows the place's stored conversation (the playground's own, since the last /reset). */
 export async function loadHistory() {
   const place = currentPlace();
@@ -91,7 +109,11 @@ export async function loadHistory() {
   });
   const response = await fetch(`/api/history?${query}`);
   if (!response.ok) return;
-  const entries = await response.json();
+  const { persona, messages: entries } = await response.json();
+  if (persona) {
+    $("persona").dataset.chosen = persona;
+    $("persona").value = persona;
+  }
   if (entries.length > 0) {
     systemLine(
       `The stored conversation here (${entries.length} messages since the last /reset):`,

@@ -9,6 +9,7 @@ import {
   markReset,
   messageRow,
   showChunk,
+  syncPersona,
   systemLine,
 } from "./messages.js";
 import { currentPlace, personaName, state } from "./state.js";
@@ -174,8 +175,9 @@ function onTurnEvent(turn, event, data) {
       );
       row.classList.add("notice");
       if (/reset/i.test(turn.text) && !/^⛔|not/i.test(data.text)) markReset();
-      const chosen = /^\/persona\s+(\S+)/.exec(turn.text.trim());
-      if (chosen) $("persona").dataset.chosen = chosen[1];
+      if (/^\/persona\s+\S/.test(turn.text.trim())) {
+        syncPersona().then(showPersonaInfo);
+      }
       break;
     }
     case "inspection":
@@ -212,11 +214,12 @@ function wire() {
       $("composer").requestSubmit();
     }
   });
+  const refresh = () => loadHistory().then(showPersonaInfo);
   $("place").addEventListener("change", () => {
     fillPersonas();
-    loadHistory();
+    refresh();
   });
-  $("user-id").addEventListener("change", () => loadHistory());
+  $("user-id").addEventListener("change", refresh);
   $("persona").addEventListener("change", () => {
     showPersonaInfo();
     sendLine(`/persona ${$("persona").value}`);
@@ -256,6 +259,7 @@ async function start() {
   fillPickers();
   showConfig(data.config);
   await loadHistory();
+  showPersonaInfo();
   showStatus(data.status);
   const events = new EventSource("/api/events");
   events.addEventListener("config", (event) => {

@@ -103,6 +103,17 @@ export class FakeDiscord {
         this.#echo && this.#dispatchMessage("MESSAGE_CREATE", m),
       messageUpdated: (m) =>
         this.#echo && this.#dispatchMessage("MESSAGE_UPDATE", m),
+      threadChanged: (t, thread) =>
+        this.gateway.dispatch(
+          t,
+          (s) =>
+            sessionSees(s, thread.guildId, Intents.Guilds)
+              ? {
+                ...channelObject(thread, this.world),
+                ...(t === "THREAD_CREATE" ? { newly_created: true } : {}),
+              }
+              : undefined,
+        ),
       messageDeleted: (m) =>
         this.#echo &&
         this.gateway.dispatch("MESSAGE_DELETE", (s) => messageDeleteFor(m, s)),
@@ -205,6 +216,21 @@ export class FakeDiscord {
 
   /** A user writes a message: stored, then dispatched as MESSAGE_CREATE. */
   sendUserMessage(spec: UserMessageSpec): FakeMessage {
+    const channel = this.world.channels.get(spec.channelId);
+    if (channel?.archived) {
+      // A message in an archived thread unarchives it; a locked one takes none.
+      if (channel.locked) {
+        throw new Error(`Cannot write in locked thread ${channel.id}`);
+      }
+      channel.archived = false;
+      this.gateway.dispatch(
+        "THREAD_UPDATE",
+        (s) =>
+          sessionSees(s, channel.guildId, Intents.Guilds)
+            ? channelObject(channel, this.world)
+            : undefined,
+      );
+    }
     const attachments = (spec.attachments ?? []).map((file) =>
       this.cdn.upload(spec.channelId, file)
     );
@@ -214,6 +240,20 @@ export class FakeDiscord {
       attachments,
     );
     this.#dispatchMessage("MESSAGE_CREATE", message);
+    return message;
+  }
+
+  /** A user edits their own message: content replaced, MESSAGE_UPDATE dispatched (the full message). */
+  editUserMessage(messageId: string, content: string): FakeMessage {
+    const message = this.world.messages.get(messageId);
+    if (!message || message.deleted) {
+      throw new Error(`Cannot edit unknown message ${messageId}`);
+    }
+    if (message.authorId === this.botId || message.webhookId) {
+      throw new Error(`Message ${messageId} is not a user's`);
+    }
+    this.world.editMessage(message, content, message.embeds, undefined);
+    this.#dispatchMessage("MESSAGE_UPDATE", message);
     return message;
   }
 
@@ -292,6 +332,54 @@ export class FakeDiscord {
           : undefined,
     );
     return thread;
+  }
+
+  /** A moderator archives (and perhaps locks) a thread: THREAD_UPDATE dispatched. */
+  archiveThread(threadId: string, options: { locked?: boolean } = {}): void {
+    const thread = this.world.channels.get(threadId);
+    if (!thread || thread.parentId === null) {
+      throw new Error(`Cannot archive ${threadId}: not a thread`);
+    }
+    thread.archived = true;
+    thread.locked = options.locked ?? false;
+    this.gateway.dispatch(
+      "THREAD_UPDATE",
+      (s) =>
+        sessionSees(s, thread.guildId, Intents.Guilds)
+          ? channelObject(thread, this.world)
+          : undefined,
+    );
+  }
+
+  /** A moderator deletes a thread with its messages: THREAD_DELETE dispatched (id, guild, parent, type). */
+  deleteThread(threadId: string): void {
+    const thread = this.world.channels.get(threadId);
+    if (!thread || thread.parentId === null) {
+      throw new Error(`Cannot delete ${threadId}: not a thread`);
+    }
+    this.world.channels.delete(threadId);
+    for (const m of this.world.messagesIn(threadId)) m.deleted = true;
+    this.gateway.dispatch(
+      "THREAD_DELETE",
+      (s) =>
+        sessionSees(s, thread.guildId, Intents.Guilds)
+          ? {
+            id: thread.id,
+            guild_id: thread.guildId,
+            parent_id: thread.parentId,
+            type: thread.type,
+          }
+          : undefined,
+    );
+  }
+
+  /** Sets a member's roles in a guild (the bot's too: its permissions come from them). */
+  setMemberRoles(guildId: string, userId: string, roleIds: string[]): void {
+    const guild = this.world.guilds.get(guildId);
+    if (!guild) {
+      throw new Error(`Cannot change roles in unknown guild ${guildId}`);
+    }
+    guild.memberRoles.set(userId, roleIds);
   }
 
   /** The bot joins a guild: stored, then GUILD_CREATE dispatched. */

@@ -88,15 +88,15 @@ export function channelObject(channel: FakeChannel, world: FakeWorld): Json {
   const created = new Date(world.clock.now()).toISOString();
   return {
     ...base,
-    owner_id: world.bot.id,
+    owner_id: channel.ownerId ?? null,
     member_count: 1,
     message_count: 0,
     total_message_sent: 0,
     thread_metadata: {
-      archived: false,
+      archived: channel.archived ?? false,
       auto_archive_duration: 1440,
       archive_timestamp: created,
-      locked: false,
+      locked: channel.locked ?? false,
       create_timestamp: created,
     },
   };
@@ -192,8 +192,10 @@ export function messageObject(
   options: { forGateway?: boolean; hideContent?: boolean; nested?: boolean } =
     {},
 ): Json {
-  const author = world.users.get(message.authorId) ??
-    { id: message.authorId, username: "ghost" };
+  const author: FakeUserSpec = message.webhookName !== undefined
+    ? { id: message.authorId, username: message.webhookName, bot: true }
+    : world.users.get(message.authorId) ??
+      { id: message.authorId, username: "ghost" };
   const hide = options.hideContent ?? false;
   const replied = message.replyToId
     ? world.messages.get(message.replyToId)
@@ -229,6 +231,7 @@ export function messageObject(
     flags: message.flags,
   };
   if (message.webhookId) json.webhook_id = message.webhookId;
+  if (message.applicationId) json.application_id = message.applicationId;
   if (message.replyToId) {
     json.message_reference = {
       type: 0,

@@ -4,11 +4,22 @@ import { applicationRoutes } from "./rest_application.ts";
 import { interactionRoutes } from "./rest_interactions.ts";
 import { memberRoutes } from "./rest_members.ts";
 import { messageRoutes } from "./rest_messages.ts";
+import { threadRoutes } from "./rest_threads.ts";
+import { webhookRoutes } from "./rest_webhooks.ts";
 import { createRestHandler, type RestServerDeps } from "./rest_server.ts";
 
 /** Every REST route of the fake, literal paths (`@original`) before parameterised ones. */
 export const ALL_ROUTES = [
   ...messageRoutes,
+  ...threadRoutes,
+  // Literal `@original` paths first: they are interaction routes only.
+  ...interactionRoutes.filter((r) => r.path.includes("@original")),
+  ...webhookRoutes((method, path) => {
+    const route = interactionRoutes.find((r) =>
+      r.method === method && r.path === path
+    );
+    return route ? route.handle : () => ({ status: 404 });
+  }),
   ...interactionRoutes,
   ...applicationRoutes,
   ...memberRoutes,

@@ -16,6 +16,7 @@ import {
   type RestReply,
   type RestRoute,
 } from "./rest_types.ts";
+import { reopenForMessage } from "./rest_threads.ts";
 import type { FakeMessage } from "./types.ts";
 import type { FakeChannel, FakeWorld } from "./world.ts";
 
@@ -212,6 +213,8 @@ export const messageRoutes: RestRoute[] = [
             ctx.world.clock.now() - m.createdAt < NONCE_WINDOW_MS
           );
       if (earlier) return ok(messageObject(earlier, ctx.world));
+      const closed = reopenForMessage(ctx, channel);
+      if (closed) return closed;
       const result = createBotMessage(ctx, channel.id, ctx.body);
       if ("status" in result) return fail(result);
       if (nonce !== null) result.nonce = nonce;

@@ -42,6 +42,8 @@ export interface FailureRule {
   mangle?: (body: unknown) => unknown;
   /** The answer carries no X-RateLimit-* headers. */
   noRateLimitHeaders?: boolean;
+  /** The request's `allowed_mentions` is dropped before it is handled (a proxy that ignores it). */
+  ignoreAllowedMentions?: boolean;
   /** A successful answer's body is sent as this raw text instead (e.g. not JSON at all). */
   rawBody?: string;
   retryAfterMs?: number;
@@ -249,10 +251,13 @@ export function createRestHandler(
           return { status: 429, body: limited.body };
         }
       }
-      if (match.route.messageBucket) {
-        const take: WindowTake = deps.messageLimiter.take(
-          `messages:${match.params.channel}`,
-        );
+      const bucket = match.route.bucket
+        ? match.route.bucket(match.params, deps.world)
+        : match.route.messageBucket
+        ? `messages:${match.params.channel}`
+        : null;
+      if (bucket !== null) {
+        const take: WindowTake = deps.messageLimiter.take(bucket);
         headers = routeLimitHeaders(take, MESSAGE_BUCKET_ID);
         if (!take.allowed) {
           const limited = tooManyRequests(take.resetAfterMs, "user");
@@ -264,7 +269,9 @@ export function createRestHandler(
         world: deps.world,
         params: match.params,
         query: url.searchParams,
-        body: parsed.body,
+        body: behaviour?.ignoreAllowedMentions && isRecord(parsed.body)
+          ? { ...parsed.body, allowed_mentions: undefined }
+          : parsed.body,
         attachments: parsed.attachments,
         events: deps.events,
         settings: deps.settings,

@@ -1,12 +1,17 @@
 import type { DiscordError } from "./message_rules.ts";
 import type { FakeMessage } from "./types.ts";
-import type { FakeWorld } from "./world.ts";
+import type { FakeChannel, FakeWorld } from "./world.ts";
 
 /** Things the REST side tells the rest of the fake about (the gateway echoes them). */
 export interface RestEvents {
   messageCreated(message: FakeMessage): void;
   messageUpdated(message: FakeMessage): void;
   messageDeleted(message: FakeMessage): void;
+  /** A thread was created or changed (archived, unarchived). */
+  threadChanged(
+    t: "THREAD_CREATE" | "THREAD_UPDATE",
+    thread: FakeChannel,
+  ): void;
 }
 
 /** Settings the REST handlers read. */
@@ -46,6 +51,11 @@ export interface RestRoute {
   auth: "bot" | "none";
   /** Counts toward the per-channel message create/edit limit. */
   messageBucket?: boolean;
+  /**
+   * The rate-limit bucket of this request, when it has one other than the
+   * channel's messages (a webhook's own: Discord limits each webhook); null: none.
+   */
+  bucket?(params: Record<string, string>, world: FakeWorld): string | null;
   handle(ctx: RestContext): RestReply | Promise<RestReply>;
 }
 
@@ -87,6 +97,22 @@ export const Errors = {
     message: "Interaction has already been acknowledged.",
   },
   missingAccess: { status: 403, code: 50001, message: "Missing Access" },
+  wrongChannelType: {
+    status: 400,
+    code: 50024,
+    message: "Cannot execute action on this channel type",
+  },
+  threadArchived: { status: 400, code: 50083, message: "Thread is archived" },
+  threadAlreadyCreated: {
+    status: 400,
+    code: 160004,
+    message: "A thread has already been created for this message",
+  },
+  maxWebhooks: {
+    status: 400,
+    code: 30007,
+    message: "Maximum number of webhooks reached (15)",
+  },
   editOthers: {
     status: 403,
     code: 50005,

@@ -51,6 +51,8 @@ export interface FakeThreadSpec {
   parentId: string;
   name?: string;
   type?: number;
+  /** Who created it; default the first user who is not the bot. */
+  ownerId?: string;
 }
 
 /** A role of a guild. Permissions are a decimal bit string like Discord's. */
@@ -125,6 +127,11 @@ export interface FakeMessage {
   interactionId: string | null;
   /** Set when a webhook posted the message (the author is then the webhook). */
   webhookId: string | null;
+  /** The name and avatar a webhook message was posted under. */
+  webhookName?: string;
+  webhookAvatarUrl?: string | null;
+  /** The application that owns the webhook (or interaction) that posted it. */
+  applicationId?: string | null;
   ephemeral: boolean;
   /** The enforced nonce it was created with (see `enforce_nonce`), if any. */
   nonce?: string;

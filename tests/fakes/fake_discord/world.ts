@@ -22,6 +22,25 @@ export interface FakeChannel {
   parentId: string | null;
   recipientId: string | null;
   sendable: boolean;
+  /** A thread's creator (the bot for threads it opened); null for other channels. */
+  ownerId?: string | null;
+  /** A thread is archived (hidden, unarchived by the next message unless locked). */
+  archived?: boolean;
+  /** An archived thread only moderators may unarchive. */
+  locked?: boolean;
+}
+
+/** A channel webhook (type 1, incoming) as the fake knows it. */
+export interface FakeWebhook {
+  id: string;
+  token: string;
+  channelId: string;
+  guildId: string;
+  name: string;
+  /** The user that created it (the bot when the bot did). */
+  creatorId: string;
+  /** The application that created it, or null for one made by a person. */
+  applicationId: string | null;
 }
 
 /** A guild as the fake knows it. */
@@ -54,6 +73,9 @@ export interface NewMessage {
   allowedMentions?: unknown;
   interactionId?: string | null;
   webhookId?: string | null;
+  webhookName?: string;
+  webhookAvatarUrl?: string | null;
+  applicationId?: string | null;
 }
 
 /**
@@ -68,6 +90,7 @@ export class FakeWorld {
   /** Commands by scope: `"global"` or a guild id. */
   readonly commands = new Map<string, StoredCommand[]>();
   readonly interactions = new Map<string, FakeInteraction>();
+  readonly webhooks = new Map<string, FakeWebhook>();
   readonly ids: SnowflakeGenerator;
   readonly clock: FakeClock;
   readonly bot: FakeUserSpec;
@@ -145,6 +168,10 @@ export class FakeWorld {
       parentId: parent.id,
       recipientId: null,
       sendable: parent.sendable,
+      ownerId: spec.ownerId ??
+        [...this.users.keys()].find((id) => id !== this.bot.id) ?? null,
+      archived: false,
+      locked: false,
     };
     this.channels.set(thread.id, thread);
     return thread;
@@ -203,6 +230,11 @@ export class FakeWorld {
       deleted: false,
       interactionId: input.interactionId ?? null,
       webhookId: input.webhookId ?? null,
+      ...(input.webhookName === undefined ? {} : {
+        webhookName: input.webhookName,
+        webhookAvatarUrl: input.webhookAvatarUrl ?? null,
+      }),
+      applicationId: input.applicationId ?? null,
       ephemeral: ((input.flags ?? 0) & 64) !== 0,
     };
     this.messages.set(message.id, message);

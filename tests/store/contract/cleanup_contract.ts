@@ -1,7 +1,8 @@
 /**
  * The store contract: retention's cleanup of rows nobody uses any more —
  * rate-limit windows that ended long ago and persona choices naming
- * personas the config no longer has (issue 10, item 18).
+ * personas the config no longer has (issue 10, item 18) — and the
+ * conversations of a deleted thread (issue 15).
  *
  * @module
  */
@@ -9,6 +10,7 @@
 import assert from "node:assert/strict";
 import { rateLimitKey } from "../../../src/store/rate_limit_key.ts";
 import type { StoreBackend } from "../store_backends.ts";
+import { CHANNEL, newMessage, PRIVATE } from "../store_fixtures.ts";
 
 /** Registers the cleanup contract tests for one backend. */
 export function cleanupContract(backend: StoreBackend): void {
@@ -47,5 +49,36 @@ export function cleanupContract(backend: StoreBackend): void {
     assert.equal(await store.getPersonaChoice(gone), null);
     assert.equal(await store.getPersonaChoice(channelDefault), null);
     assert.equal(await store.getPersonaChoice(kept), "pirate");
+  });
+
+  backend.test("dropChannel() deletes every conversation of a deleted thread with its messages and turns, nothing else", async () => {
+    await using store = await backend.open();
+    const other = { ...CHANNEL, channel_id: "200" };
+    const asked = await store.addTurn(newMessage({ external_id: "555" }), {
+      source: "discord",
+      payload: "{}",
+    });
+    await store.addMessage(newMessage({
+      role: "assistant",
+      reply_to_id: asked.id,
+    }));
+    await store.addMessage(newMessage({ conversation: PRIVATE }));
+    await store.addMessage(newMessage({ conversation: other }));
+    assert.equal(await store.dropChannel(CHANNEL.channel_id), 2);
+    for (const conversation of [CHANNEL, PRIVATE]) {
+      assert.deepEqual(
+        await store.recentMessages({ conversation, limit: 9, since: 0 }),
+        [],
+      );
+    }
+    assert.equal(await store.getMessage(asked.id), null);
+    assert.equal(await store.findMessageByExternalId("555"), null);
+    assert.deepEqual(await store.openTurns("discord"), []);
+    assert.equal(
+      (await store.recentMessages({ conversation: other, limit: 9, since: 0 }))
+        .length,
+      1,
+    );
+    assert.equal(await store.dropChannel("404"), 0);
   });
 }

@@ -1,0 +1,319 @@
+/**
+ * How a turn shows up in Discord. For each message it builds the reply:
+ * in a new thread (`threads: auto`), under the persona's name and avatar
+ * (`webhooks: true`), with a Stop button while it streams and Regenerate on
+ * the conversation's latest reply once done. It remembers each
+ * conversation's latest reply (which messages, through which port), so
+ * that the buttons can leave the reply before it, and so that Regenerate
+ * and an edited question (`on_edit: regenerate`) can answer again by
+ * editing that reply in place. Everything still goes through the runner:
+ * access, rate limits, chunking and storage are the same as for any turn.
+ *
+ * @module
+ */
+
+import type { Logger } from "../../log/logging.ts";
+import type { BotServices } from "../../pipeline/bot_services.ts";
+import type { Rerun } from "../../pipeline/controls/turn_controls.ts";
+import type { IncomingMessage } from "../../pipeline/incoming_message.ts";
+import { resolveRoute } from "../../pipeline/route.ts";
+import type { Route } from "../../pipeline/route.ts";
+import {
+  isEmptyMessage,
+  isTriggered,
+  withoutBotMention,
+} from "../../pipeline/stages/auth_stage.ts";
+import { regenerateButton, stopButton } from "../buttons/reply_buttons.ts";
+import type { ChannelDirectory } from "../channel_directory.ts";
+import type { ChannelThrottle, ThrottleTimers } from "../channel_throttle.ts";
+import { DiscordReply } from "../discord_reply.ts";
+import type { DiscordPort } from "../discord_port.ts";
+import type { DiscordClient } from "../discordeno_client.ts";
+import { openingThread } from "../threads/thread_opener.ts";
+import type { ThreadPlan } from "../threads/thread_opener.ts";
+import { threadName } from "../threads/thread_name.ts";
+import { WebhookDirectory } from "../webhooks/webhook_directory.ts";
+import { webhookPort } from "../webhooks/webhook_port.ts";
+import { LatestReplies, removeButtons } from "./latest_replies.ts";
+import type { ShownReply } from "./latest_replies.ts";
+import { storedTurn } from "./stored_turn.ts";
+import type { PressedReply } from "./stored_turn.ts";
+
+/** What the turns need. */
+export interface DiscordTurnsOptions {
+  services: BotServices;
+  client: Pick<
+    DiscordClient,
+    "startThread" | "webhookLookup" | "webhookMessages" | "bot_user_id"
+  >;
+  /** The paced REST port every reply goes through. */
+  port: DiscordPort;
+  throttle: ChannelThrottle;
+  timers: ThrottleTimers;
+  directory: ChannelDirectory;
+  logger: Logger;
+}
+
+/** Builds and remembers the replies of turns; see the module doc. */
+export class DiscordTurns {
+  readonly #options: DiscordTurnsOptions;
+  readonly #webhooks: WebhookDirectory;
+  readonly #latest = new LatestReplies();
+  readonly #threadWarnings = new Set<string>();
+  /** Turn id → its turn, while queued or running (until remembered). */
+  readonly #inFlight = new Map<string, Promise<void>>();
+
+  constructor(options: DiscordTurnsOptions) {
+    this.#options = options;
+    this.#webhooks = new WebhookDirectory(
+      options.client.webhookLookup,
+      options.logger,
+    );
+  }
+
+  /** The latest reply whose question was `turn_id`, if it is still the latest of its conversation. */
+  latest(turn_id: string): ShownReply | undefined {
+    return this.#latest.get(turn_id);
+  }
+
+  /** Resolves once the turn `turn_id` (if one is queued or running) has ended and been remembered. */
+  async settled(turn_id: string): Promise<void> {
+    await this.#inFlight.get(turn_id);
+  }
+
+  /**
+   * The latest reply of a turn whose Regenerate was pressed after a restart
+   * (nothing remembered), read back from the store; see `stored_turn.ts`.
+   */
+  restore(
+    turn_id: string,
+    pressed: PressedReply,
+  ): Promise<ShownReply | undefined> {
+    const { services, directory, client } = this.#options;
+    return storedTurn(
+      {
+        store: services.store,
+        config: services.config,
+        directory,
+        bot_user_id: client.bot_user_id,
+        portFor: (message, route) => this.#portFor(message, route, null),
+      },
+      turn_id,
+      pressed,
+    );
+  }
+
+  /** Answers a new message. Resolves when its turn has ended. */
+  async answer(incoming: IncomingMessage): Promise<void> {
+    const { services } = this.#options;
+    const config = services.config();
+    const bot = this.#options.client.bot_user_id;
+    let message = incoming;
+    let plan: ThreadPlan | null = null;
+    const first = resolveRoute(
+      { ...message, user_id: message.author.id },
+      config,
+    );
+    if (first !== null && this.#opensThread(message, first, bot)) {
+      plan = {
+        parent_id: message.channel_id,
+        message_id: message.id,
+        name: threadName(
+          withoutBotMention(message.content, bot),
+          message.author.display_name,
+        ),
+      };
+      // Discord gives a thread started on a message that message's id: the conversation lives there.
+      message = {
+        ...message,
+        channel_id: message.id,
+        parent_channel_id: message.channel_id,
+        channel_name: plan.name,
+        in_own_thread: true,
+      };
+    }
+    const route = plan === null
+      ? first
+      : resolveRoute({ ...message, user_id: message.author.id }, config);
+    const port = this.#portFor(message, route, plan);
+    await this.#run(message, route, port, undefined);
+  }
+
+  /**
+   * Answers `turn` again in place of its reply: Regenerate (same text) or
+   * an edited question (`content`). Resolves when the new answer is done.
+   */
+  async rerun(turn: ShownReply, content?: string): Promise<void> {
+    const { store } = this.#options.services;
+    const user_message = await store.findMessageByExternalId(turn.turn_id);
+    if (user_message === null || user_message.role !== "user") {
+      throw new Error(`Cannot answer ${turn.turn_id} again: it is not stored`);
+    }
+    const recent = await store.recentMessages({
+      conversation: user_message.conversation,
+      limit: 8,
+      since: 0,
+    });
+    const reply =
+      recent.find((m) =>
+        m.role === "assistant" && m.reply_to_id === user_message.id
+      ) ?? null;
+    const rerun: Rerun = {
+      user_message,
+      reply,
+      persona: reply?.persona ?? null,
+    };
+    const message = content === undefined
+      ? turn.message
+      : { ...turn.message, content };
+    const route = resolveRoute(
+      { ...message, user_id: message.author.id },
+      this.#options.services.config(),
+    );
+    await this.#run(message, route, turn.port, rerun, turn.posted);
+  }
+
+  /**
+   * A message was edited. When it asked the latest turn of its conversation
+   * and the binding says `on_edit: regenerate`, the edited text is answered
+   * by editing that turn's reply (a running answer is stopped first).
+   */
+  async edited(message: IncomingMessage): Promise<void> {
+    if (this.#inFlight.has(message.id)) {
+      // Edited while being answered: that answer is stale; stop it, then answer the edit.
+      this.#options.services.controls.stop(message.id, message.author.id);
+      await this.settled(message.id);
+    }
+    const shown = this.#latest.get(message.id);
+    if (shown === undefined || message.author.id !== shown.asker_id) return;
+    const { services, client } = this.#options;
+    const route = resolveRoute(
+      { ...shown.message, user_id: message.author.id },
+      services.config(),
+    );
+    if (route?.binding.on_edit !== "regenerate") return;
+    const bot = client.bot_user_id;
+    // Discord also sends updates for link previews and a thread being started: same text, nothing to do.
+    if (
+      withoutBotMention(message.content, bot) ===
+        withoutBotMention(shown.message.content, bot) ||
+      isEmptyMessage(message, bot)
+    ) return;
+    services.controls.stop(message.id, message.author.id);
+    this.#options.logger.info("Answering the edited message {turn} again", {
+      turn: message.id,
+    });
+    await this.rerun(shown, message.content);
+  }
+
+  #opensThread(message: IncomingMessage, route: Route, bot: string): boolean {
+    return route.binding.threads === "auto" && message.guild_id !== "" &&
+      message.parent_channel_id === "" && !message.author.is_bot &&
+      !message.author.is_webhook && !isEmptyMessage(message, bot) &&
+      isTriggered(message, route.binding.trigger, bot);
+  }
+
+  #portFor(
+    message: IncomingMessage,
+    route: Route | null,
+    plan: ThreadPlan | null,
+  ): DiscordPort & { speak?: (s: { display_name: string }) => void } {
+    const { directory, logger, client } = this.#options;
+    let port: DiscordPort & { speak?: (s: { display_name: string }) => void } =
+      this.#options.port;
+    if (route?.binding.webhooks === true && message.guild_id !== "") {
+      port = webhookPort(port, {
+        directory: this.#webhooks,
+        messages: client.webhookMessages,
+        webhookChannelOf: (channel_id) => {
+          const known = directory.known(channel_id);
+          return known?.is_thread ? known.parent_id : channel_id;
+        },
+      });
+    }
+    if (plan !== null) {
+      const speak = port.speak;
+      port = openingThread(port, plan, {
+        start: (channel, id, name) => client.startThread(channel, id, name),
+        logger,
+        warned: this.#threadWarnings,
+        opened: (thread_id) =>
+          directory.setChannel({
+            id: thread_id,
+            name: plan.name,
+            guild_id: message.guild_id,
+            parent_id: plan.parent_id,
+            is_thread: true,
+            owner_id: client.bot_user_id,
+          }),
+      });
+      if (speak) port = Object.assign(port, { speak });
+    }
+    return port;
+  }
+
+  async #run(
+    message: IncomingMessage,
+    route: Route | null,
+    port: DiscordPort & { speak?: (s: { display_name: string }) => void },
+    rerun: Rerun | undefined,
+    reuse: readonly { id: string; content: string }[] = [],
+  ): Promise<void> {
+    const turn = this.#turn(message, route, port, rerun, reuse);
+    this.#inFlight.set(message.id, turn);
+    try {
+      await turn;
+    } finally {
+      if (this.#inFlight.get(message.id) === turn) {
+        this.#inFlight.delete(message.id);
+      }
+    }
+  }
+
+  async #turn(
+    message: IncomingMessage,
+    route: Route | null,
+    port: DiscordPort & { speak?: (s: { display_name: string }) => void },
+    rerun: Rerun | undefined,
+    reuse: readonly { id: string; content: string }[],
+  ): Promise<void> {
+    const { services, logger } = this.#options;
+    const turn_id = message.id;
+    const reply = new DiscordReply({
+      port,
+      throttle: this.#options.throttle,
+      timers: this.#options.timers,
+      logger,
+      channel_id: message.channel_id,
+      trigger_message_id: message.id,
+      ping_replied_user: services.config().discord.ping_replied_user,
+      buttons: (done) =>
+        done ? [regenerateButton(turn_id)] : [stopButton(turn_id)],
+      reuse: reuse.map((p) => p.id),
+      ...(port.speak ? { speakAs: port.speak } : {}),
+    });
+    await services.runner.dispatch(
+      message,
+      reply,
+      rerun === undefined ? {} : { rerun },
+    );
+    if (route === null || reply.posted.length === 0) return;
+    await this.#remember({
+      turn_id,
+      asker_id: message.author.id,
+      conversation: JSON.stringify(route.conversation),
+      message,
+      channel_id: message.channel_id,
+      port,
+      posted: reply.posted,
+    });
+  }
+
+  /** Records a conversation's new latest reply and takes the buttons off the one before. */
+  async #remember(shown: ShownReply): Promise<void> {
+    const replaced = this.#latest.remember(shown);
+    if (replaced !== undefined) {
+      await removeButtons(replaced, this.#options.logger);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Shapes a request the way strict chat templates demand (Mistral, Gemma and
+ * others under llama.cpp's `--jinja` answer HTTP 500 "roles must alternate"
+ * otherwise): after the system prompt the conversation starts with a user
+ * message, and user and assistant take turns. Consecutive messages of one
+ * role are merged into one (separated by a blank line, pictures kept); an
+ * assistant message left at the start — its question fell out of the window
+ * — is dropped.
+ *
+ * @module
+ */
+
+import type { ChatMessage } from "../llm/chat_types.ts";
+
+/** The messages with roles alternating after the system prompt; see the module doc. */
+export function alternateRoles(
+  messages: readonly ChatMessage[],
+): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  for (const message of messages) {
+    const last = out.at(-1);
+    if (message.role === "system") {
+      if (last?.role === "system") {
+        out[out.length - 1] = merge(last, message);
+      } else if (out.every((m) => m.role === "system")) out.push(message);
+      // A system message inside the conversation would break alternation: never sent.
+      continue;
+    }
+    const started = out.some((m) => m.role !== "system");
+    if (!started && message.role === "assistant") continue;
+    if (last !== undefined && last.role === message.role) {
+      out[out.length - 1] = merge(last, message);
+    } else out.push(message);
+  }
+  return out;
+}
+
+function merge(a: ChatMessage, b: ChatMessage): ChatMessage {
+  const images = [...(a.images ?? []), ...(b.images ?? [])];
+  const merged: ChatMessage = {
+    role: a.role,
+    content: a.content === "" ? b.content : `${a.content}\n\n${b.content}`,
+  };
+  if (images.length > 0) merged.images = images;
+  if (a.name !== undefined && a.name === b.name) merged.name = a.name;
+  return merged;
+}

@@ -1,0 +1,202 @@
+/**
+ * End to end: the Stop and Regenerate buttons of a reply — Stop ends the
+ * LLM request mid-stream and keeps the text, Regenerate answers the same
+ * question again in place; both refuse someone who did not ask (and is not
+ * an admin); buttons leave a reply once a newer one is done.
+ */
+import assert from "node:assert/strict";
+import { buttonIds } from "../fakes/fake_discord/component_rules.ts";
+import type { FakeInteraction } from "../fakes/fake_discord/types.ts";
+import { NOT_YOURS } from "../../src/discord/buttons/turn_buttons.ts";
+import {
+  ADMIN_ROLE,
+  ALICE,
+  botMessages,
+  CHANNEL,
+  eventually,
+  GUILD,
+  startHarness,
+} from "./bot_harness.ts";
+
+const BOB = "300000000000000002";
+
+function ephemeralAnswer(i: FakeInteraction | undefined): string | undefined {
+  const data = i?.response?.data as
+    | { content?: string; flags?: number }
+    | undefined;
+  return i?.response?.type === 4 && data?.flags === 64
+    ? data.content
+    : undefined;
+}
+
+Deno.test("Stop ends the answer mid-stream and keeps its text; Regenerate answers again for the asker only", async () => {
+  await using h = await startHarness({
+    fake: {
+      users: [{ id: ALICE, username: "alice" }, { id: BOB, username: "bob" }],
+    },
+  });
+  h.llm.script(
+    { chunks: ["Once", " upon", " a", " time"], stall_after: 2 },
+    { chunks: ["A new", " story."] },
+  );
+  const ask = h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> tell a story`,
+  });
+  const stop = `v1:stop:${ask.id}`;
+  const regen = `v1:regen:${ask.id}`;
+  const reply = await h.discord.waitFor(
+    () =>
+      botMessages(h, CHANNEL).find((m) =>
+        m.content === "Once upon" && buttonIds(m.components).includes(stop)
+      ),
+    10_000,
+    "the streaming reply with its Stop button",
+  );
+
+  const bobStop = h.discord.pressButton({
+    messageId: reply.id,
+    customId: stop,
+    userId: BOB,
+  });
+  assert.equal(
+    await h.discord.waitFor(
+      () => ephemeralAnswer(h.discord.interaction(bobStop.id)),
+      10_000,
+      "Bob's refusal",
+    ),
+    NOT_YOURS,
+  );
+  assert.equal(h.llm.openStreams, 1, "still streaming after Bob's press");
+
+  h.discord.pressButton({ messageId: reply.id, customId: stop, userId: ALICE });
+  await h.discord.waitFor(
+    () => buttonIds(reply.components).includes(regen),
+    10_000,
+    "Regenerate in place of Stop",
+  );
+  assert.equal(reply.content, "Once upon", "the text so far is kept");
+  await eventually(
+    () => Promise.resolve(h.llm.openStreams === 0),
+    10_000,
+    "the LLM request to end",
+  );
+
+  const bobRegen = h.discord.pressButton({
+    messageId: reply.id,
+    customId: regen,
+    userId: BOB,
+  });
+  assert.equal(
+    await h.discord.waitFor(
+      () => ephemeralAnswer(h.discord.interaction(bobRegen.id)),
+      10_000,
+      "Bob's refusal to regenerate",
+    ),
+    NOT_YOURS,
+  );
+  assert.equal(h.llm.chatRequests().length, 1);
+
+  h.discord.pressButton({
+    messageId: reply.id,
+    customId: regen,
+    userId: ALICE,
+  });
+  await h.discord.waitFor(
+    () =>
+      reply.content === "A new story." &&
+      buttonIds(reply.components).includes(regen),
+    10_000,
+    "the regenerated answer in the same message",
+  );
+  assert.deepEqual(h.llmMessages(1).map((m) => m.content), [
+    "You are Helper.",
+    "alice: tell a story",
+  ], "the same question, without the answer it replaces");
+  assert.deepEqual(
+    botMessages(h, CHANNEL).filter((m) => !m.ephemeral).map((m) => m.content),
+    ["A new story."],
+    "no second message",
+  );
+
+  // The next turn sees the regenerated answer only, and takes the buttons off it.
+  h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> and then?`,
+  });
+  const next = await h.discord.waitFor(
+    () =>
+      botMessages(h, CHANNEL).find((m) =>
+        m.content === "echo: alice: and then?" && m.components.length > 0
+      ),
+    10_000,
+    "the next reply",
+  );
+  assert.deepEqual(h.llmMessages(2).map((m) => m.content), [
+    "You are Helper.",
+    "alice: tell a story",
+    "A new story.",
+    "alice: and then?",
+  ]);
+  await h.discord.waitFor(
+    () => reply.components.length === 0,
+    10_000,
+    "the buttons to leave the older reply",
+  );
+  assert.deepEqual(buttonIds(next.components), [`v1:regen:${next.replyToId}`]);
+});
+
+Deno.test("Regenerate still works after a restart, read back from the store; an older answer's button refuses", async () => {
+  await using h = await startHarness({
+    configParts: { binding: "    webhooks: true" },
+  });
+  h.discord.setMemberRoles(GUILD, h.discord.botId, [ADMIN_ROLE]);
+  h.llm.script({ chunks: ["first"] }, { chunks: ["second"] }, {
+    chunks: ["again"],
+  });
+  const ask = h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> Pirate, one`,
+  });
+  const reply = await h.discord.waitFor(
+    () =>
+      h.discord.messagesIn(CHANNEL).find((m) =>
+        m.webhookId !== null && m.content === "first" &&
+        buttonIds(m.components).includes(`v1:regen:${ask.id}`)
+      ),
+    10_000,
+    "the pirate's first answer",
+  );
+  assert.equal(await h.stop(), 0);
+  await h.start();
+  h.discord.pressButton({
+    messageId: reply.id,
+    customId: `v1:regen:${ask.id}`,
+    userId: ALICE,
+  });
+  await h.discord.waitFor(
+    () =>
+      reply.content === "second" &&
+      buttonIds(reply.components).includes(`v1:regen:${ask.id}`),
+    10_000,
+    "the regenerated answer, written over the webhook message",
+  );
+  assert.equal(reply.webhookName, "Pirate");
+  assert.equal(h.llmMessages(1)[0]?.content, "You are a pirate.");
+
+  // A newer answer makes the first one's button stale.
+  h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> Pirate, two`,
+  });
+  await h.discord.waitFor(
+    () => h.discord.messagesIn(CHANNEL).some((m) => m.content === "again"),
+    10_000,
+    "the newer answer",
+  );
+  await h.discord.waitFor(
+    () => reply.components.length === 0,
+    10_000,
+    "the buttons to leave the older answer",
+  );
+});
