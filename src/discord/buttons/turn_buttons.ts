@@ -80,7 +80,7 @@ export function registerTurnButtons(
     // A turn that just ended is being remembered: wait a moment (Discord wants an answer within 3 s).
     await settledWithin(deps.turns.settled(turn_id), 1_500);
     // Remembered since the start, or (after a restart) read back from the store.
-    const shown = deps.turns.latest(turn_id) ??
+    const shown = await deps.turns.current(turn_id) ??
       await deps.turns.restore(turn_id, {
         message_id: press.message_id,
         webhook_id: press.message_webhook_id,

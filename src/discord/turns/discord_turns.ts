@@ -76,6 +76,28 @@ export class DiscordTurns {
     return this.#latest.get(turn_id);
   }
 
+  /**
+   * Like `latest`, but a reply whose conversation was `/reset` since no
+   * longer counts: its buttons are taken off and it is forgotten.
+   */
+  async current(turn_id: string): Promise<ShownReply | undefined> {
+    const shown = this.#latest.get(turn_id);
+    if (shown === undefined) return undefined;
+    const { services, logger } = this.#options;
+    const route = resolveRoute(
+      { ...shown.message, user_id: shown.asker_id },
+      services.config(),
+    );
+    const reset = route === null
+      ? null
+      : await services.store.lastReset(route.conversation);
+    if (reset === null || reset < shown.message.created_at) return shown;
+    this.#latest.forget(shown);
+    // Not awaited: the press must be answered within Discord's 3 s.
+    void removeButtons(shown, logger);
+    return undefined;
+  }
+
   /** Resolves once the turn `turn_id` (if one is queued or running) has ended and been remembered. */
   async settled(turn_id: string): Promise<void> {
     await this.#inFlight.get(turn_id);

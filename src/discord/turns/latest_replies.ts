@@ -41,6 +41,16 @@ export class LatestReplies {
     return this.#byTurn.get(turn_id);
   }
 
+  /** Forgets a reply that no longer applies (its conversation was reset). */
+  forget(shown: ShownReply): void {
+    if (this.#latest.get(shown.conversation) === shown) {
+      this.#latest.delete(shown.conversation);
+    }
+    if (this.#byTurn.get(shown.turn_id) === shown) {
+      this.#byTurn.delete(shown.turn_id);
+    }
+  }
+
   /** Records a conversation's new latest reply; returns the one it replaces (another turn's), if any. */
   remember(shown: ShownReply): ShownReply | undefined {
     const before = this.#latest.get(shown.conversation);
