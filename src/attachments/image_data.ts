@@ -13,9 +13,16 @@ import { sniffImageType } from "./file_kind.ts";
 export function imageDataUrl(bytes: Uint8Array): string | null {
   const type = sniffImageType(bytes);
   if (type === null) return null;
+  return `data:${type};base64,${base64(bytes)}`;
+}
+
+/** Base64 of bytes: the built-in `toBase64` (Deno 2.9: ~60× faster than `btoa`), else `btoa`. */
+export function base64(bytes: Uint8Array): string {
+  const native = bytes as Uint8Array & { toBase64?: () => string };
+  if (typeof native.toBase64 === "function") return native.toBase64();
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
-  return `data:${type};base64,${btoa(binary)}`;
+  return btoa(binary);
 }

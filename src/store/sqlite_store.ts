@@ -146,7 +146,7 @@ export class SqliteStore implements Store {
     return new SqliteStore(
       db,
       path,
-      options.pruneBatchSize ?? 1000,
+      options.pruneBatchSize ?? 250,
       options,
     );
   }
