@@ -1,9 +1,11 @@
 /**
  * The slash commands the bot registers, `/reset`, `/persona` (and `/ask`,
  * handled in `ask_command.ts`), and the
- * handling of their interactions: every command is acknowledged at once
- * with an ephemeral deferral (Discord allows 3 s), then answered by editing
- * that response; autocomplete lists the personas allowed where it is typed.
+ * handling of their interactions: an answer ready within a safe margin of
+ * Discord's 3 s is the response itself (one round trip, and no reliance on
+ * deferral); a slower one is deferred first, then edited in. Autocomplete
+ * lists the personas allowed where it is typed (all of them when nothing
+ * is typed or the option data is missing).
  *
  * @module
  */
@@ -21,6 +23,7 @@ import type {
 } from "../pipeline/commands/conversation_commands.ts";
 import { askDefinition } from "./ask_definition.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
+import type { ThrottleTimers } from "./channel_throttle.ts";
 import type { GatewayUser } from "./message_mapping.ts";
 import { list, record, snowflake, snowflakes } from "./gateway_values.ts";
 
@@ -101,6 +104,12 @@ export interface GatewayInteraction {
 
 /** How the bot answers interactions (implemented over Discordeno). */
 export interface InteractionResponder {
+  /** Answers at once with a message only the caller sees (one round trip). */
+  respond(
+    interaction_id: string,
+    token: string,
+    content: string,
+  ): Promise<void>;
   /** Acknowledges with "thinking…", visible only to the caller. */
   deferEphemeral(interaction_id: string, token: string): Promise<void>;
   /** Replaces the deferred response's text. */
@@ -120,6 +129,34 @@ export interface InteractionDeps {
   directory: ChannelDirectory;
   responder: InteractionResponder;
   logger: Logger;
+  /** Timers for the direct-answer window (default: the global ones). */
+  timers?: Pick<ThrottleTimers, "setTimeout" | "clearTimeout">;
+  /** How long an answer may take and still go out directly (default {@link DIRECT_ANSWER_MS}). */
+  direct_answer_ms?: number;
+}
+
+/**
+ * How long a command's answer may take and still be sent as the response
+ * itself. Discord drops an interaction not answered within 3 s; the rest is
+ * the margin for the answer's own trip. Slower answers are deferred first.
+ */
+export const DIRECT_ANSWER_MS = 1_500;
+
+/** The work's result when it settles within `ms`, else `undefined` (it keeps running). */
+async function within<T>(
+  work: Promise<T>,
+  ms: number,
+  timers: Pick<ThrottleTimers, "setTimeout" | "clearTimeout">,
+): Promise<{ value: T } | undefined> {
+  let timer: unknown;
+  const late = new Promise<undefined>((resolve) => {
+    timer = timers.setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work.then((value) => ({ value })), late]);
+  } finally {
+    timers.clearTimeout(timer);
+  }
 }
 
 /** Discord's interaction type of a slash command. */
@@ -191,16 +228,15 @@ export async function handleInteraction(
       interaction.type !== APPLICATION_COMMAND ||
       (name !== "reset" && name !== "persona")
     ) return;
-    // Acknowledge first: Discord drops interactions not answered within 3 seconds.
-    await deps.responder.deferEphemeral(id, interaction.token);
-    deferred = true;
-    const caller = await callerOf(interaction, deps.directory);
-    let text = "I could not tell where this command was used.";
-    if (caller !== null) {
+    const work = (async () => {
+      const caller = await callerOf(interaction, deps.directory);
+      if (caller === null) {
+        return "I could not tell where this command was used.";
+      }
       const target = option(interaction, "target") === "channel"
         ? "channel"
         : undefined;
-      text = name === "reset"
+      return name === "reset"
         ? await resetCommand(deps.commands, caller, target)
         : await personaCommand(
           deps.commands,
@@ -208,18 +244,45 @@ export async function handleInteraction(
           option(interaction, "name"),
           target,
         );
+    })();
+    // Ready within the safe margin: one response. Slow: defer (Discord drops
+    // interactions not answered within 3 s), then edit.
+    const quick = await within(
+      work.catch(() => FAILED_NOTICE),
+      deps.direct_answer_ms ?? DIRECT_ANSWER_MS,
+      deps.timers ?? globalTimers,
+    );
+    if (quick !== undefined) {
+      await work.catch((error) => logFailure(deps, name, error));
+      await deps.responder.respond(id, interaction.token, quick.value);
+      return;
     }
-    await deps.responder.editResponse(interaction.token, text);
+    await deps.responder.deferEphemeral(id, interaction.token);
+    deferred = true;
+    await deps.responder.editResponse(interaction.token, await work);
   } catch (error) {
     deps.logger.warn("Could not handle the /{name} interaction: {error}", {
       name,
       error,
     });
     if (deferred) {
-      await deps.responder.editResponse(
-        interaction.token,
-        "⚠️ Something went wrong on my side. Please try again.",
-      ).catch(() => {});
+      await deps.responder.editResponse(interaction.token, FAILED_NOTICE)
+        .catch(() => {});
     }
   }
+}
+
+const FAILED_NOTICE = "⚠️ Something went wrong on my side. Please try again.";
+
+const globalTimers = {
+  setTimeout: (callback: () => void, ms: number): unknown =>
+    setTimeout(callback, ms),
+  clearTimeout: (handle: unknown) => clearTimeout(handle as number | undefined),
+};
+
+function logFailure(deps: InteractionDeps, name: unknown, error: unknown) {
+  deps.logger.warn("Could not handle the /{name} interaction: {error}", {
+    name,
+    error,
+  });
 }
