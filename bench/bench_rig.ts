@@ -1,7 +1,7 @@
 /**
  * A benchmark rig: the fake Discord (Discord's rate limits raised so they
  * never bind), the fake OpenAI-compatible server, an SQLite file pre-filled
- * with history, and the real bot as a subprocess — plus taps that timestamp,
+ * with history (copied into PostgreSQL for `store: "postgres"`), and the real bot as a subprocess — plus taps that timestamp,
  * with `performance.now()` in this process, the three moments the
  * benchmarks measure between: a MESSAGE_CREATE leaving the fake gateway,
  * a chat request reaching the fake LLM, and a REST request from the bot
@@ -20,6 +20,7 @@ import type {
 import { benchConfig } from "./bench_config.ts";
 import { type BotProcess, startBotProcess } from "./bot_process.ts";
 import { fillHistory } from "./history_fill.ts";
+import { copyToPostgres } from "./postgres_copy.ts";
 
 /** The guild every benchmark channel is in. */
 export const BENCH_GUILD = "500000000000000000";
@@ -45,6 +46,8 @@ export interface RigOptions {
   env?: Record<string, string>;
   /** Extra `deno run` flags for the bot process. */
   deno_args?: readonly string[];
+  /** Where the bot stores its data (default SQLite; see `postgres_copy.ts`). */
+  store?: "sqlite" | "postgres";
 }
 
 /** A chat request as it reached the fake LLM. */
@@ -137,10 +140,12 @@ export async function startRig(options: RigOptions): Promise<BenchRig> {
   });
 
   const dir = await Deno.makeTempDir({ prefix: "bot-bench-" });
+  let postgres: Awaited<ReturnType<typeof copyToPostgres>> | undefined;
   const cleanup = async () => {
     await llm.close();
     await discord.close();
     await Deno.remove(dir, { recursive: true });
+    await postgres?.drop();
   };
   try {
     const database_file = `${dir}/bot.db`;
@@ -160,6 +165,9 @@ export async function startRig(options: RigOptions): Promise<BenchRig> {
         persona: "helper",
       },
     );
+    if (options.store === "postgres") {
+      postgres = await copyToPostgres(database_file);
+    }
     const fill_seconds = (performance.now() - fillStart) / 1000;
     const config_file = `${dir}/bot.config.yaml`;
     await Deno.writeTextFile(
@@ -187,7 +195,10 @@ export async function startRig(options: RigOptions): Promise<BenchRig> {
       discord,
       ...(options.log_level ? { log_level: options.log_level } : {}),
       ...(options.inspect ? { inspect: true } : {}),
-      ...(options.env ? { env: options.env } : {}),
+      env: {
+        ...options.env,
+        ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+      },
       ...(options.deno_args ? { deno_args: options.deno_args } : {}),
     }, registered);
     // The bot registers commands after READY; give GUILD_CREATE's channels a moment to settle.

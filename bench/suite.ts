@@ -27,7 +27,16 @@ export interface SuiteOptions {
   log?: (line: string) => void;
   /** Take CPU profiles of the bot and print its hot spots (slows the bot down). */
   profile?: boolean;
+  /**
+   * Also run the overhead, first-text and throughput scenarios with the bot
+   * on PostgreSQL (`--store postgres`), reported in `details.postgres`
+   * beside the SQLite figures.
+   */
+  postgres?: boolean;
 }
+
+/** Which store a run's bot uses. */
+type StoreKind = "sqlite" | "postgres";
 
 function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
@@ -87,8 +96,15 @@ async function profiled<T>(
 }
 
 /** Overhead at three history sizes, then time to first text, in one bot process. */
-async function latencyRun(size: SuiteSize, options: SuiteOptions) {
-  const log = options.log ?? (() => {});
+async function latencyRun(
+  size: SuiteSize,
+  options: SuiteOptions,
+  store: StoreKind = "sqlite",
+) {
+  const log = (line: string) =>
+    (options.log ?? (() => {}))(
+      store === "sqlite" ? line : `[${store}] ${line}`,
+    );
   const o = size.overhead;
   const f = size.first_text;
   const groups = {
@@ -111,6 +127,7 @@ async function latencyRun(size: SuiteSize, options: SuiteOptions) {
   log(`latency: storing ${stored} messages, starting the bot…`);
   const rig = await startRig({
     channels,
+    store,
     ...(options.profile ? { inspect: true } : {}),
   });
   try {
@@ -167,6 +184,7 @@ async function latencyRun(size: SuiteSize, options: SuiteOptions) {
       stages,
       window_messages: mean(overhead.window_messages.main ?? []),
       rss_mb: await rig.bot.rssMb(),
+      fill_seconds: rig.fill_seconds,
     };
   } finally {
     await rig.close();
@@ -174,8 +192,15 @@ async function latencyRun(size: SuiteSize, options: SuiteOptions) {
 }
 
 /** Many conversations at once against an instant LLM, in a fresh bot process. */
-async function throughputRun(size: SuiteSize, options: SuiteOptions) {
-  const log = options.log ?? (() => {});
+async function throughputRun(
+  size: SuiteSize,
+  options: SuiteOptions,
+  store: StoreKind = "sqlite",
+) {
+  const log = (line: string) =>
+    (options.log ?? (() => {}))(
+      store === "sqlite" ? line : `[${store}] ${line}`,
+    );
   const t = size.throughput;
   const channels = benchChannels(6, t.channels);
   log(`throughput: ${t.channels} conversations, starting the bot…`);
@@ -183,6 +208,7 @@ async function throughputRun(size: SuiteSize, options: SuiteOptions) {
     channels: channels.map((id) => ({ id, history: t.history })),
     // Discord's own limits (45 requests/s per bot) would cap this near 20 turns/s.
     env: { DISCORD_PACING: "off" },
+    store,
     ...(options.profile ? { inspect: true } : {}),
   });
   try {
@@ -227,6 +253,9 @@ export async function runSuite(
   const small = summary(latency.small);
   const large = summary(latency.large);
   const first = summary(latency.first);
+  const postgres = options.postgres
+    ? await postgresRuns(size, options)
+    : undefined;
   return {
     overhead_p50_ms: main.p50_ms,
     overhead_p99_ms: main.p99_ms,
@@ -262,8 +291,31 @@ export async function runSuite(
         megabytes: size.chunker.bytes / 1e6,
         chunks: chunkers.chunks,
       },
+      ...(postgres ? { postgres } : {}),
       seconds: (performance.now() - started) / 1000,
     },
     machine,
+  };
+}
+
+/** The latency and throughput runs again with the bot on PostgreSQL. */
+async function postgresRuns(size: SuiteSize, options: SuiteOptions) {
+  const latency = await latencyRun(size, options, "postgres");
+  const throughput = await throughputRun(size, options, "postgres");
+  const main = summary(latency.main);
+  const small = summary(latency.small);
+  const large = summary(latency.large);
+  const first = summary(latency.first);
+  return {
+    overhead_p50_ms: main.p50_ms,
+    overhead_p99_ms: main.p99_ms,
+    history_scaling_ratio: large.p50_ms / small.p50_ms,
+    first_text_extra_ms: first.p50_ms,
+    first_text_extra_p99_ms: first.p99_ms,
+    turns_per_second: throughput.turns_per_second,
+    cpu_ms_per_turn: throughput.cpu_ms_per_turn,
+    rss_mb: throughput.rss_mb,
+    stage_mean_ms: latency.stages,
+    history_copy_seconds: latency.fill_seconds,
   };
 }

@@ -44,7 +44,10 @@ export interface LeftOutMessage {
 
 /** How the context window was spent, in tokens. */
 export interface BudgetUse {
+  /** The window used: the budget's, or less when the server serves less. */
   context_tokens: number;
+  /** The budget's `context_tokens` as configured. */
+  configured_context_tokens: number;
   reserve_tokens: number;
   system: number;
   /** Summary and notes (memory), 0 when there are none. */
@@ -118,6 +121,7 @@ export function createTurnInspection(): TurnInspection {
 export interface ContextFacts {
   store: Store;
   counter: TokenCounter;
+  /** The budget as applied: `context_tokens` and `reserve_tokens` clamped to what the server serves. */
   budget: BudgetConfig;
   /** History read for the window, newest first, and how many of them were sent. */
   history: readonly StoredMessage[];
@@ -153,8 +157,12 @@ export async function inspectContext(
   const sum = (kind: InspectedKind) =>
     record.messages.filter((m) => m.kind === kind)
       .reduce((total, m) => total + m.tokens, 0);
+  const configured = ctx.config.budgets[ctx.route.binding.budget] ??
+    ctx.config.budgets.default;
   record.budget = {
     context_tokens: budget.context_tokens,
+    configured_context_tokens: configured?.context_tokens ??
+      budget.context_tokens,
     reserve_tokens: budget.reserve_tokens,
     system: sum("system"),
     memory: sum("memory"),

@@ -117,6 +117,7 @@ export async function openStore(
     return await PostgresStore.open(location.url, {
       ...postgresOptions(options),
       maxConnections: poolSize(),
+      synchronousCommit: Deno.env.get("DATABASE_SYNCHRONOUS_COMMIT") === "on",
     });
   }
   if (!location.memory) {

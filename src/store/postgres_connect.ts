@@ -23,6 +23,16 @@ export interface PostgresConnectOptions {
   connectTimeoutSeconds?: number;
   /** The schema to use (`search_path`); the role's default when absent. */
   schema?: string;
+  /**
+   * Wait for the server's WAL flush at every commit (default false:
+   * `synchronous_commit = off`). Off matches the SQLite store's
+   * `synchronous=NORMAL`: a crash of the bot loses nothing committed, a
+   * crash of the database server may lose the last fraction of a second of
+   * commits but never leaves them half-applied; each turn's writes then cost
+   * a round trip instead of a disk flush. `DATABASE_SYNCHRONOUS_COMMIT=on`
+   * turns it on for the bot.
+   */
+  synchronousCommit?: boolean;
 }
 
 /**
@@ -49,6 +59,9 @@ export function createPool(
     application_name: "discord-llm-bot",
   };
   if (options.schema !== undefined) connection["search_path"] = options.schema;
+  if (options.synchronousCommit !== true) {
+    connection["synchronous_commit"] = "off";
+  }
   return postgres(url, {
     max: Math.max(1, Math.trunc(options.maxConnections ?? 10)),
     connect_timeout: options.connectTimeoutSeconds ?? 10,

@@ -1,7 +1,8 @@
 /**
  * {@link TableAccess} over PostgreSQL (see `table_access.ts`): batches are
  * multi-row `INSERT … ON CONFLICT` statements in one transaction, and the
- * identity sequences are moved past the copied ids at the end.
+ * identity sequences are moved past the copied ids and the tables analysed
+ * at the end.
  *
  * @module
  */
@@ -90,6 +91,8 @@ export function postgresTables(url: string): TableAccess {
       });
     },
     async afterCopy(tables) {
+      // Fresh statistics, so the planner uses the indexes from the first turn.
+      await sql.unsafe("ANALYZE");
       for (const table of tables) {
         await sql.unsafe(
           `SELECT setval(pg_get_serial_sequence($1, 'id'),

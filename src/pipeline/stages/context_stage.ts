@@ -202,7 +202,7 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
         await inspectContext(ctx.inspection, ctx, {
           store: deps.store,
           counter,
-          budget,
+          budget: { ...budget, context_tokens: window_tokens, reserve_tokens },
           history: usable,
           history_used: window.history_used,
           current_id: userMessage.id,
