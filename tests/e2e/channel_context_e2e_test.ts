@@ -35,7 +35,9 @@ async function ask(h: BotHarness, text: string, count: number) {
     10_000,
     `reply ${count}`,
   );
-  return h.llmMessages(count - 1).map((m) => m.content);
+  // Consecutive user messages arrive merged into one (strict chat templates):
+  // each part is one message said in the channel.
+  return h.llmMessages(count - 1).flatMap((m) => m.content.split("\n\n"));
 }
 
 /** Waits until the bot's database holds `count` user messages with this text (read-only, beside the bot). */
