@@ -116,6 +116,7 @@ export async function playground(args: string[]): Promise<number> {
   watcher.close();
   await server.close();
   await services.runner.shutdown(3_000);
+  await services.memory.close();
   await store.close();
   await stopLogging();
   return 0;

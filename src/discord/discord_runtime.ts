@@ -16,7 +16,7 @@ import { ButtonRouter } from "./buttons/button_router.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
-import { DiscordTurns } from "./discord_turns.ts";
+import { DiscordTurns } from "./turns/discord_turns.ts";
 import { forgetDeletedThread } from "../retention/deleted_threads.ts";
 import { registerTurnButtons } from "./buttons/turn_buttons.ts";
 import { DiscordReply } from "./discord_reply.ts";
@@ -44,6 +44,10 @@ import {
   commandDefinitions,
   handleInteraction,
 } from "./slash_commands.ts";
+import {
+  FORGET_ME_ACTION,
+  forgetMeButtonHandler,
+} from "./memory_interactions.ts";
 import type { GatewayInteraction } from "./slash_commands.ts";
 
 /** Counters the runtime reports (metrics). */
@@ -109,6 +113,10 @@ export class DiscordRuntime {
         }),
       logger,
     });
+    this.buttons.on(
+      FORGET_ME_ACTION,
+      forgetMeButtonHandler(options.services.commands),
+    );
     const guard =
       <T>(what: string, handler: (value: T) => Promise<void> | void) =>
       (value: T) => {

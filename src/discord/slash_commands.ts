@@ -1,11 +1,13 @@
 /**
- * The slash commands the bot registers, `/reset`, `/persona` (and `/ask`,
- * handled in `ask_command.ts`), and the
- * handling of their interactions: an answer ready within a safe margin of
- * Discord's 3 s is the response itself (one round trip, and no reliance on
- * deferral); a slower one is deferred first, then edited in. Autocomplete
- * lists the personas allowed where it is typed (all of them when nothing
- * is typed or the option data is missing).
+ * The slash commands the bot registers — `/reset` and `/persona` here,
+ * `/ask` (handled in `ask_command.ts`) and the memory commands (in
+ * `memory_interactions.ts`) — and the handling of their interactions: an
+ * answer ready within a safe margin of Discord's 3 s is the response itself
+ * (one round trip, and no reliance on deferral); a slower one (or one with
+ * buttons) is deferred first, then edited in. Autocomplete lists the
+ * personas allowed where it is typed (all of them when nothing is typed or
+ * the option data is missing). Button presses go to
+ * `buttons/button_router.ts`.
  *
  * @module
  */
@@ -26,6 +28,12 @@ import type { ChannelDirectory } from "./channel_directory.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
 import type { GatewayUser } from "./message_mapping.ts";
 import { list, record, snowflake, snowflakes } from "./gateway_values.ts";
+import {
+  MEMORY_COMMANDS,
+  memoryCommandDefinitions,
+  runMemoryCommand,
+} from "./memory_interactions.ts";
+import type { CommandAnswer, ResponseButton } from "./memory_interactions.ts";
 
 /** Discord's option type for a string. */
 const STRING_OPTION = 3;
@@ -79,6 +87,7 @@ export function commandDefinitions(config: Config): CommandDefinition[] {
       contexts,
     },
     askDefinition(contexts),
+    ...memoryCommandDefinitions(contexts),
   ];
 }
 
@@ -95,7 +104,7 @@ export interface GatewayInteraction {
     componentType?: number;
   };
   /** The message a pressed button is on (component interactions). */
-  message?: { id?: bigint };
+  message?: { id?: bigint; webhookId?: bigint };
   channelId?: bigint;
   guildId?: bigint;
   user?: GatewayUser;
@@ -112,8 +121,12 @@ export interface InteractionResponder {
   ): Promise<void>;
   /** Acknowledges with "thinking…", visible only to the caller. */
   deferEphemeral(interaction_id: string, token: string): Promise<void>;
-  /** Replaces the deferred response's text. */
-  editResponse(token: string, content: string): Promise<void>;
+  /** Replaces the deferred response's text, with buttons under it when given. */
+  editResponse(
+    token: string,
+    content: string,
+    buttons?: readonly ResponseButton[],
+  ): Promise<void>;
   /** Answers an autocomplete request. */
   autocomplete(
     interaction_id: string,
@@ -226,40 +239,60 @@ export async function handleInteraction(
     }
     if (
       interaction.type !== APPLICATION_COMMAND ||
-      (name !== "reset" && name !== "persona")
+      (name !== "reset" && name !== "persona" &&
+        !MEMORY_COMMANDS.includes(name ?? ""))
     ) return;
-    const work = (async () => {
+    const work = (async (): Promise<CommandAnswer> => {
       const caller = await callerOf(interaction, deps.directory);
       if (caller === null) {
-        return "I could not tell where this command was used.";
+        return {
+          text: "I could not tell where this command was used.",
+          buttons: [],
+        };
+      }
+      if (MEMORY_COMMANDS.includes(name ?? "")) {
+        return await runMemoryCommand(
+          name ?? "",
+          (option_name) => option(interaction, option_name),
+          caller,
+          deps.commands,
+        );
       }
       const target = option(interaction, "target") === "channel"
         ? "channel"
         : undefined;
-      return name === "reset"
-        ? await resetCommand(deps.commands, caller, target)
-        : await personaCommand(
-          deps.commands,
-          caller,
-          option(interaction, "name"),
-          target,
-        );
+      return {
+        buttons: [],
+        text: name === "reset"
+          ? await resetCommand(deps.commands, caller, target)
+          : await personaCommand(
+            deps.commands,
+            caller,
+            option(interaction, "name"),
+            target,
+          ),
+      };
     })();
-    // Ready within the safe margin: one response. Slow: defer (Discord drops
-    // interactions not answered within 3 s), then edit.
+    // Ready within the safe margin: one response. Slow (or with buttons): defer
+    // (Discord drops interactions not answered within 3 s), then edit.
     const quick = await within(
-      work.catch(() => FAILED_NOTICE),
+      work.catch((): CommandAnswer => ({ text: FAILED_NOTICE, buttons: [] })),
       deps.direct_answer_ms ?? DIRECT_ANSWER_MS,
       deps.timers ?? globalTimers,
     );
-    if (quick !== undefined) {
+    if (quick !== undefined && quick.value.buttons.length === 0) {
       await work.catch((error) => logFailure(deps, name, error));
-      await deps.responder.respond(id, interaction.token, quick.value);
+      await deps.responder.respond(id, interaction.token, quick.value.text);
       return;
     }
     await deps.responder.deferEphemeral(id, interaction.token);
     deferred = true;
-    await deps.responder.editResponse(interaction.token, await work);
+    const answer = await work;
+    await deps.responder.editResponse(
+      interaction.token,
+      answer.text,
+      ...(answer.buttons.length > 0 ? [answer.buttons] : []),
+    );
   } catch (error) {
     deps.logger.warn("Could not handle the /{name} interaction: {error}", {
       name,

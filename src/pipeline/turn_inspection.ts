@@ -71,6 +71,11 @@ export interface TurnInspection {
   left_out: LeftOutMessage[];
   /** Epoch ms of the conversation's last /reset; everything before it is left out. */
   reset_at: number | null;
+  /**
+   * What memory added to the system message (shown as its own "memory"
+   * message above): the summary as sent and how many notes; null for none.
+   */
+  memory: { summary: string; notes_used: number; trimmed: boolean } | null;
   /** The exact JSON body of the chat request. */
   body: Record<string, unknown> | null;
   /** The streamed text and reasoning as they arrived (before hiding reasoning). */
@@ -102,6 +107,7 @@ export function createTurnInspection(): TurnInspection {
     budget: null,
     left_out: [],
     reset_at: null,
+    memory: null,
     body: null,
     raw_text: "",
     raw_reasoning: "",
@@ -129,6 +135,12 @@ export interface ContextFacts {
   /** The stored user message of this turn. */
   current_id: number;
   prompt_tokens: number;
+  /** Tokens memory added to the system message (0 for none). */
+  memory_tokens?: number;
+  /** What memory sent (the summary, how many notes), null for nothing. */
+  memory?:
+    | { text: string; summary: string; notes_used: number; trimmed: boolean }
+    | null;
 }
 
 /** Records the request the context stage built and what it left out (only called with a record). */
@@ -154,6 +166,30 @@ export async function inspectContext(
     content: message.content,
     tokens: counter.count(message.content) + MESSAGE_OVERHEAD_TOKENS,
   }));
+  record.memory = facts.memory
+    ? {
+      summary: facts.memory.summary,
+      notes_used: facts.memory.notes_used,
+      trimmed: facts.memory.trimmed,
+    }
+    : null;
+  const first = record.messages[0];
+  const memoryTokens = facts.memory_tokens ?? 0;
+  if (first?.kind === "system" && memoryTokens > 0) {
+    // Memory travels in the one system message (chat templates refuse a
+    // second one); the inspector shows it as its own part.
+    const text = facts.memory?.text ?? "";
+    record.messages.splice(0, 1, {
+      ...first,
+      content: first.content.slice(0, first.content.length - text.length - 2),
+      tokens: first.tokens - memoryTokens,
+    }, {
+      role: "system",
+      kind: "memory",
+      content: text,
+      tokens: memoryTokens,
+    });
+  }
   const sum = (kind: InspectedKind) =>
     record.messages.filter((m) => m.kind === kind)
       .reduce((total, m) => total + m.tokens, 0);

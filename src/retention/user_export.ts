@@ -1,7 +1,7 @@
 /**
  * The data export of one Discord user (`deno task export-user`): every
  * message the store holds about them (including the bot's linked replies in
- * shared conversations), their persona choices and their rate-limit
+ * shared conversations, and the references to the images they sent), their persona choices and their rate-limit
  * counters, as one JSON document with readable ISO 8601 times. The document
  * says plainly what it leaves out.
  *
@@ -11,13 +11,16 @@
 import type {
   MessageRole,
   Store,
+  StoredImage,
   StoredMessage,
   UserPersonaChoice,
   UserRateLimit,
 } from "../store/store.ts";
+import { buildMemoryExport } from "./memory_export.ts";
+import type { MemoryExport } from "./memory_export.ts";
 
 /** Identifies the document's shape; bumped when fields change meaning. */
-export const USER_EXPORT_FORMAT = "llm-discord-bot/user-export@2";
+export const USER_EXPORT_FORMAT = "llm-discord-bot/user-export@3";
 
 /** What the store may hold about the user but this export cannot list (see {@link UserExport.not_included}). */
 export const NOT_INCLUDED: readonly string[] = [
@@ -53,6 +56,8 @@ export interface ExportedMessage {
   partial: boolean;
   /** For a bot reply: the `id` of the message it answers, or null. */
   reply_to_id: number | null;
+  /** The images the message carried, as kept: name, attachment URL, size (never the bytes). */
+  images: StoredImage[];
 }
 
 /** A persona chosen with /persona, as exported. */
@@ -88,6 +93,12 @@ export interface UserExport {
   persona_choices: ExportedPersonaChoice[];
   /** The rate-limit counters whose key names the user, by key. */
   rate_limits: ExportedRateLimit[];
+  /** Their /remember notes, oldest first. */
+  notes: MemoryExport["notes"];
+  /** Their /settings preferences, null when never set. */
+  preferences: MemoryExport["preferences"];
+  /** Summaries of the conversations they own or wrote in. */
+  summaries: MemoryExport["summaries"];
   /** What the store may hold about the user that is not in this document. */
   not_included: readonly string[];
 }
@@ -96,17 +107,26 @@ export interface UserExport {
  * Builds the export of `user_id` — from `store.messagesOfUser` the messages
  * they wrote, every message of their own conversations and the bot's replies
  * linked to their messages, oldest first; their persona choices; their
- * rate-limit counters — stamped with `exported_at` (epoch ms).
+ * rate-limit counters; their notes, preferences and conversation summaries —
+ * stamped with `exported_at` (epoch ms).
  */
 export async function buildUserExport(
   store: Pick<
     Store,
-    "messagesOfUser" | "personaChoicesOfUser" | "rateLimitsOfUser"
+    | "messagesOfUser"
+    | "personaChoicesOfUser"
+    | "rateLimitsOfUser"
+    | "notesOfUser"
+    | "getPreferences"
+    | "summariesOfUser"
+    | "imagesOf"
   >,
   user_id: string,
   exported_at: number,
 ): Promise<UserExport> {
-  const messages = (await store.messagesOfUser(user_id)).map(exportMessage);
+  const stored = await store.messagesOfUser(user_id);
+  const images = await store.imagesOf(stored.map((m) => m.id));
+  const messages = stored.map((m) => exportMessage(m, images.get(m.id) ?? []));
   const persona_choices = (await store.personaChoicesOfUser(user_id)).map(
     exportPersonaChoice,
   );
@@ -121,11 +141,15 @@ export async function buildUserExport(
     messages,
     persona_choices,
     rate_limits,
+    ...await buildMemoryExport(store, user_id),
     not_included: NOT_INCLUDED,
   };
 }
 
-function exportMessage(message: StoredMessage): ExportedMessage {
+function exportMessage(
+  message: StoredMessage,
+  images: StoredImage[],
+): ExportedMessage {
   const { conversation } = message;
   return {
     id: message.id,
@@ -145,6 +169,7 @@ function exportMessage(message: StoredMessage): ExportedMessage {
     updated_at: iso(message.updated_at),
     partial: message.partial,
     reply_to_id: message.reply_to_id ?? null,
+    images,
   };
 }
 

@@ -19,6 +19,7 @@ import type {
   PersonaChoiceKey,
   RateLimitWindow,
   Store,
+  StoredImage,
   StoredMessage,
   StoredTurn,
   TokenCalibration,
@@ -49,6 +50,15 @@ import {
 } from "./sqlite_connection.ts";
 import * as history from "./sqlite_history.ts";
 import * as userData from "./sqlite_user_data.ts";
+import * as memory from "./sqlite_memory.ts";
+import type {
+  ConversationSummary,
+  NewNote,
+  UserNote,
+  UserPreferences,
+  UserSummary,
+} from "./memory_store.ts";
+import { transaction } from "./sqlite_connection.ts";
 import {
   conversationParams,
   messageFromRow,
@@ -60,6 +70,7 @@ import {
 } from "./sqlite_rows.ts";
 import { describe, messageOf } from "./store_checks.ts";
 import * as turns from "./sqlite_turns.ts";
+import * as images_ from "./sqlite_images.ts";
 
 export type { SqliteStoreOptions };
 
@@ -71,6 +82,7 @@ export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #connection: SqliteConnection;
   readonly #turns: turns.TurnStatements;
+  readonly #images: images_.ImageStatements;
   readonly #pruneBatch: number;
   readonly #checkpointer: WalCheckpointer | null;
   #closed = false;
@@ -98,6 +110,7 @@ export class SqliteStore implements Store {
     this.#pruneBatch = Math.max(1, Math.trunc(pruneBatch));
     this.#connection = { db, statements: prepareAll(db) };
     this.#turns = turns.prepareTurnStatements(db);
+    this.#images = images_.prepareImageStatements(db);
     this.#checkpointer = path === MEMORY
       ? null
       : new WalCheckpointer(db, () => walSize(path));
@@ -117,7 +130,7 @@ export class SqliteStore implements Store {
     return new SqliteStore(
       db,
       path,
-      options.pruneBatchSize ?? 1000,
+      options.pruneBatchSize ?? 250,
       options,
     );
   }
@@ -177,22 +190,29 @@ export class SqliteStore implements Store {
    */
   resetConversation(conversation: ConversationKey, at: number): Promise<void> {
     return this.#run(`reset ${describe(conversation)}`, () => {
-      this.#connection.statements.resetConversation.run({
-        ...conversationParams(conversation),
-        at,
+      transaction(this.#connection, () => {
+        const s = this.#connection.statements;
+        s.resetConversation.run({ ...conversationParams(conversation), at });
+        s.deleteSummary.run({
+          channel_id: conversation.channel_id,
+          user_id: conversation.user_id,
+        });
       });
     });
   }
 
   /** Resets every stored conversation of the channel (shared and per-user). */
   resetChannel(channel_id: string, at: number): Promise<number> {
-    return this.#run(`reset channel ${channel_id}`, () => {
-      const result = this.#connection.statements.resetChannel.run({
-        channel_id,
-        at,
-      });
-      return Number(result.changes);
-    });
+    return this.#run(
+      `reset channel ${channel_id}`,
+      () =>
+        transaction(this.#connection, () => {
+          const s = this.#connection.statements;
+          const result = s.resetChannel.run({ channel_id, at });
+          s.deleteChannelSummaries.run({ channel_id });
+          return Number(result.changes);
+        }),
+    );
   }
 
   /** Deletes the conversations of a deleted channel or thread, with their messages. */
@@ -380,6 +400,97 @@ export class SqliteStore implements Store {
     );
   }
 
+  /** The conversation's summary, or null. */
+  getSummary(key: ConversationKey): Promise<ConversationSummary | null> {
+    return this.#run(
+      `read the summary of ${describe(key)}`,
+      () => memory.getSummary(this.#connection, key),
+    );
+  }
+
+  /** Writes the conversation's summary unless a reset hid what it covers. */
+  setSummary(
+    key: ConversationKey,
+    summary: ConversationSummary,
+  ): Promise<boolean> {
+    return this.#run(
+      `save the summary of ${describe(key)}`,
+      () => memory.setSummary(this.#connection, key, summary),
+    );
+  }
+
+  /** Stores a note unless the user keeps `max_notes` already (null then). */
+  addNote(note: NewNote, max_notes: number): Promise<UserNote | null> {
+    return this.#run(
+      `save a note of user ${JSON.stringify(note.user_id)}`,
+      () => memory.addNote(this.#connection, note, max_notes),
+    );
+  }
+
+  /** The user's notes, oldest first, made in `guild_id` or anywhere. */
+  notesOfUser(user_id: string, guild_id?: string): Promise<UserNote[]> {
+    return this.#run(
+      `read the notes of user ${JSON.stringify(user_id)}`,
+      () => memory.notesOfUser(this.#connection, user_id, guild_id),
+    );
+  }
+
+  /** Deletes one note of the user; false when there is none with that id. */
+  deleteNote(user_id: string, id: number): Promise<boolean> {
+    return this.#run(
+      `delete note ${id} of user ${JSON.stringify(user_id)}`,
+      () => memory.deleteNote(this.#connection, user_id, id),
+    );
+  }
+
+  /** Deletes the user's notes made in `guild_id` or anywhere; returns how many. */
+  deleteNotes(user_id: string, guild_id?: string): Promise<number> {
+    return this.#run(
+      `delete the notes of user ${JSON.stringify(user_id)}`,
+      () => memory.deleteNotes(this.#connection, user_id, guild_id),
+    );
+  }
+
+  /** The user's preferences, or null when never set. */
+  getPreferences(user_id: string): Promise<UserPreferences | null> {
+    return this.#run(
+      `read the preferences of user ${JSON.stringify(user_id)}`,
+      () => memory.getPreferences(this.#connection, user_id),
+    );
+  }
+
+  /** Writes the user's preferences. */
+  setPreferences(user_id: string, preferences: UserPreferences): Promise<void> {
+    return this.#run(
+      `save the preferences of user ${JSON.stringify(user_id)}`,
+      () => memory.setPreferences(this.#connection, user_id, preferences),
+    );
+  }
+
+  /** Summaries of the conversations the user owns or wrote in. */
+  summariesOfUser(user_id: string): Promise<UserSummary[]> {
+    return this.#run(
+      `export the summaries of user ${JSON.stringify(user_id)}`,
+      () => memory.summariesOfUser(this.#connection, user_id),
+    );
+  }
+
+  /** Deletes one message and the replies linked to it. */
+  forgetTurn(message_id: number): Promise<number> {
+    return this.#run(
+      `forget message ${message_id}`,
+      () => memory.forgetTurn(this.#connection, message_id),
+    );
+  }
+
+  /** Deletes what the user wrote, what came of it and its summaries. */
+  forgetHistoryOfUser(user_id: string): Promise<number> {
+    return this.#run(
+      `forget the history of user ${JSON.stringify(user_id)}`,
+      () => memory.forgetHistoryOfUser(this.#connection, user_id),
+    );
+  }
+
   /** Stores a triggered user message and its `waiting` turn in one transaction. */
   addTurn(message: NewMessage, turn: NewTurn): Promise<StoredMessage> {
     return this.#run(
@@ -400,6 +511,30 @@ export class SqliteStore implements Store {
     return this.#run(
       `read the open turns of ${source}`,
       () => this.#turns.openTurns.all({ source }).map(turns.turnFromRow),
+    );
+  }
+
+  /** Remembers the images of a stored message, in order. */
+  addImages(message_id: number, images: readonly StoredImage[]): Promise<void> {
+    return this.#run(
+      `store the images of message ${message_id}`,
+      () =>
+        images_.addImages(this.#connection, this.#images, message_id, images),
+    );
+  }
+
+  /** The images of these messages, by message id. */
+  imagesOf(
+    message_ids: readonly number[],
+  ): Promise<Map<number, StoredImage[]>> {
+    return this.#run(
+      "read message images",
+      () =>
+        images_.imagesByMessage(
+          message_ids.length === 0 ? [] : this.#images.imagesOf.all({
+            ids: JSON.stringify(message_ids),
+          }),
+        ),
     );
   }
 

@@ -12,7 +12,9 @@ import { calibrationContract } from "./contract/calibration_contract.ts";
 import { cleanupContract } from "./contract/cleanup_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
+import { memoryContract } from "./contract/memory_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
+import { imagesContract } from "./contract/images_contract.ts";
 
 const backend = await postgresBackend();
 historyContract(backend);
@@ -20,4 +22,6 @@ dataContract(backend);
 cleanupContract(backend);
 calibrationContract(backend);
 userDataContract(backend);
+memoryContract(backend);
 turnsContract(backend);
+imagesContract(backend);

@@ -12,7 +12,7 @@
 import type { Config } from "../../config/config_types.ts";
 import type { Logger } from "../../log/logging.ts";
 import type { TurnControls } from "../../pipeline/controls/turn_controls.ts";
-import type { DiscordTurns } from "../discord_turns.ts";
+import type { DiscordTurns } from "../turns/discord_turns.ts";
 import type { ButtonPress, ButtonRouter } from "./button_router.ts";
 
 /** Said to someone who did not ask and is not an admin. */
@@ -43,6 +43,19 @@ function mayControl(
     press.role_ids.some((role) => config.access.admin_roles.includes(role));
 }
 
+/** Waits for `settled`, or `ms` at most. */
+async function settledWithin(
+  settled: Promise<void>,
+  ms: number,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    settled,
+    new Promise<void>((resolve) => timer = setTimeout(resolve, ms)),
+  ]);
+  clearTimeout(timer);
+}
+
 /** Registers the `stop` and `regen` actions on the router. */
 export function registerTurnButtons(
   router: ButtonRouter,
@@ -61,16 +74,25 @@ export function registerTurnButtons(
 
   router.on("regen", async (press, respond) => {
     const turn_id = press.custom_id.args[0] ?? "";
-    const shown = deps.turns.latest(turn_id);
+    if (deps.controls.askerOf(turn_id) !== undefined) {
+      return await respond.ephemeral(STILL_RUNNING);
+    }
+    // A turn that just ended is being remembered: wait a moment (Discord wants an answer within 3 s).
+    await settledWithin(deps.turns.settled(turn_id), 1_500);
+    // Remembered since the start, or (after a restart) read back from the store.
+    const shown = await deps.turns.current(turn_id) ??
+      await deps.turns.restore(turn_id, {
+        message_id: press.message_id,
+        webhook_id: press.message_webhook_id,
+        role_ids: press.role_ids,
+        user_id: press.user_id,
+      });
     if (shown === undefined) {
       await respond.ephemeral(NOT_LATEST);
       return;
     }
     if (!mayControl(press, shown.asker_id, deps.config())) {
       return await respond.ephemeral(NOT_YOURS);
-    }
-    if (deps.controls.askerOf(turn_id) !== undefined) {
-      return await respond.ephemeral(STILL_RUNNING);
     }
     await respond.acknowledge();
     deps.logger.info("Regenerating the answer to {turn}", { turn: turn_id });

@@ -12,43 +12,32 @@
  * @module
  */
 
-import type { Logger } from "../log/logging.ts";
-import type { BotServices } from "../pipeline/bot_services.ts";
-import type { Rerun } from "../pipeline/controls/turn_controls.ts";
-import type { IncomingMessage } from "../pipeline/incoming_message.ts";
-import { resolveRoute } from "../pipeline/route.ts";
-import type { Route } from "../pipeline/route.ts";
+import type { Logger } from "../../log/logging.ts";
+import type { BotServices } from "../../pipeline/bot_services.ts";
+import type { Rerun } from "../../pipeline/controls/turn_controls.ts";
+import type { IncomingMessage } from "../../pipeline/incoming_message.ts";
+import { resolveRoute } from "../../pipeline/route.ts";
+import type { Route } from "../../pipeline/route.ts";
 import {
   isEmptyMessage,
   isTriggered,
   withoutBotMention,
-} from "../pipeline/stages/auth_stage.ts";
-import { customId } from "./buttons/custom_id.ts";
-import type { ChannelDirectory } from "./channel_directory.ts";
-import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";
-import { DiscordReply } from "./discord_reply.ts";
-import type { DiscordPort, ReplyButton } from "./discord_port.ts";
-import type { DiscordClient } from "./discordeno_client.ts";
-import { openingThread } from "./threads/thread_opener.ts";
-import type { ThreadPlan } from "./threads/thread_opener.ts";
-import { threadName } from "./threads/thread_name.ts";
-import { WebhookDirectory } from "./webhooks/webhook_directory.ts";
-import { webhookPort } from "./webhooks/webhook_port.ts";
-
-/** The latest reply of a conversation, as shown in Discord. */
-export interface ShownReply {
-  /** The id of the message that asked (the turn id in button ids). */
-  turn_id: string;
-  asker_id: string;
-  /** The conversation, as the runner keys it. */
-  conversation: string;
-  /** The message as the runner got it (moved into its thread, if one was opened). */
-  message: IncomingMessage;
-  /** Where the reply is (the thread, for a turn moved into one). */
-  channel_id: string;
-  port: DiscordPort;
-  posted: readonly { id: string; content: string }[];
-}
+} from "../../pipeline/stages/auth_stage.ts";
+import { regenerateButton, stopButton } from "../buttons/reply_buttons.ts";
+import type { ChannelDirectory } from "../channel_directory.ts";
+import type { ChannelThrottle, ThrottleTimers } from "../channel_throttle.ts";
+import { DiscordReply } from "../discord_reply.ts";
+import type { DiscordPort } from "../discord_port.ts";
+import type { DiscordClient } from "../discordeno_client.ts";
+import { openingThread } from "../threads/thread_opener.ts";
+import type { ThreadPlan } from "../threads/thread_opener.ts";
+import { threadName } from "../threads/thread_name.ts";
+import { WebhookDirectory } from "../webhooks/webhook_directory.ts";
+import { webhookPort } from "../webhooks/webhook_port.ts";
+import { LatestReplies, removeButtons } from "./latest_replies.ts";
+import type { ShownReply } from "./latest_replies.ts";
+import { storedTurn } from "./stored_turn.ts";
+import type { PressedReply } from "./stored_turn.ts";
 
 /** What the turns need. */
 export interface DiscordTurnsOptions {
@@ -65,38 +54,14 @@ export interface DiscordTurnsOptions {
   logger: Logger;
 }
 
-/** The Stop button of a turn. */
-export function stopButton(turn_id: string): ReplyButton {
-  return {
-    custom_id: customId("stop", turn_id),
-    label: "Stop",
-    style: "danger",
-    emoji: "⏹️",
-  };
-}
-
-/** The Regenerate button of a turn. */
-export function regenerateButton(turn_id: string): ReplyButton {
-  return {
-    custom_id: customId("regen", turn_id),
-    label: "Regenerate",
-    style: "secondary",
-    emoji: "🔄",
-  };
-}
-
-/** Conversations whose latest reply is remembered at most. */
-const MAX_REMEMBERED = 10_000;
-
 /** Builds and remembers the replies of turns; see the module doc. */
 export class DiscordTurns {
   readonly #options: DiscordTurnsOptions;
   readonly #webhooks: WebhookDirectory;
-  /** Conversation → its latest reply. */
-  readonly #latest = new Map<string, ShownReply>();
-  /** Turn id → the latest reply it is (only latest replies are kept). */
-  readonly #byTurn = new Map<string, ShownReply>();
+  readonly #latest = new LatestReplies();
   readonly #threadWarnings = new Set<string>();
+  /** Turn id → its turn, while queued or running (until remembered). */
+  readonly #inFlight = new Map<string, Promise<void>>();
 
   constructor(options: DiscordTurnsOptions) {
     this.#options = options;
@@ -108,7 +73,56 @@ export class DiscordTurns {
 
   /** The latest reply whose question was `turn_id`, if it is still the latest of its conversation. */
   latest(turn_id: string): ShownReply | undefined {
-    return this.#byTurn.get(turn_id);
+    return this.#latest.get(turn_id);
+  }
+
+  /**
+   * Like `latest`, but a reply whose conversation was `/reset` since no
+   * longer counts: its buttons are taken off and it is forgotten.
+   */
+  async current(turn_id: string): Promise<ShownReply | undefined> {
+    const shown = this.#latest.get(turn_id);
+    if (shown === undefined) return undefined;
+    const { services, logger } = this.#options;
+    const route = resolveRoute(
+      { ...shown.message, user_id: shown.asker_id },
+      services.config(),
+    );
+    const reset = route === null
+      ? null
+      : await services.store.lastReset(route.conversation);
+    if (reset === null || reset < shown.message.created_at) return shown;
+    this.#latest.forget(shown);
+    // Not awaited: the press must be answered within Discord's 3 s.
+    void removeButtons(shown, logger);
+    return undefined;
+  }
+
+  /** Resolves once the turn `turn_id` (if one is queued or running) has ended and been remembered. */
+  async settled(turn_id: string): Promise<void> {
+    await this.#inFlight.get(turn_id);
+  }
+
+  /**
+   * The latest reply of a turn whose Regenerate was pressed after a restart
+   * (nothing remembered), read back from the store; see `stored_turn.ts`.
+   */
+  restore(
+    turn_id: string,
+    pressed: PressedReply,
+  ): Promise<ShownReply | undefined> {
+    const { services, directory, client } = this.#options;
+    return storedTurn(
+      {
+        store: services.store,
+        config: services.config,
+        directory,
+        bot_user_id: client.bot_user_id,
+        portFor: (message, route) => this.#portFor(message, route, null),
+      },
+      turn_id,
+      pressed,
+    );
   }
 
   /** Answers a new message. Resolves when its turn has ended. */
@@ -187,7 +201,12 @@ export class DiscordTurns {
    * by editing that turn's reply (a running answer is stopped first).
    */
   async edited(message: IncomingMessage): Promise<void> {
-    const shown = this.#byTurn.get(message.id);
+    if (this.#inFlight.has(message.id)) {
+      // Edited while being answered: that answer is stale; stop it, then answer the edit.
+      this.#options.services.controls.stop(message.id, message.author.id);
+      await this.settled(message.id);
+    }
+    const shown = this.#latest.get(message.id);
     if (shown === undefined || message.author.id !== shown.asker_id) return;
     const { services, client } = this.#options;
     const route = resolveRoute(
@@ -262,6 +281,24 @@ export class DiscordTurns {
     rerun: Rerun | undefined,
     reuse: readonly { id: string; content: string }[] = [],
   ): Promise<void> {
+    const turn = this.#turn(message, route, port, rerun, reuse);
+    this.#inFlight.set(message.id, turn);
+    try {
+      await turn;
+    } finally {
+      if (this.#inFlight.get(message.id) === turn) {
+        this.#inFlight.delete(message.id);
+      }
+    }
+  }
+
+  async #turn(
+    message: IncomingMessage,
+    route: Route | null,
+    port: DiscordPort & { speak?: (s: { display_name: string }) => void },
+    rerun: Rerun | undefined,
+    reuse: readonly { id: string; content: string }[],
+  ): Promise<void> {
     const { services, logger } = this.#options;
     const turn_id = message.id;
     const reply = new DiscordReply({
@@ -296,33 +333,9 @@ export class DiscordTurns {
 
   /** Records a conversation's new latest reply and takes the buttons off the one before. */
   async #remember(shown: ShownReply): Promise<void> {
-    const before = this.#latest.get(shown.conversation);
-    this.#latest.delete(shown.conversation);
-    this.#latest.set(shown.conversation, shown);
-    if (before !== undefined) this.#byTurn.delete(before.turn_id);
-    this.#byTurn.set(shown.turn_id, shown);
-    if (this.#latest.size > MAX_REMEMBERED) {
-      const [oldest] = this.#latest.values();
-      if (oldest !== undefined) {
-        this.#latest.delete(oldest.conversation);
-        this.#byTurn.delete(oldest.turn_id);
-      }
-    }
-    if (before !== undefined && before.turn_id !== shown.turn_id) {
-      await this.removeButtons(before);
-    }
-  }
-
-  /** Takes the buttons off a reply (its last message); failures are logged. */
-  async removeButtons(shown: ShownReply): Promise<void> {
-    const last = shown.posted.at(-1);
-    if (last === undefined) return;
-    try {
-      await shown.port.edit(shown.channel_id, last.id, last.content, []);
-    } catch (error) {
-      this.#options.logger.debug("Could not remove buttons: {error}", {
-        error,
-      });
+    const replaced = this.#latest.remember(shown);
+    if (replaced !== undefined) {
+      await removeButtons(replaced, this.#options.logger);
     }
   }
 }
