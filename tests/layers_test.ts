@@ -17,6 +17,7 @@ const LAYERS: Record<string, number> = {
   config: 2,
   llm: 2,
   store: 2,
+  memory: 2.5,
   pipeline: 3,
   retention: 3,
   chat: 4,

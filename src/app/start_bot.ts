@@ -250,6 +250,7 @@ export async function startBot(env: Env): Promise<number> {
     watcher.close();
     await retention.stop();
     await services.runner.shutdown(grace);
+    await services.memory.close();
     await playground?.server.close();
     await discord.shutdown();
     await server?.close();

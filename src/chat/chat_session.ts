@@ -2,7 +2,9 @@
  * `deno task chat`: a conversation in the terminal through the same runner,
  * pipeline and store as Discord. Each input line is a message that mentions
  * the bot; `/reset`, `/persona` and `/persona NAME` (with `channel` as a last
- * word for the channel-wide form) work as in Discord.
+ * word for the channel-wide form), `/remember TEXT`, `/memory`,
+ * `/forget N|all`, `/settings NAME VALUE` and `/forget-me yes` work as in
+ * Discord and answer with the same text.
  *
  * @module
  */

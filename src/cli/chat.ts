@@ -90,6 +90,8 @@ export async function chat(args: string[]): Promise<number> {
       Deno.stdin.isTerminal(),
     );
   } finally {
+    // Summaries of the last turns are written before the store closes.
+    await services.memory.idle();
     await store.close();
     await stopLogging();
   }

@@ -26,8 +26,9 @@ import type { Store } from "../store/store.ts";
 export const FORGET_USER_USAGE = `Usage: deno task forget-user USER_ID [--yes]
 
 Deletes everything the bot has stored about one Discord user: the messages
-they wrote, the bot's replies to them, their own conversations, their
-persona choices and rate-limit counters. This cannot be undone; keep a copy
+they wrote, the bot's replies to them, their own conversations, the
+summaries of conversations they took part in, their notes and preferences,
+their persona choices and rate-limit counters. This cannot be undone; keep a copy
 first with: deno task export-user USER_ID --out FILE
 
   USER_ID       the user's Discord id (17 to 20 digits)
@@ -78,7 +79,7 @@ export async function forgetUser(
         ? `Nothing was stored about user ${user_id}; nothing deleted.\n`
         : `Deleted ${removed} row${
           removed === 1 ? "" : "s"
-        } about user ${user_id} (messages, conversations, persona choices, rate-limit counters).\n`,
+        } about user ${user_id} (messages, conversations, summaries, notes, preferences, persona choices, rate-limit counters).\n`,
     );
     return EXIT_OK;
   } catch (error) {
@@ -99,7 +100,7 @@ async function askFirst(
   const answer = io.ask(
     `Delete everything stored about user ${user_id}: ${count} message${
       count === 1 ? "" : "s"
-    }, plus their persona choices and rate-limit counters? This cannot be undone. [y/N]`,
+    }, plus their notes, preferences, summaries, persona choices and rate-limit counters? This cannot be undone. [y/N]`,
   );
   return /^\s*y(es)?\s*$/i.test(answer ?? "");
 }

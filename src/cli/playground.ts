@@ -9,13 +9,13 @@
 
 import { createBotServices } from "../pipeline/bot_services.ts";
 import { watchConfig } from "../app/config_watcher.ts";
+import { probeAndLog } from "../app/probe_at_start.ts";
 import { openStoreOrExplain } from "../app/start_checks.ts";
 import { ConfigError } from "../config/config_error.ts";
 import {
   loadConfigWithoutToken,
   placeholderEnv,
 } from "../config/optional_token.ts";
-import { probeEndpoints } from "../llm/probe.ts";
 import {
   log,
   loggingOptionsFromEnv,
@@ -105,13 +105,8 @@ export async function playground(args: string[]): Promise<number> {
     return 1;
   }
   console.log(`Playground: ${server.url}`);
-  void probeEndpoints(config.endpoints).then((results) => {
-    for (const result of results) {
-      for (const text of result.warnings) {
-        logger.warn("{warning}", { warning: text });
-      }
-    }
-  });
+  // As at start: warnings about the endpoints, and their real context sizes.
+  void probeAndLog(config, logger, services.counters);
   const stop = await new Promise<string>((resolve) => {
     for (const name of ["SIGINT", "SIGTERM"] as const) {
       Deno.addSignalListener(name, () => resolve(name));
@@ -121,6 +116,7 @@ export async function playground(args: string[]): Promise<number> {
   watcher.close();
   await server.close();
   await services.runner.shutdown(3_000);
+  await services.memory.close();
   await store.close();
   await stopLogging();
   return 0;

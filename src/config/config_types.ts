@@ -55,6 +55,20 @@ export interface BudgetConfig {
   max_messages: number;
   /** Milliseconds. */
   max_age: number;
+  /** What happens to history that no longer fits: dropped, or summarised. */
+  memory: "window" | "summary";
+  /** Longest summary sent, in tokens. */
+  summary_tokens: number;
+}
+
+/** Summaries, notes and preferences (the `memory` section). */
+export interface MemoryConfig {
+  /** The persona whose endpoint and model summarise; absent: the conversation's. */
+  summarizer?: string | undefined;
+  /** The summarising request's system prompt. */
+  summary_prompt: string;
+  /** Notes one user may keep; 0 turns /remember off. */
+  max_notes: number;
 }
 
 /** Rate limits of a binding; absent means unlimited. */
@@ -148,6 +162,7 @@ export interface Config {
   bindings: BindingConfig[];
   access: AccessConfig;
   attachments: AttachmentsConfig;
+  memory: MemoryConfig;
   /** Milliseconds after which stored messages are deleted; absent: never. */
   retention?: number | undefined;
   /** Start-up recovery: messages younger than `max_age` ms that never got a reply are answered. */

@@ -140,6 +140,13 @@ export function checkCrossReferences(raw: unknown): ConfigProblem[] {
     }
   });
 
+  reference(
+    ["memory", "summarizer"],
+    asRecord(config.memory).summarizer,
+    "persona",
+    personas,
+  );
+
   const dm = asRecord(asRecord(config.discord).dm);
   reference(["discord", "dm", "persona"], dm.persona, "persona", personas);
   asArray(dm.personas).forEach((name, i) =>

@@ -52,6 +52,7 @@ export function resolveConfig(parsed: ParsedConfig, secrets: string[]): Config {
     })),
     access: parsed.access,
     attachments: parsed.attachments,
+    memory: parsed.memory,
     retention: parsed.retention,
     recovery: parsed.recovery,
     secrets: [...new Set(secrets)].filter((secret) => secret.length >= 4),

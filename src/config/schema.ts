@@ -149,7 +149,7 @@ const personaSchema = z.strictObject({
   system_prompt: z.string().default(
     "You are {{persona}}, a helpful assistant in a Discord chat. Today is {{date}}.",
   ).describe(
-    "System prompt. Variables: {{date}} {{time}} {{user}} {{channel}} {{server}} {{persona}}.",
+    "System prompt. Variables: {{date}} {{time}} {{user}} {{channel}} {{server}} {{persona}} {{preferences}} (the speaker's /settings; without it they follow the prompt as a note).",
   ),
   temperature: z.number().min(0).max(2).optional().describe(
     "Sampling temperature (0–2).",
@@ -199,6 +199,12 @@ const budgetSchema = z.strictObject({
     min_ms: 1_000,
     max_ms: 3650 * 86_400_000,
   }).prefault("24h"),
+  memory: z.enum(["window", "summary"]).default("window").describe(
+    "window: history that no longer fits is dropped; summary: it is summarised by the model after a reply, and the summary is sent before the history.",
+  ),
+  summary_tokens: z.int().min(16).default(400).describe(
+    "Longest summary in tokens (memory: summary), counted inside the budget.",
+  ),
 }).describe("How much history a request may carry.");
 
 const rateLimitSchema = z.strictObject({
@@ -338,7 +344,31 @@ export const DEFAULT_BUDGET = {
   reserve_tokens: 1024,
   max_messages: 50,
   max_age: 86_400_000,
+  memory: "window" as const,
+  summary_tokens: 400,
 };
+
+/**
+ * The summarising prompt sent (instead of the persona's system prompt) when
+ * history that fell out of the window is summarised; `memory.summary_prompt`
+ * replaces it. `{{summary_tokens}}` is the summary's length limit.
+ */
+export const DEFAULT_SUMMARY_PROMPT =
+  "You keep the running summary of a chat conversation. You are given the summary so far (it may be empty) and the messages that follow it. Write an updated summary in the third person and a neutral voice: who said what, facts, decisions, open questions and anything people asked to be remembered. Leave out greetings and small talk. Write plain text, at most about {{summary_tokens}} tokens, and nothing but the summary.";
+
+const memorySchema = z.strictObject({
+  summarizer: name.optional().describe(
+    "The persona whose endpoint and model write summaries (memory: summary); default: the conversation's persona.",
+  ),
+  summary_prompt: z.string().min(1).default(DEFAULT_SUMMARY_PROMPT).describe(
+    "The neutral prompt a summary request carries instead of the persona's system prompt. Variable: {{summary_tokens}}.",
+  ),
+  max_notes: z.int().min(0).max(100).default(20).describe(
+    "Notes one user may keep with /remember (0 turns /remember off); each note holds at most 500 characters.",
+  ),
+}).describe(
+  "Summaries of history that fell out of the window, notes users ask the bot to remember, and their preferences.",
+);
 
 /** Default rate limit, used for `rate_limits.default` when the file has none. */
 export const DEFAULT_RATE_LIMIT = {
@@ -375,6 +405,7 @@ export const configSchema = z.strictObject({
   ),
   access: accessSchema.prefault({}),
   attachments: attachmentsSchema.prefault({}),
+  memory: memorySchema.prefault({}),
   retention: duration(
     "Stored messages older than this are deleted; absent: kept forever.",
     { min_ms: 60_000, max_ms: 3650 * 86_400_000 },

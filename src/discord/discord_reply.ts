@@ -27,6 +27,7 @@ export interface DiscordReplyOptions {
   channel_id: string;
   /** The message that triggered the turn; the first reply message answers it. */
   trigger_message_id: string;
+  /** Whether the first message pings the author (`setPing` may change it). */
   ping_replied_user: boolean;
   /** How often to re-send the typing indicator (Discord shows it ~10 s). */
   typing_interval_ms?: number;
@@ -67,6 +68,7 @@ export class DiscordReply implements ReplyTarget {
   #draining: Promise<void> | null = null;
   #failure: unknown = null;
   #typingTimer: unknown = undefined;
+  #ping: boolean;
   #typing = false;
   #lastStreamingOp = -Infinity;
   #firstPostTimer: unknown = undefined;
@@ -78,6 +80,7 @@ export class DiscordReply implements ReplyTarget {
 
   constructor(options: DiscordReplyOptions) {
     this.#options = options;
+    this.#ping = options.ping_replied_user;
     for (const id of options.reuse ?? []) {
       this.#posted.push({ id, content: "\u0000", buttons: null });
     }
@@ -167,6 +170,11 @@ export class DiscordReply implements ReplyTarget {
     return done ? drain.then(() => this.#finished()) : Promise.resolve();
   }
 
+  /** Whether the reply pings the person it answers (their preference). */
+  setPing(ping: boolean): void {
+    this.#ping = ping;
+  }
+
   async notice(text: string): Promise<void> {
     const { port, throttle, channel_id } = this.#options;
     this.stopTyping();
@@ -176,7 +184,7 @@ export class DiscordReply implements ReplyTarget {
         await port.send(channel_id, {
           content: text,
           reply_to: this.#options.trigger_message_id,
-          ping_replied_user: this.#options.ping_replied_user,
+          ping_replied_user: this.#ping,
         });
       } finally {
         done();
@@ -287,7 +295,7 @@ export class DiscordReply implements ReplyTarget {
       const sent = await port.send(channel_id, {
         content,
         reply_to: first ? this.#options.trigger_message_id : undefined,
-        ping_replied_user: first && this.#options.ping_replied_user,
+        ping_replied_user: first && this.#ping,
         ...(buttons?.length ? { buttons } : {}),
         // The same turn's n-th message: repeating the send (after a lost
         // answer, or a restart) returns the message instead of a second one.

@@ -44,6 +44,10 @@ import {
   commandDefinitions,
   handleInteraction,
 } from "./slash_commands.ts";
+import {
+  FORGET_ME_ACTION,
+  forgetMeButtonHandler,
+} from "./memory_interactions.ts";
 import type { GatewayInteraction } from "./slash_commands.ts";
 
 /** Counters the runtime reports (metrics). */
@@ -109,6 +113,10 @@ export class DiscordRuntime {
         }),
       logger,
     });
+    this.buttons.on(
+      FORGET_ME_ACTION,
+      forgetMeButtonHandler(options.services.commands),
+    );
     const guard =
       <T>(what: string, handler: (value: T) => Promise<void> | void) =>
       (value: T) => {

@@ -111,6 +111,82 @@ export class DiscordTurns {
     return this.#byTurn.get(turn_id);
   }
 
+  /**
+   * The latest reply of a turn whose Regenerate was pressed after a restart
+   * (nothing remembered): read back from the store when that turn is still
+   * the latest of its conversation (no newer message, no reset since).
+   * The reply's first message and the pressed one are written over.
+   */
+  async restore(
+    turn_id: string,
+    pressed: {
+      message_id: string;
+      webhook_id?: string | undefined;
+      role_ids: string[];
+      user_id: string;
+    },
+  ): Promise<ShownReply | undefined> {
+    const { services, directory, client } = this.#options;
+    const asked = await services.store.findMessageByExternalId(turn_id);
+    if (asked === null || asked.role !== "user") return undefined;
+    const conversation = asked.conversation;
+    const [newest] = await services.store.recentMessages({
+      conversation,
+      limit: 1,
+      since: 0,
+    });
+    if (
+      newest?.role !== "assistant" || newest.reply_to_id !== asked.id ||
+      newest.external_id === null
+    ) return undefined;
+    const channel = await directory.resolve(conversation.channel_id);
+    const message: IncomingMessage = {
+      id: turn_id,
+      channel_id: conversation.channel_id,
+      parent_channel_id: channel?.is_thread ? channel.parent_id : "",
+      ...(channel?.is_thread && channel.owner_id === client.bot_user_id
+        ? { in_own_thread: true }
+        : {}),
+      guild_id: conversation.guild_id,
+      guild_name: directory.guildName(conversation.guild_id),
+      channel_name: channel?.name ?? "",
+      author: {
+        id: asked.author_id,
+        display_name: asked.author_name,
+        is_bot: false,
+        is_webhook: false,
+        // The asker's roles are known only when the asker pressed.
+        role_ids: pressed.user_id === asked.author_id ? pressed.role_ids : [],
+      },
+      content: asked.content,
+      mentions_bot: true,
+      reply_to: null,
+      created_at: asked.created_at,
+    };
+    const route = resolveRoute(
+      { ...message, user_id: message.author.id },
+      services.config(),
+    );
+    if (route === null) return undefined;
+    const port = this.#portFor(message, route, null);
+    const ids = [...new Set([newest.external_id, pressed.message_id])];
+    if (pressed.webhook_id !== undefined && "adopt" in port) {
+      for (const id of ids) {
+        await (port as { adopt(id: string, channel: string): Promise<void> })
+          .adopt(id, message.channel_id);
+      }
+    }
+    return {
+      turn_id,
+      asker_id: asked.author_id,
+      conversation: JSON.stringify(route.conversation),
+      message,
+      channel_id: message.channel_id,
+      port,
+      posted: ids.map((id) => ({ id, content: newest.content })),
+    };
+  }
+
   /** Answers a new message. Resolves when its turn has ended. */
   async answer(incoming: IncomingMessage): Promise<void> {
     const { services } = this.#options;

@@ -12,10 +12,12 @@
  */
 
 import {
+  type ButtonComponent,
   createBot,
   createDesiredPropertiesObject,
   GatewayIntents,
   InteractionResponseTypes,
+  MessageComponentTypes,
 } from "@discordeno/bot";
 import type { CommandsTarget } from "../config/config_types.ts";
 import type { Logger } from "../log/logging.ts";
@@ -332,10 +334,22 @@ export function createDiscordClient(
           data: { flags: 64 },
         });
       },
-      async editResponse(token, content) {
+      async editResponse(token, content, buttons = []) {
         await bot.helpers.editOriginalInteractionResponse(token, {
           content,
           allowedMentions: { parse: [] },
+          ...(buttons.length === 0 ? {} : {
+            components: [{
+              type: MessageComponentTypes.ActionRow,
+              // One row of at most 5 buttons (Discordeno types it as a tuple).
+              components: buttons.slice(0, 5).map((button) => ({
+                type: MessageComponentTypes.Button,
+                customId: button.custom_id,
+                label: button.label,
+                style: button.style,
+              })) as [ButtonComponent],
+            }],
+          }),
         });
       },
       async autocomplete(id, token, choices) {
@@ -406,6 +420,12 @@ export function createDiscordClient(
         await bot.helpers.sendInteractionResponse(id, token, {
           type: InteractionResponseTypes.ChannelMessageWithSource,
           data: { content, flags: 64, allowedMentions: { parse: [] } },
+        });
+      },
+      async update(content) {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.UpdateMessage,
+          data: { content, components: [], allowedMentions: { parse: [] } },
         });
       },
     }),

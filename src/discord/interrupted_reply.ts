@@ -29,7 +29,8 @@ export async function closeInterruptedReply(
   try {
     const ended = `${last.content}\n\n${INTERRUPTED_NOTE}`;
     if (ended.length <= LIMIT) {
-      await port.edit(channel_id, last.id, ended);
+      // Its Stop button no longer applies.
+      await port.edit(channel_id, last.id, ended, []);
     } else {
       await port.send(channel_id, {
         content: INTERRUPTED_NOTE,

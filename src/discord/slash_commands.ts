@@ -1,9 +1,11 @@
 /**
- * The slash commands the bot registers, `/reset`, `/persona` (and `/ask`,
- * handled in `ask_command.ts`), and the
- * handling of their interactions: every command is acknowledged at once
- * with an ephemeral deferral (Discord allows 3 s), then answered by editing
- * that response; autocomplete lists the personas allowed where it is typed.
+ * The slash commands the bot registers — `/reset` and `/persona` here,
+ * `/ask` (handled in `ask_command.ts`) and the memory commands (in
+ * `memory_interactions.ts`) — and the handling of their interactions: every
+ * command is acknowledged at once with an ephemeral deferral (Discord
+ * allows 3 s), then answered by editing that response; autocomplete lists
+ * the personas allowed where it is typed. Button presses go to
+ * `buttons/button_router.ts`.
  *
  * @module
  */
@@ -23,6 +25,12 @@ import { askDefinition } from "./ask_definition.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
 import type { GatewayUser } from "./message_mapping.ts";
 import { list, record, snowflake, snowflakes } from "./gateway_values.ts";
+import {
+  MEMORY_COMMANDS,
+  memoryCommandDefinitions,
+  runMemoryCommand,
+} from "./memory_interactions.ts";
+import type { ResponseButton } from "./memory_interactions.ts";
 
 /** Discord's option type for a string. */
 const STRING_OPTION = 3;
@@ -76,6 +84,7 @@ export function commandDefinitions(config: Config): CommandDefinition[] {
       contexts,
     },
     askDefinition(contexts),
+    ...memoryCommandDefinitions(contexts),
   ];
 }
 
@@ -92,7 +101,7 @@ export interface GatewayInteraction {
     componentType?: number;
   };
   /** The message a pressed button is on (component interactions). */
-  message?: { id?: bigint };
+  message?: { id?: bigint; webhookId?: bigint };
   channelId?: bigint;
   guildId?: bigint;
   user?: GatewayUser;
@@ -103,8 +112,12 @@ export interface GatewayInteraction {
 export interface InteractionResponder {
   /** Acknowledges with "thinking…", visible only to the caller. */
   deferEphemeral(interaction_id: string, token: string): Promise<void>;
-  /** Replaces the deferred response's text. */
-  editResponse(token: string, content: string): Promise<void>;
+  /** Replaces the deferred response's text, with buttons under it when given. */
+  editResponse(
+    token: string,
+    content: string,
+    buttons?: readonly ResponseButton[],
+  ): Promise<void>;
   /** Answers an autocomplete request. */
   autocomplete(
     interaction_id: string,
@@ -189,13 +202,28 @@ export async function handleInteraction(
     }
     if (
       interaction.type !== APPLICATION_COMMAND ||
-      (name !== "reset" && name !== "persona")
+      (name !== "reset" && name !== "persona" &&
+        !MEMORY_COMMANDS.includes(name ?? ""))
     ) return;
     // Acknowledge first: Discord drops interactions not answered within 3 seconds.
     await deps.responder.deferEphemeral(id, interaction.token);
     deferred = true;
     const caller = await callerOf(interaction, deps.directory);
     let text = "I could not tell where this command was used.";
+    if (caller !== null && MEMORY_COMMANDS.includes(name ?? "")) {
+      const answer = await runMemoryCommand(
+        name ?? "",
+        (option_name) => option(interaction, option_name),
+        caller,
+        deps.commands,
+      );
+      await deps.responder.editResponse(
+        interaction.token,
+        answer.text,
+        answer.buttons,
+      );
+      return;
+    }
     if (caller !== null) {
       const target = option(interaction, "target") === "channel"
         ? "channel"

@@ -2,7 +2,7 @@
  * Speaking to one character by name. Where a binding lets several personas
  * speak under their own names (`webhooks: true`), a message that starts with
  * one of its personas' display names — "Pirate, where's the gold?",
- * "@Pirate: hi", "pirate! hey" — is addressed to that persona: it is a turn
+ * "@Pirate: hi", "pirate! hey", "@Bot Pirate, hi" — is addressed to that persona: it is a turn
  * (like a mention) and that persona answers it. A longer name wins over a
  * shorter one that starts it ("Captain Pirate" over "Captain").
  *
@@ -18,7 +18,9 @@ export function addressedPersona(
   config: Pick<Config, "personas">,
 ): string | null {
   if (!binding.webhooks) return null;
-  const text = content.trimStart().replace(/^@/, "").toLowerCase();
+  // A leading mention (of the bot) may come first: "@Bot Pirate, hi".
+  const text = content.replace(/^(?:\s*<@!?\d+>[\s,:]*)+/, "").trimStart()
+    .replace(/^@/, "").toLowerCase();
   let best: { key: string; length: number } | null = null;
   for (const key of binding.personas) {
     const name = config.personas[key]?.display_name.trim().toLowerCase();

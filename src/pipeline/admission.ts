@@ -86,8 +86,10 @@ export async function admit(
   ctx.detail = limit.key;
   ctx.text = withoutBotMention(ctx.message.content, ctx.bot_user_id);
   try {
-    // A rerun's question is stored already.
-    if (ctx.rerun === undefined) {
+    // A rerun's question is stored already; a user with `history: off` has
+    // nothing kept beyond a running turn.
+    const keeps = (await deps.store.getPreferences(author.id))?.history ?? true;
+    if (ctx.rerun === undefined && keeps) {
       await storeUserMessage(deps.store, ctx, ctx.route.binding.persona, null);
     }
   } catch (error) {

@@ -26,6 +26,7 @@ import { TurnControls } from "./controls/turn_controls.ts";
 import type { DispatchOutcome } from "./runner.ts";
 import type { TurnContext } from "./turn_context.ts";
 import type { Store } from "../store/store.ts";
+import { Memory } from "../memory/memory.ts";
 
 /** The edges a bot is built from. */
 export interface BotServicesOptions {
@@ -65,6 +66,8 @@ export interface BotServices {
   commands: CommandDeps;
   /** The one access decision, shared by messages and commands. */
   access: AccessGate;
+  /** Summaries, notes and preferences; `close()` it after the runner at shutdown. */
+  memory: Memory;
 }
 
 /** Builds the bot's transport-independent parts. */
@@ -98,12 +101,20 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     createLlmClient(config.endpoints, { ...fetchEdge, counters }),
   );
   const store = traceCalls(options.store, "store");
+  const memory = new Memory({
+    store,
+    llm,
+    counterFor: (endpoint, model) => counters.counterFor(endpoint, model),
+    now,
+    logger: log("memory"),
+  });
   const pipeline = buildPipeline({
     store,
     llm,
     counterFor: (endpoint, model) => counters.counterFor(endpoint, model),
     now,
     logger: log("pipeline"),
+    memory,
     ...(options.message_limit ? { message_limit: options.message_limit } : {}),
     attachments: createAttachmentFetcher({
       extra_origins: options.attachment_origins ?? [],
@@ -140,6 +151,7 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     calibrationsLoaded,
     runner,
     access,
+    memory,
     commands: { store, config: () => config, now, access },
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Fits a conversation into the model's context window. The system prompt
- * and the new message come first; then the replied-to message, if it is not
- * in the history; then history, newest first, until the budget
+ * and the new message come first; then what memory adds (preferences,
+ * notes, summary: joined to the system message); then the replied-to
+ * message, if it is not in the history; then history, newest first, until
+ * the budget
  * (`context_tokens − reserve_tokens`) is used. A message larger than the
  * whole budget is truncated with a marker, never refused. By the counter,
  * the prompt plus `max_tokens` never exceeds `context_tokens`.
@@ -10,6 +12,9 @@
  */
 
 import type { ChatImage, ChatMessage } from "../llm/chat_types.ts";
+import { truncateToTokens } from "../llm/truncate_tokens.ts";
+
+export { truncateToTokens, TRUNCATION_MARKER } from "../llm/truncate_tokens.ts";
 
 /** One message that may go into the window, with its counted size. */
 export interface WindowMessage {
@@ -65,6 +70,12 @@ export interface WindowInput {
   message_overhead: number;
   /** Tokens the reply's priming costs once per request. */
   reply_primer: number;
+  /**
+   * What memory adds after the system prompt, given the room left once the
+   * system prompt and the new message are placed; its text joins the system
+   * message. Absent: nothing.
+   */
+  memory?: (room: number) => { text: string };
 }
 
 /** The request to send. */
@@ -78,10 +89,11 @@ export interface ContextWindow {
   history_used: number;
   /** True when the system prompt or the new message had to be cut. */
   truncated: boolean;
+  /** Tokens of the system message that memory added (0 for none). */
+  memory_tokens: number;
+  /** Tokens that were left for history (and a replied-to message). */
+  history_room: number;
 }
-
-/** Appended to a message cut to fit. */
-export const TRUNCATION_MARKER = "\n[…cut to fit the context window]";
 
 /** Builds the request window. */
 export function buildContextWindow(input: WindowInput): ContextWindow {
@@ -113,6 +125,23 @@ export function buildContextWindow(input: WindowInput): ContextWindow {
   }
   used += current.tokens + overhead;
 
+  let memoryTokens = 0;
+  if (input.memory !== undefined) {
+    // Counted generously: the joined text is counted again as a whole below.
+    const extra = input.memory(Math.max(0, limit - used - 2)).text;
+    if (extra !== "") {
+      const joined = `${system}\n\n${extra}`;
+      const joinedTokens = count(joined);
+      if (joinedTokens - systemTokens <= limit - used) {
+        memoryTokens = joinedTokens - systemTokens;
+        used += memoryTokens;
+        system = joined;
+        systemTokens = joinedTokens;
+      }
+    }
+  }
+  const historyRoom = Math.max(0, limit - used);
+
   let repliedTo: WindowMessage | null = null;
   if (
     input.replied_to !== null &&
@@ -140,36 +169,7 @@ export function buildContextWindow(input: WindowInput): ContextWindow {
     max_tokens: Math.min(input.max_tokens ?? input.reserve_tokens, left),
     history_used: older.length,
     truncated,
+    memory_tokens: memoryTokens,
+    history_room: historyRoom,
   };
-}
-
-/**
- * Cuts `text` so that it plus the marker counts at most `max` tokens.
- * Binary search on length, so the counter runs O(log n) times.
- */
-export function truncateToTokens(
-  text: string,
-  max: number,
-  count: (text: string) => number,
-): string {
-  if (max <= 0) return "";
-  if (count(text) <= max) return text;
-  const markerTokens = count(TRUNCATION_MARKER);
-  if (markerTokens >= max) return "";
-  let low = 0;
-  let high = text.length;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (count(text.slice(0, mid)) + markerTokens <= max) low = mid;
-    else high = mid - 1;
-  }
-  let end = low;
-  while (end > 0) {
-    const code = text.charCodeAt(end - 1);
-    if (code >= 0xd800 && code <= 0xdbff) end -= 1; // never split a surrogate pair
-    const cut = `${text.slice(0, end)}${TRUNCATION_MARKER}`;
-    if (count(cut) <= max) return cut;
-    end -= Math.max(1, Math.ceil(end / 100));
-  }
-  return "";
 }

@@ -13,6 +13,7 @@ import type { LlmClient } from "../llm/llm_client.ts";
 import type { TokenCounter } from "../llm/token_counter.ts";
 import type { Logger } from "../log/logging.ts";
 import type { Store } from "../store/store.ts";
+import type { Memory } from "../memory/memory.ts";
 import { compose } from "./compose.ts";
 import type { StageObserver } from "./compose.ts";
 import { attachmentsStage } from "./stages/attachments_stage.ts";
@@ -29,6 +30,8 @@ export interface PipelineDeps {
   counterFor(endpoint: string, model: string): TokenCounter;
   now(): number;
   logger: Logger;
+  /** Summaries, notes and preferences; absent: requests carry none. */
+  memory?: Memory;
   /** Longest message the transport accepts (Discord: 2000). */
   message_limit?: number;
   /** Reads attachment bytes (default: Discord's CDN only). */

@@ -25,6 +25,11 @@ export interface ReplyTarget {
   /** Sends a short notice (rate limited, queue full, an error) in reply to the message. */
   notice(text: string): Promise<void>;
   /**
+   * Whether the reply pings the person it answers (their `/settings ping`),
+   * overriding the transport's default; transports that cannot ping omit it.
+   */
+  setPing?(ping: boolean): void;
+  /**
    * Tells the transport which persona speaks (Discord: a webhook posts under
    * its name and avatar). Called once per turn, before any text is shown.
    */

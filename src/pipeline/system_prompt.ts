@@ -1,9 +1,11 @@
 /**
  * Fills the system prompt's variables: `{{date}}`, `{{time}}`, `{{user}}`,
- * `{{channel}}`, `{{server}}` and `{{persona}}`. Unknown `{{names}}` are left
- * as written, so a prompt that talks about templates is not mangled. The
- * user-controlled values (user, channel, server) go in through `safeName`:
- * one line, length-capped, no control characters and no braces.
+ * `{{channel}}`, `{{server}}`, `{{persona}}` and `{{preferences}}` (the
+ * speaker's /settings as an instruction; "" when they set none). Unknown
+ * `{{names}}` are left as written, so a prompt that talks about templates is
+ * not mangled. The user-controlled values (user, channel, server) go in
+ * through `safeName`: one line, length-capped, no control characters and no
+ * braces.
  *
  * @module
  */
@@ -16,6 +18,8 @@ export interface PromptVariables {
   channel: string;
   server: string;
   persona: string;
+  /** The speaker's preferences note ("" for none). */
+  preferences?: string;
   /** The current time, epoch ms (from the injected clock). */
   now: number;
 }
@@ -33,9 +37,15 @@ export function renderSystemPrompt(
     channel: safeName(vars.channel, "this channel"),
     server: safeName(vars.server, "this server"),
     persona: safeName(vars.persona, "the assistant"),
+    preferences: vars.preferences ?? "",
   };
   return template.replace(
     /\{\{\s*([a-z]+)\s*\}\}/g,
     (whole, name: string) => values[name] ?? whole,
   );
+}
+
+/** True when the prompt places the preferences itself with `{{preferences}}`. */
+export function placesPreferences(template: string): boolean {
+  return /\{\{\s*preferences\s*\}\}/.test(template);
 }

@@ -44,7 +44,10 @@ export interface LeftOutMessage {
 
 /** How the context window was spent, in tokens. */
 export interface BudgetUse {
+  /** The window used: the budget's, or less when the server serves less. */
   context_tokens: number;
+  /** The budget's `context_tokens` as configured. */
+  configured_context_tokens: number;
   reserve_tokens: number;
   system: number;
   /** Summary and notes (memory), 0 when there are none. */
@@ -68,6 +71,11 @@ export interface TurnInspection {
   left_out: LeftOutMessage[];
   /** Epoch ms of the conversation's last /reset; everything before it is left out. */
   reset_at: number | null;
+  /**
+   * What memory added to the system message (shown as its own "memory"
+   * message above): the summary as sent and how many notes; null for none.
+   */
+  memory: { summary: string; notes_used: number; trimmed: boolean } | null;
   /** The exact JSON body of the chat request. */
   body: Record<string, unknown> | null;
   /** The streamed text and reasoning as they arrived (before hiding reasoning). */
@@ -99,6 +107,7 @@ export function createTurnInspection(): TurnInspection {
     budget: null,
     left_out: [],
     reset_at: null,
+    memory: null,
     body: null,
     raw_text: "",
     raw_reasoning: "",
@@ -118,6 +127,7 @@ export function createTurnInspection(): TurnInspection {
 export interface ContextFacts {
   store: Store;
   counter: TokenCounter;
+  /** The budget as applied: `context_tokens` and `reserve_tokens` clamped to what the server serves. */
   budget: BudgetConfig;
   /** History read for the window, newest first, and how many of them were sent. */
   history: readonly StoredMessage[];
@@ -125,6 +135,12 @@ export interface ContextFacts {
   /** The stored user message of this turn. */
   current_id: number;
   prompt_tokens: number;
+  /** Tokens memory added to the system message (0 for none). */
+  memory_tokens?: number;
+  /** What memory sent (the summary, how many notes), null for nothing. */
+  memory?:
+    | { text: string; summary: string; notes_used: number; trimmed: boolean }
+    | null;
 }
 
 /** Records the request the context stage built and what it left out (only called with a record). */
@@ -150,11 +166,39 @@ export async function inspectContext(
     content: message.content,
     tokens: counter.count(message.content) + MESSAGE_OVERHEAD_TOKENS,
   }));
+  record.memory = facts.memory
+    ? {
+      summary: facts.memory.summary,
+      notes_used: facts.memory.notes_used,
+      trimmed: facts.memory.trimmed,
+    }
+    : null;
+  const first = record.messages[0];
+  const memoryTokens = facts.memory_tokens ?? 0;
+  if (first?.kind === "system" && memoryTokens > 0) {
+    // Memory travels in the one system message (chat templates refuse a
+    // second one); the inspector shows it as its own part.
+    const text = facts.memory?.text ?? "";
+    record.messages.splice(0, 1, {
+      ...first,
+      content: first.content.slice(0, first.content.length - text.length - 2),
+      tokens: first.tokens - memoryTokens,
+    }, {
+      role: "system",
+      kind: "memory",
+      content: text,
+      tokens: memoryTokens,
+    });
+  }
   const sum = (kind: InspectedKind) =>
     record.messages.filter((m) => m.kind === kind)
       .reduce((total, m) => total + m.tokens, 0);
+  const configured = ctx.config.budgets[ctx.route.binding.budget] ??
+    ctx.config.budgets.default;
   record.budget = {
     context_tokens: budget.context_tokens,
+    configured_context_tokens: configured?.context_tokens ??
+      budget.context_tokens,
     reserve_tokens: budget.reserve_tokens,
     system: sum("system"),
     memory: sum("memory"),

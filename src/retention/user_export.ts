@@ -15,9 +15,11 @@ import type {
   UserPersonaChoice,
   UserRateLimit,
 } from "../store/store.ts";
+import { buildMemoryExport } from "./memory_export.ts";
+import type { MemoryExport } from "./memory_export.ts";
 
 /** Identifies the document's shape; bumped when fields change meaning. */
-export const USER_EXPORT_FORMAT = "llm-discord-bot/user-export@2";
+export const USER_EXPORT_FORMAT = "llm-discord-bot/user-export@3";
 
 /** What the store may hold about the user but this export cannot list (see {@link UserExport.not_included}). */
 export const NOT_INCLUDED: readonly string[] = [
@@ -88,6 +90,12 @@ export interface UserExport {
   persona_choices: ExportedPersonaChoice[];
   /** The rate-limit counters whose key names the user, by key. */
   rate_limits: ExportedRateLimit[];
+  /** Their /remember notes, oldest first. */
+  notes: MemoryExport["notes"];
+  /** Their /settings preferences, null when never set. */
+  preferences: MemoryExport["preferences"];
+  /** Summaries of the conversations they own or wrote in. */
+  summaries: MemoryExport["summaries"];
   /** What the store may hold about the user that is not in this document. */
   not_included: readonly string[];
 }
@@ -96,12 +104,18 @@ export interface UserExport {
  * Builds the export of `user_id` — from `store.messagesOfUser` the messages
  * they wrote, every message of their own conversations and the bot's replies
  * linked to their messages, oldest first; their persona choices; their
- * rate-limit counters — stamped with `exported_at` (epoch ms).
+ * rate-limit counters; their notes, preferences and conversation summaries —
+ * stamped with `exported_at` (epoch ms).
  */
 export async function buildUserExport(
   store: Pick<
     Store,
-    "messagesOfUser" | "personaChoicesOfUser" | "rateLimitsOfUser"
+    | "messagesOfUser"
+    | "personaChoicesOfUser"
+    | "rateLimitsOfUser"
+    | "notesOfUser"
+    | "getPreferences"
+    | "summariesOfUser"
   >,
   user_id: string,
   exported_at: number,
@@ -121,6 +135,7 @@ export async function buildUserExport(
     messages,
     persona_choices,
     rate_limits,
+    ...await buildMemoryExport(store, user_id),
     not_included: NOT_INCLUDED,
   };
 }

@@ -103,7 +103,7 @@ export async function recentMessages(
   const since = Math.max(query.since, conversation.reset_at ?? -Infinity);
   const rows = await run(sql, "recentMessages", [
     conversation.id,
-    conversation.reset_after_id,
+    Math.max(conversation.reset_after_id, query.after_id ?? 0),
     Math.min(
       query.before_id ?? Number.MAX_SAFE_INTEGER,
       Number.MAX_SAFE_INTEGER,

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { PG_MEMORY_SQL } from "./postgres_memory_sql.ts";
+
 const MESSAGE_COLUMNS =
   "m.id, m.conversation_id, m.external_id, m.author_id, m.author_name, m.role, m.persona, m.content, m.token_count, m.created_at, m.updated_at, m.partial::int AS partial, m.reply_to_id";
 
@@ -120,6 +122,7 @@ export const PG_SQL = {
     "DELETE FROM rate_limits WHERE strpos(':' || key || ':', $1) > 0",
   probe: `INSERT INTO health_probe (id, writes) VALUES (1, 1)
     ON CONFLICT (id) DO UPDATE SET writes = health_probe.writes + 1`,
+  ...PG_MEMORY_SQL,
 } as const;
 
 /** The name of one statement in {@link PG_SQL}. */

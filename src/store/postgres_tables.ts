@@ -120,7 +120,8 @@ function paramExpression(column: string, index: number): string {
   return isId(column) ? `$${index}::bigint` : `$${index}::text COLLATE "C"`;
 }
 
-/** Numeric key columns: `id`, and a turn's `message_id`. */
+/** Numeric key columns: `id`, a turn's `message_id`, a summary's `conversation_id`. */
 function isId(column: string): boolean {
-  return column === "id" || column === "message_id";
+  return column === "id" || column === "message_id" ||
+    column === "conversation_id";
 }

@@ -59,6 +59,9 @@ export async function forgetUser(sql: Sql, user_id: string): Promise<number> {
     let total = 0;
     for (
       const name of [
+        "forgetSummaries",
+        "deleteNotes",
+        "forgetPreferences",
         "forgetLinkedReplies",
         "forgetAuthoredMessages",
         "forgetConversationMessages",

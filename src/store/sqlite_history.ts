@@ -71,7 +71,7 @@ export function recentMessages(
   const since = Math.max(query.since, conversation.reset_at ?? -Infinity);
   const rows = connection.statements.recentMessages.all({
     conversation_id: conversation.id,
-    after_id: conversation.reset_after_id,
+    after_id: Math.max(conversation.reset_after_id, query.after_id ?? 0),
     before_id: query.before_id ?? Number.MAX_SAFE_INTEGER,
     since: Number.isFinite(since) ? since : Number.MIN_SAFE_INTEGER,
     limit,
@@ -116,6 +116,7 @@ export function findConversation(
   return row === undefined ? undefined : conversationFromRow(row);
 }
 
+/** Creates the conversation row (the caller knows it is missing). */
 export function createConversation(
   connection: SqliteConnection,
   key: ConversationKey,

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { MEMORY_SQL } from "./sqlite_memory_sql.ts";
+
 const MESSAGE_COLUMNS =
   "m.id, m.conversation_id, m.external_id, m.author_id, m.author_name, m.role, m.persona, m.content, m.token_count, m.created_at, m.updated_at, m.partial, m.reply_to_id";
 
@@ -134,6 +136,7 @@ export const SQL = {
     "DELETE FROM rate_limits WHERE instr(':' || key || ':', :segment) > 0",
   probe: `INSERT INTO health_probe (id, writes) VALUES (1, 1)
     ON CONFLICT (id) DO UPDATE SET writes = writes + 1`,
+  ...MEMORY_SQL,
 } as const;
 
 /** The name of one statement in {@link SQL}. */

@@ -49,6 +49,15 @@ import {
 } from "./sqlite_connection.ts";
 import * as history from "./sqlite_history.ts";
 import * as userData from "./sqlite_user_data.ts";
+import * as memory from "./sqlite_memory.ts";
+import type {
+  ConversationSummary,
+  NewNote,
+  UserNote,
+  UserPreferences,
+  UserSummary,
+} from "./memory_store.ts";
+import { transaction } from "./sqlite_connection.ts";
 import {
   conversationParams,
   messageFromRow,
@@ -177,22 +186,29 @@ export class SqliteStore implements Store {
    */
   resetConversation(conversation: ConversationKey, at: number): Promise<void> {
     return this.#run(`reset ${describe(conversation)}`, () => {
-      this.#connection.statements.resetConversation.run({
-        ...conversationParams(conversation),
-        at,
+      transaction(this.#connection, () => {
+        const s = this.#connection.statements;
+        s.resetConversation.run({ ...conversationParams(conversation), at });
+        s.deleteSummary.run({
+          channel_id: conversation.channel_id,
+          user_id: conversation.user_id,
+        });
       });
     });
   }
 
   /** Resets every stored conversation of the channel (shared and per-user). */
   resetChannel(channel_id: string, at: number): Promise<number> {
-    return this.#run(`reset channel ${channel_id}`, () => {
-      const result = this.#connection.statements.resetChannel.run({
-        channel_id,
-        at,
-      });
-      return Number(result.changes);
-    });
+    return this.#run(
+      `reset channel ${channel_id}`,
+      () =>
+        transaction(this.#connection, () => {
+          const s = this.#connection.statements;
+          const result = s.resetChannel.run({ channel_id, at });
+          s.deleteChannelSummaries.run({ channel_id });
+          return Number(result.changes);
+        }),
+    );
   }
 
   /** Deletes the conversations of a deleted channel or thread, with their messages. */
@@ -377,6 +393,97 @@ export class SqliteStore implements Store {
     return this.#run(
       `forget user ${JSON.stringify(user_id)}`,
       () => userData.forgetUser(this.#connection, user_id),
+    );
+  }
+
+  /** The conversation's summary, or null. */
+  getSummary(key: ConversationKey): Promise<ConversationSummary | null> {
+    return this.#run(
+      `read the summary of ${describe(key)}`,
+      () => memory.getSummary(this.#connection, key),
+    );
+  }
+
+  /** Writes the conversation's summary unless a reset hid what it covers. */
+  setSummary(
+    key: ConversationKey,
+    summary: ConversationSummary,
+  ): Promise<boolean> {
+    return this.#run(
+      `save the summary of ${describe(key)}`,
+      () => memory.setSummary(this.#connection, key, summary),
+    );
+  }
+
+  /** Stores a note unless the user keeps `max_notes` already (null then). */
+  addNote(note: NewNote, max_notes: number): Promise<UserNote | null> {
+    return this.#run(
+      `save a note of user ${JSON.stringify(note.user_id)}`,
+      () => memory.addNote(this.#connection, note, max_notes),
+    );
+  }
+
+  /** The user's notes, oldest first, made in `guild_id` or anywhere. */
+  notesOfUser(user_id: string, guild_id?: string): Promise<UserNote[]> {
+    return this.#run(
+      `read the notes of user ${JSON.stringify(user_id)}`,
+      () => memory.notesOfUser(this.#connection, user_id, guild_id),
+    );
+  }
+
+  /** Deletes one note of the user; false when there is none with that id. */
+  deleteNote(user_id: string, id: number): Promise<boolean> {
+    return this.#run(
+      `delete note ${id} of user ${JSON.stringify(user_id)}`,
+      () => memory.deleteNote(this.#connection, user_id, id),
+    );
+  }
+
+  /** Deletes the user's notes made in `guild_id` or anywhere; returns how many. */
+  deleteNotes(user_id: string, guild_id?: string): Promise<number> {
+    return this.#run(
+      `delete the notes of user ${JSON.stringify(user_id)}`,
+      () => memory.deleteNotes(this.#connection, user_id, guild_id),
+    );
+  }
+
+  /** The user's preferences, or null when never set. */
+  getPreferences(user_id: string): Promise<UserPreferences | null> {
+    return this.#run(
+      `read the preferences of user ${JSON.stringify(user_id)}`,
+      () => memory.getPreferences(this.#connection, user_id),
+    );
+  }
+
+  /** Writes the user's preferences. */
+  setPreferences(user_id: string, preferences: UserPreferences): Promise<void> {
+    return this.#run(
+      `save the preferences of user ${JSON.stringify(user_id)}`,
+      () => memory.setPreferences(this.#connection, user_id, preferences),
+    );
+  }
+
+  /** Summaries of the conversations the user owns or wrote in. */
+  summariesOfUser(user_id: string): Promise<UserSummary[]> {
+    return this.#run(
+      `export the summaries of user ${JSON.stringify(user_id)}`,
+      () => memory.summariesOfUser(this.#connection, user_id),
+    );
+  }
+
+  /** Deletes one message and the replies linked to it. */
+  forgetTurn(message_id: number): Promise<number> {
+    return this.#run(
+      `forget message ${message_id}`,
+      () => memory.forgetTurn(this.#connection, message_id),
+    );
+  }
+
+  /** Deletes what the user wrote, what came of it and its summaries. */
+  forgetHistoryOfUser(user_id: string): Promise<number> {
+    return this.#run(
+      `forget the history of user ${JSON.stringify(user_id)}`,
+      () => memory.forgetHistoryOfUser(this.#connection, user_id),
     );
   }
 

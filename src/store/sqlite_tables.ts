@@ -45,7 +45,9 @@ export function sqliteTables(path: string): TableAccess {
         const out: TableRow = {};
         for (const column of columns) {
           const value = row[column];
-          out[column] = FLAGS.has(column) ? value === 1 : value;
+          out[column] = FLAGS.has(column) && value !== null
+            ? value === 1
+            : value;
         }
         return out;
       }));

@@ -58,11 +58,12 @@ export function rateLimitsOfUser(
 }
 
 /**
- * Deletes, in one transaction, the assistant replies linked to the user's
- * messages (first, before the link is cleared), the user's messages, their
- * own conversations with every message in them, their persona choices and
- * the rate-limit counters whose key holds `user:<id>`. Returns the rows
- * removed.
+ * Deletes, in one transaction, the summaries of the conversations the user
+ * owns or wrote in (first, while their messages still tell which), their
+ * notes and preferences, the assistant replies linked to the user's
+ * messages (before the link is cleared), the user's messages, their own
+ * conversations with every message in them, their persona choices and the
+ * rate-limit counters whose key holds `user:<id>`. Returns the rows removed.
  */
 export function forgetUser(
   connection: SqliteConnection,
@@ -73,6 +74,9 @@ export function forgetUser(
     const s = connection.statements;
     const segment = `:${userKeySegment(user_id)}:`;
     return [
+      s.forgetSummaries.run({ user_id }),
+      s.deleteNotes.run({ user_id }),
+      s.forgetPreferences.run({ user_id }),
       s.forgetLinkedReplies.run({ user_id }),
       s.forgetAuthoredMessages.run({ user_id }),
       s.forgetConversationMessages.run({ user_id }),

@@ -11,6 +11,8 @@
  * @module
  */
 
+import type { MemoryStore } from "./memory_store.ts";
+
 /** Who wrote a stored message, as the LLM sees it. */
 export type MessageRole = "user" | "assistant" | "system";
 
@@ -98,6 +100,8 @@ export interface HistoryQuery {
   since: number;
   /** Only messages with an id lower than this (pagination, or to skip the turn's own). */
   before_id?: number;
+  /** Only messages with an id higher than this (those a summary does not cover yet). */
+  after_id?: number;
 }
 
 /** Where a persona choice applies: the whole channel default, or one user. */
@@ -199,8 +203,11 @@ export interface TurnUpdate {
   updated_at: number;
 }
 
-/** Storage for everything the bot must remember across restarts. */
-export interface Store {
+/**
+ * Storage for everything the bot must remember across restarts; the
+ * summaries, notes and preferences part is {@link MemoryStore}.
+ */
+export interface Store extends MemoryStore {
   /** Appends a message and returns it with its id. */
   addMessage(message: NewMessage): Promise<StoredMessage>;
   /** Changes a stored message; unknown ids are ignored. */
@@ -222,13 +229,14 @@ export interface Store {
   recentMessages(query: HistoryQuery): Promise<StoredMessage[]>;
   /**
    * Marks every message of the conversation up to `at` as forgotten (see
-   * `recentMessages`), creating the conversation if it was never stored. A
-   * reset never moves back: an earlier `at` than the last reset changes nothing.
+   * `recentMessages`) and deletes its summary, creating the conversation if it
+   * was never stored. A reset never moves back: an earlier `at` than the last
+   * reset changes nothing (but the summary is deleted all the same).
    */
   resetConversation(conversation: ConversationKey, at: number): Promise<void>;
   /**
    * Resets every conversation in a channel: the shared one and each user's
-   * own. Returns how many conversations were reset.
+   * own, deleting their summaries. Returns how many conversations were reset.
    */
   resetChannel(channel_id: string, at: number): Promise<number>;
   /**
@@ -298,9 +306,10 @@ export interface Store {
   /**
    * Deletes everything stored about one user, in one transaction: the
    * messages they wrote, the assistant replies linked to those messages, their
-   * own conversations with every message in them, their persona choices and
-   * the rate-limit counters whose key holds `user:<id>`. Returns the number of
-   * rows removed. An empty `user_id` is refused.
+   * own conversations with every message in them, the summaries of those and
+   * of every conversation they wrote in, their notes and preferences, their
+   * persona choices and the rate-limit counters whose key holds `user:<id>`.
+   * Returns the number of rows removed. An empty `user_id` is refused.
    */
   forgetUser(user_id: string): Promise<number>;
   /**

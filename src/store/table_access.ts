@@ -79,6 +79,19 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     flags: [],
     identity: false,
   },
+  {
+    name: "conversation_summaries",
+    key: ["conversation_id"],
+    flags: [],
+    identity: false,
+  },
+  { name: "user_notes", key: ["id"], flags: [], identity: true },
+  {
+    name: "user_preferences",
+    key: ["user_id"],
+    flags: ["ping", "history"],
+    identity: false,
+  },
 ];
 
 /** Tables that are bookkeeping, never copied. */

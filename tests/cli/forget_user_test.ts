@@ -82,7 +82,7 @@ Deno.test("forget-user --yes deletes everything about the user and nothing about
   // choice, 1 rate-limit counter.
   assert.equal(
     stdout,
-    `Deleted 7 rows about user ${ALICE} (messages, conversations, persona choices, rate-limit counters).\n`,
+    `Deleted 7 rows about user ${ALICE} (messages, conversations, summaries, notes, preferences, persona choices, rate-limit counters).\n`,
   );
   assert.deepEqual(await remaining(folder.db), FORGOTTEN);
 
@@ -131,7 +131,7 @@ Deno.test("forget-user on a terminal asks first and deletes only on yes", async 
       const io = new FakeIo({ DATABASE_URL: folder.db }, [answer], true);
       assert.equal(await forgetUser([ALICE], io), deleted ? 0 : 1);
       assert.deepEqual(io.questions, [
-        `Delete everything stored about user ${ALICE}: 4 messages, plus their persona choices and rate-limit counters? This cannot be undone. [y/N]`,
+        `Delete everything stored about user ${ALICE}: 4 messages, plus their notes, preferences, summaries, persona choices and rate-limit counters? This cannot be undone. [y/N]`,
       ]);
       assert.deepEqual(
         await remaining(folder.db),

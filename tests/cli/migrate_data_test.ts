@@ -26,11 +26,40 @@ import {
 
 const url = await testPostgresUrl();
 
+/** Alice's DM conversation: it holds only a summary. */
+const ALICE_DM = {
+  channel_id: "999999999999999999",
+  guild_id: "",
+  user_id: ALICE,
+};
+
 async function tempSource(): Promise<{ dir: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "migrate_data_" });
   await fillDatabase(`${dir}/source.db`);
   const store = await openStore(`sqlite:${dir}/source.db`);
   await store.resetConversation(SHARED, T0 + 2 * 60_000 + 1);
+  await store.setSummary(ALICE_DM, {
+    content: "Alice asked about tides.",
+    through_id: 3,
+    token_count: null,
+    updated_at: T0 + 3 * 60_000,
+  });
+  await store.addNote(
+    {
+      user_id: ALICE,
+      guild_id: SHARED.guild_id,
+      content: "tea",
+      created_at: T0,
+    },
+    20,
+  );
+  await store.setPreferences(ALICE, {
+    language: "French",
+    length: null,
+    ping: null,
+    history: true,
+    updated_at: T0,
+  });
   await store.close();
   return {
     dir,
@@ -51,6 +80,9 @@ async function snapshot(databaseUrl: string) {
       }),
       limit: await store.getRateLimit(rateLimitKey("user", ALICE, "default")),
       reset: await store.lastReset(SHARED),
+      summary: await store.getSummary(ALICE_DM),
+      notes: await store.notesOfUser(ALICE),
+      preferences: await store.getPreferences(ALICE),
       history: await store.recentMessages({
         conversation: SHARED,
         limit: 10,
@@ -79,7 +111,7 @@ Deno.test("migrate-data copies an SQLite database into another file, in batches,
   assert.match(first.stderr, /^messages: 6\/6 rows$/m);
   assert.match(
     first.stdout,
-    /^Copied and verified: 2 conversations, 6 messages, 2 persona_choices, 2 rate_limits, 0 turns, 0 token_calibrations \(row counts match\)\.$/m,
+    /^Copied and verified: 3 conversations, 6 messages, 2 persona_choices, 2 rate_limits, 0 turns, 0 token_calibrations, 1 conversation_summaries, 1 user_notes, 1 user_preferences \(row counts match\)\.$/m,
   );
   assert.deepEqual(await snapshot(to), await snapshot(from));
   const again = await run(from, to);

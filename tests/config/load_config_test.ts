@@ -30,7 +30,12 @@ Deno.test("parseConfig() fills every default of CONFIG.md", () => {
     reserve_tokens: 1024,
     max_messages: 50,
     max_age: 86_400_000,
+    memory: "window",
+    summary_tokens: 400,
   });
+  assert.equal(config.memory.max_notes, 20);
+  assert.equal(config.memory.summarizer, undefined);
+  assert.match(config.memory.summary_prompt, /^You keep the running summary/);
   assert.deepEqual(config.rate_limits.default?.per_user, {
     count: 6,
     window_ms: 60_000,
@@ -104,6 +109,35 @@ Deno.test("parseConfig() reports a binding with neither channels nor guild at th
       return true;
     },
   );
+});
+
+Deno.test("parseConfig() checks the memory keys: the summariser is a persona, budgets say window or summary", () => {
+  const budget = (memory: string) =>
+    minimal.replace(
+      "    max_age: 24h\n",
+      `    max_age: 24h\n    memory: ${memory}\n    summary_tokens: 100\n`,
+    );
+  const text = `${budget("sumary")}memory: { summarizer: helpr }\n`;
+  assert.throws(
+    () => parseConfig(text, "bot.config.yaml", env({ DISCORD_TOKEN: "t.t.t" })),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      const paths = error.problems.map((p) => p.path.join("."));
+      assert.ok(paths.includes("memory.summarizer"), paths.join(" "));
+      assert.ok(paths.includes("budgets.default.memory"), paths.join(" "));
+      assert.match(error.format(), /unknown persona "helpr".*"helper"/);
+      return true;
+    },
+  );
+  const good = parseConfig(
+    `${budget("summary")}memory: { summarizer: helper, max_notes: 5 }\n`,
+    "bot.config.yaml",
+    env({ DISCORD_TOKEN: "t.t.t" }),
+  );
+  assert.equal(good.memory.summarizer, "helper");
+  assert.equal(good.memory.max_notes, 5);
+  assert.equal(good.budgets.default?.memory, "summary");
+  assert.equal(good.budgets.default?.summary_tokens, 100);
 });
 
 Deno.test("loadConfig() names a missing file and how to fix it", async () => {

@@ -4,29 +4,11 @@ import {
   commandDefinitions,
   handleInteraction,
 } from "../../src/discord/slash_commands.ts";
-import type {
-  GatewayInteraction,
-  InteractionResponder,
-} from "../../src/discord/slash_commands.ts";
+import type { GatewayInteraction } from "../../src/discord/slash_commands.ts";
 import { log } from "../../src/log/logging.ts";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
 import { CHANNEL, GUILD, testConfig } from "../support/test_config.ts";
-
-class RecordingResponder implements InteractionResponder {
-  calls: string[] = [];
-  deferEphemeral(id: string) {
-    this.calls.push(`defer ${id}`);
-    return Promise.resolve();
-  }
-  editResponse(_token: string, content: string) {
-    this.calls.push(`edit ${content}`);
-    return Promise.resolve();
-  }
-  autocomplete(_id: string, _token: string, choices: { value: string }[]) {
-    this.calls.push(`choices ${choices.map((c) => c.value).join(",")}`);
-    return Promise.resolve();
-  }
-}
+import { RecordingResponder } from "./recording_responder.ts";
 
 const interaction = (
   over: Partial<GatewayInteraction>,
@@ -40,10 +22,19 @@ const interaction = (
   ...over,
 });
 
-Deno.test("commandDefinitions() offers /reset, /persona and /ask, in DMs only when DMs are on", () => {
+Deno.test("commandDefinitions() offers /reset, /persona, /ask and the memory commands, in DMs only when DMs are on", () => {
   const config = testConfig();
   const defs = commandDefinitions(config);
-  assert.deepEqual(defs.map((d) => d.name), ["reset", "persona", "ask"]);
+  assert.deepEqual(defs.map((d) => d.name), [
+    "reset",
+    "persona",
+    "ask",
+    "remember",
+    "memory",
+    "forget",
+    "settings",
+    "forget-me",
+  ]);
   assert.deepEqual(
     defs[2]?.options.map((o) => [o.name, o.type, o.required]),
     [["prompt", 3, true], ["persona", 3, false], ["file", 11, false]],

@@ -44,8 +44,13 @@ Deno.test("/ask is answered without the Message Content intent: deferred within 
   );
   assert.deepEqual(h.discord.commands("global").map((c) => c.name).sort(), [
     "ask",
+    "forget",
+    "forget-me",
+    "memory",
     "persona",
+    "remember",
     "reset",
+    "settings",
   ]);
 
   const sent = h.discord.sendCommand({

@@ -9,10 +9,12 @@ import { buttonIds } from "../fakes/fake_discord/component_rules.ts";
 import type { FakeInteraction } from "../fakes/fake_discord/types.ts";
 import { NOT_YOURS } from "../../src/discord/buttons/turn_buttons.ts";
 import {
+  ADMIN_ROLE,
   ALICE,
   botMessages,
   CHANNEL,
   eventually,
+  GUILD,
   startHarness,
 } from "./bot_harness.ts";
 
@@ -142,4 +144,59 @@ Deno.test("Stop ends the answer mid-stream and keeps its text; Regenerate answer
     "the buttons to leave the older reply",
   );
   assert.deepEqual(buttonIds(next.components), [`v1:regen:${next.replyToId}`]);
+});
+
+Deno.test("Regenerate still works after a restart, read back from the store; an older answer's button refuses", async () => {
+  await using h = await startHarness({
+    configParts: { binding: "    webhooks: true" },
+  });
+  h.discord.setMemberRoles(GUILD, h.discord.botId, [ADMIN_ROLE]);
+  h.llm.script({ chunks: ["first"] }, { chunks: ["second"] }, {
+    chunks: ["again"],
+  });
+  const ask = h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> Pirate, one`,
+  });
+  const reply = await h.discord.waitFor(
+    () =>
+      h.discord.messagesIn(CHANNEL).find((m) =>
+        m.webhookId !== null && m.content === "first" &&
+        buttonIds(m.components).includes(`v1:regen:${ask.id}`)
+      ),
+    10_000,
+    "the pirate's first answer",
+  );
+  assert.equal(await h.stop(), 0);
+  await h.start();
+  h.discord.pressButton({
+    messageId: reply.id,
+    customId: `v1:regen:${ask.id}`,
+    userId: ALICE,
+  });
+  await h.discord.waitFor(
+    () =>
+      reply.content === "second" &&
+      buttonIds(reply.components).includes(`v1:regen:${ask.id}`),
+    10_000,
+    "the regenerated answer, written over the webhook message",
+  );
+  assert.equal(reply.webhookName, "Pirate");
+  assert.equal(h.llmMessages(1)[0]?.content, "You are a pirate.");
+
+  // A newer answer makes the first one's button stale.
+  h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> Pirate, two`,
+  });
+  await h.discord.waitFor(
+    () => h.discord.messagesIn(CHANNEL).some((m) => m.content === "again"),
+    10_000,
+    "the newer answer",
+  );
+  await h.discord.waitFor(
+    () => reply.components.length === 0,
+    10_000,
+    "the buttons to leave the older answer",
+  );
 });

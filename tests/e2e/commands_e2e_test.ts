@@ -42,10 +42,19 @@ async function command(
   return { sent, response };
 }
 
-Deno.test("the bot registers /reset and /persona, and re-registering on restart changes nothing", async () => {
+Deno.test("the bot registers /reset, /persona and the memory commands, and re-registering on restart changes nothing", async () => {
   await using h = await startHarness();
   const first = h.discord.commands("global").map((c) => c.name).sort();
-  assert.deepEqual(first, ["ask", "persona", "reset"]);
+  assert.deepEqual(first, [
+    "ask",
+    "forget",
+    "forget-me",
+    "memory",
+    "persona",
+    "remember",
+    "reset",
+    "settings",
+  ]);
   const ids = h.discord.commands("global").map((c) => c.id);
   assert.equal(await h.stop(), 0);
   await h.start();

@@ -54,6 +54,15 @@ Deno.test("two personas speak by webhook in one channel, each answering its name
   );
   assert.equal(helper.webhookName, "Helper");
   assert.equal(h.llmMessages(1)[0]?.content, "You are Helper.");
+  // The pirate's answer is someone else talking, for the helper.
+  assert.deepEqual(h.llmMessages(1).slice(1), [{
+    role: "user",
+    content: [
+      "alice: Pirate, where is the gold?",
+      "Pirate: echo: alice: Pirate, where is the gold?",
+      "alice: Helper: and you?",
+    ].join("\n\n"),
+  }]);
 
   // A reply to the pirate's message, without any mention: the pirate answers.
   h.discord.sendUserMessage({

@@ -19,6 +19,8 @@ Deno.test("addressedPersona() finds the persona a message starts with", async (t
     ["pirate! hey", "pirate"],
     ["@Helper: hi", "helper"],
     ["  Helper", "helper"],
+    ["<@123456789012345678> Pirate, hi", "pirate"],
+    ["<@!1>, pirate: yo", "pirate"],
     ["Captain Pirate, sail", "captain"],
     ["Pirates are cool", null],
     ["Hey Pirate", null],

@@ -419,6 +419,7 @@ Deno.test("history is read page by page until the budget is full, oldest dropped
 
   const tight = testConfig(h.server.url);
   tight.budgets.default = {
+    ...tight.budgets.default!,
     context_tokens: 400,
     reserve_tokens: 100,
     max_messages: 500,

@@ -116,6 +116,26 @@ Deno.test("without usage from the server the inspection says its token figures a
   await services.runner.shutdown(1000);
 });
 
+Deno.test("the inspection's budget is the window the server really serves", async () => {
+  await using llm = await startFakeLlmServer();
+  await using store = await SqliteStore.open(":memory:");
+  const { testConfig } = await import("../support/test_config.ts");
+  const services = createBotServices({
+    config: testConfig(llm.url),
+    store,
+    bot_user_id: () => BOT_ID,
+  });
+  services.counters.setContextLimit("local", "test-model", 1024);
+  const inspection = createTurnInspection();
+  await services.runner.dispatch(message(), new RecordingReply(), {
+    inspection,
+  });
+  assert.equal(inspection.budget?.configured_context_tokens, 4096);
+  assert.equal(inspection.budget?.context_tokens, 1024);
+  assert.equal(inspection.budget?.reserve_tokens, 256);
+  await services.runner.shutdown(1000);
+});
+
 Deno.test("a turn without an inspection record runs as before", async () => {
   await using llm = await startFakeLlmServer();
   await using store = await SqliteStore.open(":memory:");

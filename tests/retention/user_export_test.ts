@@ -73,7 +73,7 @@ Deno.test("buildUserExport() lists the user's messages, linked replies, persona 
 
   const shared = { channel_id: "100", guild_id: "900", scope: "channel" };
   assert.deepEqual(document, {
-    format: "llm-discord-bot/user-export@2",
+    format: "llm-discord-bot/user-export@3",
     user_id: "7",
     exported_at: "2025-06-01T00:00:00.000Z",
     message_count: 3,
@@ -126,6 +126,9 @@ Deno.test("buildUserExport() lists the user's messages, linked replies, persona 
       count: 3,
       window_start: "1970-01-01T00:01:00.000Z",
     }],
+    notes: [],
+    preferences: null,
+    summaries: [],
     not_included: NOT_INCLUDED,
   });
   assert.equal(document.format, USER_EXPORT_FORMAT);
@@ -138,6 +141,58 @@ Deno.test("buildUserExport() of an unknown user is empty but still says what it 
   assert.equal(document.message_count, 0);
   assert.deepEqual(document.persona_choices, []);
   assert.deepEqual(document.rate_limits, []);
+  assert.deepEqual(document.notes, []);
+  assert.equal(document.preferences, null);
+  assert.deepEqual(document.summaries, []);
   assert.deepEqual(document.not_included, NOT_INCLUDED);
   assert.ok(NOT_INCLUDED.some((line) => line.includes("no link")));
+});
+
+Deno.test("buildUserExport() includes the user's notes, preferences and the summaries of conversations they took part in", async () => {
+  await using store = await memoryStore();
+  await store.addMessage(newMessage({ content: "in the channel" }));
+  await store.setSummary(
+    { channel_id: "100", guild_id: "900", user_id: "" },
+    {
+      content: "Ada asked.",
+      through_id: 1,
+      token_count: 3,
+      updated_at: 60_000,
+    },
+  );
+  await store.setSummary(
+    { channel_id: "101", guild_id: "900", user_id: "" },
+    { content: "Not Ada.", through_id: 1, token_count: 3, updated_at: 60_000 },
+  );
+  await store.addNote(
+    { user_id: "7", guild_id: "900", content: "tea", created_at: 0 },
+    20,
+  );
+  await store.setPreferences("7", {
+    language: "Dutch",
+    length: "short",
+    ping: null,
+    history: true,
+    updated_at: 0,
+  });
+  const document = await buildUserExport(store, "7", 0);
+  assert.deepEqual(document.notes, [{
+    id: 1,
+    guild_id: "900",
+    content: "tea",
+    created_at: "1970-01-01T00:00:00.000Z",
+  }]);
+  assert.deepEqual(document.preferences, {
+    language: "Dutch",
+    length: "short",
+    ping: null,
+    history: true,
+    updated_at: "1970-01-01T00:00:00.000Z",
+  });
+  assert.deepEqual(document.summaries, [{
+    conversation: { channel_id: "100", guild_id: "900", scope: "channel" },
+    content: "Ada asked.",
+    through_id: 1,
+    updated_at: "1970-01-01T00:01:00.000Z",
+  }]);
 });

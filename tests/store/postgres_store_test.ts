@@ -12,6 +12,7 @@ import { calibrationContract } from "./contract/calibration_contract.ts";
 import { cleanupContract } from "./contract/cleanup_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
+import { memoryContract } from "./contract/memory_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
 
 const backend = await postgresBackend();
@@ -20,4 +21,5 @@ dataContract(backend);
 cleanupContract(backend);
 calibrationContract(backend);
 userDataContract(backend);
+memoryContract(backend);
 turnsContract(backend);

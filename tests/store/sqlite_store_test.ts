@@ -10,6 +10,7 @@ import { calibrationContract } from "./contract/calibration_contract.ts";
 import { cleanupContract } from "./contract/cleanup_contract.ts";
 import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
+import { memoryContract } from "./contract/memory_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
 
 historyContract(sqliteBackend);
@@ -17,4 +18,5 @@ dataContract(sqliteBackend);
 cleanupContract(sqliteBackend);
 calibrationContract(sqliteBackend);
 userDataContract(sqliteBackend);
+memoryContract(sqliteBackend);
 turnsContract(sqliteBackend);

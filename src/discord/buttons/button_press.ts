@@ -31,6 +31,7 @@ export function toButtonPress(
   const user_id = snowflake(user?.id);
   const channel_id = snowflake(interaction.channelId);
   const message_id = snowflake(record(interaction.message)?.id);
+  const message_webhook_id = snowflake(record(interaction.message)?.webhookId);
   const guild_id = interaction.guildId == null
     ? ""
     : snowflake(interaction.guildId);
@@ -47,5 +48,6 @@ export function toButtonPress(
     guild_id,
     channel_id,
     message_id,
+    ...(message_webhook_id === undefined ? {} : { message_webhook_id }),
   };
 }

@@ -28,6 +28,8 @@ export interface ButtonPress {
   channel_id: string;
   /** The message the button is on. */
   message_id: string;
+  /** Set when that message was posted by a webhook (a persona's). */
+  message_webhook_id?: string | undefined;
 }
 
 /** How a handler answers a press. */
@@ -36,6 +38,8 @@ export interface ButtonResponder {
   acknowledge(): Promise<void>;
   /** Answers the presser alone (Discord: an ephemeral message). */
   ephemeral(text: string): Promise<void>;
+  /** Replaces the pressed message's text and removes its buttons (Discord: update message). */
+  update(text: string): Promise<void>;
 }
 
 /** Handles the presses of one action. */
@@ -97,6 +101,11 @@ export class ButtonRouter {
         if (answered) return;
         answered = true;
         await respond.ephemeral(text);
+      },
+      update: async (text) => {
+        if (answered) return;
+        answered = true;
+        await respond.update(text);
       },
     };
     try {

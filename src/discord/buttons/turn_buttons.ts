@@ -61,7 +61,14 @@ export function registerTurnButtons(
 
   router.on("regen", async (press, respond) => {
     const turn_id = press.custom_id.args[0] ?? "";
-    const shown = deps.turns.latest(turn_id);
+    // Remembered since the start, or (after a restart) read back from the store.
+    const shown = deps.turns.latest(turn_id) ??
+      await deps.turns.restore(turn_id, {
+        message_id: press.message_id,
+        webhook_id: press.message_webhook_id,
+        role_ids: press.role_ids,
+        user_id: press.user_id,
+      });
     if (shown === undefined) {
       await respond.ephemeral(NOT_LATEST);
       return;

@@ -72,7 +72,10 @@ export interface WebhookPortOptions {
 export function webhookPort(
   port: DiscordPort,
   options: WebhookPortOptions,
-): DiscordPort & { speak(speaker: Speaker): void } {
+): DiscordPort & {
+  speak(speaker: Speaker): void;
+  adopt(message_id: string, channel_id: string): Promise<void>;
+} {
   let speaker: Speaker | null = null;
   const sentBy = new Map<string, Webhook>();
   const threadOf = (hook: Webhook, channel_id: string) =>
@@ -83,6 +86,13 @@ export function webhookPort(
   return {
     speak(next) {
       speaker = next;
+    },
+    /** Treats an earlier webhook message (a restart ago) as this reply's own. */
+    async adopt(message_id, channel_id) {
+      const hook = await options.directory.get(
+        options.webhookChannelOf(channel_id),
+      );
+      if (hook !== null) sentBy.set(message_id, hook);
     },
     async send(channel_id: string, message: OutgoingMessage) {
       const hook = speaker === null ? null : await options.directory.get(

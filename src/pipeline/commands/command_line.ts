@@ -2,16 +2,36 @@
  * Commands typed as text, for the transports without slash commands (the
  * terminal chat and the playground): `/reset`, `/persona` and
  * `/persona NAME`, each with `channel` as an optional last word for the
- * channel-wide form. They call the same handlers as Discord's slash commands.
+ * channel-wide form; `/remember TEXT`, `/memory`, `/forget N|all`,
+ * `/settings [NAME VALUE]` and `/forget-me [yes]`. They call the same
+ * handlers as Discord's slash commands and answer with the same text.
  *
  * @module
  */
 
 import { personaCommand, resetCommand } from "./conversation_commands.ts";
 import type { CommandCaller, CommandDeps } from "./conversation_commands.ts";
+import { forgetMeCommand } from "./forget_me_command.ts";
+import {
+  forgetCommand,
+  memoryCommand,
+  rememberCommand,
+} from "./memory_commands.ts";
+import { settingsCommand } from "./settings_command.ts";
 
 /** The commands a line may start with. */
-export const TEXT_COMMANDS: readonly string[] = ["/reset", "/persona"];
+export const TEXT_COMMANDS: readonly string[] = [
+  "/reset",
+  "/persona",
+  "/remember",
+  "/memory",
+  "/forget",
+  "/settings",
+  "/forget-me",
+];
+
+/** Said under `/forget-me`'s question where there is no button. */
+export const CONFIRM_BY_TYPING = "Type `/forget-me yes` to delete it all.";
 
 /**
  * Runs `line` when it is a command and returns the answer to show; returns
@@ -22,8 +42,35 @@ export async function runCommandLine(
   caller: CommandCaller,
   line: string,
 ): Promise<string | null> {
-  const [command, ...words] = line.trim().split(/\s+/);
+  const trimmed = line.trim();
+  const [command, ...words] = trimmed.split(/\s+/);
   if (command === undefined || !TEXT_COMMANDS.includes(command)) return null;
+  const rest = trimmed.slice(command.length).trim();
+  switch (command) {
+    case "/remember":
+      return await rememberCommand(deps, caller, rest);
+    case "/memory":
+      return await memoryCommand(deps, caller);
+    case "/forget":
+      return await forgetCommand(deps, caller, words[0]);
+    case "/settings": {
+      const [name, ...value] = words;
+      if (name === undefined) return await settingsCommand(deps, caller, {});
+      return await settingsCommand(deps, caller, {
+        [name.toLowerCase()]: value.join(" "),
+      });
+    }
+    case "/forget-me": {
+      const answer = await forgetMeCommand(
+        deps,
+        caller,
+        words[0]?.toLowerCase() === "yes",
+      );
+      return answer.confirm
+        ? `${answer.text}\n${CONFIRM_BY_TYPING}`
+        : answer.text;
+    }
+  }
   const target = words[words.length - 1] === "channel" ? "channel" : undefined;
   if (target) words.pop();
   if (command === "/reset") return await resetCommand(deps, caller, target);

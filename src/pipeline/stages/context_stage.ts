@@ -1,11 +1,14 @@
 /**
  * The context stage: picks the persona, stores the user's message (before
- * anything can fail), and builds the request from the system prompt and the
- * history that fits the binding's budget.
+ * anything can fail), and builds the request from the system prompt, what
+ * memory adds (preferences, notes, the summary) and the history that fits
+ * the binding's budget. Once the reply is delivered (or the turn failed) it
+ * tells memory the turn is over.
  *
  * @module
  */
 
+import type { BudgetConfig } from "../../config/config_types.ts";
 import type { ChatMessage } from "../../llm/chat_types.ts";
 import type { TokenCounter } from "../../llm/token_counter.ts";
 import {
@@ -20,7 +23,14 @@ import { safeName } from "../safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
 import { chooseSpeaker } from "../speaker.ts";
-import { renderSystemPrompt } from "../system_prompt.ts";
+import { placesPreferences, renderSystemPrompt } from "../system_prompt.ts";
+import { fitMemory, preferencesNote } from "../../memory/memory.ts";
+import type {
+  FittedMemory,
+  Memory,
+  MemorySections,
+  Recollection,
+} from "../../memory/memory.ts";
 import { restoreUserMessage, storeUserMessage } from "../user_message.ts";
 import type { TurnContext } from "../turn_context.ts";
 import { inspectContext } from "../turn_inspection.ts";
@@ -33,14 +43,20 @@ export interface ContextDeps {
   store: Store;
   /** The token counter for a persona's endpoint and model. */
   counterFor(endpoint: string, model: string): TokenCounter;
+  /** Summaries, notes and preferences; absent: the request carries none. */
+  memory?: Memory;
 }
 
 /** How a stored message reads to the model: user messages carry the speaker's name. */
 export function asWindowMessage(
   message: StoredMessage,
   counter: TokenCounter,
+  speaker?: string,
 ): WindowMessage {
-  if (message.role === "assistant") {
+  // Where characters speak under their own names (`webhooks: true`), another
+  // persona's answer is someone else talking, labelled with its name.
+  const ownWords = speaker === undefined || message.persona === speaker;
+  if (message.role === "assistant" && ownWords) {
     return {
       role: "assistant",
       content: message.content,
@@ -100,118 +116,206 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
 
       const budget = config.budgets[route.binding.budget] ??
         config.budgets.default;
-      if (budget === undefined) {
-        throw new Error(
-          `Cannot answer: budget "${route.binding.budget}" is not configured`,
-        );
-      }
-      const userMessage = ctx.user_message;
-      const system = renderSystemPrompt(persona.system_prompt, {
-        user: message.author.display_name,
-        channel: message.channel_name || "direct messages",
-        server: message.guild_name ||
-          (message.guild_id === "" ? "a direct message" : "this server"),
-        persona: persona.display_name,
-        now: ctx.started_at,
-      });
-      // Never past what the server really serves (it would silently cut the
-      // start, system prompt included); the reply keeps a quarter of a window
-      // smaller than the budget planned for.
-      const window_tokens = Math.min(
-        budget.context_tokens,
-        counter.context_limit ?? Infinity,
-      );
-      const reserve_tokens = window_tokens < budget.context_tokens
-        ? Math.min(budget.reserve_tokens, Math.floor(window_tokens / 4))
-        : budget.reserve_tokens;
-      const build = (history: StoredMessage[], replied: StoredMessage | null) =>
-        buildContextWindow({
-          system,
-          history: history.map((m) => asWindowMessage(m, counter)),
-          replied_to: replied === null ? null : replied.role === "assistant"
-            ? {
-              role: "assistant",
-              content: replied.content,
-              tokens: counter.count(replied.content),
-            }
-            : asWindowMessage(replied, counter),
-          current: withImages(
-            asWindowMessage(userMessage, counter),
-            (ctx.attachments?.images ?? []).map((i) => ({ url: i.data_url })),
-          ),
-          context_tokens: window_tokens,
-          reserve_tokens: reserve_tokens,
-          max_tokens: persona.max_tokens,
-          count: (text) => counter.count(text),
-          message_overhead: MESSAGE_OVERHEAD_TOKENS,
-          reply_primer: REPLY_PRIMER_TOKENS,
-        });
-
-      // Read history a page at a time until the budget is full: the cost follows the
-      // budget, not max_messages or how much is stored.
-      const usable: StoredMessage[] = [];
-      let fetched = 0;
-      // From the newest: a reply to an earlier turn may have a higher id than this message.
-      let before: number | undefined;
-      let window = build(usable, null);
-      for (;;) {
-        const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
-        if (want <= 0) break;
-        const rows = await deps.store.recentMessages({
-          conversation: route.conversation,
-          limit: want,
-          since: ctx.started_at - budget.max_age,
-          ...(before === undefined ? {} : { before_id: before }),
-        });
-        const history = rows.filter((m) => isHistoryOf(m, userMessage.id));
-        fetched += history.length;
-        usable.push(
-          ...history.filter((m) => m.content !== "" && m.role !== "system"),
-        );
-        newestFirst(usable);
-        window = build(usable, null);
-        const last = rows.at(-1);
-        if (
-          rows.length < want || last === undefined ||
-          window.history_used < usable.length
-        ) break;
-        before = last.id;
-      }
-      // context: channel with scope: user — what others said in the channel, in order.
-      const overheard = await overheardFor(
-        deps.store,
-        route,
-        budget,
-        ctx.started_at,
-      );
-      if (overheard.length > 0) {
-        const ids = new Set(usable.map((m) => m.id));
-        usable.push(
-          ...overheard.filter((m) =>
-            !ids.has(m.id) && isHistoryOf(m, userMessage.id)
-          ),
-        );
-        newestFirst(usable).splice(budget.max_messages);
-        window = build(usable, null);
-      }
-      const replied = await repliedToMessage(ctx, deps.store, usable);
-      if (replied !== null) window = build(usable, replied);
-      ctx.request = window.messages satisfies ChatMessage[];
-      ctx.max_tokens = window.max_tokens;
-      if (ctx.inspection) {
-        await inspectContext(ctx.inspection, ctx, {
-          store: deps.store,
-          counter,
+      let recollection: Recollection | null = null;
+      let historyRoom: number | null = null;
+      try {
+        if (budget === undefined) {
+          throw new Error(
+            `Cannot answer: budget "${route.binding.budget}" is not configured`,
+          );
+        }
+        recollection = await deps.memory?.recall(
+          route.conversation,
+          message.author.id,
+          message.guild_id,
           budget,
-          history: usable,
-          history_used: window.history_used,
-          current_id: userMessage.id,
-          prompt_tokens: window.prompt_tokens,
+        ) ?? null;
+        const ping = recollection?.preferences.ping ?? null;
+        if (ping !== null) ctx.reply.setPing?.(ping);
+        const built = await buildRequest(ctx, deps, {
+          budget,
+          counter,
+          recollection,
+        });
+        historyRoom = built.history_room;
+        if (built.memory?.trimmed) {
+          deps.memory?.warnTrimmed(
+            route.conversation,
+            `${built.memory.notes_used} of ${
+              recollection?.notes.length ?? 0
+            } notes sent`,
+          );
+        }
+        await next();
+      } finally {
+        await deps.memory?.afterTurn({
+          conversation: route.conversation,
+          config,
+          budget: budget ?? { ...config.budgets.default!, memory: "window" },
+          persona_name: personaName,
+          user_message_id: ctx.user_message?.id ?? null,
+          keep_history: recollection?.preferences.history ??
+            (await deps.memory.preferences(message.author.id)).history,
+          history_room: historyRoom,
+          counter,
         });
       }
-      await next();
     },
   };
+}
+
+/** What building the request found out. */
+interface BuiltRequest {
+  history_room: number;
+  memory: FittedMemory | null;
+}
+
+/** Builds `ctx.request` from the system prompt, memory and the history that fits. */
+async function buildRequest(
+  ctx: TurnContext,
+  deps: ContextDeps,
+  facts: {
+    budget: BudgetConfig;
+    counter: TokenCounter;
+    recollection: Recollection | null;
+  },
+): Promise<BuiltRequest> {
+  const { message, route } = ctx;
+  const { budget, counter, recollection } = facts;
+  const persona = ctx.persona!;
+  const userMessage = ctx.user_message!;
+  const user = message.author.display_name;
+  const preferences = recollection === null
+    ? ""
+    : preferencesNote(recollection.preferences, safeName(user));
+  const system = renderSystemPrompt(persona.system_prompt, {
+    user,
+    channel: message.channel_name || "direct messages",
+    server: message.guild_name ||
+      (message.guild_id === "" ? "a direct message" : "this server"),
+    persona: persona.display_name,
+    now: ctx.started_at,
+    preferences,
+  });
+  const sections: MemorySections | null = recollection === null ? null : {
+    preferences: placesPreferences(persona.system_prompt) ? "" : preferences,
+    notes: recollection.notes.map((note) => note.content),
+    user_name: safeName(user),
+    summary: recollection.summary?.content ?? "",
+    summary_tokens: budget.summary_tokens,
+  };
+  // Never past what the server really serves (it would silently cut the
+  // start, system prompt included); the reply keeps a quarter of a window
+  // smaller than the budget planned for.
+  const window_tokens = Math.min(
+    budget.context_tokens,
+    counter.context_limit ?? Infinity,
+  );
+  const reserve_tokens = window_tokens < budget.context_tokens
+    ? Math.min(budget.reserve_tokens, Math.floor(window_tokens / 4))
+    : budget.reserve_tokens;
+  let fitted: FittedMemory | null = null;
+  const build = (history: StoredMessage[], replied: StoredMessage | null) =>
+    buildContextWindow({
+      system,
+      history: history.map((m) =>
+        asWindowMessage(
+          m,
+          counter,
+          route.binding.webhooks ? ctx.persona_name : undefined,
+        )
+      ),
+      replied_to: replied === null ? null : replied.role === "assistant"
+        ? {
+          role: "assistant",
+          content: replied.content,
+          tokens: counter.count(replied.content),
+        }
+        : asWindowMessage(replied, counter),
+      current: withImages(
+        asWindowMessage(userMessage, counter),
+        (ctx.attachments?.images ?? []).map((i) => ({ url: i.data_url })),
+      ),
+      context_tokens: window_tokens,
+      reserve_tokens: reserve_tokens,
+      max_tokens: persona.max_tokens,
+      count: (text) => counter.count(text),
+      message_overhead: MESSAGE_OVERHEAD_TOKENS,
+      reply_primer: REPLY_PRIMER_TOKENS,
+      ...(sections === null ? {} : {
+        memory: (room: number) =>
+          fitted = fitMemory(sections, room, (text) => counter.count(text)),
+      }),
+    });
+
+  // Read history a page at a time until the budget is full: the cost follows the
+  // budget, not max_messages or how much is stored. With a summary, only what
+  // it does not cover yet.
+  const after_id = recollection?.summary?.through_id;
+  const usable: StoredMessage[] = [];
+  let fetched = 0;
+  // From the newest: a reply to an earlier turn may have a higher id than this message.
+  let before: number | undefined;
+  let window = build(usable, null);
+  for (;;) {
+    const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
+    if (want <= 0) break;
+    const rows = await deps.store.recentMessages({
+      conversation: route.conversation,
+      limit: want,
+      since: ctx.started_at - budget.max_age,
+      ...(before === undefined ? {} : { before_id: before }),
+      ...(after_id === undefined ? {} : { after_id }),
+    });
+    const history = rows.filter((m) => isHistoryOf(m, userMessage.id));
+    fetched += history.length;
+    usable.push(
+      ...history.filter((m) => m.content !== "" && m.role !== "system"),
+    );
+    newestFirst(usable);
+    window = build(usable, null);
+    const last = rows.at(-1);
+    if (
+      rows.length < want || last === undefined ||
+      window.history_used < usable.length
+    ) break;
+    before = last.id;
+  }
+  // context: channel with scope: user — what others said in the channel, in order.
+  const overheard = await overheardFor(
+    deps.store,
+    route,
+    budget,
+    ctx.started_at,
+  );
+  if (overheard.length > 0) {
+    const ids = new Set(usable.map((m) => m.id));
+    usable.push(
+      ...overheard.filter((m) =>
+        !ids.has(m.id) && isHistoryOf(m, userMessage.id)
+      ),
+    );
+    newestFirst(usable).splice(budget.max_messages);
+    window = build(usable, null);
+  }
+  const replied = await repliedToMessage(ctx, deps.store, usable);
+  if (replied !== null) window = build(usable, replied);
+  ctx.request = window.messages satisfies ChatMessage[];
+  ctx.max_tokens = window.max_tokens;
+  if (ctx.inspection) {
+    await inspectContext(ctx.inspection, ctx, {
+      store: deps.store,
+      counter,
+      budget: { ...budget, context_tokens: window_tokens, reserve_tokens },
+      history: usable,
+      history_used: window.history_used,
+      current_id: userMessage.id,
+      prompt_tokens: window.prompt_tokens,
+      memory_tokens: window.memory_tokens,
+      memory: fitted,
+    });
+  }
+  return { history_room: window.history_room, memory: fitted };
 }
 
 /** The message the user replied to, when it is not already in the history. */

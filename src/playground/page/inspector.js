@@ -133,7 +133,11 @@ function showBudget(budget) {
       ])
     ),
     el("li", {
-      text: `free ${
+      text: `${
+        budget.configured_context_tokens !== budget.context_tokens
+          ? `the server serves ${budget.context_tokens} of the configured ${budget.configured_context_tokens} · `
+          : ""
+      }free ${
         Math.max(0, total - used - budget.reserve_tokens)
       } · context_tokens ${total} · max_tokens sent ${budget.max_tokens}`,
     }),

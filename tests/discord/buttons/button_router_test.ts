@@ -39,6 +39,10 @@ function recorder(): ButtonResponder & { said: string[] } {
       said.push(text);
       return Promise.resolve();
     },
+    update: (text) => {
+      said.push(`update ${text}`);
+      return Promise.resolve();
+    },
   };
 }
 
