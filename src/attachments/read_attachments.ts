@@ -18,7 +18,8 @@ import type {
   ReadAttachments,
 } from "./attachment.ts";
 import type { AttachmentFetcher } from "./attachment_fetch.ts";
-import { declaredKind, decodeText, sniffImageType } from "./file_kind.ts";
+import { declaredKind, decodeText } from "./file_kind.ts";
+import { imageDataUrl } from "./image_data.ts";
 import {
   attachedNote,
   fenceFor,
@@ -148,10 +149,10 @@ async function readImage(
     };
   }
   const result = await fetcher.read(attachment.url, options.max_image_bytes);
-  const type = result.ok && !result.truncated
-    ? sniffImageType(result.bytes)
+  const data_url = result.ok && !result.truncated
+    ? imageDataUrl(result.bytes)
     : null;
-  if (!result.ok || result.truncated || type === null) {
+  if (!result.ok || result.truncated || data_url === null) {
     const why = !result.ok
       ? `could not be read (${result.reason})`
       : result.truncated
@@ -161,16 +162,8 @@ async function readImage(
   }
   return {
     text: label,
-    image: { name, data_url: `data:${type};base64,${base64(result.bytes)}` },
+    image: { name, data_url },
     ref,
     is_image: true,
   };
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }

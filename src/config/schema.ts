@@ -282,7 +282,7 @@ const discordSchema = z.strictObject({
   commands: z.string().regex(commandsPattern, {
     error: 'expected "global" or "guild:<server id>"',
   }).default("global").describe(
-    "Where /reset and /persona are registered: global, or guild:<id> (instant, for testing).",
+    "Where the slash commands (/reset, /persona, /ask…) are registered: global, or guild:<id> (instant, for testing).",
   ),
   dm: dmSchema.prefault({}),
   ping_replied_user: z.boolean().default(false).describe(

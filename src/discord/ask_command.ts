@@ -23,6 +23,7 @@ import {
 } from "../pipeline/commands/conversation_commands.ts";
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
 import { resolveRoute } from "../pipeline/route.ts";
+import { safeName } from "../pipeline/safe_name.ts";
 import { toAttachment } from "./attachment_mapping.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
 import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";
@@ -99,7 +100,7 @@ export async function handleAsk(
       const found = resolvePersonaName(config, route, asked);
       if (found === null) {
         return await refuse(
-          `There is no persona "${asked.slice(0, 40)}" here. Available: ${
+          `There is no persona "${safeName(asked, "?", 40)}" here. Available: ${
             listPersonas(config, route)
           }.`,
         );

@@ -29,7 +29,7 @@ export { preferencesNote } from "./preferences_note.ts";
 /** What memory needs. */
 export interface MemoryDeps {
   store: Store;
-  llm: Pick<LlmClient, "streamChat">;
+  llm: Pick<LlmClient, "streamChat"> & Partial<Pick<LlmClient, "status">>;
   counterFor(endpoint: string, model: string): TokenCounter;
   now(): number;
   logger: Logger;
@@ -151,6 +151,21 @@ export class Memory {
         history_room: turn.history_room,
         counter: turn.counter,
       });
+    }
+  }
+
+  /**
+   * Called just before a reply is requested from `endpoint`: cancels summary
+   * requests there when they hold every slot, so a summary never makes a
+   * reply wait (they are tried again at a later turn).
+   */
+  makeRoom(endpoint: string, max_concurrency: number): void {
+    const cancelled = this.#summarizer.makeRoom(endpoint, max_concurrency);
+    if (cancelled > 0) {
+      this.#deps.logger.debug(
+        "Paused {count} summaries on {endpoint} for a reply",
+        { count: cancelled, endpoint },
+      );
     }
   }
 

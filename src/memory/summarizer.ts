@@ -6,7 +6,10 @@
  * and folds it in with the summariser persona's endpoint and model, a chunk
  * at a time, saving after each. A failure is logged and the conversation is
  * tried again after `retry_ms`, at a later turn; it never fails a turn. One
- * job per conversation runs at a time.
+ * job per conversation runs at a time. A reply always goes first: when a
+ * turn is about to ask an endpoint whose slots are all taken, the summary
+ * requests running there are cancelled (`makeRoom`) and tried again at a
+ * later turn.
  *
  * @module
  */
@@ -41,7 +44,7 @@ export interface SummaryJob {
 /** What the summariser needs. */
 export interface SummarizerDeps {
   store: Store;
-  llm: Pick<LlmClient, "streamChat">;
+  llm: Pick<LlmClient, "streamChat"> & Partial<Pick<LlmClient, "status">>;
   counterFor(endpoint: string, model: string): TokenCounter;
   now(): number;
   logger: Logger;
@@ -57,6 +60,11 @@ const PAGE = 200;
 export class Summarizer {
   readonly #deps: SummarizerDeps;
   readonly #running = new Map<string, Promise<void>>();
+  /** The endpoint each running job asks, and how to cancel it to make room. */
+  readonly #jobs = new Map<
+    string,
+    { endpoint: string; cancel: AbortController }
+  >();
   readonly #retryAt = new Map<string, number>();
   readonly #abort = new AbortController();
 
@@ -74,9 +82,18 @@ export class Summarizer {
     if (this.#running.has(key)) return;
     const retryAt = this.#retryAt.get(key);
     if (retryAt !== undefined && this.#deps.now() < retryAt) return;
-    const run = this.#run(job).then(
+    const name = job.config.memory.summarizer ?? job.persona_name;
+    const cancel = new AbortController();
+    this.#jobs.set(key, {
+      endpoint: job.config.personas[name]?.endpoint ?? "",
+      cancel,
+    });
+    const signal = AbortSignal.any([this.#abort.signal, cancel.signal]);
+    const run = this.#run(job, signal).then(
       () => void this.#retryAt.delete(key),
       (error: unknown) => {
+        // Made room for a reply: not a failure, tried again at the next turn.
+        if (cancel.signal.aborted) return;
         const retry_ms = this.#deps.retry_ms ?? 60_000;
         this.#retryAt.set(key, this.#deps.now() + retry_ms);
         if (this.#abort.signal.aborted) return;
@@ -89,8 +106,31 @@ export class Summarizer {
           },
         );
       },
-    ).finally(() => this.#running.delete(key));
+    ).finally(() => {
+      this.#running.delete(key);
+      this.#jobs.delete(key);
+    });
     this.#running.set(key, run);
+  }
+
+  /**
+   * Called before a reply's request to `endpoint`: when all its
+   * `max_concurrency` slots are taken, cancels the summary requests running
+   * there so the reply does not wait behind them. Returns how many were
+   * cancelled.
+   */
+  makeRoom(endpoint: string, max_concurrency: number): number {
+    const status = this.#deps.llm.status?.()[endpoint];
+    if (status === undefined || status.active < Math.max(1, max_concurrency)) {
+      return 0;
+    }
+    let cancelled = 0;
+    for (const job of this.#jobs.values()) {
+      if (job.endpoint !== endpoint || job.cancel.signal.aborted) continue;
+      job.cancel.abort(new Error("a reply needs the endpoint"));
+      cancelled += 1;
+    }
+    return cancelled;
   }
 
   /** Resolves when no job is running. */
@@ -106,7 +146,7 @@ export class Summarizer {
     await this.idle();
   }
 
-  async #run(job: SummaryJob): Promise<void> {
+  async #run(job: SummaryJob, signal: AbortSignal): Promise<void> {
     const { store, now } = this.#deps;
     const name = job.config.memory.summarizer ?? job.persona_name;
     const persona = job.config.personas[name];
@@ -153,7 +193,14 @@ export class Summarizer {
       size += counter.count(line) + 1;
       const last = index === fold.length - 1;
       if (!last && size < capacity) continue;
-      previous = await this.#fold(job, persona, prompt, previous, lines);
+      previous = await this.#fold(
+        job,
+        persona,
+        prompt,
+        previous,
+        lines,
+        signal,
+      );
       const saved = await store.setSummary(job.conversation, {
         content: previous,
         through_id: planned.id,
@@ -176,13 +223,14 @@ export class Summarizer {
     prompt: string,
     previous: string,
     lines: readonly string[],
+    signal: AbortSignal,
   ): Promise<string> {
     let text = "";
     const events = this.#deps.llm.streamChat(persona.endpoint, {
       ...persona,
       messages: summaryRequest(prompt, previous, lines),
       max_tokens: job.budget.summary_tokens,
-    }, { signal: this.#abort.signal });
+    }, { signal });
     for await (const event of events) {
       if (event.type === "done") text = event.result.text.trim();
     }

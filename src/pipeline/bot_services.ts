@@ -135,6 +135,9 @@ export function createBotServices(options: BotServicesOptions): BotServices {
     bot_user_id: options.bot_user_id,
     now,
     logger: log("runner"),
+    // `/settings history off`: channel messages of that user are not kept either.
+    keepsHistory: async (user_id) =>
+      (await memory.preferences(user_id)).history,
     ...(options.onTurnEnd ? { onTurnEnd: options.onTurnEnd } : {}),
   });
   return {

@@ -47,13 +47,11 @@ export interface PipelineDeps {
 export function buildPipeline(
   deps: PipelineDeps,
 ): (ctx: TurnContext) => Promise<void> {
+  const fetcher = deps.attachments ?? createAttachmentFetcher();
   return compose<TurnContext>([
     authStage(),
-    attachmentsStage({
-      store: deps.store,
-      fetcher: deps.attachments ?? createAttachmentFetcher(),
-    }),
-    contextStage(deps),
+    attachmentsStage({ store: deps.store, fetcher }),
+    contextStage({ ...deps, attachments: fetcher }),
     generationStage(deps),
     chunkingStage(deps.message_limit ?? 2000),
   ], (stage, ms, ctx) => {

@@ -20,6 +20,7 @@ import type {
   PersonaChoiceKey,
   RateLimitWindow,
   Store,
+  StoredImage,
   StoredMessage,
   StoredTurn,
   TokenCalibration,
@@ -52,6 +53,7 @@ import type {
   UserSummary,
 } from "./memory_store.ts";
 import * as turns from "./postgres_turns.ts";
+import * as images_ from "./postgres_images.ts";
 import { describe, messageOf } from "./store_checks.ts";
 import { messageFromRow, rateLimitFromRow, text } from "./sqlite_rows.ts";
 
@@ -482,6 +484,24 @@ export class PostgresStore implements Store {
     return this.#run(
       `read the open turns of ${source}`,
       () => turns.openTurns(this.#sql, source),
+    );
+  }
+
+  /** Remembers the images of a stored message, in order. */
+  addImages(message_id: number, images: readonly StoredImage[]): Promise<void> {
+    return this.#run(
+      `store the images of message ${message_id}`,
+      () => images_.addImages(this.#sql, message_id, images),
+    );
+  }
+
+  /** The images of these messages, by message id. */
+  imagesOf(
+    message_ids: readonly number[],
+  ): Promise<Map<number, StoredImage[]>> {
+    return this.#run(
+      "read message images",
+      () => images_.imagesOf(this.#sql, message_ids),
     );
   }
 

@@ -120,8 +120,11 @@ function paramExpression(column: string, index: number): string {
   return isId(column) ? `$${index}::bigint` : `$${index}::text COLLATE "C"`;
 }
 
-/** Numeric key columns: `id`, a turn's `message_id`, a summary's `conversation_id`. */
+/**
+ * Numeric key columns: `id`, a turn's (or image's) `message_id`, an image's
+ * `position`, a summary's `conversation_id`.
+ */
 function isId(column: string): boolean {
   return column === "id" || column === "message_id" ||
-    column === "conversation_id";
+    column === "position" || column === "conversation_id";
 }

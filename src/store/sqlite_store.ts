@@ -19,6 +19,7 @@ import type {
   PersonaChoiceKey,
   RateLimitWindow,
   Store,
+  StoredImage,
   StoredMessage,
   StoredTurn,
   TokenCalibration,
@@ -69,6 +70,7 @@ import {
 } from "./sqlite_rows.ts";
 import { describe, messageOf } from "./store_checks.ts";
 import * as turns from "./sqlite_turns.ts";
+import * as images_ from "./sqlite_images.ts";
 
 export type { SqliteStoreOptions };
 
@@ -80,6 +82,7 @@ export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #connection: SqliteConnection;
   readonly #turns: turns.TurnStatements;
+  readonly #images: images_.ImageStatements;
   readonly #pruneBatch: number;
   readonly #checkpointer: WalCheckpointer | null;
   #closed = false;
@@ -107,6 +110,7 @@ export class SqliteStore implements Store {
     this.#pruneBatch = Math.max(1, Math.trunc(pruneBatch));
     this.#connection = { db, statements: prepareAll(db) };
     this.#turns = turns.prepareTurnStatements(db);
+    this.#images = images_.prepareImageStatements(db);
     this.#checkpointer = path === MEMORY
       ? null
       : new WalCheckpointer(db, () => walSize(path));
@@ -507,6 +511,30 @@ export class SqliteStore implements Store {
     return this.#run(
       `read the open turns of ${source}`,
       () => this.#turns.openTurns.all({ source }).map(turns.turnFromRow),
+    );
+  }
+
+  /** Remembers the images of a stored message, in order. */
+  addImages(message_id: number, images: readonly StoredImage[]): Promise<void> {
+    return this.#run(
+      `store the images of message ${message_id}`,
+      () =>
+        images_.addImages(this.#connection, this.#images, message_id, images),
+    );
+  }
+
+  /** The images of these messages, by message id. */
+  imagesOf(
+    message_ids: readonly number[],
+  ): Promise<Map<number, StoredImage[]>> {
+    return this.#run(
+      "read message images",
+      () =>
+        images_.imagesByMessage(
+          message_ids.length === 0 ? [] : this.#images.imagesOf.all({
+            ids: JSON.stringify(message_ids),
+          }),
+        ),
     );
   }
 

@@ -204,6 +204,17 @@ export interface TurnUpdate {
 }
 
 /**
+ * An image a user message carried, kept as a reference: its (sanitised)
+ * file name, the attachment URL Discord gave, and its declared size. Never
+ * its bytes.
+ */
+export interface StoredImage {
+  name: string;
+  url: string;
+  size: number;
+}
+
+/**
  * Storage for everything the bot must remember across restarts; the
  * summaries, notes and preferences part is {@link MemoryStore}.
  */
@@ -326,6 +337,14 @@ export interface Store extends MemoryStore {
   updateTurn(message_id: number, update: TurnUpdate): Promise<void>;
   /** The turns of `source` still `waiting` or `running`, oldest first (start-up recovery). */
   openTurns(source: string): Promise<StoredTurn[]>;
+  /**
+   * Remembers the images of a stored message, in order (position 0 first);
+   * storing again replaces them. A message that is not stored gets nothing.
+   * They are deleted with their message.
+   */
+  addImages(message_id: number, images: readonly StoredImage[]): Promise<void>;
+  /** The images of these messages, by message id; messages without images are absent. */
+  imagesOf(message_ids: readonly number[]): Promise<Map<number, StoredImage[]>>;
   /** True when a write succeeds (readiness probe). */
   isWritable(): Promise<boolean>;
   /** Closes the database; the store is unusable afterwards. */

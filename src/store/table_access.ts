@@ -73,6 +73,13 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: "rate_limits", key: ["key"], flags: ["notified"], identity: false },
   // After messages: a turn points at its user message and its reply.
   { name: "turns", key: ["message_id"], flags: [], identity: false },
+  // After messages: an image reference belongs to a user message.
+  {
+    name: "message_images",
+    key: ["message_id", "position"],
+    flags: [],
+    identity: false,
+  },
   {
     name: "token_calibrations",
     key: ["endpoint", "model"],

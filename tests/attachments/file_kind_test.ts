@@ -4,6 +4,7 @@ import {
   decodeText,
   sniffImageType,
 } from "../../src/attachments/file_kind.ts";
+import { base64, imageDataUrl } from "../../src/attachments/image_data.ts";
 
 Deno.test("declaredKind() trusts a declared type over the extension, and the extension only without a type", async (t) => {
   const cases: [string, string, string][] = [
@@ -82,4 +83,22 @@ Deno.test("sniffImageType() knows PNG, JPEG, GIF and WebP by their bytes only", 
     "image/webp",
   );
   assert.equal(sniffImageType(new TextEncoder().encode("<svg></svg>")), null);
+});
+
+Deno.test("imageDataUrl() gives a data URL typed by the bytes, and none for what is no image", () => {
+  const png = Uint8Array.of(
+    0x89,
+    0x50,
+    0x4e,
+    0x47,
+    0x0d,
+    0x0a,
+    0x1a,
+    0x0a,
+    0xff,
+  );
+  assert.equal(imageDataUrl(png), "data:image/png;base64,iVBORw0KGgr/");
+  assert.equal(imageDataUrl(new TextEncoder().encode("<svg/>")), null);
+  const big = new Uint8Array(100_000).map((_, i) => i % 251);
+  assert.equal(base64(big), btoa(String.fromCharCode(...big)));
 });

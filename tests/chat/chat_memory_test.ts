@@ -27,7 +27,7 @@ bindings:
 `;
 }
 
-async function runChat(dir: string, input: string) {
+async function runChat(dir: string, input: string, extra: string[] = []) {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -36,6 +36,7 @@ async function runChat(dir: string, input: string) {
       "--allow-read",
       "--allow-write",
       CHAT,
+      ...extra,
     ],
     cwd: dir,
     env: {
@@ -149,6 +150,39 @@ Deno.test("deno task chat: history off keeps no message of the user once the rep
       since: 0,
     });
     assert.deepEqual(left, [], "no reply rows either");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task chat: a note made in a server is seen in DMs, and {{preferences}} in a prompt places the preferences there", async () => {
+  await using server = await startFakeLlmServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = configText(server.url)
+      .replace(
+        'system_prompt: "You are Helper."',
+        'system_prompt: "You are Helper. {{preferences}} Be kind."',
+      )
+      .replace(
+        "discord:\n",
+        "discord:\n  dm: { enabled: true, persona: helper }\n",
+      );
+    await Deno.writeTextFile(`${dir}/bot.config.yaml`, config);
+    const inServer = await runChat(
+      dir,
+      "/remember I live in Oslo\n/settings language Norwegian\n",
+    );
+    assert.equal(inServer.code, 0, inServer.stderr);
+    const inDm = await runChat(dir, "where do I live?\n", ["--dm"]);
+    assert.equal(inDm.code, 0, inDm.stderr);
+    const system = systemOf(server, 0);
+    assert.match(
+      system,
+      /^You are Helper\. you's preferences: Answer in Norwegian\. Be kind\.\n\n/,
+    );
+    assert.match(system, /- I live in Oslo/);
+    assert.equal(system.match(/Answer in Norwegian/g)?.length, 1);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

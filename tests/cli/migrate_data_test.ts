@@ -38,6 +38,13 @@ async function tempSource(): Promise<{ dir: string } & AsyncDisposable> {
   await fillDatabase(`${dir}/source.db`);
   const store = await openStore(`sqlite:${dir}/source.db`);
   await store.resetConversation(SHARED, T0 + 2 * 60_000 + 1);
+  const [first] = await store.messagesOfUser(ALICE);
+  if (first !== undefined) {
+    await store.addImages(first.id, [
+      { name: "a.png", url: "https://cdn.discordapp.com/a.png", size: 10 },
+      { name: "b.png", url: "https://cdn.discordapp.com/b.png", size: 20 },
+    ]);
+  }
   await store.setSummary(ALICE_DM, {
     content: "Alice asked about tides.",
     through_id: 3,
@@ -80,6 +87,11 @@ async function snapshot(databaseUrl: string) {
       }),
       limit: await store.getRateLimit(rateLimitKey("user", ALICE, "default")),
       reset: await store.lastReset(SHARED),
+      images: [
+        ...(await store.imagesOf(
+          (await store.messagesOfUser(ALICE)).map((m) => m.id),
+        )).values(),
+      ],
       summary: await store.getSummary(ALICE_DM),
       notes: await store.notesOfUser(ALICE),
       preferences: await store.getPreferences(ALICE),
@@ -111,7 +123,7 @@ Deno.test("migrate-data copies an SQLite database into another file, in batches,
   assert.match(first.stderr, /^messages: 6\/6 rows$/m);
   assert.match(
     first.stdout,
-    /^Copied and verified: 3 conversations, 6 messages, 2 persona_choices, 2 rate_limits, 0 turns, 0 token_calibrations, 1 conversation_summaries, 1 user_notes, 1 user_preferences \(row counts match\)\.$/m,
+    /^Copied and verified: 3 conversations, 6 messages, 2 persona_choices, 2 rate_limits, 0 turns, 2 message_images, 0 token_calibrations, 1 conversation_summaries, 1 user_notes, 1 user_preferences \(row counts match\)\.$/m,
   );
   assert.deepEqual(await snapshot(to), await snapshot(from));
   const again = await run(from, to);

@@ -186,3 +186,34 @@ Deno.test("a file with nothing but the bot's mention is a question about the fil
     "alice: [file: todo.md]\n```\n- [ ] ship it\n```",
   );
 });
+
+Deno.test("with history_images: true an earlier picture is fetched again from its attachment URL for later turns", async () => {
+  await using h = await startHarness({
+    configParts: { helper: ", vision: true" },
+    configExtra: "attachments: { history_images: true }\n",
+  });
+  await send(h, "look", [{
+    filename: "dot.png",
+    contentType: "image/png",
+    data: TINY_PNG,
+  }], 1);
+  const next = await send(h, "what colour was it?", [], 2);
+  const earlier = next.find((m) =>
+    textOf(m.content).includes("[image: dot.png]")
+  );
+  assert.ok(
+    Array.isArray(earlier?.content),
+    "the earlier message carries its picture again",
+  );
+  assert.equal(
+    (earlier.content as Part[])[1]?.image_url?.url,
+    `data:image/png;base64,${btoa(String.fromCharCode(...TINY_PNG))}`,
+  );
+  assert.equal(typeof next.at(-1)?.content, "string");
+  assert.equal(
+    h.discord.cdn.requests.length,
+    2,
+    "fetched once per turn, from the same URL",
+  );
+  assert.equal(h.discord.cdn.requests[0]?.url, h.discord.cdn.requests[1]?.url);
+});

@@ -91,11 +91,14 @@ for (const scope of ["channel", "user"]) {
     await stored(h, "no way, never");
     await stored(h, "pineapple belongs on pizza");
     const messages = await ask(h, "what do you think of what bob said?", 1);
+    // Consecutive user messages reach the model as one (roles alternate), in order.
     assert.deepEqual(messages, [
       "You are Helper.",
-      "bob: pineapple belongs on pizza",
-      "alice: no way, never",
-      "alice: what do you think of what bob said?",
+      [
+        "bob: pineapple belongs on pizza",
+        "alice: no way, never",
+        "alice: what do you think of what bob said?",
+      ].join("\n\n"),
     ]);
     // Later turns keep seeing it, in order with the exchange.
     h.discord.sendUserMessage({
@@ -106,12 +109,13 @@ for (const scope of ["channel", "user"]) {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const next = await ask(h, "and now?", 2);
     assert.deepEqual(next.slice(1), [
-      "bob: pineapple belongs on pizza",
-      "alice: no way, never",
-      "alice: what do you think of what bob said?",
+      [
+        "bob: pineapple belongs on pizza",
+        "alice: no way, never",
+        "alice: what do you think of what bob said?",
+      ].join("\n\n"),
       "echo: alice: what do you think of what bob said?",
-      "bob: fine, ham then",
-      "alice: and now?",
+      ["bob: fine, ham then", "alice: and now?"].join("\n\n"),
     ]);
   });
 }

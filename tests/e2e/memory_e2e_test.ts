@@ -258,3 +258,34 @@ Deno.test("history: off deletes what was kept and leaves no row of the user's tu
   );
   assert.equal((await store.getPreferences(ALICE))?.history, false);
 });
+
+Deno.test("history: off also keeps a user's channel messages out of context: channel", async () => {
+  await using h = await startHarness({
+    configParts: { binding: "    context: channel" },
+  });
+  await command(h, CHANNEL, "settings", [{ name: "history", value: "off" }]);
+  h.discord.sendUserMessage({ channelId: CHANNEL, content: "not for the bot" });
+  await say(h, CHANNEL, "did you hear that?", 1);
+  assert.ok(
+    !h.llmMessages(0).some((m) => m.content.includes("not for the bot")),
+  );
+  await h.stop();
+  await using store = await SqliteStore.open(`${h.dir}/data/bot.db`);
+  assert.deepEqual(await store.messagesOfUser(ALICE), []);
+});
+
+Deno.test("/settings ping:on makes replies to that user ping them (default: no ping), and length reaches the model", async () => {
+  await using h = await startHarness();
+  await say(h, CHANNEL, "first", 1);
+  assert.equal(replies(h, CHANNEL)[0]?.pings.repliedUser, false);
+  await command(h, CHANNEL, "settings", [
+    { name: "ping", value: "on" },
+    { name: "length", value: "detailed" },
+  ]);
+  await say(h, CHANNEL, "second", 2);
+  assert.equal(replies(h, CHANNEL)[1]?.pings.repliedUser, true);
+  assert.match(
+    h.llmMessages(1)[0]?.content ?? "",
+    /alice's preferences: Give detailed, thorough answers/,
+  );
+});

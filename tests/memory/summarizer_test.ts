@@ -14,16 +14,44 @@ import { testConfig } from "../support/test_config.ts";
 
 const CONVERSATION = { channel_id: "100", guild_id: "900", user_id: "" };
 
-/** Answers every request with `SUMMARY n`, or fails while `failing`. */
+/**
+ * Answers every request with `SUMMARY n`, or fails while `failing`; with
+ * `hold` set, waits until released or cancelled. `active` is what
+ * `status()` reports for the endpoint "local".
+ */
 class SummaryLlm {
   requests: ChatRequest[] = [];
   failing = false;
+  hold: Promise<void> | null = null;
+  active = 0;
+  #arrived: () => void = () => {};
+  /** Resolves when the next request arrives. */
+  arrival(): Promise<void> {
+    return new Promise((resolve) => this.#arrived = resolve);
+  }
+  status() {
+    return { local: { active: this.active, waiting: 0 } };
+  }
   async *streamChat(
     endpoint: string,
     request: ChatRequest,
+    options: { signal?: AbortSignal | undefined } = {},
   ): AsyncGenerator<ChatEvent> {
     this.requests.push(request);
+    this.#arrived();
     await Promise.resolve();
+    if (this.hold) {
+      const signal = options.signal;
+      if (signal?.aborted) throw signal.reason;
+      await Promise.race([
+        this.hold,
+        new Promise((_, reject) =>
+          signal?.addEventListener("abort", () => reject(signal.reason), {
+            once: true,
+          })
+        ),
+      ]);
+    }
     if (this.failing) throw new Error("the summariser is down");
     const text = `SUMMARY ${this.requests.length}`;
     yield { type: "text", text };
@@ -175,4 +203,29 @@ Deno.test("warnTrimmed() logs once per conversation", async () => {
   memory.warnTrimmed({ ...CONVERSATION, channel_id: "101" }, "0 of 1");
   assert.equal(warnings.length, 2);
   assert.match(warnings[0] ?? "", /Memory did not fit the budget/);
+});
+
+Deno.test("makeRoom() cancels a summary holding the endpoint's last slot; it is tried again at the next turn, not counted as a failure", async () => {
+  const { store, llm, memory, turn } = await setup();
+  await using _ = store;
+  let release = () => {};
+  llm.hold = new Promise<void>((resolve) => release = resolve);
+  const arrived = llm.arrival();
+  await memory.afterTurn(turn(200));
+  await arrived;
+  llm.active = 1; // the summary holds the only slot
+  memory.makeRoom("local", 4);
+  llm.active = 4;
+  memory.makeRoom("other", 1);
+  assert.equal(llm.requests.length, 1);
+  memory.makeRoom("local", 4);
+  await memory.idle();
+  assert.equal(await store.getSummary(CONVERSATION), null, "cancelled");
+  release();
+  llm.hold = null;
+  llm.active = 0;
+  await memory.afterTurn(turn(200));
+  await memory.idle();
+  assert.equal(llm.requests.length, 2, "tried again at once: no back-off");
+  assert.equal((await store.getSummary(CONVERSATION))?.content, "SUMMARY 2");
 });

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import {
   buildContextWindow,
+  IMAGE_TOKENS,
   truncateToTokens,
   TRUNCATION_MARKER,
+  withImages,
 } from "../../src/pipeline/history_window.ts";
 import type {
   WindowInput,
@@ -180,4 +182,38 @@ Deno.test("truncateToTokens() never splits a surrogate pair", () => {
     const body = cut.slice(0, cut.length - TRUNCATION_MARKER.length);
     assert.equal(body.length % 2, 0);
   }
+});
+
+Deno.test("buildContextWindow() counts each picture as IMAGE_TOKENS, keeps pictures when it cuts the text, and passes them on", () => {
+  const picture = { url: "data:image/png;base64,AAAA" };
+  const current = withImages(windowMessage("user", "Alice: what is this?"), [
+    picture,
+  ]);
+  assert.equal(
+    current.tokens,
+    estimateTokens("Alice: what is this?") + IMAGE_TOKENS,
+  );
+  const roomy = buildContextWindow(input({ current, context_tokens: 4000 }));
+  assert.deepEqual(roomy.messages.at(-1)?.images, [picture]);
+  const older = withImages(windowMessage("user", "Bob: see"), [picture]);
+  const withHistory = buildContextWindow(input({
+    history: [older],
+    current: windowMessage("user", "Alice: and?"),
+    context_tokens: 4000,
+  }));
+  assert.deepEqual(withHistory.messages[1]?.images, [picture]);
+  assert.equal(withHistory.messages.at(-1)?.images, undefined);
+  // A long text with a picture in a small window: the text is cut, the picture stays.
+  const long = withImages(
+    windowMessage("user", `Alice: ${"word ".repeat(2000)}`),
+    [picture],
+  );
+  const tight = buildContextWindow(input({
+    current: long,
+    context_tokens: 1500,
+    reserve_tokens: 100,
+  }));
+  assert.deepEqual(tight.messages.at(-1)?.images, [picture]);
+  assert.ok(tight.truncated);
+  assert.ok(tight.prompt_tokens <= 1400);
 });

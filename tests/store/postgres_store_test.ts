@@ -14,6 +14,7 @@ import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
 import { memoryContract } from "./contract/memory_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
+import { imagesContract } from "./contract/images_contract.ts";
 
 const backend = await postgresBackend();
 historyContract(backend);
@@ -23,3 +24,4 @@ calibrationContract(backend);
 userDataContract(backend);
 memoryContract(backend);
 turnsContract(backend);
+imagesContract(backend);

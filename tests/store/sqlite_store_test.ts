@@ -12,6 +12,7 @@ import { dataContract } from "./contract/data_contract.ts";
 import { userDataContract } from "./contract/user_data_contract.ts";
 import { memoryContract } from "./contract/memory_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
+import { imagesContract } from "./contract/images_contract.ts";
 
 historyContract(sqliteBackend);
 dataContract(sqliteBackend);
@@ -20,3 +21,4 @@ calibrationContract(sqliteBackend);
 userDataContract(sqliteBackend);
 memoryContract(sqliteBackend);
 turnsContract(sqliteBackend);
+imagesContract(sqliteBackend);

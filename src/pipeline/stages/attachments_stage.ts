@@ -67,6 +67,10 @@ export function attachmentsStage(deps: AttachmentsDeps): Stage<TurnContext> {
         });
         ctx.user_message = { ...stored, content: ctx.text, token_count: null };
       }
+      // History keeps references, never bytes (see history_images.ts).
+      if (stored !== null && read.image_refs.length > 0) {
+        await deps.store.addImages(stored.id, read.image_refs);
+      }
       if (read.had_images && persona !== undefined && !persona.vision) {
         // "Once per conversation": a /reset starts a new one.
         const reset = await deps.store.lastReset(ctx.route.conversation);

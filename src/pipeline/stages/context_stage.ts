@@ -8,35 +8,17 @@
  * @module
  */
 
-import type { BudgetConfig } from "../../config/config_types.ts";
-import type { ChatMessage } from "../../llm/chat_types.ts";
+import type { AttachmentFetcher } from "../../attachments/attachment_fetch.ts";
 import type { TokenCounter } from "../../llm/token_counter.ts";
-import {
-  MESSAGE_OVERHEAD_TOKENS,
-  REPLY_PRIMER_TOKENS,
-} from "../../llm/token_estimate.ts";
-import type { Store, StoredMessage } from "../../store/store.ts";
+import type { Store } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
-import { isHistoryOf, newestFirst } from "../conversation_order.ts";
-import { overheardFor } from "../channel_context.ts";
-import { safeName } from "../safe_name.ts";
-import { buildContextWindow, withImages } from "../history_window.ts";
-import type { WindowMessage } from "../history_window.ts";
 import { chooseSpeaker } from "../speaker.ts";
-import { placesPreferences, renderSystemPrompt } from "../system_prompt.ts";
-import { fitMemory, preferencesNote } from "../../memory/memory.ts";
-import type {
-  FittedMemory,
-  Memory,
-  MemorySections,
-  Recollection,
-} from "../../memory/memory.ts";
+import type { Memory, Recollection } from "../../memory/memory.ts";
 import { restoreUserMessage, storeUserMessage } from "../user_message.ts";
 import type { TurnContext } from "../turn_context.ts";
-import { inspectContext } from "../turn_inspection.ts";
+import { buildRequest } from "./context_request.ts";
 
-/** History rows read per query; more pages are read only while the budget has room. */
-const HISTORY_PAGE = 32;
+export { asWindowMessage, containsChunk } from "./context_request.ts";
 
 /** What the stage needs. */
 export interface ContextDeps {
@@ -45,32 +27,8 @@ export interface ContextDeps {
   counterFor(endpoint: string, model: string): TokenCounter;
   /** Summaries, notes and preferences; absent: the request carries none. */
   memory?: Memory;
-}
-
-/** How a stored message reads to the model: user messages carry the speaker's name. */
-export function asWindowMessage(
-  message: StoredMessage,
-  counter: TokenCounter,
-  speaker?: string,
-): WindowMessage {
-  // Where characters speak under their own names (`webhooks: true`), another
-  // persona's answer is someone else talking, labelled with its name.
-  const ownWords = speaker === undefined || message.persona === speaker;
-  if (message.role === "assistant" && ownWords) {
-    return {
-      role: "assistant",
-      content: message.content,
-      tokens: message.token_count ?? counter.count(message.content),
-    };
-  }
-  // The speaker label is user-controlled: one line, capped, no braces.
-  const prefix = `${safeName(message.author_name)}: `;
-  return {
-    role: "user",
-    content: prefix + message.content,
-    tokens: (message.token_count ?? counter.count(message.content)) +
-      counter.count(prefix),
-  };
+  /** Reads earlier messages' images again (`attachments.history_images`). */
+  attachments?: AttachmentFetcher;
 }
 
 /** Creates the context stage. */
@@ -146,6 +104,11 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
             } notes sent`,
           );
         }
+        // A reply never waits behind a summary for the endpoint's slots.
+        deps.memory?.makeRoom(
+          persona.endpoint,
+          config.endpoints[persona.endpoint]?.max_concurrency ?? 1,
+        );
         await next();
       } finally {
         await deps.memory?.afterTurn({
@@ -162,209 +125,4 @@ export function contextStage(deps: ContextDeps): Stage<TurnContext> {
       }
     },
   };
-}
-
-/** What building the request found out. */
-interface BuiltRequest {
-  history_room: number;
-  memory: FittedMemory | null;
-}
-
-/** Builds `ctx.request` from the system prompt, memory and the history that fits. */
-async function buildRequest(
-  ctx: TurnContext,
-  deps: ContextDeps,
-  facts: {
-    budget: BudgetConfig;
-    counter: TokenCounter;
-    recollection: Recollection | null;
-  },
-): Promise<BuiltRequest> {
-  const { message, route } = ctx;
-  const { budget, counter, recollection } = facts;
-  const persona = ctx.persona!;
-  const userMessage = ctx.user_message!;
-  const user = message.author.display_name;
-  const preferences = recollection === null
-    ? ""
-    : preferencesNote(recollection.preferences, safeName(user));
-  const system = renderSystemPrompt(persona.system_prompt, {
-    user,
-    channel: message.channel_name || "direct messages",
-    server: message.guild_name ||
-      (message.guild_id === "" ? "a direct message" : "this server"),
-    persona: persona.display_name,
-    now: ctx.started_at,
-    preferences,
-  });
-  const sections: MemorySections | null = recollection === null ? null : {
-    preferences: placesPreferences(persona.system_prompt) ? "" : preferences,
-    notes: recollection.notes.map((note) => note.content),
-    user_name: safeName(user),
-    summary: recollection.summary?.content ?? "",
-    summary_tokens: budget.summary_tokens,
-  };
-  // Never past what the server really serves (it would silently cut the
-  // start, system prompt included); the reply keeps a quarter of a window
-  // smaller than the budget planned for.
-  const window_tokens = Math.min(
-    budget.context_tokens,
-    counter.context_limit ?? Infinity,
-  );
-  const reserve_tokens = window_tokens < budget.context_tokens
-    ? Math.min(budget.reserve_tokens, Math.floor(window_tokens / 4))
-    : budget.reserve_tokens;
-  let fitted: FittedMemory | null = null;
-  const build = (history: StoredMessage[], replied: StoredMessage | null) =>
-    buildContextWindow({
-      system,
-      history: history.map((m) =>
-        asWindowMessage(
-          m,
-          counter,
-          route.binding.webhooks ? ctx.persona_name : undefined,
-        )
-      ),
-      replied_to: replied === null ? null : replied.role === "assistant"
-        ? {
-          role: "assistant",
-          content: replied.content,
-          tokens: counter.count(replied.content),
-        }
-        : asWindowMessage(replied, counter),
-      current: withImages(
-        asWindowMessage(userMessage, counter),
-        (ctx.attachments?.images ?? []).map((i) => ({ url: i.data_url })),
-      ),
-      context_tokens: window_tokens,
-      reserve_tokens: reserve_tokens,
-      max_tokens: persona.max_tokens,
-      count: (text) => counter.count(text),
-      message_overhead: MESSAGE_OVERHEAD_TOKENS,
-      reply_primer: REPLY_PRIMER_TOKENS,
-      ...(sections === null ? {} : {
-        memory: (room: number) =>
-          fitted = fitMemory(sections, room, (text) => counter.count(text)),
-      }),
-    });
-
-  // Read history a page at a time until the budget is full: the cost follows the
-  // budget, not max_messages or how much is stored. With a summary, only what
-  // it does not cover yet.
-  const after_id = recollection?.summary?.through_id;
-  const usable: StoredMessage[] = [];
-  let fetched = 0;
-  // From the newest: a reply to an earlier turn may have a higher id than this message.
-  let before: number | undefined;
-  let window = build(usable, null);
-  for (;;) {
-    const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
-    if (want <= 0) break;
-    const rows = await deps.store.recentMessages({
-      conversation: route.conversation,
-      limit: want,
-      since: ctx.started_at - budget.max_age,
-      ...(before === undefined ? {} : { before_id: before }),
-      ...(after_id === undefined ? {} : { after_id }),
-    });
-    const history = rows.filter((m) => isHistoryOf(m, userMessage.id));
-    fetched += history.length;
-    usable.push(
-      ...history.filter((m) => m.content !== "" && m.role !== "system"),
-    );
-    newestFirst(usable);
-    window = build(usable, null);
-    const last = rows.at(-1);
-    if (
-      rows.length < want || last === undefined ||
-      window.history_used < usable.length
-    ) break;
-    before = last.id;
-  }
-  // context: channel with scope: user — what others said in the channel, in order.
-  const overheard = await overheardFor(
-    deps.store,
-    route,
-    budget,
-    ctx.started_at,
-  );
-  if (overheard.length > 0) {
-    const ids = new Set(usable.map((m) => m.id));
-    usable.push(
-      ...overheard.filter((m) =>
-        !ids.has(m.id) && isHistoryOf(m, userMessage.id)
-      ),
-    );
-    newestFirst(usable).splice(budget.max_messages);
-    window = build(usable, null);
-  }
-  const replied = await repliedToMessage(ctx, deps.store, usable);
-  if (replied !== null) window = build(usable, replied);
-  ctx.request = window.messages satisfies ChatMessage[];
-  ctx.max_tokens = window.max_tokens;
-  if (ctx.inspection) {
-    await inspectContext(ctx.inspection, ctx, {
-      store: deps.store,
-      counter,
-      budget: { ...budget, context_tokens: window_tokens, reserve_tokens },
-      history: usable,
-      history_used: window.history_used,
-      current_id: userMessage.id,
-      prompt_tokens: window.prompt_tokens,
-      memory_tokens: window.memory_tokens,
-      memory: fitted,
-    });
-  }
-  return { history_room: window.history_room, memory: fitted };
-}
-
-/** The message the user replied to, when it is not already in the history. */
-async function repliedToMessage(
-  ctx: TurnContext,
-  store: Store,
-  history: readonly StoredMessage[],
-): Promise<StoredMessage | null> {
-  const reference = ctx.message.reply_to;
-  if (reference === null) return null;
-  if (history.some((m) => m.external_id === reference.message_id)) return null;
-  // After a /reset nothing from before it comes back, not even by replying to it.
-  const reset = await store.lastReset(ctx.route.conversation);
-  const known = await store.findMessageByExternalId(reference.message_id);
-  if (known !== null && known.content !== "") {
-    if (history.some((m) => m.id === known.id)) return null;
-    return reset !== null && known.created_at < reset ? null : known;
-  }
-  if (reference.content === "" || reset !== null) return null;
-  // A later chunk of a split answer is not stored under its own id: it is part
-  // of a stored reply already in the history, and is never sent twice.
-  if (history.some((m) => containsChunk(m.content, reference.content))) {
-    return null;
-  }
-  return {
-    id: 0,
-    conversation: ctx.route.conversation,
-    external_id: reference.message_id,
-    author_id: reference.author_id,
-    author_name: reference.author_name,
-    role: reference.author_id === ctx.bot_user_id ? "assistant" : "user",
-    persona: ctx.persona_name,
-    content: reference.content,
-    token_count: null,
-    created_at: 0,
-    updated_at: 0,
-    partial: false,
-    reply_to_id: null,
-  };
-}
-
-/**
- * True when `chunk` (a posted message of a split reply, maybe with a code
- * fence closed or reopened at its edges) is part of `stored`: its longest
- * line is found there.
- */
-export function containsChunk(stored: string, chunk: string): boolean {
-  const lines = chunk.split("\n").map((line) => line.trim());
-  const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), "");
-  const probe = longest.length >= 20 ? longest : chunk.trim();
-  return probe !== "" && stored.includes(probe);
 }
