@@ -394,7 +394,14 @@ export class DiscordTurns {
     const last = shown.posted.at(-1);
     if (last === undefined) return;
     try {
-      await shown.port.edit(shown.channel_id, last.id, last.content, []);
+      // Through the channel's throttle like every other send and edit: this
+      // edit counts against Discord's 5 per 5 s in the channel too.
+      const done = await this.#options.throttle.acquire(shown.channel_id);
+      try {
+        await shown.port.edit(shown.channel_id, last.id, last.content, []);
+      } finally {
+        done();
+      }
     } catch (error) {
       this.#options.logger.debug("Could not remove buttons: {error}", {
         error,
