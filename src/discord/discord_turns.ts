@@ -97,6 +97,8 @@ export class DiscordTurns {
   /** Turn id → the latest reply it is (only latest replies are kept). */
   readonly #byTurn = new Map<string, ShownReply>();
   readonly #threadWarnings = new Set<string>();
+  /** Turn id → its turn, while queued or running (until remembered). */
+  readonly #inFlight = new Map<string, Promise<void>>();
 
   constructor(options: DiscordTurnsOptions) {
     this.#options = options;
@@ -109,6 +111,11 @@ export class DiscordTurns {
   /** The latest reply whose question was `turn_id`, if it is still the latest of its conversation. */
   latest(turn_id: string): ShownReply | undefined {
     return this.#byTurn.get(turn_id);
+  }
+
+  /** Resolves once the turn `turn_id` (if one is queued or running) has ended and been remembered. */
+  async settled(turn_id: string): Promise<void> {
+    await this.#inFlight.get(turn_id);
   }
 
   /**
@@ -263,6 +270,11 @@ export class DiscordTurns {
    * by editing that turn's reply (a running answer is stopped first).
    */
   async edited(message: IncomingMessage): Promise<void> {
+    if (this.#inFlight.has(message.id)) {
+      // Edited while being answered: that answer is stale; stop it, then answer the edit.
+      this.#options.services.controls.stop(message.id, message.author.id);
+      await this.settled(message.id);
+    }
     const shown = this.#byTurn.get(message.id);
     if (shown === undefined || message.author.id !== shown.asker_id) return;
     const { services, client } = this.#options;
@@ -337,6 +349,24 @@ export class DiscordTurns {
     port: DiscordPort & { speak?: (s: { display_name: string }) => void },
     rerun: Rerun | undefined,
     reuse: readonly { id: string; content: string }[] = [],
+  ): Promise<void> {
+    const turn = this.#turn(message, route, port, rerun, reuse);
+    this.#inFlight.set(message.id, turn);
+    try {
+      await turn;
+    } finally {
+      if (this.#inFlight.get(message.id) === turn) {
+        this.#inFlight.delete(message.id);
+      }
+    }
+  }
+
+  async #turn(
+    message: IncomingMessage,
+    route: Route | null,
+    port: DiscordPort & { speak?: (s: { display_name: string }) => void },
+    rerun: Rerun | undefined,
+    reuse: readonly { id: string; content: string }[],
   ): Promise<void> {
     const { services, logger } = this.#options;
     const turn_id = message.id;

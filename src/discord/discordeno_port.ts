@@ -93,7 +93,10 @@ export function classifyDiscordError(error: unknown): DiscordRequestError {
   let kind: DiscordFailureKind = "other";
   if (code === 10008) kind = "unknown_message";
   else if (code === 10003) kind = "unknown_channel";
-  else if (code === 50013 || code === 50001 || status === 403) {
+  // 50083: a locked archived thread takes no message, like a missing permission.
+  else if (
+    code === 50013 || code === 50001 || code === 50083 || status === 403
+  ) {
     kind = "missing_permissions";
   } else if (status === 429) kind = "rate_limited";
   else if (status >= 400 && status < 500) kind = "rejected";

@@ -43,6 +43,19 @@ function mayControl(
     press.role_ids.some((role) => config.access.admin_roles.includes(role));
 }
 
+/** Waits for `settled`, or `ms` at most. */
+async function settledWithin(
+  settled: Promise<void>,
+  ms: number,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    settled,
+    new Promise<void>((resolve) => timer = setTimeout(resolve, ms)),
+  ]);
+  clearTimeout(timer);
+}
+
 /** Registers the `stop` and `regen` actions on the router. */
 export function registerTurnButtons(
   router: ButtonRouter,
@@ -61,6 +74,11 @@ export function registerTurnButtons(
 
   router.on("regen", async (press, respond) => {
     const turn_id = press.custom_id.args[0] ?? "";
+    if (deps.controls.askerOf(turn_id) !== undefined) {
+      return await respond.ephemeral(STILL_RUNNING);
+    }
+    // A turn that just ended is being remembered: wait a moment (Discord wants an answer within 3 s).
+    await settledWithin(deps.turns.settled(turn_id), 1_500);
     // Remembered since the start, or (after a restart) read back from the store.
     const shown = deps.turns.latest(turn_id) ??
       await deps.turns.restore(turn_id, {
@@ -75,9 +93,6 @@ export function registerTurnButtons(
     }
     if (!mayControl(press, shown.asker_id, deps.config())) {
       return await respond.ephemeral(NOT_YOURS);
-    }
-    if (deps.controls.askerOf(turn_id) !== undefined) {
-      return await respond.ephemeral(STILL_RUNNING);
     }
     await respond.acknowledge();
     deps.logger.info("Regenerating the answer to {turn}", { turn: turn_id });

@@ -251,10 +251,13 @@ export function createRestHandler(
           return { status: 429, body: limited.body };
         }
       }
-      if (match.route.messageBucket) {
-        const take: WindowTake = deps.messageLimiter.take(
-          `messages:${match.params.channel}`,
-        );
+      const bucket = match.route.bucket
+        ? match.route.bucket(match.params, deps.world)
+        : match.route.messageBucket
+        ? `messages:${match.params.channel}`
+        : null;
+      if (bucket !== null) {
+        const take: WindowTake = deps.messageLimiter.take(bucket);
         headers = routeLimitHeaders(take, MESSAGE_BUCKET_ID);
         if (!take.allowed) {
           const limited = tooManyRequests(take.resetAfterMs, "user");

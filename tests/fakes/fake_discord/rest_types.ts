@@ -51,6 +51,11 @@ export interface RestRoute {
   auth: "bot" | "none";
   /** Counts toward the per-channel message create/edit limit. */
   messageBucket?: boolean;
+  /**
+   * The rate-limit bucket of this request, when it has one other than the
+   * channel's messages (a webhook's own: Discord limits each webhook); null: none.
+   */
+  bucket?(params: Record<string, string>, world: FakeWorld): string | null;
   handle(ctx: RestContext): RestReply | Promise<RestReply>;
 }
 

@@ -185,6 +185,11 @@ export function webhookRoutes(
     method,
     path,
     auth: "none",
+    // Each webhook has its own limit (interaction follow-ups on these paths do not).
+    bucket: (params, world) =>
+      method !== "DELETE" && world.webhooks.has(params.application ?? "")
+        ? `webhook:${params.application}`
+        : null,
     handle: (ctx) => {
       if (ctx.world.webhooks.has(ctx.params.application ?? "")) {
         const hook = webhookOf(ctx);
