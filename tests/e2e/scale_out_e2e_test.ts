@@ -169,7 +169,17 @@ Deno.test({
           assert.equal(messages[0]?.content, `You are Helper on ${owner(g)}.`);
         }
       }
-      assert.equal(discord.rateLimitedCount(), 0, "Discord never answered 429");
+      assert.equal(
+        discord.rateLimitedCount(),
+        0,
+        `Discord never answered 429: ${
+          JSON.stringify(
+            discord.requests.filter((r) => r.status === 429).map((r) =>
+              `${r.method} ${r.path}`
+            ),
+          )
+        }`,
+      );
 
       // One rate limit across both processes: 3 an hour, shards 0 and 2.
       const strictCalls = () =>
@@ -288,7 +298,17 @@ Deno.test({
           `guild ${g}: nothing answered twice`,
         );
       }
-      assert.equal(discord.rateLimitedCount(), 0, "Discord never answered 429");
+      assert.equal(
+        discord.rateLimitedCount(),
+        0,
+        `Discord never answered 429: ${
+          JSON.stringify(
+            discord.requests.filter((r) => r.status === 429).map((r) =>
+              `${r.method} ${r.path}`
+            ),
+          )
+        }`,
+      );
     } catch (error) {
       throw new Error(
         `${error instanceof Error ? error.message : String(error)}\n${
