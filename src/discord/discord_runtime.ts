@@ -16,7 +16,7 @@ import { ButtonRouter } from "./buttons/button_router.ts";
 import { ChannelDirectory } from "./channel_directory.ts";
 import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
-import { DiscordTurns } from "./discord_turns.ts";
+import { DiscordTurns } from "./turns/discord_turns.ts";
 import { forgetDeletedThread } from "../retention/deleted_threads.ts";
 import { registerTurnButtons } from "./buttons/turn_buttons.ts";
 import { DiscordReply } from "./discord_reply.ts";

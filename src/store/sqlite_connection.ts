@@ -30,7 +30,7 @@ export interface SqliteStoreOptions {
   slowOperationMs?: number;
   /** Told about each slow operation (default: a warning in the `store` log). */
   onSlowOperation?: (action: string, ms: number) => void;
-  /** Messages deleted per statement by `pruneMessages` (default 1000, a few ms each; the store yields between batches). */
+  /** Messages deleted per statement by `pruneMessages` (default 250, a few ms each; the store yields between batches). */
   pruneBatchSize?: number;
 }
 

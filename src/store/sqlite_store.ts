@@ -130,7 +130,7 @@ export class SqliteStore implements Store {
     return new SqliteStore(
       db,
       path,
-      options.pruneBatchSize ?? 1000,
+      options.pruneBatchSize ?? 250,
       options,
     );
   }

@@ -10,7 +10,7 @@ import { DiscordReply } from "../../src/discord/discord_reply.ts";
 import {
   regenerateButton,
   stopButton,
-} from "../../src/discord/discord_turns.ts";
+} from "../../src/discord/buttons/reply_buttons.ts";
 import { log } from "../../src/log/logging.ts";
 import { FakeTimers } from "../support/fake_timers.ts";
 

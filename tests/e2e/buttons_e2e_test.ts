@@ -7,7 +7,10 @@
 import assert from "node:assert/strict";
 import { buttonIds } from "../fakes/fake_discord/component_rules.ts";
 import type { FakeInteraction } from "../fakes/fake_discord/types.ts";
-import { NOT_YOURS } from "../../src/discord/buttons/turn_buttons.ts";
+import {
+  NOT_LATEST,
+  NOT_YOURS,
+} from "../../src/discord/buttons/turn_buttons.ts";
 import {
   ADMIN_ROLE,
   ALICE,
@@ -199,4 +202,49 @@ Deno.test("Regenerate still works after a restart, read back from the store; an 
     10_000,
     "the buttons to leave the older answer",
   );
+
+  // After /reset the latest answer's Regenerate no longer applies either.
+  const latest = h.discord.messagesIn(CHANNEL).find((m) =>
+    m.content === "again"
+  )!;
+  const regenLatest = buttonIds(latest.components)[0]!;
+  const reset = h.discord.sendCommand({
+    channelId: CHANNEL,
+    commandName: "reset",
+  });
+  await h.discord.waitFor(
+    () => h.discord.interaction(reset.id)?.response,
+    10_000,
+    "the reset",
+  );
+  await eventually(
+    async () => {
+      const answer = h.discord.messagesIn(CHANNEL).find((m) =>
+        m.interactionId === reset.id && !/thinking/i.test(m.content) &&
+        m.content !== ""
+      );
+      return answer;
+    },
+    10_000,
+    "the reset's answer",
+  );
+  const stale = h.discord.pressButton({
+    messageId: latest.id,
+    customId: regenLatest,
+    userId: ALICE,
+  });
+  assert.equal(
+    await h.discord.waitFor(
+      () => ephemeralAnswer(h.discord.interaction(stale.id)),
+      10_000,
+      "the refusal after the reset",
+    ),
+    NOT_LATEST,
+  );
+  await h.discord.waitFor(
+    () => latest.components.length === 0,
+    10_000,
+    "the button to leave the answer",
+  );
+  assert.equal(h.llm.chatRequests().length, 3);
 });

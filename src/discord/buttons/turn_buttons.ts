@@ -12,7 +12,7 @@
 import type { Config } from "../../config/config_types.ts";
 import type { Logger } from "../../log/logging.ts";
 import type { TurnControls } from "../../pipeline/controls/turn_controls.ts";
-import type { DiscordTurns } from "../discord_turns.ts";
+import type { DiscordTurns } from "../turns/discord_turns.ts";
 import type { ButtonPress, ButtonRouter } from "./button_router.ts";
 
 /** Said to someone who did not ask and is not an admin. */
@@ -80,7 +80,7 @@ export function registerTurnButtons(
     // A turn that just ended is being remembered: wait a moment (Discord wants an answer within 3 s).
     await settledWithin(deps.turns.settled(turn_id), 1_500);
     // Remembered since the start, or (after a restart) read back from the store.
-    const shown = deps.turns.latest(turn_id) ??
+    const shown = await deps.turns.current(turn_id) ??
       await deps.turns.restore(turn_id, {
         message_id: press.message_id,
         webhook_id: press.message_webhook_id,

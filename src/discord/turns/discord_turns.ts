@@ -12,43 +12,32 @@
  * @module
  */
 
-import type { Logger } from "../log/logging.ts";
-import type { BotServices } from "../pipeline/bot_services.ts";
-import type { Rerun } from "../pipeline/controls/turn_controls.ts";
-import type { IncomingMessage } from "../pipeline/incoming_message.ts";
-import { resolveRoute } from "../pipeline/route.ts";
-import type { Route } from "../pipeline/route.ts";
+import type { Logger } from "../../log/logging.ts";
+import type { BotServices } from "../../pipeline/bot_services.ts";
+import type { Rerun } from "../../pipeline/controls/turn_controls.ts";
+import type { IncomingMessage } from "../../pipeline/incoming_message.ts";
+import { resolveRoute } from "../../pipeline/route.ts";
+import type { Route } from "../../pipeline/route.ts";
 import {
   isEmptyMessage,
   isTriggered,
   withoutBotMention,
-} from "../pipeline/stages/auth_stage.ts";
-import { customId } from "./buttons/custom_id.ts";
-import type { ChannelDirectory } from "./channel_directory.ts";
-import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";
-import { DiscordReply } from "./discord_reply.ts";
-import type { DiscordPort, ReplyButton } from "./discord_port.ts";
-import type { DiscordClient } from "./discordeno_client.ts";
-import { openingThread } from "./threads/thread_opener.ts";
-import type { ThreadPlan } from "./threads/thread_opener.ts";
-import { threadName } from "./threads/thread_name.ts";
-import { WebhookDirectory } from "./webhooks/webhook_directory.ts";
-import { webhookPort } from "./webhooks/webhook_port.ts";
-
-/** The latest reply of a conversation, as shown in Discord. */
-export interface ShownReply {
-  /** The id of the message that asked (the turn id in button ids). */
-  turn_id: string;
-  asker_id: string;
-  /** The conversation, as the runner keys it. */
-  conversation: string;
-  /** The message as the runner got it (moved into its thread, if one was opened). */
-  message: IncomingMessage;
-  /** Where the reply is (the thread, for a turn moved into one). */
-  channel_id: string;
-  port: DiscordPort;
-  posted: readonly { id: string; content: string }[];
-}
+} from "../../pipeline/stages/auth_stage.ts";
+import { regenerateButton, stopButton } from "../buttons/reply_buttons.ts";
+import type { ChannelDirectory } from "../channel_directory.ts";
+import type { ChannelThrottle, ThrottleTimers } from "../channel_throttle.ts";
+import { DiscordReply } from "../discord_reply.ts";
+import type { DiscordPort } from "../discord_port.ts";
+import type { DiscordClient } from "../discordeno_client.ts";
+import { openingThread } from "../threads/thread_opener.ts";
+import type { ThreadPlan } from "../threads/thread_opener.ts";
+import { threadName } from "../threads/thread_name.ts";
+import { WebhookDirectory } from "../webhooks/webhook_directory.ts";
+import { webhookPort } from "../webhooks/webhook_port.ts";
+import { LatestReplies, removeButtons } from "./latest_replies.ts";
+import type { ShownReply } from "./latest_replies.ts";
+import { storedTurn } from "./stored_turn.ts";
+import type { PressedReply } from "./stored_turn.ts";
 
 /** What the turns need. */
 export interface DiscordTurnsOptions {
@@ -65,37 +54,11 @@ export interface DiscordTurnsOptions {
   logger: Logger;
 }
 
-/** The Stop button of a turn. */
-export function stopButton(turn_id: string): ReplyButton {
-  return {
-    custom_id: customId("stop", turn_id),
-    label: "Stop",
-    style: "danger",
-    emoji: "⏹️",
-  };
-}
-
-/** The Regenerate button of a turn. */
-export function regenerateButton(turn_id: string): ReplyButton {
-  return {
-    custom_id: customId("regen", turn_id),
-    label: "Regenerate",
-    style: "secondary",
-    emoji: "🔄",
-  };
-}
-
-/** Conversations whose latest reply is remembered at most. */
-const MAX_REMEMBERED = 10_000;
-
 /** Builds and remembers the replies of turns; see the module doc. */
 export class DiscordTurns {
   readonly #options: DiscordTurnsOptions;
   readonly #webhooks: WebhookDirectory;
-  /** Conversation → its latest reply. */
-  readonly #latest = new Map<string, ShownReply>();
-  /** Turn id → the latest reply it is (only latest replies are kept). */
-  readonly #byTurn = new Map<string, ShownReply>();
+  readonly #latest = new LatestReplies();
   readonly #threadWarnings = new Set<string>();
   /** Turn id → its turn, while queued or running (until remembered). */
   readonly #inFlight = new Map<string, Promise<void>>();
@@ -110,7 +73,29 @@ export class DiscordTurns {
 
   /** The latest reply whose question was `turn_id`, if it is still the latest of its conversation. */
   latest(turn_id: string): ShownReply | undefined {
-    return this.#byTurn.get(turn_id);
+    return this.#latest.get(turn_id);
+  }
+
+  /**
+   * Like `latest`, but a reply whose conversation was `/reset` since no
+   * longer counts: its buttons are taken off and it is forgotten.
+   */
+  async current(turn_id: string): Promise<ShownReply | undefined> {
+    const shown = this.#latest.get(turn_id);
+    if (shown === undefined) return undefined;
+    const { services, logger } = this.#options;
+    const route = resolveRoute(
+      { ...shown.message, user_id: shown.asker_id },
+      services.config(),
+    );
+    const reset = route === null
+      ? null
+      : await services.store.lastReset(route.conversation);
+    if (reset === null || reset < shown.message.created_at) return shown;
+    this.#latest.forget(shown);
+    // Not awaited: the press must be answered within Discord's 3 s.
+    void removeButtons(shown, logger, this.#options.throttle);
+    return undefined;
   }
 
   /** Resolves once the turn `turn_id` (if one is queued or running) has ended and been remembered. */
@@ -120,78 +105,24 @@ export class DiscordTurns {
 
   /**
    * The latest reply of a turn whose Regenerate was pressed after a restart
-   * (nothing remembered): read back from the store when that turn is still
-   * the latest of its conversation (no newer message, no reset since).
-   * The reply's first message and the pressed one are written over.
+   * (nothing remembered), read back from the store; see `stored_turn.ts`.
    */
-  async restore(
+  restore(
     turn_id: string,
-    pressed: {
-      message_id: string;
-      webhook_id?: string | undefined;
-      role_ids: string[];
-      user_id: string;
-    },
+    pressed: PressedReply,
   ): Promise<ShownReply | undefined> {
     const { services, directory, client } = this.#options;
-    const asked = await services.store.findMessageByExternalId(turn_id);
-    if (asked === null || asked.role !== "user") return undefined;
-    const conversation = asked.conversation;
-    const [newest] = await services.store.recentMessages({
-      conversation,
-      limit: 1,
-      since: 0,
-    });
-    if (
-      newest?.role !== "assistant" || newest.reply_to_id !== asked.id ||
-      newest.external_id === null
-    ) return undefined;
-    const channel = await directory.resolve(conversation.channel_id);
-    const message: IncomingMessage = {
-      id: turn_id,
-      channel_id: conversation.channel_id,
-      parent_channel_id: channel?.is_thread ? channel.parent_id : "",
-      ...(channel?.is_thread && channel.owner_id === client.bot_user_id
-        ? { in_own_thread: true }
-        : {}),
-      guild_id: conversation.guild_id,
-      guild_name: directory.guildName(conversation.guild_id),
-      channel_name: channel?.name ?? "",
-      author: {
-        id: asked.author_id,
-        display_name: asked.author_name,
-        is_bot: false,
-        is_webhook: false,
-        // The asker's roles are known only when the asker pressed.
-        role_ids: pressed.user_id === asked.author_id ? pressed.role_ids : [],
+    return storedTurn(
+      {
+        store: services.store,
+        config: services.config,
+        directory,
+        bot_user_id: client.bot_user_id,
+        portFor: (message, route) => this.#portFor(message, route, null),
       },
-      content: asked.content,
-      mentions_bot: true,
-      reply_to: null,
-      created_at: asked.created_at,
-    };
-    const route = resolveRoute(
-      { ...message, user_id: message.author.id },
-      services.config(),
-    );
-    if (route === null) return undefined;
-    const port = this.#portFor(message, route, null);
-    const ids = [...new Set([newest.external_id, pressed.message_id])];
-    if (pressed.webhook_id !== undefined && "adopt" in port) {
-      for (const id of ids) {
-        await (port as { adopt(id: string, channel: string): Promise<void> })
-          .adopt(id, message.channel_id);
-      }
-    }
-    return {
       turn_id,
-      asker_id: asked.author_id,
-      conversation: JSON.stringify(route.conversation),
-      message,
-      channel_id: message.channel_id,
-      port,
-      posted: ids.map((id) => ({ id, content: newest.content })),
-    };
+      pressed,
+    );
   }
 
   /** Answers a new message. Resolves when its turn has ended. */
@@ -275,7 +206,7 @@ export class DiscordTurns {
       this.#options.services.controls.stop(message.id, message.author.id);
       await this.settled(message.id);
     }
-    const shown = this.#byTurn.get(message.id);
+    const shown = this.#latest.get(message.id);
     if (shown === undefined || message.author.id !== shown.asker_id) return;
     const { services, client } = this.#options;
     const route = resolveRoute(
@@ -402,40 +333,13 @@ export class DiscordTurns {
 
   /** Records a conversation's new latest reply and takes the buttons off the one before. */
   async #remember(shown: ShownReply): Promise<void> {
-    const before = this.#latest.get(shown.conversation);
-    this.#latest.delete(shown.conversation);
-    this.#latest.set(shown.conversation, shown);
-    if (before !== undefined) this.#byTurn.delete(before.turn_id);
-    this.#byTurn.set(shown.turn_id, shown);
-    if (this.#latest.size > MAX_REMEMBERED) {
-      const [oldest] = this.#latest.values();
-      if (oldest !== undefined) {
-        this.#latest.delete(oldest.conversation);
-        this.#byTurn.delete(oldest.turn_id);
-      }
-    }
-    if (before !== undefined && before.turn_id !== shown.turn_id) {
-      await this.removeButtons(before);
-    }
-  }
-
-  /** Takes the buttons off a reply (its last message); failures are logged. */
-  async removeButtons(shown: ShownReply): Promise<void> {
-    const last = shown.posted.at(-1);
-    if (last === undefined) return;
-    try {
-      // Through the channel's throttle like every other send and edit: this
-      // edit counts against Discord's 5 per 5 s in the channel too.
-      const done = await this.#options.throttle.acquire(shown.channel_id);
-      try {
-        await shown.port.edit(shown.channel_id, last.id, last.content, []);
-      } finally {
-        done();
-      }
-    } catch (error) {
-      this.#options.logger.debug("Could not remove buttons: {error}", {
-        error,
-      });
+    const replaced = this.#latest.remember(shown);
+    if (replaced !== undefined) {
+      await removeButtons(
+        replaced,
+        this.#options.logger,
+        this.#options.throttle,
+      );
     }
   }
 }
