@@ -94,7 +94,7 @@ export class DiscordTurns {
     if (reset === null || reset < shown.message.created_at) return shown;
     this.#latest.forget(shown);
     // Not awaited: the press must be answered within Discord's 3 s.
-    void removeButtons(shown, logger);
+    void removeButtons(shown, logger, this.#options.throttle);
     return undefined;
   }
 
@@ -335,7 +335,11 @@ export class DiscordTurns {
   async #remember(shown: ShownReply): Promise<void> {
     const replaced = this.#latest.remember(shown);
     if (replaced !== undefined) {
-      await removeButtons(replaced, this.#options.logger);
+      await removeButtons(
+        replaced,
+        this.#options.logger,
+        this.#options.throttle,
+      );
     }
   }
 }
