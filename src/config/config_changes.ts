@@ -52,6 +52,14 @@ export function describeConfigChanges(before: Config, after: Config): string {
   if (before.discord.token !== after.discord.token) {
     parts.push("token changed (applies after a restart)");
   }
+  if (before.discord.message_content !== after.discord.message_content) {
+    parts.push("message_content changed (applies after a restart)");
+  }
+  if (
+    JSON.stringify(before.attachments) !== JSON.stringify(after.attachments)
+  ) {
+    parts.push("attachments changed");
+  }
   if (before.retention !== after.retention) parts.push("retention changed");
   const found = parts.filter((p): p is string => p !== null);
   return found.length === 0 ? "no changes" : found.join("; ");

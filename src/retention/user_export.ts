@@ -1,7 +1,7 @@
 /**
  * The data export of one Discord user (`deno task export-user`): every
  * message the store holds about them (including the bot's linked replies in
- * shared conversations), their persona choices and their rate-limit
+ * shared conversations, and the references to the images they sent), their persona choices and their rate-limit
  * counters, as one JSON document with readable ISO 8601 times. The document
  * says plainly what it leaves out.
  *
@@ -11,6 +11,7 @@
 import type {
   MessageRole,
   Store,
+  StoredImage,
   StoredMessage,
   UserPersonaChoice,
   UserRateLimit,
@@ -55,6 +56,8 @@ export interface ExportedMessage {
   partial: boolean;
   /** For a bot reply: the `id` of the message it answers, or null. */
   reply_to_id: number | null;
+  /** The images the message carried, as kept: name, attachment URL, size (never the bytes). */
+  images: StoredImage[];
 }
 
 /** A persona chosen with /persona, as exported. */
@@ -116,11 +119,14 @@ export async function buildUserExport(
     | "notesOfUser"
     | "getPreferences"
     | "summariesOfUser"
+    | "imagesOf"
   >,
   user_id: string,
   exported_at: number,
 ): Promise<UserExport> {
-  const messages = (await store.messagesOfUser(user_id)).map(exportMessage);
+  const stored = await store.messagesOfUser(user_id);
+  const images = await store.imagesOf(stored.map((m) => m.id));
+  const messages = stored.map((m) => exportMessage(m, images.get(m.id) ?? []));
   const persona_choices = (await store.personaChoicesOfUser(user_id)).map(
     exportPersonaChoice,
   );
@@ -140,7 +146,10 @@ export async function buildUserExport(
   };
 }
 
-function exportMessage(message: StoredMessage): ExportedMessage {
+function exportMessage(
+  message: StoredMessage,
+  images: StoredImage[],
+): ExportedMessage {
   const { conversation } = message;
   return {
     id: message.id,
@@ -160,6 +169,7 @@ function exportMessage(message: StoredMessage): ExportedMessage {
     updated_at: iso(message.updated_at),
     partial: message.partial,
     reply_to_id: message.reply_to_id ?? null,
+    images,
   };
 }
 

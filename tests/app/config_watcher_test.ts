@@ -100,3 +100,20 @@ Deno.test("describeConfigChanges() names what changed and never the token", asyn
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("describeConfigChanges() says message_content applies after a restart, and names attachments", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/a.yaml`, valid);
+    const a = await loadConfig(`${dir}/a.yaml`, env);
+    const b = structuredClone(a);
+    b.discord.message_content = false;
+    b.attachments.max_images = 1;
+    assert.equal(
+      describeConfigChanges(a, b),
+      "discord settings changed; message_content changed (applies after a restart); attachments changed",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -63,6 +63,7 @@ Deno.test("export-user prints the user's messages, persona choices and rate limi
     updated_at: "2025-01-01T00:01:00.000Z",
     partial: false,
     reply_to_id: 1,
+    images: [],
   });
   assert.deepEqual(document.persona_choices, [{
     binding_key: "100000000000000001",

@@ -34,6 +34,7 @@ function runnerFor(
   llm: ScriptedLlm,
   max_waiting?: number,
   config = testConfig(),
+  max_pending?: number,
 ) {
   let clock = 1_000_000;
   const now = () => clock++;
@@ -52,6 +53,7 @@ function runnerFor(
     now,
     logger: log("test"),
     ...(max_waiting === undefined ? {} : { max_waiting }),
+    ...(max_pending === undefined ? {} : { max_pending }),
   });
 }
 
@@ -276,4 +278,41 @@ Deno.test("Runner counts threads toward their parent channel's per_channel limit
     "rate_limited",
     "rate_limited",
   ]);
+});
+
+Deno.test("Runner bounds the turns waiting over all conversations (default 6 per conversation, 1000 in all)", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const llm = new ScriptedLlm(() => 0);
+  llm.hold = true;
+  const config = testConfig();
+  config.rate_limits.default = {};
+  const runner = runnerFor(store, llm, undefined, config, 3);
+  const channels = Array.from(
+    { length: 5 },
+    (_, i) => `72000000000000000${i}`,
+  );
+  const turns = channels.map((channel_id) =>
+    runner.dispatch(message({ channel_id }), new RecordingReply())
+  );
+  while (llm.calls.length < 3) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  assert.equal(runner.queued, 3);
+  llm.release();
+  const outcomes = await Promise.all(turns);
+  assert.deepEqual(outcomes.filter((o) => o === "queue_full").length, 2);
+  // The default per-conversation bound: one running and 5 waiting.
+  const one = runnerFor(store, llm, undefined, config);
+  llm.hold = true;
+  const burst = Array.from(
+    { length: 8 },
+    () => one.dispatch(message(), new RecordingReply()),
+  );
+  while (llm.calls.length < 4) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  assert.equal(one.queued, 6);
+  llm.release();
+  const results = await Promise.all(burst);
+  assert.equal(results.filter((o) => o === "queue_full").length, 2);
 });

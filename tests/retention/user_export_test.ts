@@ -13,6 +13,7 @@ const COMMON = {
   persona: "helper",
   token_count: 2,
   partial: false,
+  images: [],
 };
 
 Deno.test("buildUserExport() lists the user's messages, linked replies, persona choices and rate limits with ISO times", async () => {
@@ -69,6 +70,12 @@ Deno.test("buildUserExport() lists the user's messages, linked replies, persona 
     notified: false,
   });
 
+  const cat = {
+    name: "cat.png",
+    url: "https://cdn.discordapp.com/c.png",
+    size: 9,
+  };
+  await store.addImages(ada.id, [cat]);
   const document = await buildUserExport(store, "7", Date.UTC(2025, 5, 1));
 
   const shared = { channel_id: "100", guild_id: "900", scope: "channel" };
@@ -89,6 +96,7 @@ Deno.test("buildUserExport() lists the user's messages, linked replies, persona 
         created_at: "1970-01-01T00:00:00.000Z",
         updated_at: "1970-01-01T00:00:00.000Z",
         reply_to_id: null,
+        images: [cat],
       },
       {
         ...COMMON,

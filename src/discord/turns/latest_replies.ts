@@ -9,8 +9,8 @@
 
 import type { Logger } from "../../log/logging.ts";
 import type { IncomingMessage } from "../../pipeline/incoming_message.ts";
-import type { ChannelThrottle } from "../channel_throttle.ts";
 import type { DiscordPort } from "../discord_port.ts";
+import type { ChannelThrottle } from "../channel_throttle.ts";
 
 /** The latest reply of a conversation, as shown in Discord. */
 export interface ShownReply {
@@ -72,11 +72,15 @@ export class LatestReplies {
   }
 }
 
-/** Takes the buttons off a reply (its last message), within the channel's pace; failures are logged. */
+/**
+ * Takes the buttons off a reply (its last message); failures are logged.
+ * The edit goes through the channel's throttle like every other send and
+ * edit: it counts against Discord's 5 per 5 s in the channel too.
+ */
 export async function removeButtons(
   shown: ShownReply,
   logger: Logger,
-  throttle: Pick<ChannelThrottle, "acquire">,
+  throttle: ChannelThrottle,
 ): Promise<void> {
   const last = shown.posted.at(-1);
   if (last === undefined) return;
