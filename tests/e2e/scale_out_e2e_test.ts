@@ -16,57 +16,23 @@ import {
   testPostgresUrl,
 } from "../support/test_postgres.ts";
 import {
+  ALICE,
+  BOB,
+  channelId,
   type Child,
   freePort,
   get,
+  guildId,
+  GUILDS,
+  PER_GUILD,
+  SECRET,
   spawnDeno,
+  STRICT,
   until,
 } from "./scale_out_harness.ts";
+import { scaleOutConfig as config } from "./scale_out_harness.ts";
 
 const url = await testPostgresUrl();
-
-const GUILDS = 40;
-const PER_GUILD = 5;
-const ALICE = "300000000000000001";
-const BOB = "300000000000000002";
-const SECRET = "rest-secret-for-the-test";
-
-/** Guild i lands on shard i % 4: its id's top bits are 200_000_000_000 + i. */
-function guildId(i: number): string {
-  return String((200_000_000_000n + BigInt(i)) << 22n);
-}
-function channelId(i: number): string {
-  return String(((200_000_000_000n + BigInt(i)) << 22n) + 1n);
-}
-/** Two more guilds, on shards 0 and 2, bound with a strict per-user limit. */
-const STRICT = [GUILDS, GUILDS + 2] as const;
-
-function config(llmUrl: string): string {
-  const channels = Array.from(
-    { length: GUILDS },
-    (_, i) => `"${channelId(i)}"`,
-  );
-  return `version: 1
-discord:
-  token: \${DISCORD_TOKEN}
-  commands: global
-endpoints:
-  local: { base_url: "${llmUrl}", retries: 0, max_concurrency: 64, max_queue: 256, timeout: { first_token: 90s, idle: 30s, total: 120s } }
-personas:
-  helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper on \${GATEWAY_NAME}." }
-rate_limits:
-  default: { per_user: 10000/minute, per_channel: 10000/minute }
-  strict: { per_user: 3/hour, per_channel: 10000/minute }
-bindings:
-  - channels: [${channels.join(", ")}]
-    persona: helper
-    trigger: [mention]
-  - channels: [${STRICT.map((i) => `"${channelId(i)}"`).join(", ")}]
-    persona: helper
-    trigger: [mention]
-    rate_limit: strict
-`;
-}
 
 Deno.test({
   name:
@@ -203,7 +169,17 @@ Deno.test({
           assert.equal(messages[0]?.content, `You are Helper on ${owner(g)}.`);
         }
       }
-      assert.equal(discord.rateLimitedCount(), 0, "Discord never answered 429");
+      assert.equal(
+        discord.rateLimitedCount(),
+        0,
+        `Discord never answered 429: ${
+          JSON.stringify(
+            discord.requests.filter((r) => r.status === 429).map((r) =>
+              `${r.method} ${r.path}`
+            ),
+          )
+        }`,
+      );
 
       // One rate limit across both processes: 3 an hour, shards 0 and 2.
       const strictCalls = () =>
@@ -322,7 +298,17 @@ Deno.test({
           `guild ${g}: nothing answered twice`,
         );
       }
-      assert.equal(discord.rateLimitedCount(), 0, "Discord never answered 429");
+      assert.equal(
+        discord.rateLimitedCount(),
+        0,
+        `Discord never answered 429: ${
+          JSON.stringify(
+            discord.requests.filter((r) => r.status === 429).map((r) =>
+              `${r.method} ${r.path}`
+            ),
+          )
+        }`,
+      );
     } catch (error) {
       throw new Error(
         `${error instanceof Error ? error.message : String(error)}\n${

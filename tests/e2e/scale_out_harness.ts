@@ -10,6 +10,56 @@
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
+/** Guilds of the load, 10 per shard. */
+export const GUILDS = 40;
+/** Messages per guild. */
+export const PER_GUILD = 5;
+/** The user of the load. */
+export const ALICE = "300000000000000001";
+/** The user whose rate limit is counted across processes. */
+export const BOB = "300000000000000002";
+/** `DISCORD_REST_SECRET` of the test. */
+export const SECRET = "rest-secret-for-the-test";
+
+/** Guild i lands on shard i % 4: its id's top bits are 200_000_000_000 + i. */
+export function guildId(i: number): string {
+  return String((200_000_000_000n + BigInt(i)) << 22n);
+}
+/** The one channel of guild i. */
+export function channelId(i: number): string {
+  return String(((200_000_000_000n + BigInt(i)) << 22n) + 1n);
+}
+/** Two more guilds, on shards 0 and 2, bound with a strict per-user limit. */
+export const STRICT = [GUILDS, GUILDS + 2] as const;
+
+/** The one YAML every gateway process reads; the system prompt names the process. */
+export function scaleOutConfig(llmUrl: string): string {
+  const channels = Array.from(
+    { length: GUILDS },
+    (_, i) => `"${channelId(i)}"`,
+  );
+  return `version: 1
+discord:
+  token: \${DISCORD_TOKEN}
+  commands: global
+endpoints:
+  local: { base_url: "${llmUrl}", retries: 0, max_concurrency: 64, max_queue: 256, timeout: { first_token: 90s, idle: 30s, total: 120s } }
+personas:
+  helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper on \${GATEWAY_NAME}." }
+rate_limits:
+  default: { per_user: 10000/minute, per_channel: 10000/minute }
+  strict: { per_user: 3/hour, per_channel: 10000/minute }
+bindings:
+  - channels: [${channels.join(", ")}]
+    persona: helper
+    trigger: [mention]
+  - channels: [${STRICT.map((i) => `"${channelId(i)}"`).join(", ")}]
+    persona: helper
+    trigger: [mention]
+    rate_limit: strict
+`;
+}
+
 /** A child process with its output collected. */
 export interface Child {
   readonly name: string;

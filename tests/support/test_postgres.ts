@@ -3,7 +3,7 @@
  * once per test file, and a fresh schema or database per test so that
  * parallel runs never collide. When the variable is unset or the server is
  * unreachable, {@link testPostgresUrl} prints one line
- * `skipped: PostgreSQL (…)` and returns null, and the caller registers its
+ * `skipped: PostgreSQL (…)` (once per run) and returns null, and the caller registers its
  * tests as ignored.
  *
  * @module
@@ -20,21 +20,31 @@ export function testPostgresUrl(): Promise<string | null> {
   return checked;
 }
 
+/**
+ * Prints the skip line once per `deno test` run: test files run in separate
+ * isolates of one process, which share its environment.
+ */
+function skip(reason: string): null {
+  if (Deno.env.get(PRINTED) !== "1") {
+    Deno.env.set(PRINTED, "1");
+    console.log(`skipped: PostgreSQL (${reason})`);
+  }
+  return null;
+}
+
+const PRINTED = "BOT_TESTS_POSTGRES_SKIP_PRINTED";
+
 async function check(): Promise<string | null> {
   const url = Deno.env.get("TEST_DATABASE_URL")?.trim();
   if (url === undefined || url === "") {
-    console.log(
-      "skipped: PostgreSQL (TEST_DATABASE_URL is not set; .ci/run sets it)",
-    );
-    return null;
+    return skip("TEST_DATABASE_URL is not set; .ci/run sets it");
   }
   const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     await sql`SELECT 1`;
     return url;
   } catch (error) {
-    console.log(`skipped: PostgreSQL (${connectError(error, url).message})`);
-    return null;
+    return skip(connectError(error, url).message);
   } finally {
     await sql.end({ timeout: 1 });
   }

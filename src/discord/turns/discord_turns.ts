@@ -94,8 +94,14 @@ export class DiscordTurns {
     if (reset === null || reset < shown.message.created_at) return shown;
     this.#latest.forget(shown);
     // Not awaited: the press must be answered within Discord's 3 s.
-    void removeButtons(shown, logger);
+    void removeButtons(shown, logger, this.#options.throttle);
     return undefined;
+  }
+
+  /** True when `turn_id` is a turn being answered or a conversation's latest (an edit of it may matter). */
+  remembers(turn_id: string): boolean {
+    return this.#inFlight.has(turn_id) ||
+      this.#latest.get(turn_id) !== undefined;
   }
 
   /** Resolves once the turn `turn_id` (if one is queued or running) has ended and been remembered. */
@@ -335,7 +341,11 @@ export class DiscordTurns {
   async #remember(shown: ShownReply): Promise<void> {
     const replaced = this.#latest.remember(shown);
     if (replaced !== undefined) {
-      await removeButtons(replaced, this.#options.logger);
+      await removeButtons(
+        replaced,
+        this.#options.logger,
+        this.#options.throttle,
+      );
     }
   }
 }

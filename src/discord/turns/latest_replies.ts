@@ -10,6 +10,7 @@
 import type { Logger } from "../../log/logging.ts";
 import type { IncomingMessage } from "../../pipeline/incoming_message.ts";
 import type { DiscordPort } from "../discord_port.ts";
+import type { ChannelThrottle } from "../channel_throttle.ts";
 
 /** The latest reply of a conversation, as shown in Discord. */
 export interface ShownReply {
@@ -71,15 +72,25 @@ export class LatestReplies {
   }
 }
 
-/** Takes the buttons off a reply (its last message); failures are logged. */
+/**
+ * Takes the buttons off a reply (its last message); failures are logged.
+ * The edit goes through the channel's throttle like every other send and
+ * edit: it counts against Discord's 5 per 5 s in the channel too.
+ */
 export async function removeButtons(
   shown: ShownReply,
   logger: Logger,
+  throttle: ChannelThrottle,
 ): Promise<void> {
   const last = shown.posted.at(-1);
   if (last === undefined) return;
   try {
-    await shown.port.edit(shown.channel_id, last.id, last.content, []);
+    const done = await throttle.acquire(shown.channel_id);
+    try {
+      await shown.port.edit(shown.channel_id, last.id, last.content, []);
+    } finally {
+      done();
+    }
   } catch (error) {
     logger.debug("Could not remove buttons: {error}", { error });
   }
