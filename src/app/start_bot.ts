@@ -11,7 +11,7 @@
 
 import { commandsNeedRefresh } from "../config/config_changes.ts";
 import { summarizeConfig } from "../config/summarize_config.ts";
-import { botIdFromToken } from "../discord/bot_token.ts";
+import { botIdFromToken, tokenProblem } from "../discord/bot_token.ts";
 import { DiscordRuntime } from "../discord/discord_runtime.ts";
 import {
   log,
@@ -74,13 +74,16 @@ export async function startBot(env: Env): Promise<number> {
     console.error(grace.error);
     return EXIT_CONFIG;
   }
-  const botId = botIdFromToken(config.discord.token);
-  if (botId === null) {
-    console.error(
-      "DISCORD_TOKEN does not look like a bot token (three parts separated by dots): copy it again from the Developer Portal's Bot tab.",
-    );
+  const problem = tokenProblem(config.discord.token);
+  if (problem !== null) {
+    console.error(`${problem}.`);
     return EXIT_CONFIG;
   }
+  // Discord's tokens carry the bot id; the id Discord reports (GET /users/@me,
+  // READY) wins once connected, and is the only one for other token formats.
+  const tokenBotId = botIdFromToken(config.discord.token) ?? "";
+  let discordRef: { bot_user_id: string } | undefined;
+  const botId = () => discordRef?.bot_user_id || tokenBotId;
   let health;
   try {
     health = healthSettingsFromEnv(env);
@@ -124,7 +127,7 @@ export async function startBot(env: Env): Promise<number> {
   const services = createBotServices({
     config,
     store,
-    bot_user_id: () => botId,
+    bot_user_id: botId,
     // A test server or emulator serves its attachments from its own origin.
     attachment_origins: apiOrigin === null ? [] : [apiOrigin],
     ...serviceMetricHooks(metrics),
@@ -144,6 +147,7 @@ export async function startBot(env: Env): Promise<number> {
     logger: log("discord"),
     observer: discordMetricObserver(metrics),
   });
+  discordRef = discord;
   metrics.setWaitLists(() => ({
     conversation_queue: services.runner.queued,
     channel_throttle: discord.throttleWaiting,
@@ -182,7 +186,7 @@ export async function startBot(env: Env): Promise<number> {
       config,
       services,
       metrics,
-      bot_user_id: () => botId,
+      bot_user_id: botId,
       connected: () => discord.connected,
       shards: () => discord.shardStates,
       redact: (text) => secrets.redactText(text),

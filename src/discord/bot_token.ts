@@ -6,7 +6,22 @@
  * @module
  */
 
-/** The bot's user id encoded in `token`, or null when the token does not look like a bot token. */
+/**
+ * Why `token` cannot be a token at all (empty, or with characters an HTTP
+ * header cannot carry), or null. Anything else is tried: Discord-compatible
+ * servers issue tokens in other formats, and only the server can say no.
+ */
+export function tokenProblem(token: string): string | null {
+  const bare = token.trim().replace(/^Bot\s+/i, "");
+  if (bare === "") return "DISCORD_TOKEN is empty";
+  // deno-lint-ignore no-control-regex
+  if (/[\s\x00-\x1f\x7f]/.test(bare) || /[^\x20-\x7e]/.test(bare)) {
+    return "DISCORD_TOKEN contains spaces, line breaks or other characters a token never has: copy it again from the Developer Portal's Bot tab";
+  }
+  return null;
+}
+
+/** The bot's user id encoded in `token` (Discord's format), or null when it is in another format. */
 export function botIdFromToken(token: string): string | null {
   const first = token.trim().replace(/^Bot\s+/i, "").split(".")[0] ?? "";
   try {

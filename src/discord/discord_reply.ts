@@ -149,7 +149,7 @@ export class DiscordReply implements ReplyTarget {
       return done ? Promise.reject(this.#failure) : Promise.resolve();
     }
     // Model text never pings, even where allowed_mentions is ignored.
-    this.#desired = chunks.map(neutraliseMassMentions);
+    this.#desired = chunks.map((chunk) => neutraliseMassMentions(chunk));
     if (chunks.length > 0) this.stopTyping();
     if (done) {
       this.#done = true;

@@ -31,6 +31,7 @@ import type { WebhookMessages } from "./webhooks/webhook_port.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
 import { classifyDiscordError, discordenoPort } from "./discordeno_port.ts";
+import { botIdFromToken } from "./bot_token.ts";
 import { type GuardedRest, guardRest } from "./rest_guard.ts";
 import type { DiscordPort } from "./discord_port.ts";
 import { fatalCloseMessage } from "./gateway_close_codes.ts";
@@ -264,13 +265,22 @@ export function createDiscordClient(
     fatal: (...args: unknown[]) =>
       logger.error("Discordeno: {args}", { args: args.map(String) }),
   };
+  // Discordeno decodes the bot id from a Discord token's first part and throws
+  // on other formats: it starts with a stand-in, and every request and the
+  // gateway use the real token. The id Discord reports wins (see start()).
+  const tokenId = botIdFromToken(options.token);
   const bot = createBot({
-    token: options.token,
+    token: tokenId === null ? STAND_IN_TOKEN : options.token,
     intents: botIntents(options.message_content ?? true),
     desiredProperties,
     loggerFactory: () => quiet,
-    rest: restOptions(options),
+    rest: {
+      ...restOptions(options),
+      token: options.token,
+      ...(tokenId === null ? { applicationId: "0" } : {}),
+    },
     gateway: {
+      token: options.token,
       ...(options.gateway_url ? { url: options.gateway_url } : {}),
       ...shardOptions(options.shards),
       spawnShardDelay: 0,
@@ -280,6 +290,9 @@ export function createDiscordClient(
       raw(data, shardId) {
         if (data.t === "READY" || data.t === "RESUMED") {
           backoff.reset();
+          if (data.t === "READY") {
+            learnId((data.d as { user?: { id?: unknown } })?.user?.id);
+          }
           events.connected(shardId);
         }
         for (const [guild, role] of botRolesIn(data, String(bot.id))) {
@@ -321,13 +334,35 @@ export function createDiscordClient(
   containMalformedEvents(bot.handlers, logger);
   pacedReconnects(bot.gateway.shards, backoff, events, logger);
 
+  function learnId(id: unknown): void {
+    if (typeof id !== "string" || !/^[0-9]{1,21}$/.test(id)) return;
+    if (String(bot.id) === id) return;
+    if (tokenId !== null && tokenId !== id) {
+      logger.warn("Discord reports bot id {id}, not the {token} in the token", {
+        id,
+        token: tokenId,
+      });
+    }
+    bot.id = BigInt(id);
+    bot.applicationId = BigInt(id);
+    (bot.rest as { applicationId: bigint }).applicationId = BigInt(id);
+  }
+
   const client: DiscordClient = {
-    bot_user_id: String(bot.id),
+    get bot_user_id() {
+      return String(bot.id);
+    },
     // `bot.rest`, not `bot.helpers`: see discordeno_port.ts.
     port: discordenoPort(
       bot.rest as unknown as Parameters<typeof discordenoPort>[0],
     ),
     responder: {
+      async respond(id, token, content) {
+        await bot.helpers.sendInteractionResponse(id, token, {
+          type: InteractionResponseTypes.ChannelMessageWithSource,
+          data: { content, flags: 64, allowedMentions: { parse: [] } },
+        });
+      },
       async deferEphemeral(id, token) {
         await bot.helpers.sendInteractionResponse(id, token, {
           type: InteractionResponseTypes.DeferredChannelMessageWithSource,
@@ -459,7 +494,29 @@ export function createDiscordClient(
         );
       } else await bot.helpers.upsertGlobalApplicationCommands(payload);
     },
-    start: () => bot.start(),
+    async start() {
+      // Who the token belongs to, as Discord says: also for tokens in other formats.
+      try {
+        const me = await bot.rest.get<{ id?: unknown }>(
+          bot.rest.routes.currentUser(),
+        );
+        learnId(me?.id);
+      } catch (error) {
+        const failure = classifyDiscordError(error);
+        if (/answered 401/.test(failure.message)) {
+          throw new Error(
+            `Discord refused the token (${failure.message}): copy it again from the Developer Portal's Bot tab`,
+            { cause: error },
+          );
+        }
+        if (tokenId === null) throw failure;
+        logger.warn(
+          "Could not ask Discord who the bot is ({reason}); using the id in the token",
+          { reason: failure.message },
+        );
+      }
+      await bot.start();
+    },
     async shutdown() {
       await bot.shutdown();
       await clearLeftoverTimers(bot);
@@ -573,6 +630,9 @@ async function clearLeftoverTimers(
   }
   bot.rest.queues.clear();
 }
+
+/** A token of Discord's format for bot id 0: Discordeno only decodes it. */
+const STAND_IN_TOKEN = `${btoa("0")}.stand-in.token`;
 
 /** Where the REST proxy of `deno task rest` listens, and its shared secret. */
 export interface RestProxyTarget {

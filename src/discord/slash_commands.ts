@@ -1,10 +1,12 @@
 /**
  * The slash commands the bot registers — `/reset` and `/persona` here,
  * `/ask` (handled in `ask_command.ts`) and the memory commands (in
- * `memory_interactions.ts`) — and the handling of their interactions: every
- * command is acknowledged at once with an ephemeral deferral (Discord
- * allows 3 s), then answered by editing that response; autocomplete lists
- * the personas allowed where it is typed. Button presses go to
+ * `memory_interactions.ts`) — and the handling of their interactions: an
+ * answer ready within a safe margin of Discord's 3 s is the response itself
+ * (one round trip, and no reliance on deferral); a slower one (or one with
+ * buttons) is deferred first, then edited in. Autocomplete lists the
+ * personas allowed where it is typed (all of them when nothing is typed or
+ * the option data is missing). Button presses go to
  * `buttons/button_router.ts`.
  *
  * @module
@@ -23,6 +25,7 @@ import type {
 } from "../pipeline/commands/conversation_commands.ts";
 import { askDefinition } from "./ask_definition.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
+import type { ThrottleTimers } from "./channel_throttle.ts";
 import type { GatewayUser } from "./message_mapping.ts";
 import { list, record, snowflake, snowflakes } from "./gateway_values.ts";
 import {
@@ -30,7 +33,7 @@ import {
   memoryCommandDefinitions,
   runMemoryCommand,
 } from "./memory_interactions.ts";
-import type { ResponseButton } from "./memory_interactions.ts";
+import type { CommandAnswer, ResponseButton } from "./memory_interactions.ts";
 
 /** Discord's option type for a string. */
 const STRING_OPTION = 3;
@@ -110,6 +113,12 @@ export interface GatewayInteraction {
 
 /** How the bot answers interactions (implemented over Discordeno). */
 export interface InteractionResponder {
+  /** Answers at once with a message only the caller sees (one round trip). */
+  respond(
+    interaction_id: string,
+    token: string,
+    content: string,
+  ): Promise<void>;
   /** Acknowledges with "thinking…", visible only to the caller. */
   deferEphemeral(interaction_id: string, token: string): Promise<void>;
   /** Replaces the deferred response's text, with buttons under it when given. */
@@ -133,6 +142,34 @@ export interface InteractionDeps {
   directory: ChannelDirectory;
   responder: InteractionResponder;
   logger: Logger;
+  /** Timers for the direct-answer window (default: the global ones). */
+  timers?: Pick<ThrottleTimers, "setTimeout" | "clearTimeout">;
+  /** How long an answer may take and still go out directly (default {@link DIRECT_ANSWER_MS}). */
+  direct_answer_ms?: number;
+}
+
+/**
+ * How long a command's answer may take and still be sent as the response
+ * itself. Discord drops an interaction not answered within 3 s; the rest is
+ * the margin for the answer's own trip. Slower answers are deferred first.
+ */
+export const DIRECT_ANSWER_MS = 1_500;
+
+/** The work's result when it settles within `ms`, else `undefined` (it keeps running). */
+async function within<T>(
+  work: Promise<T>,
+  ms: number,
+  timers: Pick<ThrottleTimers, "setTimeout" | "clearTimeout">,
+): Promise<{ value: T } | undefined> {
+  let timer: unknown;
+  const late = new Promise<undefined>((resolve) => {
+    timer = timers.setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work.then((value) => ({ value })), late]);
+  } finally {
+    timers.clearTimeout(timer);
+  }
 }
 
 /** Discord's interaction type of a slash command. */
@@ -205,49 +242,80 @@ export async function handleInteraction(
       (name !== "reset" && name !== "persona" &&
         !MEMORY_COMMANDS.includes(name ?? ""))
     ) return;
-    // Acknowledge first: Discord drops interactions not answered within 3 seconds.
-    await deps.responder.deferEphemeral(id, interaction.token);
-    deferred = true;
-    const caller = await callerOf(interaction, deps.directory);
-    let text = "I could not tell where this command was used.";
-    if (caller !== null && MEMORY_COMMANDS.includes(name ?? "")) {
-      const answer = await runMemoryCommand(
-        name ?? "",
-        (option_name) => option(interaction, option_name),
-        caller,
-        deps.commands,
-      );
-      await deps.responder.editResponse(
-        interaction.token,
-        answer.text,
-        answer.buttons,
-      );
-      return;
-    }
-    if (caller !== null) {
+    const work = (async (): Promise<CommandAnswer> => {
+      const caller = await callerOf(interaction, deps.directory);
+      if (caller === null) {
+        return {
+          text: "I could not tell where this command was used.",
+          buttons: [],
+        };
+      }
+      if (MEMORY_COMMANDS.includes(name ?? "")) {
+        return await runMemoryCommand(
+          name ?? "",
+          (option_name) => option(interaction, option_name),
+          caller,
+          deps.commands,
+        );
+      }
       const target = option(interaction, "target") === "channel"
         ? "channel"
         : undefined;
-      text = name === "reset"
-        ? await resetCommand(deps.commands, caller, target)
-        : await personaCommand(
-          deps.commands,
-          caller,
-          option(interaction, "name"),
-          target,
-        );
+      return {
+        buttons: [],
+        text: name === "reset"
+          ? await resetCommand(deps.commands, caller, target)
+          : await personaCommand(
+            deps.commands,
+            caller,
+            option(interaction, "name"),
+            target,
+          ),
+      };
+    })();
+    // Ready within the safe margin: one response. Slow (or with buttons): defer
+    // (Discord drops interactions not answered within 3 s), then edit.
+    const quick = await within(
+      work.catch((): CommandAnswer => ({ text: FAILED_NOTICE, buttons: [] })),
+      deps.direct_answer_ms ?? DIRECT_ANSWER_MS,
+      deps.timers ?? globalTimers,
+    );
+    if (quick !== undefined && quick.value.buttons.length === 0) {
+      await work.catch((error) => logFailure(deps, name, error));
+      await deps.responder.respond(id, interaction.token, quick.value.text);
+      return;
     }
-    await deps.responder.editResponse(interaction.token, text);
+    await deps.responder.deferEphemeral(id, interaction.token);
+    deferred = true;
+    const answer = await work;
+    await deps.responder.editResponse(
+      interaction.token,
+      answer.text,
+      ...(answer.buttons.length > 0 ? [answer.buttons] : []),
+    );
   } catch (error) {
     deps.logger.warn("Could not handle the /{name} interaction: {error}", {
       name,
       error,
     });
     if (deferred) {
-      await deps.responder.editResponse(
-        interaction.token,
-        "⚠️ Something went wrong on my side. Please try again.",
-      ).catch(() => {});
+      await deps.responder.editResponse(interaction.token, FAILED_NOTICE)
+        .catch(() => {});
     }
   }
+}
+
+const FAILED_NOTICE = "⚠️ Something went wrong on my side. Please try again.";
+
+const globalTimers = {
+  setTimeout: (callback: () => void, ms: number): unknown =>
+    setTimeout(callback, ms),
+  clearTimeout: (handle: unknown) => clearTimeout(handle as number | undefined),
+};
+
+function logFailure(deps: InteractionDeps, name: unknown, error: unknown) {
+  deps.logger.warn("Could not handle the /{name} interaction: {error}", {
+    name,
+    error,
+  });
 }

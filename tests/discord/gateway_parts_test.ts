@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { botIdFromToken } from "../../src/discord/bot_token.ts";
+import { botIdFromToken, tokenProblem } from "../../src/discord/bot_token.ts";
 import {
   closeAction,
   fatalCloseMessage,
@@ -58,4 +58,16 @@ Deno.test("botIdFromToken() reads the bot id and rejects what is not a token", (
   assert.equal(botIdFromToken(`${btoa(id).replace(/=+$/, "")}.x.y`), id);
   assert.equal(botIdFromToken("not a token"), null);
   assert.equal(botIdFromToken(""), null);
+});
+
+Deno.test("tokenProblem() refuses a token only for a true reason", () => {
+  assert.equal(
+    tokenProblem("compat-server-token-4f2a"),
+    null,
+    "other formats are tried",
+  );
+  assert.equal(tokenProblem(`${btoa("123456789012345678")}.x.y`), null);
+  assert.match(tokenProblem("") ?? "", /empty/);
+  assert.match(tokenProblem("two words") ?? "", /spaces, line breaks/);
+  assert.match(tokenProblem("abc\ndef") ?? "", /spaces, line breaks/);
 });

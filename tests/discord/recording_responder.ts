@@ -1,6 +1,6 @@
 /**
  * An interaction responder for tests that records every call as a line:
- * `defer ID`, `edit TEXT [button ids]`, `update TEXT`, `private TEXT`,
+ * `respond TEXT`, `defer ID`, `edit TEXT [button ids]`, `update TEXT`, `private TEXT`,
  * `choices a,b`.
  */
 import type { InteractionResponder } from "../../src/discord/slash_commands.ts";
@@ -8,6 +8,10 @@ import type { InteractionResponder } from "../../src/discord/slash_commands.ts";
 /** Records what the bot answered. */
 export class RecordingResponder implements InteractionResponder {
   calls: string[] = [];
+  respond(_id: string, _token: string, content: string) {
+    this.calls.push(`respond ${content}`);
+    return Promise.resolve();
+  }
   deferEphemeral(id: string) {
     this.calls.push(`defer ${id}`);
     return Promise.resolve();

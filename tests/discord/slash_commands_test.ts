@@ -7,6 +7,7 @@ import {
 import type { GatewayInteraction } from "../../src/discord/slash_commands.ts";
 import { log } from "../../src/log/logging.ts";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
+import { FakeTimers } from "../support/fake_timers.ts";
 import { CHANNEL, GUILD, testConfig } from "../support/test_config.ts";
 import { RecordingResponder } from "./recording_responder.ts";
 
@@ -64,11 +65,56 @@ Deno.test("handleInteraction() defers first, then answers /persona by editing th
       logger: log("test"),
     },
   );
-  assert.equal(responder.calls[0], "defer 1");
+  // Ready at once: the answer is the response itself, no deferral.
+  assert.equal(responder.calls.length, 1);
   assert.match(
-    responder.calls[1] ?? "",
-    /^edit 🎭 You are now talking to \*\*Pirate\*\*/,
+    responder.calls[0] ?? "",
+    /^respond 🎭 You are now talking to \*\*Pirate\*\*/,
   );
+});
+
+Deno.test("handleInteraction() defers a slow command, then answers by editing the response", async () => {
+  await using sqlite = await SqliteStore.open(":memory:");
+  const timers = new FakeTimers();
+  const responder = new RecordingResponder();
+  const config = testConfig();
+  let release = () => {};
+  const slow = new Promise<void>((resolve) => release = resolve);
+  const store = Object.create(sqlite) as SqliteStore;
+  store.resetConversation = async (key, at) => {
+    await slow;
+    return sqlite.resetConversation(key, at);
+  };
+  const handled = handleInteraction(interaction({ data: { name: "reset" } }), {
+    commands: { store, config: () => config, now: () => 1 },
+    config: () => config,
+    directory: new ChannelDirectory(() => Promise.resolve(null)),
+    responder,
+    logger: log("test"),
+    timers,
+  });
+  await timers.advance(1_499);
+  assert.deepEqual(responder.calls, []);
+  await timers.advance(1);
+  assert.deepEqual(responder.calls, ["defer 1"]);
+  release();
+  await handled;
+  assert.equal(responder.calls.length, 2);
+  assert.match(responder.calls[1] ?? "", /^edit /);
+});
+
+Deno.test("handleInteraction() answers autocomplete without option data with the full list", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const responder = new RecordingResponder();
+  const config = testConfig();
+  await handleInteraction(interaction({ type: 4, data: { name: "persona" } }), {
+    commands: { store, config: () => config, now: () => 1 },
+    config: () => config,
+    directory: new ChannelDirectory(() => Promise.resolve(null)),
+    responder,
+    logger: log("test"),
+  });
+  assert.deepEqual(responder.calls, ["choices helper,pirate"]);
 });
 
 Deno.test("handleInteraction() answers autocomplete with the personas allowed here", async () => {
@@ -94,7 +140,33 @@ Deno.test("handleInteraction() answers autocomplete with the personas allowed he
   assert.deepEqual(responder.calls, ["choices helper,pirate"]);
 });
 
-Deno.test("handleInteraction() still answers a deferred command whose work fails", async () => {
+Deno.test("handleInteraction() answers /ask's persona autocomplete the same way", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const responder = new RecordingResponder();
+  const config = testConfig();
+  await handleInteraction(
+    interaction({
+      type: 4,
+      data: {
+        name: "ask",
+        options: [
+          { name: "prompt", value: "hi" },
+          { name: "persona", value: "pi", focused: true },
+        ],
+      },
+    }),
+    {
+      commands: { store, config: () => config, now: () => 1 },
+      config: () => config,
+      directory: new ChannelDirectory(() => Promise.resolve(null)),
+      responder,
+      logger: log("test"),
+    },
+  );
+  assert.deepEqual(responder.calls, ["choices pirate"]);
+});
+
+Deno.test("handleInteraction() still answers a command whose work fails", async () => {
   const responder = new RecordingResponder();
   const config = testConfig();
   const brokenStore = {
@@ -108,7 +180,6 @@ Deno.test("handleInteraction() still answers a deferred command whose work fails
     logger: log("test"),
   });
   assert.deepEqual(responder.calls, [
-    "defer 1",
-    "edit ⚠️ Something went wrong on my side. Please try again.",
+    "respond ⚠️ Something went wrong on my side. Please try again.",
   ]);
 });

@@ -74,6 +74,15 @@ Deno.test("/persona switches the system prompt the LLM sees, answered ephemerall
     interaction?.response &&
       interaction.response.at - interaction.dispatchedAt < 3_000,
   );
+  // Ready at once: answered in the response itself (type 4), no deferral, no edit.
+  assert.equal(interaction?.response?.type, 4);
+  assert.equal(
+    h.discord.requestsTo(
+      "PATCH /webhooks/{application}/{token}/messages/@original",
+    )
+      .length,
+    0,
+  );
   await ask(h, "ahoy", 1);
   assert.equal(h.llmMessages(0)[0]?.content, "You are a pirate.");
 });

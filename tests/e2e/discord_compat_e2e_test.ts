@@ -183,3 +183,14 @@ Deno.test("a server that ignores allowed_mentions: model text with @everyone and
   assert.equal(reply?.pings.everyone, false);
   assert.equal(reply?.allowedMentions, null, "the server dropped it");
 });
+
+Deno.test("a token in another format: the bot learns its id from Discord and answers mentions", async () => {
+  await using h = await startHarness({
+    fake: { token: "compat-server-token-4f2a9c" },
+  });
+  await answered(h, "who are you?", "echo: alice: who are you?");
+  assert.ok(
+    h.discord.requestsTo("GET /users/@me").length >= 1,
+    "asked Discord who the bot is",
+  );
+});

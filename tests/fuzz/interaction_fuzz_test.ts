@@ -22,7 +22,8 @@ import { copyTree, mutateTree } from "./value_mutations.ts";
 type Call =
   | { kind: "defer"; ok: boolean }
   | { kind: "edit"; content: unknown; ok: boolean }
-  | { kind: "autocomplete"; choices: unknown; ok: boolean };
+  | { kind: "autocomplete"; choices: unknown; ok: boolean }
+  | { kind: "respond"; content: unknown; ok: boolean };
 
 /** A responder that records every call and fails some of them. */
 function flakyResponder(random: Random): {
@@ -36,6 +37,11 @@ function flakyResponder(random: Random): {
   return {
     calls,
     responder: {
+      respond(_id, _token, content) {
+        const ok = outcome();
+        calls.push({ kind: "respond", content, ok });
+        return settle(ok);
+      },
       deferEphemeral() {
         const ok = outcome();
         calls.push({ kind: "defer", ok });
@@ -112,8 +118,13 @@ function checkCalls(calls: readonly Call[]): void {
     !(completes.length > 0 && calls.some((c) => c.kind === "defer")),
     "both deferred and autocompleted",
   );
-  for (const edit of edits) {
-    assert.ok(edit.kind === "edit");
+  assert.ok(
+    !(calls.some((c) => c.kind === "respond") &&
+      calls.some((c) => c.kind === "defer")),
+    "both answered directly and deferred",
+  );
+  for (const edit of [...edits, ...calls.filter((c) => c.kind === "respond")]) {
+    assert.ok(edit.kind === "edit" || edit.kind === "respond");
     assert.equal(typeof edit.content, "string");
     const content = edit.content as string;
     assert.ok(content.trim() !== "" && content.length <= 2000, content);
@@ -173,7 +184,11 @@ Deno.test("handleInteraction() never throws and answers every deferral for 5,000
     } catch (error) {
       throw new Error(`${String(error)} for ${describe()}`, { cause: error });
     }
-    if (calls.some((c) => c.kind === "edit" && c.ok)) answered++;
+    if (
+      calls.some((c) => (c.kind === "edit" || c.kind === "respond") && c.ok)
+    ) {
+      answered++;
+    }
   });
   assert.ok(answered > 1_500, `only ${answered} commands were answered`);
 });
@@ -201,5 +216,8 @@ Deno.test("handleInteraction() answers /persona with a 3,000-character name with
     logger: log("fuzz"),
   });
   checkCalls(calls);
-  assert.equal(calls.filter((c) => c.kind === "edit").length, 1);
+  const answers = calls.filter((c) => c.kind === "respond");
+  assert.equal(answers.length, 1);
+  const content = String((answers[0] as { content: unknown }).content);
+  assert.ok(content.length <= 2000, `${content.length} characters`);
 });

@@ -11,6 +11,7 @@ import { log } from "../../src/log/logging.ts";
 import { buildPipeline } from "../../src/pipeline/pipeline.ts";
 import type { PostedPart } from "../../src/pipeline/reply_target.ts";
 import { Runner } from "../../src/pipeline/runner.ts";
+import { DELIVERY_CUT_NOTICE } from "../../src/pipeline/stages/generation_stage.ts";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { message, RecordingReply } from "../support/fixtures.ts";
@@ -147,4 +148,38 @@ Deno.test("Runner stores no message of an author the access lists refuse", async
   });
   await runner.dispatch(message({ text: "let me in" }), new WatchedReply());
   assert.deepEqual(await store.openTurns("discord"), []);
+});
+
+/** A reply Discord takes part of, then refuses to finish. */
+class CutReply extends WatchedReply {
+  override async show(chunks: readonly string[], done: boolean) {
+    if (done) throw new Error("Discord gave no answer within 15000 ms");
+    await super.show(chunks.map((c) => c.slice(0, 5)), done);
+  }
+}
+
+Deno.test("a reply Discord stopped taking is stored only as far as it was accepted, marked partial, with a note", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const llm = new ScriptedLlm(() => 0);
+  const runner = runnerFor(store, llm);
+  const reply = new CutReply();
+  const outcome = await runner.dispatch(message({ text: "hi" }), reply);
+  assert.equal(outcome, "failed");
+  const [assistant] = await store.recentMessages({
+    conversation: {
+      channel_id: message().channel_id,
+      guild_id: message().guild_id,
+      user_id: "",
+    },
+    limit: 1,
+    since: 0,
+  });
+  assert.equal(assistant?.role, "assistant");
+  assert.equal(
+    assistant?.content,
+    "reply",
+    "what Discord accepted, not the whole answer",
+  );
+  assert.equal(assistant?.partial, true);
+  assert.deepEqual(reply.notices, [DELIVERY_CUT_NOTICE]);
 });
