@@ -16,7 +16,11 @@ import {
   REPLY_PRIMER_TOKENS,
 } from "../../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../../store/store.ts";
-import { isHistoryOf, newestFirst } from "../conversation_order.ts";
+import {
+  conversationPosition,
+  isHistoryOf,
+  newestFirst,
+} from "../conversation_order.ts";
 import { overheardFor } from "../channel_context.ts";
 import { historyImages } from "../history_images.ts";
 import { safeName } from "../safe_name.ts";
@@ -198,6 +202,19 @@ export async function buildRequest(
       ),
     );
     newestFirst(usable).splice(budget.max_messages);
+    window = build(usable, null);
+  }
+  // Dropped in blocks, not one message a turn (history_blocks.ts): the
+  // prompt's start stays the same for many turns and the server's prompt
+  // cache stays warm.
+  const keep = deps.anchors?.choose(
+    route.conversation,
+    usable.map(conversationPosition),
+    window.history_used,
+    fetched >= budget.max_messages,
+  ) ?? usable.length;
+  if (keep < usable.length) {
+    usable.splice(keep);
     window = build(usable, null);
   }
   pictures = await historyImages(
