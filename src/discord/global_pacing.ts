@@ -23,7 +23,11 @@ export function withGlobalPacing(
   limit = 45,
   window_ms = 1_000,
 ): PacedPort {
-  const window = new ChannelThrottle(limit, window_ms, timers);
+  // One wait list for the whole bot: its bound is the bot's (as many as turns
+  // may run, see the runner's max_pending), not a channel's.
+  const window = new ChannelThrottle(limit, window_ms, timers, {
+    max_waiters: 1_000,
+  });
   const paced = async <T>(call: () => Promise<T>): Promise<T> => {
     const done = await window.acquire("bot");
     try {

@@ -184,7 +184,7 @@ export class Runner {
       text: message.content,
       persona_name: route.binding.persona,
       persona: null,
-      user_message: null,
+      user_message: options.stored ?? null,
       request: [],
       max_tokens: 0,
       output: null,
@@ -194,6 +194,10 @@ export class Runner {
     };
     // Access and limits before queueing: a refused message never takes a place.
     if (!(await admit(ctx, this.#admission))) {
+      // A recovered turn refused now (access or limits changed) is over.
+      if (options.stored !== undefined) {
+        await this.#record(ctx, { state: "failed" });
+      }
       this.#deps.onTurnEnd?.(ctx.outcome, ctx);
       return ctx.outcome;
     }
