@@ -23,7 +23,11 @@ export function withGlobalPacing(
   limit = 45,
   window_ms = 1_000,
 ): PacedPort {
-  const window = new ChannelThrottle(limit, window_ms, timers);
+  // Bot-wide, so not bounded like one channel's list: what waits here has
+  // already passed its channel's bounded throttle.
+  const window = new ChannelThrottle(limit, window_ms, timers, {
+    max_waiters: Infinity,
+  });
   const paced = async <T>(call: () => Promise<T>): Promise<T> => {
     const done = await window.acquire("bot");
     try {
