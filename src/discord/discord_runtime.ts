@@ -424,6 +424,10 @@ export class DiscordRuntime {
   }
 
   async #onEdit(raw: GatewayMessage): Promise<void> {
+    // Most edits are the bot's own streaming replies and the personas' (webhooks):
+    // only a person's edit of a question can matter, and only for a remembered turn.
+    if (raw.webhookId != null || raw.author?.bot === true) return;
+    if (!this.#turns.remembers(String(raw.id))) return;
     const mapped = await toIncomingMessage(
       raw,
       this.bot_user_id,

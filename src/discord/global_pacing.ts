@@ -23,10 +23,10 @@ export function withGlobalPacing(
   limit = 45,
   window_ms = 1_000,
 ): PacedPort {
-  // Bot-wide, so not bounded like one channel's list: what waits here has
-  // already passed its channel's bounded throttle.
+  // One wait list for the whole bot: its bound is the bot's (as many as turns
+  // may run, see the runner's max_pending), not a channel's.
   const window = new ChannelThrottle(limit, window_ms, timers, {
-    max_waiters: Infinity,
+    max_waiters: 1_000,
   });
   const paced = async <T>(call: () => Promise<T>): Promise<T> => {
     const done = await window.acquire("bot");

@@ -218,12 +218,12 @@ Deno.test("Regenerate still works after a restart, read back from the store; an 
     "the reset",
   );
   await eventually(
-    async () => {
+    () => {
       const answer = h.discord.messagesIn(CHANNEL).find((m) =>
         m.interactionId === reset.id && !/thinking/i.test(m.content) &&
         m.content !== ""
       );
-      return answer;
+      return Promise.resolve(answer);
     },
     10_000,
     "the reset's answer",

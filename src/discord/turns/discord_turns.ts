@@ -98,6 +98,12 @@ export class DiscordTurns {
     return undefined;
   }
 
+  /** True when `turn_id` is a turn being answered or a conversation's latest (an edit of it may matter). */
+  remembers(turn_id: string): boolean {
+    return this.#inFlight.has(turn_id) ||
+      this.#latest.get(turn_id) !== undefined;
+  }
+
   /** Resolves once the turn `turn_id` (if one is queued or running) has ended and been remembered. */
   async settled(turn_id: string): Promise<void> {
     await this.#inFlight.get(turn_id);
