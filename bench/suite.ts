@@ -10,18 +10,18 @@
  * @module
  */
 
-import { benchChannels, type BenchRig, startRig } from "./bench_rig.ts";
+import { benchChannels, startRig } from "./bench_rig.ts";
 import { measureChunkers } from "./chunker_bench.ts";
 import { measureFirstText } from "./first_text_bench.ts";
-import { hotFiles, hotSpots, InspectorSession } from "./inspector.ts";
+import { idleRun } from "./idle_run.ts";
+import { profiled } from "./inspector_profile.ts";
 import { heapUsedMb } from "./bot_process.ts";
-import { cpuComponents } from "./cpu_components.ts";
+import { cpuProfFlags, printCpuProf } from "./cpu_prof_run.ts";
 import { machineInfo } from "./machine.ts";
-import { measurePrefixReuse } from "./prefix_bench.ts";
 import { measureOverhead } from "./overhead_bench.ts";
 import { stageMeansMs } from "./stage_times.ts";
 import type { BenchResults, LatencySummary } from "./results.ts";
-import { percentile, sleep } from "./stats.ts";
+import { percentile } from "./stats.ts";
 import type { SuiteSize } from "./suite_sizes.ts";
 import { measureThroughput } from "./throughput_bench.ts";
 import { TurnTracker } from "./turn_tracker.ts";
@@ -55,54 +55,6 @@ function summary(samples: readonly number[]): LatencySummary {
     p99_ms: percentile(samples, 99),
     max_ms: Math.max(...samples),
   };
-}
-
-/** Runs `body` with a CPU profile of the rig's bot when asked, printing the hot spots. */
-async function profiled<T>(
-  rig: BenchRig,
-  options: SuiteOptions,
-  what: string,
-  body: () => Promise<T>,
-): Promise<T> {
-  const url = rig.bot.inspectorUrl();
-  if (!options.profile || url === null) return await body();
-  const session = await InspectorSession.connect(url);
-  try {
-    await session.startProfile(250);
-    const result = await body();
-    const profile = await session.stopProfile();
-    const file = await Deno.makeTempFile({
-      prefix: `bot-${what.replaceAll(" ", "-")}-`,
-      suffix: ".cpuprofile",
-    });
-    await Deno.writeTextFile(file, JSON.stringify(profile));
-    const log = options.log ?? (() => {});
-    // Shares of the time the bot was busy (idle left out); the inspector's own
-    // events (op_inspector_*, inspector_network_bridge) are profiling overhead.
-    const total = hotFiles(profile, Infinity)
-      .filter((s) => s.where !== "(idle)")
-      .reduce((sum, s) => sum + s.self_ms, 0);
-    const print = (spots: ReturnType<typeof hotSpots>) => {
-      for (const spot of spots.filter((s) => s.where !== "(idle)")) {
-        const share = total === 0 ? 0 : (100 * spot.self_ms) / total;
-        log(`  ${share.toFixed(1).padStart(5)}%  ${spot.where}`);
-      }
-    };
-    log(
-      `\nCPU profile of the bot during ${what}, share of busy time (${file}):`,
-    );
-    log("  by component (time inside Deno's own code counts for its caller):");
-    for (const share of cpuComponents(profile)) {
-      log(`  ${share.percent.toFixed(1).padStart(5)}%  ${share.component}`);
-    }
-    log("  by file:");
-    print(hotFiles(profile, 13));
-    log("  by function:");
-    print(hotSpots(profile, 21));
-    return result;
-  } finally {
-    await session.close();
-  }
 }
 
 /** Overhead at three history sizes, then time to first text, in one bot process. */
@@ -215,13 +167,16 @@ async function throughputRun(
   const t = size.throughput;
   const channels = benchChannels(6, t.channels);
   log(`throughput: ${t.channels} conversations, starting the bot…`);
+  // With --profile, V8's own sampler (cpu_prof_run.ts), written at exit.
+  const prof = options.profile ? await cpuProfFlags() : null;
   const rig = await startRig({
     channels: channels.map((id) => ({ id, history: t.history })),
     // Discord's own limits (45 requests/s per bot) would cap this near 20 turns/s.
     env: { DISCORD_PACING: "off" },
     store,
-    ...(options.profile ? { inspect: true } : {}),
+    ...(prof ? { deno_args: prof.args } : {}),
   });
+  let stopped = false;
   try {
     const tracker = new TurnTracker(rig);
     log(
@@ -229,57 +184,27 @@ async function throughputRun(
         t.window_ms / 1000
       } s counted…`,
     );
-    const result = await profiled(
-      rig,
-      options,
-      "the throughput run",
-      () =>
-        measureThroughput(rig, tracker, {
-          channels,
-          warmup_ms: t.warmup_ms,
-          window_ms: t.window_ms,
-          timeout_ms: size.timeout_ms,
-          first_turn: 1,
-        }),
-    );
-    return { ...result, heap_mb: heapUsedMb(await rig.bot.metrics()) };
-  } finally {
-    // 200 turns are still running; a graceful stop would take longer than the run.
-    await rig.close("SIGKILL");
-  }
-}
-
-/**
- * A bot with one channel bound, left idle for `idle_ms` (its resident
- * memory is `rss_mb_idle`), then one long conversation in that channel
- * under a 2,048-token budget (`prefix_reuse`).
- */
-async function idleRun(size: SuiteSize, options: SuiteOptions) {
-  const log = options.log ?? (() => {});
-  const [channel] = benchChannels(7, 1);
-  log("idle: one channel bound, starting the bot…");
-  const rig = await startRig({
-    channels: [{ id: channel!, history: 0 }],
-    budget: { context_tokens: 2048, reserve_tokens: 512 },
-    // One conversation, turn after turn: Discord's pacing would only slow the run.
-    env: { DISCORD_PACING: "off" },
-  });
-  try {
-    log(`idle: ${size.idle.idle_ms / 1000} s with nothing said…`);
-    await sleep(size.idle.idle_ms);
-    const rss_mb_idle = await rig.bot.rssMb();
-    log(`prefix: ${size.idle.prefix_turns} turns of one conversation…`);
-    const tracker = new TurnTracker(rig);
-    const prefix = await measurePrefixReuse(rig, tracker, {
-      channel: channel!,
-      turns: size.idle.prefix_turns,
+    const result = await measureThroughput(rig, tracker, {
+      channels,
+      warmup_ms: t.warmup_ms,
+      window_ms: t.window_ms,
       timeout_ms: size.timeout_ms,
       first_turn: 1,
     });
-    tracker.cancelAll();
-    return { rss_mb_idle, ...prefix };
+    const heap_mb = heapUsedMb(await rig.bot.metrics());
+    if (prof !== null) {
+      const started = performance.now();
+      stopped = true;
+      await rig.close("SIGTERM");
+      await printCpuProf(prof.dir, {
+        window_ms: t.window_ms,
+        after_ms: performance.now() - started,
+      }, log);
+    }
+    return { ...result, heap_mb };
   } finally {
-    await rig.close();
+    // 200 turns are still running; a graceful stop would take longer than the run.
+    if (!stopped) await rig.close("SIGKILL");
   }
 }
 
