@@ -66,6 +66,10 @@ export function chooseBlock(
   return { keep, anchor: keep === 0 ? undefined : positions[keep - 1] };
 }
 
+function keyOf(conversation: ConversationKey): string {
+  return `${conversation.guild_id}/${conversation.channel_id}/${conversation.user_id}`;
+}
+
 /** The anchors of the conversations this process has answered in. */
 export class HistoryAnchors {
   readonly #anchors = new Map<string, number>();
@@ -82,8 +86,7 @@ export class HistoryAnchors {
     fit: number,
     cut: boolean,
   ): number {
-    const key =
-      `${conversation.guild_id}/${conversation.channel_id}/${conversation.user_id}`;
+    const key = keyOf(conversation);
     const previous = this.#anchors.get(key);
     const choice = chooseBlock(positions, fit, cut, previous);
     this.#anchors.delete(key);
@@ -95,6 +98,14 @@ export class HistoryAnchors {
       }
     }
     return choice.keep;
+  }
+
+  /**
+   * Where the conversation's history starts now, if known: reading history
+   * further back than this is not needed while it fits.
+   */
+  peek(conversation: ConversationKey): number | undefined {
+    return this.#anchors.get(keyOf(conversation));
   }
 
   /** Conversations with an anchor. */

@@ -90,3 +90,12 @@ Deno.test("HistoryAnchors forgets the least recently used conversation past its 
   }
   assert.equal(anchors.size, 2);
 });
+
+Deno.test("HistoryAnchors.peek() tells where a conversation's history starts", () => {
+  const anchors = new HistoryAnchors();
+  const conversation = { channel_id: "1", guild_id: "2", user_id: "3" };
+  assert.equal(anchors.peek(conversation), undefined);
+  anchors.choose(conversation, pairs(1, 3), 10, false);
+  assert.equal(anchors.peek(conversation), 10);
+  assert.equal(anchors.peek({ ...conversation, user_id: "" }), undefined);
+});

@@ -176,6 +176,7 @@ export async function buildRequest(
   // From the newest: a reply to an earlier turn may have a higher id than this message.
   let before: number | undefined;
   let window = build(usable, null);
+  const anchor = deps.anchors?.peek(route.conversation);
   for (;;) {
     const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
     if (want <= 0) break;
@@ -196,7 +197,9 @@ export async function buildRequest(
     const last = rows.at(-1);
     if (
       rows.length < want || last === undefined ||
-      window.history_used < usable.length
+      window.history_used < usable.length ||
+      // Everything from where the history starts now is read (history_blocks.ts).
+      last.id < (anchor ?? -Infinity)
     ) break;
     before = last.id;
   }
