@@ -16,6 +16,9 @@ export interface PacedPort extends DiscordPort {
   close(): void;
 }
 
+/** Operations that may wait for the bot-wide pace, over all channels. */
+export const GLOBAL_MAX_WAITERS = 10_000;
+
 /** Wraps `port` so that at most `limit` requests start per `window_ms` across the bot. */
 export function withGlobalPacing(
   port: DiscordPort,
@@ -23,7 +26,12 @@ export function withGlobalPacing(
   limit = 45,
   window_ms = 1_000,
 ): PacedPort {
-  const window = new ChannelThrottle(limit, window_ms, timers);
+  // Every channel's operations queue here, each channel's already bounded by its
+  // own throttle: the one-channel bound (100) would refuse answers whenever
+  // some 50 channels are busy at once.
+  const window = new ChannelThrottle(limit, window_ms, timers, {
+    max_waiters: GLOBAL_MAX_WAITERS,
+  });
   const paced = async <T>(call: () => Promise<T>): Promise<T> => {
     const done = await window.acquire("bot");
     try {

@@ -218,13 +218,13 @@ Deno.test("Regenerate still works after a restart, read back from the store; an 
     "the reset",
   );
   await eventually(
-    async () => {
-      const answer = h.discord.messagesIn(CHANNEL).find((m) =>
-        m.interactionId === reset.id && !/thinking/i.test(m.content) &&
-        m.content !== ""
-      );
-      return answer;
-    },
+    () =>
+      Promise.resolve(
+        h.discord.messagesIn(CHANNEL).find((m) =>
+          m.interactionId === reset.id && !/thinking/i.test(m.content) &&
+          m.content !== ""
+        ),
+      ),
     10_000,
     "the reset's answer",
   );

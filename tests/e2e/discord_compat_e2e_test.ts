@@ -71,7 +71,12 @@ Deno.test("a 2xx answer the client cannot parse is a success: the reply arrives 
   await answered(h, "next", "echo: alice: next");
   const replies = botMessages(h, CHANNEL).map((m) => m.content);
   assert.deepEqual(replies, ["Hello world", "echo: alice: next"]);
-  assert.equal(h.discord.requestsTo(EDIT).length, 1, "the edit went once");
+  // Taking the buttons off the older reply once "next" is answered is an edit of its own.
+  const edits = h.discord.requestsTo(EDIT).filter((r) => {
+    const components = (r.body as { components?: unknown[] }).components;
+    return !(Array.isArray(components) && components.length === 0);
+  });
+  assert.equal(edits.length, 1, "the edit went once");
   assert.deepEqual(storedReplies(h)[0], ["Hello world", 0]);
 });
 
