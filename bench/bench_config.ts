@@ -16,6 +16,8 @@ export interface BenchConfigOptions {
   max_concurrency?: number;
   /** The budget's `context_tokens` (default 8192). */
   context_tokens?: number;
+  /** The budget's `reserve_tokens` (default 1024). */
+  reserve_tokens?: number;
   /** The budget's `max_messages` (default 200). */
   max_messages?: number;
 }
@@ -46,7 +48,7 @@ personas:
 budgets:
   default:
     context_tokens: ${options.context_tokens ?? 8192}
-    reserve_tokens: 1024
+    reserve_tokens: ${options.reserve_tokens ?? 1024}
     max_messages: ${options.max_messages ?? 200}
     max_age: 30d
 rate_limits:

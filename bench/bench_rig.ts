@@ -42,6 +42,8 @@ export interface RigOptions {
   log_level?: string;
   inspect?: boolean;
   max_concurrency?: number;
+  /** The budget every channel uses (default: 8192 tokens, 1024 reserved). */
+  budget?: { context_tokens: number; reserve_tokens: number };
   /** Extra environment variables for the bot process. */
   env?: Record<string, string>;
   /** Extra `deno run` flags for the bot process. */
@@ -148,7 +150,11 @@ export async function startRig(options: RigOptions): Promise<BenchRig> {
     await postgres?.drop();
   };
   try {
-    const database_file = `${dir}/bot.db`;
+    // data/bot.db beside the config, as the default DATABASE_URL has it: the
+    // config watcher watches the config's folder, and a database in that same
+    // folder would wake it on every write.
+    await Deno.mkdir(`${dir}/data`);
+    const database_file = `${dir}/data/bot.db`;
     const fillStart = performance.now();
     await fillHistory(
       database_file,
@@ -178,6 +184,7 @@ export async function startRig(options: RigOptions): Promise<BenchRig> {
         ...(options.max_concurrency === undefined
           ? {}
           : { max_concurrency: options.max_concurrency }),
+        ...options.budget,
       }),
     );
     const registered = () =>

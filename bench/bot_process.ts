@@ -58,6 +58,18 @@ export async function readRssMb(pid: number): Promise<number> {
   return Number(match[1]) / 1024;
 }
 
+/**
+ * The JS heap in use, MB, from the bot's `/metrics` page
+ * (`nodejs_heap_size_used_bytes`: live objects and garbage not yet collected).
+ */
+export function heapUsedMb(metrics: string): number {
+  const match = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(metrics);
+  if (match === null) {
+    throw new Error("The bot's /metrics has no nodejs_heap_size_used_bytes");
+  }
+  return Number(match[1]) / 2 ** 20;
+}
+
 /** CPU time (user + system) of a process in ms, from `/proc/<pid>/stat` (100 ticks/s). */
 export async function readCpuMs(pid: number): Promise<number> {
   const stat = await readProcFile(`${pid}/stat`);

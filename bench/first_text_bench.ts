@@ -6,11 +6,13 @@
  * out), timestamps the opening, then streams the rest with small gaps like
  * a real model. Turns go one at a time; each channel is used at most once
  * per `pace_ms` so the bot's per-channel throttle never delays the send.
+ * The same turns also time the end: from the last token leaving the fake
+ * LLM to the complete text reaching the fake Discord.
  *
  * @module
  */
 
-import type { BenchRig, BotWrite } from "./bench_rig.ts";
+import type { BenchRig } from "./bench_rig.ts";
 import { ChannelPacer, sleep } from "./stats.ts";
 import { turnTag, type TurnTracker } from "./turn_tracker.ts";
 
@@ -40,6 +42,8 @@ export interface FirstTextOptions {
 export interface FirstTextResult {
   /** Milliseconds from the first token to the first POST, per turn. */
   samples: number[];
+  /** Milliseconds from the last token to the write holding the whole text, per turn. */
+  final_samples: number[];
   next_turn: number;
 }
 
@@ -53,6 +57,7 @@ export async function measureFirstText(
   options: FirstTextOptions,
 ): Promise<FirstTextResult> {
   const firstToken = new Map<string, number>();
+  const lastToken = new Map<string, number>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const extra = options.chunks ?? 10;
   const after = options.first_token_after_ms ?? 5;
@@ -69,12 +74,27 @@ export async function measureFirstText(
       });
     const chunks = [`${tag} `];
     for (let i = 0; i < extra; i++) chunks.push(`${WORDS[i % WORDS.length]} `);
-    return { gate, chunks, chunk_delay_ms: options.chunk_delay_ms ?? 20 };
+    // The fake awaits `resume` right before the last chunk: a thenable
+    // notes that moment, and the chunk leaves at once.
+    const resume = {
+      then(go: () => void) {
+        lastToken.set(tag, performance.now());
+        go();
+      },
+    } as unknown as Promise<void>;
+    return {
+      gate,
+      chunks,
+      chunk_delay_ms: options.chunk_delay_ms ?? 20,
+      pause_after: extra,
+      resume,
+    };
   });
 
   const pacer = new ChannelPacer(options.pace_ms);
   const samples: number[] = [];
-  const finals: Promise<BotWrite>[] = [];
+  const final_samples: number[] = [];
+  const finals: Promise<void>[] = [];
   let turn = options.first_turn;
   let warmup = options.warmup_turns;
   let index = 0;
@@ -107,8 +127,19 @@ export async function measureFirstText(
         options.timeout_ms,
         `final text of turn ${tag}`,
       );
-      final.catch(() => {}); // awaited below
-      finals.push(final);
+      const counted = warmup === 0;
+      const timed = final.then((write) => {
+        const token = lastToken.get(tag);
+        lastToken.delete(tag);
+        if (token === undefined) {
+          throw new Error(
+            `Turn ${tag} posted its whole text before its last token left`,
+          );
+        }
+        if (counted) final_samples.push(write.at - token);
+      });
+      timed.catch(() => {}); // awaited below
+      finals.push(timed);
       const write = await first;
       const token = firstToken.get(tag);
       firstToken.delete(tag);
@@ -123,5 +154,5 @@ export async function measureFirstText(
   } finally {
     for (const timer of timers) clearTimeout(timer);
   }
-  return { samples, next_turn: turn };
+  return { samples, final_samples, next_turn: turn };
 }

@@ -1,9 +1,11 @@
 /**
  * The benchmark suite: starts the rigs, runs every scenario, and gathers
- * the figures `bench/last-run.json` holds. Two bot processes are used: one
- * for latency (overhead at three history sizes, then time to first text)
- * with a store pre-filled with about half a million messages, and a fresh
- * one for throughput, so the memory reading reflects that run alone.
+ * the figures `bench/last-run.json` holds. Three bot processes are used: one
+ * for latency (overhead at three history sizes, then time to first and
+ * final text) with a store pre-filled with about half a million messages, a
+ * fresh one for throughput, so the memory reading reflects that run alone,
+ * and a small one that sits idle with one channel bound (`rss_mb_idle`) and
+ * then holds one long conversation under a small budget (`prefix_reuse`).
  *
  * @module
  */
@@ -12,11 +14,14 @@ import { benchChannels, type BenchRig, startRig } from "./bench_rig.ts";
 import { measureChunkers } from "./chunker_bench.ts";
 import { measureFirstText } from "./first_text_bench.ts";
 import { hotFiles, hotSpots, InspectorSession } from "./inspector.ts";
+import { heapUsedMb } from "./bot_process.ts";
+import { cpuComponents } from "./cpu_components.ts";
 import { machineInfo } from "./machine.ts";
+import { measurePrefixReuse } from "./prefix_bench.ts";
 import { measureOverhead } from "./overhead_bench.ts";
 import { stageMeansMs } from "./stage_times.ts";
 import type { BenchResults, LatencySummary } from "./results.ts";
-import { percentile } from "./stats.ts";
+import { percentile, sleep } from "./stats.ts";
 import type { SuiteSize } from "./suite_sizes.ts";
 import { measureThroughput } from "./throughput_bench.ts";
 import { TurnTracker } from "./turn_tracker.ts";
@@ -86,6 +91,11 @@ async function profiled<T>(
     log(
       `\nCPU profile of the bot during ${what}, share of busy time (${file}):`,
     );
+    log("  by component (time inside Deno's own code counts for its caller):");
+    for (const share of cpuComponents(profile)) {
+      log(`  ${share.percent.toFixed(1).padStart(5)}%  ${share.component}`);
+    }
+    log("  by file:");
     print(hotFiles(profile, 13));
     log("  by function:");
     print(hotSpots(profile, 21));
@@ -176,6 +186,7 @@ async function latencyRun(
     });
     tracker.cancelAll();
     return {
+      final: firstText.final_samples,
       main: overhead.samples.main ?? [],
       small: overhead.samples.small ?? [],
       large: overhead.samples.large ?? [],
@@ -218,7 +229,7 @@ async function throughputRun(
         t.window_ms / 1000
       } s counted…`,
     );
-    return await profiled(
+    const result = await profiled(
       rig,
       options,
       "the throughput run",
@@ -231,9 +242,44 @@ async function throughputRun(
           first_turn: 1,
         }),
     );
+    return { ...result, heap_mb: heapUsedMb(await rig.bot.metrics()) };
   } finally {
     // 200 turns are still running; a graceful stop would take longer than the run.
     await rig.close("SIGKILL");
+  }
+}
+
+/**
+ * A bot with one channel bound, left idle for `idle_ms` (its resident
+ * memory is `rss_mb_idle`), then one long conversation in that channel
+ * under a 2,048-token budget (`prefix_reuse`).
+ */
+async function idleRun(size: SuiteSize, options: SuiteOptions) {
+  const log = options.log ?? (() => {});
+  const [channel] = benchChannels(7, 1);
+  log("idle: one channel bound, starting the bot…");
+  const rig = await startRig({
+    channels: [{ id: channel!, history: 0 }],
+    budget: { context_tokens: 2048, reserve_tokens: 512 },
+    // One conversation, turn after turn: Discord's pacing would only slow the run.
+    env: { DISCORD_PACING: "off" },
+  });
+  try {
+    log(`idle: ${size.idle.idle_ms / 1000} s with nothing said…`);
+    await sleep(size.idle.idle_ms);
+    const rss_mb_idle = await rig.bot.rssMb();
+    log(`prefix: ${size.idle.prefix_turns} turns of one conversation…`);
+    const tracker = new TurnTracker(rig);
+    const prefix = await measurePrefixReuse(rig, tracker, {
+      channel: channel!,
+      turns: size.idle.prefix_turns,
+      timeout_ms: size.timeout_ms,
+      first_turn: 1,
+    });
+    tracker.cancelAll();
+    return { rss_mb_idle, ...prefix };
+  } finally {
+    await rig.close();
   }
 }
 
@@ -247,12 +293,14 @@ export async function runSuite(
   const machine = await machineInfo();
   const latency = await latencyRun(size, options);
   const throughput = await throughputRun(size, options);
+  const idle = await idleRun(size, options);
   log(`chunkers: ${size.chunker.bytes / 1e6} MB of markdown and code…`);
   const chunkers = measureChunkers(size.chunker);
   const main = summary(latency.main);
   const small = summary(latency.small);
   const large = summary(latency.large);
   const first = summary(latency.first);
+  const final = summary(latency.final);
   const postgres = options.postgres
     ? await postgresRuns(size, options)
     : undefined;
@@ -262,8 +310,13 @@ export async function runSuite(
     history_scaling_ratio: large.p50_ms / small.p50_ms,
     first_text_extra_ms: first.p50_ms,
     first_text_extra_p99_ms: first.p99_ms,
+    final_text_extra_ms: final.p50_ms,
+    prefix_reuse: idle.prefix_reuse,
     turns_per_second: throughput.turns_per_second,
+    cpu_ms_per_turn: throughput.cpu_ms_per_turn,
     rss_mb: throughput.rss_mb,
+    rss_mb_idle: idle.rss_mb_idle,
+    heap_mb: throughput.heap_mb,
     chunker_mb_per_s: chunkers.chunker_mb_per_s,
     stream_chunker_mb_per_s: chunkers.stream_chunker_mb_per_s,
     details: {
@@ -276,6 +329,15 @@ export async function runSuite(
         request_messages_mean: latency.window_messages,
       },
       first_text: first,
+      final_text: final,
+      prefix: {
+        turns: size.idle.prefix_turns,
+        context_tokens: 2048,
+        reserve_tokens: 512,
+        steady_prefix_reuse: idle.steady_prefix_reuse,
+        cold_requests: idle.cold_requests,
+        max_request_messages: idle.max_request_messages,
+      },
       first_text_instant: summary(latency.instant),
       latency_bot_rss_mb: latency.rss_mb,
       throughput: {

@@ -44,6 +44,13 @@ export interface SuiteSize {
     warmup_ms: number;
     window_ms: number;
   };
+  /** The idle bot (`rss_mb_idle`), then one long conversation in it (`prefix_reuse`). */
+  idle: {
+    /** How long the bot sits connected and unused before its memory is read. */
+    idle_ms: number;
+    /** Turns of the long conversation, under a 2,048-token budget. */
+    prefix_turns: number;
+  };
   chunker: { bytes: number; repeats: number };
   timeout_ms: number;
 }
@@ -80,6 +87,7 @@ export const FULL: SuiteSize = {
     warmup_ms: 3_000,
     window_ms: 6_000,
   },
+  idle: { idle_ms: 10_000, prefix_turns: 120 },
   chunker: { bytes: 10_000_000, repeats: 2 },
   timeout_ms: 60_000,
 };
@@ -107,6 +115,7 @@ export const QUICK: SuiteSize = {
     warmup_ms: 2_000,
     window_ms: 3_000,
   },
+  idle: { idle_ms: 10_000, prefix_turns: 80 },
   chunker: { bytes: 2_000_000, repeats: 1 },
   timeout_ms: 60_000,
 };
@@ -132,6 +141,7 @@ export const SMOKE: SuiteSize = {
     gap_ms: 0,
   },
   throughput: { channels: 4, history: 5, warmup_ms: 200, window_ms: 800 },
+  idle: { idle_ms: 200, prefix_turns: 6 },
   chunker: { bytes: 50_000, repeats: 1 },
   timeout_ms: 20_000,
 };

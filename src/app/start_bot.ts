@@ -82,8 +82,8 @@ export async function startBot(env: Env): Promise<number> {
   // Discord's tokens carry the bot id; the id Discord reports (GET /users/@me,
   // READY) wins once connected, and is the only one for other token formats.
   const tokenBotId = botIdFromToken(config.discord.token) ?? "";
-  let discordRef: { bot_user_id: string } | undefined;
-  const botId = () => discordRef?.bot_user_id || tokenBotId;
+  const discordRef: { current?: { bot_user_id: string } } = {};
+  const botId = () => discordRef.current?.bot_user_id || tokenBotId;
   let health;
   try {
     health = healthSettingsFromEnv(env);
@@ -147,7 +147,7 @@ export async function startBot(env: Env): Promise<number> {
     logger: log("discord"),
     observer: discordMetricObserver(metrics),
   });
-  discordRef = discord;
+  discordRef.current = discord;
   metrics.setWaitLists(() => ({
     conversation_queue: services.runner.queued,
     channel_throttle: discord.throttleWaiting,

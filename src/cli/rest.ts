@@ -11,6 +11,7 @@
  */
 
 import { startRestProxy } from "../discord/rest_proxy.ts";
+import { botIdFromToken } from "../discord/bot_token.ts";
 import {
   log,
   loggingOptionsFromEnv,
@@ -62,6 +63,12 @@ export async function runRestProxy(
       `${
         !token ? "DISCORD_TOKEN" : "DISCORD_REST_SECRET"
       } is not set: the REST proxy needs the bot token and a shared secret that the gateway processes send (DISCORD_REST_SECRET=<a long random string> for both).`,
+    );
+    return 1;
+  }
+  if (botIdFromToken(token) === null) {
+    console.error(
+      "DISCORD_TOKEN does not look like a bot token (three parts separated by dots): copy it again from the Developer Portal's Bot tab.",
     );
     return 1;
   }

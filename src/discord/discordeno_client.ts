@@ -32,6 +32,11 @@ import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
 import { classifyDiscordError, discordenoPort } from "./discordeno_port.ts";
 import { botIdFromToken } from "./bot_token.ts";
+import {
+  botIdentity,
+  type IdentifiedBot,
+  STAND_IN_TOKEN,
+} from "./bot_identity.ts";
 import { type GuardedRest, guardRest } from "./rest_guard.ts";
 import type { DiscordPort } from "./discord_port.ts";
 import { fatalCloseMessage } from "./gateway_close_codes.ts";
@@ -291,7 +296,7 @@ export function createDiscordClient(
         if (data.t === "READY" || data.t === "RESUMED") {
           backoff.reset();
           if (data.t === "READY") {
-            learnId((data.d as { user?: { id?: unknown } })?.user?.id);
+            identity.learn((data.d as { user?: { id?: unknown } })?.user?.id);
           }
           events.connected(shardId);
         }
@@ -334,19 +339,11 @@ export function createDiscordClient(
   containMalformedEvents(bot.handlers, logger);
   pacedReconnects(bot.gateway.shards, backoff, events, logger);
 
-  function learnId(id: unknown): void {
-    if (typeof id !== "string" || !/^[0-9]{1,21}$/.test(id)) return;
-    if (String(bot.id) === id) return;
-    if (tokenId !== null && tokenId !== id) {
-      logger.warn("Discord reports bot id {id}, not the {token} in the token", {
-        id,
-        token: tokenId,
-      });
-    }
-    bot.id = BigInt(id);
-    bot.applicationId = BigInt(id);
-    (bot.rest as { applicationId: bigint }).applicationId = BigInt(id);
-  }
+  const identity = botIdentity(
+    bot as unknown as IdentifiedBot,
+    tokenId,
+    logger,
+  );
 
   const client: DiscordClient = {
     get bot_user_id() {
@@ -496,25 +493,7 @@ export function createDiscordClient(
     },
     async start() {
       // Who the token belongs to, as Discord says: also for tokens in other formats.
-      try {
-        const me = await bot.rest.get<{ id?: unknown }>(
-          bot.rest.routes.currentUser(),
-        );
-        learnId(me?.id);
-      } catch (error) {
-        const failure = classifyDiscordError(error);
-        if (/answered 401/.test(failure.message)) {
-          throw new Error(
-            `Discord refused the token (${failure.message}): copy it again from the Developer Portal's Bot tab`,
-            { cause: error },
-          );
-        }
-        if (tokenId === null) throw failure;
-        logger.warn(
-          "Could not ask Discord who the bot is ({reason}); using the id in the token",
-          { reason: failure.message },
-        );
-      }
+      await identity.ask();
       await bot.start();
     },
     async shutdown() {
@@ -630,9 +609,6 @@ async function clearLeftoverTimers(
   }
   bot.rest.queues.clear();
 }
-
-/** A token of Discord's format for bot id 0: Discordeno only decodes it. */
-const STAND_IN_TOKEN = `${btoa("0")}.stand-in.token`;
 
 /** Where the REST proxy of `deno task rest` listens, and its shared secret. */
 export interface RestProxyTarget {

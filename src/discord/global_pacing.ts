@@ -16,9 +16,6 @@ export interface PacedPort extends DiscordPort {
   close(): void;
 }
 
-/** Operations that may wait for the bot-wide pace, over all channels. */
-export const GLOBAL_MAX_WAITERS = 10_000;
-
 /** Wraps `port` so that at most `limit` requests start per `window_ms` across the bot. */
 export function withGlobalPacing(
   port: DiscordPort,
@@ -26,11 +23,10 @@ export function withGlobalPacing(
   limit = 45,
   window_ms = 1_000,
 ): PacedPort {
-  // Every channel's operations queue here, each channel's already bounded by its
-  // own throttle: the one-channel bound (100) would refuse answers whenever
-  // some 50 channels are busy at once.
+  // One wait list for the whole bot: its bound is the bot's (as many as turns
+  // may run, see the runner's max_pending), not a channel's.
   const window = new ChannelThrottle(limit, window_ms, timers, {
-    max_waiters: GLOBAL_MAX_WAITERS,
+    max_waiters: 1_000,
   });
   const paced = async <T>(call: () => Promise<T>): Promise<T> => {
     const done = await window.acquire("bot");

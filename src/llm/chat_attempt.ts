@@ -32,6 +32,7 @@ import {
 import { LlmError } from "./llm_error.ts";
 import type { LlmLogger } from "./logger.ts";
 import { readSse } from "./sse_parser.ts";
+import { SilenceTimer } from "./silence_timer.ts";
 import type { Timers } from "./timers.ts";
 
 /** Everything one attempt needs. */
@@ -115,32 +116,22 @@ export async function* runAttempt(
       ),
     totalMs,
   );
-  let phaseTimer: unknown = undefined;
-  const armFirstToken = () => {
-    phaseTimer = timers.setTimeout(
-      () =>
-        abort(
-          timeoutError(
-            context,
-            `no first token within ${endpoint.timeout.first_token} ms`,
-          ),
-        ),
-      endpoint.timeout.first_token,
+  // The first-token wait, then the silence between chunks: one timer.
+  const phase = new SilenceTimer(timers);
+  const noFirstToken = () =>
+    abort(
+      timeoutError(
+        context,
+        `no first token within ${endpoint.timeout.first_token} ms`,
+      ),
     );
-  };
-  const armIdle = () => {
-    timers.clearTimeout(phaseTimer);
-    phaseTimer = timers.setTimeout(
-      () =>
-        abort(
-          timeoutError(
-            context,
-            `the stream was silent for ${endpoint.timeout.idle} ms`,
-          ),
-        ),
-      endpoint.timeout.idle,
+  const silent = () =>
+    abort(
+      timeoutError(
+        context,
+        `the stream was silent for ${endpoint.timeout.idle} ms`,
+      ),
     );
-  };
   let firstToken = false;
 
   const failure = (error: unknown): unknown => {
@@ -160,7 +151,7 @@ export async function* runAttempt(
   };
 
   try {
-    if (stream) armFirstToken();
+    if (stream) phase.start(endpoint.timeout.first_token, noFirstToken);
     input.logger.debug("Sending a chat request to {endpoint} ({url})", {
       endpoint: name,
       url: context.url,
@@ -236,7 +227,7 @@ export async function* runAttempt(
     }
     let sawDone = false;
     const onRead = () => {
-      if (firstToken) armIdle();
+      if (firstToken) phase.touch();
     };
     try {
       for await (const item of readSse(response.body, onRead)) {
@@ -283,12 +274,15 @@ export async function* runAttempt(
           );
         }
         const piece = parsed.piece;
-        if (piece.content !== "" || piece.reasoning !== "") firstToken = true;
+        const first = !firstToken &&
+          (piece.content !== "" || piece.reasoning !== "");
+        if (first) firstToken = true;
         // The idle timer measures the server, not the caller: paused while
-        // the caller handles the piece, re-armed when reading resumes.
-        if (firstToken) timers.clearTimeout(phaseTimer);
+        // the caller handles the piece, counting again when reading resumes.
+        if (firstToken) phase.pause();
         yield piece;
-        if (firstToken) armIdle();
+        if (first) phase.start(endpoint.timeout.idle, silent);
+        else if (firstToken) phase.resume();
       }
     } catch (error) {
       throw failure(error);
@@ -300,7 +294,7 @@ export async function* runAttempt(
     }
   } finally {
     timers.clearTimeout(totalTimer);
-    timers.clearTimeout(phaseTimer);
+    phase.stop();
     input.signal.removeEventListener("abort", onOuterAbort);
     abort(
       new LlmError("The attempt is over", {

@@ -89,7 +89,8 @@ export async function admit(
     // A rerun's question is stored already; a user with `history: off` has
     // nothing kept beyond a running turn.
     const keeps = (await deps.store.getPreferences(author.id))?.history ?? true;
-    if (ctx.rerun === undefined && keeps) {
+    // A recovered turn (user_message set) is stored already.
+    if (ctx.rerun === undefined && keeps && ctx.user_message === null) {
       await storeUserMessage(deps.store, ctx, ctx.route.binding.persona, null);
     }
   } catch (error) {

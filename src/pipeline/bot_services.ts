@@ -70,16 +70,30 @@ export interface BotServices {
   memory: Memory;
 }
 
+/** How far (relative) a token calibration moves before it is saved again. */
+export const CALIBRATION_SAVE_STEP = 0.005;
+
 /** Builds the bot's transport-independent parts. */
 export function createBotServices(options: BotServicesOptions): BotServices {
   let config = options.config;
   const now = options.now ?? Date.now;
   const fetchEdge = options.fetch ? { fetch: options.fetch } : {};
   const calibrationLog = log("tokens");
+  // The ratio each endpoint and model was last saved with.
+  const savedRatios = new Map<string, number>();
   const counters = createTokenCounters(config.endpoints, {
     ...fetchEdge,
-    // Keep what calibration learned, so a restart does not start from scratch.
-    onCalibrated: (calibration) =>
+    // Keep what calibration learned, so a restart does not start from scratch;
+    // a settled ratio moves a little with every reply, and is not written
+    // again until it has moved by half a percent.
+    onCalibrated: (calibration) => {
+      const key = `${calibration.endpoint}\u0000${calibration.model}`;
+      const saved = savedRatios.get(key);
+      if (
+        saved !== undefined &&
+        Math.abs(calibration.ratio - saved) < saved * CALIBRATION_SAVE_STEP
+      ) return;
+      savedRatios.set(key, calibration.ratio);
       void options.store.setTokenCalibration({
         ...calibration,
         updated_at: now(),
@@ -87,7 +101,8 @@ export function createBotServices(options: BotServicesOptions): BotServices {
         calibrationLog.warn("Could not save a token calibration: {error}", {
           error,
         })
-      ),
+      );
+    },
   });
   const calibrationsLoaded = options.store.getTokenCalibrations().then(
     (saved) => counters.restore(saved),

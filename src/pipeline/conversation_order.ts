@@ -12,7 +12,7 @@
 import type { StoredMessage } from "../store/store.ts";
 
 /** Where a message sits in its conversation: a reply just after what it answers. */
-function position(message: StoredMessage): number {
+export function conversationPosition(message: StoredMessage): number {
   const answered = message.role === "assistant" ? message.reply_to_id : null;
   return answered === null || answered === undefined ? message.id : answered;
 }
@@ -20,7 +20,8 @@ function position(message: StoredMessage): number {
 /** Sorts newest first in conversation order (a reply after its question; ties by id). */
 export function newestFirst(messages: StoredMessage[]): StoredMessage[] {
   return messages.sort((a, b) =>
-    position(b) - position(a) || (b.role === "assistant" ? 1 : 0) -
+    conversationPosition(b) - conversationPosition(a) ||
+    (b.role === "assistant" ? 1 : 0) -
       (a.role === "assistant" ? 1 : 0) ||
     b.id - a.id
   );

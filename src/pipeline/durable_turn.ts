@@ -8,7 +8,13 @@
  * @module
  */
 
-import type { Store, StoredMessage, TurnState } from "../store/store.ts";
+import type { Logger } from "../log/logging.ts";
+import type {
+  Store,
+  StoredMessage,
+  TurnState,
+  TurnUpdate,
+} from "../store/store.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import { effectivePersona } from "./persona_choice.ts";
 import { withoutBotMention } from "./stages/auth_stage.ts";
@@ -77,5 +83,54 @@ export function incomingFromPayload(payload: string): IncomingMessage | null {
     return value as IncomingMessage;
   } catch {
     return null;
+  }
+}
+
+/** Where turns are journaled: the store, the clock and the log. */
+export interface TurnJournal {
+  store: Store;
+  now(): number;
+  logger: Logger;
+}
+
+/**
+ * Sets the turn's stored message: `stored` when it is stored already (a
+ * recovered turn, a rerun), else a new turn stored now. Never rejects: a
+ * failed write is logged and the turn runs anyway.
+ */
+export async function arriveTurn(
+  journal: TurnJournal,
+  ctx: TurnContext,
+  stored?: StoredMessage,
+): Promise<void> {
+  if (stored !== undefined) {
+    ctx.user_message = stored;
+    return;
+  }
+  try {
+    ctx.user_message = await receiveTurn(journal.store, ctx, journal.now());
+  } catch (error) {
+    journal.logger.error(
+      "Could not store a message on arrival in channel {channel}: {error}",
+      { channel: ctx.message.channel_id, error },
+    );
+  }
+}
+
+/** Records the turn's state; a failed write is logged, never thrown. */
+export async function recordTurn(
+  journal: TurnJournal,
+  ctx: TurnContext,
+  update: Omit<TurnUpdate, "updated_at">,
+): Promise<void> {
+  const id = ctx.user_message?.id;
+  if (id === undefined) return;
+  try {
+    await journal.store.updateTurn(id, {
+      ...update,
+      updated_at: journal.now(),
+    });
+  } catch (error) {
+    journal.logger.warn("Could not record a turn's state: {error}", { error });
   }
 }

@@ -16,7 +16,12 @@ import type { Store, StoredMessage, TurnUpdate } from "../store/store.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import { admit } from "./admission.ts";
 import { overhear } from "./channel_context.ts";
-import { endState, receiveTurn } from "./durable_turn.ts";
+import {
+  arriveTurn,
+  endState,
+  recordTurn,
+  type TurnJournal,
+} from "./durable_turn.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import type { Rerun, TurnControls } from "./controls/turn_controls.ts";
 import { NoticeLimiter } from "./notice_limiter.ts";
@@ -184,7 +189,7 @@ export class Runner {
       text: message.content,
       persona_name: route.binding.persona,
       persona: null,
-      user_message: null,
+      user_message: options.stored ?? null,
       request: [],
       max_tokens: 0,
       output: null,
@@ -194,6 +199,10 @@ export class Runner {
     };
     // Access and limits before queueing: a refused message never takes a place.
     if (!(await admit(ctx, this.#admission))) {
+      // A recovered turn refused now (access or limits changed) is over.
+      if (options.stored !== undefined) {
+        await this.#record(ctx, { state: "failed" });
+      }
       this.#deps.onTurnEnd?.(ctx.outcome, ctx);
       return ctx.outcome;
     }
@@ -290,40 +299,23 @@ export class Runner {
     }
   }
 
-  /** Stores the turn's message unless it is a recovered one; never rejects. */
-  async #arrive(ctx: TurnContext, stored?: StoredMessage): Promise<void> {
-    if (stored !== undefined) {
-      ctx.user_message = stored;
-      return;
-    }
-    try {
-      ctx.user_message = await receiveTurn(
-        this.#deps.store,
-        ctx,
-        this.#deps.now(),
-      );
-    } catch (error) {
-      this.#deps.logger.error(
-        "Could not store a message on arrival in channel {channel}: {error}",
-        { channel: ctx.message.channel_id, error },
-      );
-    }
+  /** Stores the turn's message unless it is stored already; never rejects. */
+  #arrive(ctx: TurnContext, stored?: StoredMessage): Promise<void> {
+    return arriveTurn(this.#journal, ctx, stored);
   }
 
   /** Records the turn's state; a failed write is logged, never thrown. */
-  async #record(ctx: TurnContext, update: Omit<TurnUpdate, "updated_at">) {
-    const id = ctx.user_message?.id;
-    if (id === undefined) return;
-    try {
-      await this.#deps.store.updateTurn(id, {
-        ...update,
-        updated_at: this.#deps.now(),
-      });
-    } catch (error) {
-      this.#deps.logger.warn("Could not record a turn's state: {error}", {
-        error,
-      });
-    }
+  #record(ctx: TurnContext, update: Omit<TurnUpdate, "updated_at">) {
+    return recordTurn(this.#journal, ctx, update);
+  }
+
+  /** The store, clock and log the durable-turn helpers write with. */
+  get #journal(): TurnJournal {
+    return {
+      store: this.#deps.store,
+      now: this.#deps.now,
+      logger: this.#deps.logger,
+    };
   }
 
   async #runTurnInSpan(ctx: TurnContext): Promise<void> {

@@ -18,6 +18,7 @@ import { openEventStream } from "./sse.ts";
 import type { EventStream } from "./sse.ts";
 import { StatusSampler } from "./status_sampler.ts";
 import type { StatusSource } from "./status_sampler.ts";
+import { loadHighlighter } from "./code_highlight.ts";
 
 /** What the server needs. */
 export interface PlaygroundServerOptions {
@@ -130,7 +131,10 @@ export function startPlaygroundServer(
   }, options.status_interval_ms ?? 2_000);
   const keepAlive = setInterval(() => broadcast("ping", {}), 15_000);
 
+  // Rendered pages highlight code: answer once highlight.js is loaded.
+  const highlighter = loadHighlighter();
   const handler = async (request: Request): Promise<Response> => {
+    await highlighter;
     const url = new URL(request.url);
     if (!isAllowed(request, url, token)) {
       return new Response(

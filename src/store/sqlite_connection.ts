@@ -100,12 +100,30 @@ export function prepareAll(
   return Object.fromEntries(entries) as Record<StatementName, StatementSync>;
 }
 
-/** Runs `body` in a `BEGIN IMMEDIATE` transaction, rolled back if it throws. */
+/**
+ * Runs `body` in a `BEGIN IMMEDIATE` transaction, rolled back if it throws;
+ * inside one already open (the store's write batch) it runs in a savepoint,
+ * so that only its own writes are undone.
+ */
 export function transaction<T>(
   connection: SqliteConnection,
   body: () => T,
 ): T {
   const { db, statements } = connection;
+  if (db.isTransaction) {
+    statements.savepoint.run();
+    try {
+      const result = body();
+      statements.release.run();
+      return result;
+    } catch (error) {
+      if (db.isTransaction) {
+        statements.rollbackTo.run();
+        statements.release.run();
+      }
+      throw error;
+    }
+  }
   statements.begin.run();
   try {
     const result = body();

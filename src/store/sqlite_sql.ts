@@ -49,6 +49,10 @@ export const SQL = {
   begin: "BEGIN IMMEDIATE",
   commit: "COMMIT",
   rollback: "ROLLBACK",
+  /** A transaction inside the store's write batch (`sqlite_batch.ts`). */
+  savepoint: "SAVEPOINT nested",
+  release: "RELEASE nested",
+  rollbackTo: "ROLLBACK TO nested",
   selectConversation: `SELECT ${CONVERSATION_COLUMNS} FROM conversations
     WHERE channel_id = :channel_id AND user_id = :user_id`,
   insertConversation: `INSERT INTO conversations

@@ -4,7 +4,9 @@
  * in WAL mode with `synchronous=NORMAL` (a committed write survives a crash of
  * the process; a power cut may lose the last ones) and a 5-second busy
  * timeout; foreign keys are on. Every statement is prepared once when the
- * store opens. Calls are synchronous underneath and return settled promises.
+ * store opens. Calls are synchronous underneath and return settled promises;
+ * the calls made in one run of JavaScript share one commit
+ * (`sqlite_batch.ts`), made before the event loop goes on.
  *
  * @module
  */
@@ -29,6 +31,7 @@ import type {
 } from "./store.ts";
 import { StoreError } from "./store_error.ts";
 import { WalCheckpointer } from "./wal_checkpointer.ts";
+import { WriteBatch } from "./sqlite_batch.ts";
 import { log } from "../log/logging.ts";
 
 /** A store operation blocking the event loop longer than this is logged. */
@@ -85,6 +88,7 @@ export class SqliteStore implements Store {
   readonly #images: images_.ImageStatements;
   readonly #pruneBatch: number;
   readonly #checkpointer: WalCheckpointer | null;
+  readonly #batch: WriteBatch;
   #closed = false;
   /** The database file, or `:memory:`. */
   readonly path: string;
@@ -111,9 +115,21 @@ export class SqliteStore implements Store {
     this.#connection = { db, statements: prepareAll(db) };
     this.#turns = turns.prepareTurnStatements(db);
     this.#images = images_.prepareImageStatements(db);
-    this.#checkpointer = path === MEMORY
-      ? null
-      : new WalCheckpointer(db, () => walSize(path));
+    this.#batch = new WriteBatch(
+      db,
+      this.#connection.statements,
+      (error) =>
+        slowLog.error("Could not commit the store's last writes: {error}", {
+          error,
+        }),
+    );
+    // A checkpoint cannot run inside the batch's transaction: commit it first.
+    this.#checkpointer = path === MEMORY ? null : new WalCheckpointer({
+      exec: (sql: string) => {
+        this.#batch.flush();
+        db.exec(sql);
+      },
+    }, () => walSize(path));
   }
 
   /**
@@ -555,6 +571,7 @@ export class SqliteStore implements Store {
     this.#closed = true;
     return this.#run("close the database", () => {
       try {
+        this.#batch.flush();
         this.#checkpointer?.stop();
         this.#db.exec("PRAGMA optimize");
       } finally {
@@ -579,6 +596,7 @@ export class SqliteStore implements Store {
         throw new Error("the store is closed");
       }
       this.#checkpointer?.noteActivity();
+      if (!closing) this.#batch.enter();
       const started = performance.now();
       const result = body();
       const ms = performance.now() - started;

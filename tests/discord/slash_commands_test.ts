@@ -140,6 +140,32 @@ Deno.test("handleInteraction() answers autocomplete with the personas allowed he
   assert.deepEqual(responder.calls, ["choices helper,pirate"]);
 });
 
+Deno.test("handleInteraction() answers /ask's persona autocomplete the same way", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const responder = new RecordingResponder();
+  const config = testConfig();
+  await handleInteraction(
+    interaction({
+      type: 4,
+      data: {
+        name: "ask",
+        options: [
+          { name: "prompt", value: "hi" },
+          { name: "persona", value: "pi", focused: true },
+        ],
+      },
+    }),
+    {
+      commands: { store, config: () => config, now: () => 1 },
+      config: () => config,
+      directory: new ChannelDirectory(() => Promise.resolve(null)),
+      responder,
+      logger: log("test"),
+    },
+  );
+  assert.deepEqual(responder.calls, ["choices pirate"]);
+});
+
 Deno.test("handleInteraction() still answers a command whose work fails", async () => {
   const responder = new RecordingResponder();
   const config = testConfig();

@@ -46,6 +46,8 @@ export interface HarnessConfigParts {
   binding?: string;
   /** The first binding's trigger (default `[mention, reply]`). */
   trigger?: string;
+  /** The local endpoint's `retries` (default 0). */
+  retries?: number;
 }
 
 /** The config the bot runs with; `extra` is appended (YAML). */
@@ -60,7 +62,9 @@ discord:
   commands: global
 ${parts.discord ?? ""}
 endpoints:
-  local: { base_url: "${llm_url}", retries: 0, max_concurrency: 32, timeout: { first_token: 5s, idle: 5s, total: 30s } }
+  local: { base_url: "${llm_url}", retries: ${
+    parts.retries ?? 0
+  }, max_concurrency: 32, timeout: { first_token: 5s, idle: 5s, total: 30s } }
 personas:
   helper: { display_name: Helper, endpoint: local, model: test-model, system_prompt: "You are Helper."${
     parts.helper ?? ""

@@ -218,13 +218,13 @@ Deno.test("Regenerate still works after a restart, read back from the store; an 
     "the reset",
   );
   await eventually(
-    () =>
-      Promise.resolve(
-        h.discord.messagesIn(CHANNEL).find((m) =>
-          m.interactionId === reset.id && !/thinking/i.test(m.content) &&
-          m.content !== ""
-        ),
-      ),
+    () => {
+      const answer = h.discord.messagesIn(CHANNEL).find((m) =>
+        m.interactionId === reset.id && !/thinking/i.test(m.content) &&
+        m.content !== ""
+      );
+      return Promise.resolve(answer);
+    },
     10_000,
     "the reset's answer",
   );

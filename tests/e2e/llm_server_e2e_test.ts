@@ -122,3 +122,29 @@ Deno.test("a server with a smaller context than configured: warned at start-up, 
   );
   assert.match(last.at(-1)!.content, /part 5$/);
 });
+
+Deno.test("a 500 that names a configuration error is not retried: the user is not told to try again, the log says what to change", async () => {
+  await using h = await startHarness({
+    configParts: { helper: ", extra: { n: 2 }", retries: 2 },
+  });
+  mention(h, "hello");
+  await h.discord.waitFor(
+    () => botMessages(h, CHANNEL).length >= 1,
+    15_000,
+    "the notice",
+  );
+  const [notice] = botMessages(h, CHANNEL);
+  assert.match(notice?.content ?? "", /rejected the request; an admin needs/);
+  assert.doesNotMatch(notice?.content ?? "", /try again/i);
+  assert.equal(h.llm.chatRequests().length, 1, "not retried");
+  await eventually(
+    () =>
+      Promise.resolve(
+        h.output().includes(
+          "Only one completion choice is allowed. Not retried; to fix: remove `n` from the persona's `extra`",
+        ),
+      ),
+    10_000,
+    "the log line saying what to change",
+  );
+});

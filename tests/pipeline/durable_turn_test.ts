@@ -183,3 +183,49 @@ Deno.test("a reply Discord stopped taking is stored only as far as it was accept
   assert.equal(assistant?.partial, true);
   assert.deepEqual(reply.notices, [DELIVERY_CUT_NOTICE]);
 });
+
+Deno.test("a recovered turn the access lists now refuse ends failed and is not stored twice", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const config = testConfig();
+  const incoming = message({ text: "from before the crash" });
+  const stored = await store.addTurn({
+    conversation: {
+      channel_id: incoming.channel_id,
+      guild_id: incoming.guild_id,
+      user_id: "",
+    },
+    external_id: incoming.id,
+    author_id: incoming.author.id,
+    author_name: "Alice",
+    role: "user",
+    persona: "helper",
+    content: "from before the crash",
+    token_count: null,
+    created_at: 1,
+    partial: false,
+  }, { source: "discord", payload: JSON.stringify(incoming) });
+  config.access.deny_users = [incoming.author.id];
+  const runner = new Runner({
+    pipeline: () => Promise.resolve(),
+    config: () => config,
+    bot_user_id: () => BOT_ID,
+    now: () => 2,
+    logger: log("test"),
+    store,
+  });
+  assert.equal(
+    await runner.dispatch(incoming, new WatchedReply(), { stored }),
+    "denied",
+  );
+  assert.deepEqual(await store.openTurns("discord"), []);
+  const all = await store.recentMessages({
+    conversation: {
+      channel_id: incoming.channel_id,
+      guild_id: incoming.guild_id,
+      user_id: "",
+    },
+    limit: 10,
+    since: 0,
+  });
+  assert.equal(all.length, 1);
+});

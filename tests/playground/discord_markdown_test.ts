@@ -1,6 +1,10 @@
 /** Discord's Markdown as the playground renders it. */
 import assert from "node:assert/strict";
 import { renderDiscordMarkdown } from "../../src/playground/discord_markdown.ts";
+import { loadHighlighter } from "../../src/playground/code_highlight.ts";
+
+// The bot loads highlight.js only with the playground; these tests render with it.
+await loadHighlighter();
 
 Deno.test("renderDiscordMarkdown() renders what Discord renders", async (t) => {
   const cases: [string, string, string][] = [

@@ -16,7 +16,11 @@ import {
   REPLY_PRIMER_TOKENS,
 } from "../../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../../store/store.ts";
-import { isHistoryOf, newestFirst } from "../conversation_order.ts";
+import {
+  conversationPosition,
+  isHistoryOf,
+  newestFirst,
+} from "../conversation_order.ts";
 import { overheardFor } from "../channel_context.ts";
 import { historyImages } from "../history_images.ts";
 import { safeName } from "../safe_name.ts";
@@ -114,18 +118,32 @@ export async function buildRequest(
     : budget.reserve_tokens;
   let fitted: FittedMemory | null = null;
   let pictures = new Map<number, ChatImage[]>();
+  // The window is built several times a turn (each page, blocks, pictures,
+  // the replied-to message): each message and text is counted once.
+  const counted = new Map<string, number>();
+  const count = (text: string) => {
+    let tokens = counted.get(text);
+    if (tokens === undefined) {
+      tokens = counter.count(text);
+      counted.set(text, tokens);
+    }
+    return tokens;
+  };
+  const windowed = new Map<number, WindowMessage>();
+  const speaker = route.binding.webhooks ? ctx.persona_name : undefined;
+  const asWindow = (m: StoredMessage) => {
+    let message = windowed.get(m.id);
+    if (message === undefined) {
+      message = asWindowMessage(m, counter, speaker);
+      windowed.set(m.id, message);
+    }
+    return message;
+  };
   const build = (history: StoredMessage[], replied: StoredMessage | null) =>
     buildContextWindow({
       system,
       history: history.map((m) =>
-        withImages(
-          asWindowMessage(
-            m,
-            counter,
-            route.binding.webhooks ? ctx.persona_name : undefined,
-          ),
-          pictures.get(m.id) ?? [],
-        )
+        withImages(asWindow(m), pictures.get(m.id) ?? [])
       ),
       replied_to: replied === null ? null : replied.role === "assistant"
         ? {
@@ -141,12 +159,11 @@ export async function buildRequest(
       context_tokens: window_tokens,
       reserve_tokens: reserve_tokens,
       max_tokens: persona.max_tokens,
-      count: (text) => counter.count(text),
+      count,
       message_overhead: MESSAGE_OVERHEAD_TOKENS,
       reply_primer: REPLY_PRIMER_TOKENS,
       ...(sections === null ? {} : {
-        memory: (room: number) =>
-          fitted = fitMemory(sections, room, (text) => counter.count(text)),
+        memory: (room: number) => fitted = fitMemory(sections, room, count),
       }),
     });
 
@@ -159,6 +176,7 @@ export async function buildRequest(
   // From the newest: a reply to an earlier turn may have a higher id than this message.
   let before: number | undefined;
   let window = build(usable, null);
+  const anchor = deps.anchors?.peek(route.conversation);
   for (;;) {
     const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
     if (want <= 0) break;
@@ -179,7 +197,9 @@ export async function buildRequest(
     const last = rows.at(-1);
     if (
       rows.length < want || last === undefined ||
-      window.history_used < usable.length
+      window.history_used < usable.length ||
+      // Everything from where the history starts now is read (history_blocks.ts).
+      last.id < (anchor ?? -Infinity)
     ) break;
     before = last.id;
   }
@@ -198,6 +218,19 @@ export async function buildRequest(
       ),
     );
     newestFirst(usable).splice(budget.max_messages);
+    window = build(usable, null);
+  }
+  // Dropped in blocks, not one message a turn (history_blocks.ts): the
+  // prompt's start stays the same for many turns and the server's prompt
+  // cache stays warm.
+  const keep = deps.anchors?.choose(
+    route.conversation,
+    usable.map(conversationPosition),
+    window.history_used,
+    fetched >= budget.max_messages,
+  ) ?? usable.length;
+  if (keep < usable.length) {
+    usable.splice(keep);
     window = build(usable, null);
   }
   pictures = await historyImages(

@@ -17,6 +17,7 @@ import type { Memory, Recollection } from "../../memory/memory.ts";
 import { restoreUserMessage, storeUserMessage } from "../user_message.ts";
 import type { TurnContext } from "../turn_context.ts";
 import { buildRequest } from "./context_request.ts";
+import { HistoryAnchors } from "../history_blocks.ts";
 
 export { asWindowMessage, containsChunk } from "./context_request.ts";
 
@@ -29,10 +30,16 @@ export interface ContextDeps {
   memory?: Memory;
   /** Reads earlier messages' images again (`attachments.history_images`). */
   attachments?: AttachmentFetcher;
+  /** Where each conversation's history starts (default: a fresh set per stage). */
+  anchors?: HistoryAnchors;
 }
 
 /** Creates the context stage. */
-export function contextStage(deps: ContextDeps): Stage<TurnContext> {
+export function contextStage(options: ContextDeps): Stage<TurnContext> {
+  const deps = {
+    ...options,
+    anchors: options.anchors ?? new HistoryAnchors(),
+  };
   return {
     name: "context",
     async run(ctx, next) {

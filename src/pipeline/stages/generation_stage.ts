@@ -15,8 +15,8 @@ import { LlmError } from "../../llm/llm_error.ts";
 import { ReasoningRenderer } from "../../llm/reasoning_render.ts";
 import type { TokenCounter } from "../../llm/token_counter.ts";
 import type { Logger } from "../../log/logging.ts";
-import type { Store, TurnUpdate } from "../../store/store.ts";
-import type { PostedPart } from "../reply_target.ts";
+import type { Store } from "../../store/store.ts";
+import { deliveredText, trackReplyProgress } from "../reply_progress.ts";
 import { alternateRoles } from "../alternate_roles.ts";
 import type { Stage } from "../compose.ts";
 import { stoppedOnRequest } from "../controls/turn_controls.ts";
@@ -88,38 +88,13 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
         partial: true,
         reply_to_id: ctx.user_message?.id ?? null,
       });
-      const userMessageId = ctx.user_message?.id;
-      let modelDone = false;
-      let delivered: readonly PostedPart[] = [];
-      let progress: Promise<void> = Promise.resolve();
-      if (userMessageId !== undefined) {
-        progress = recordProgress(deps, userMessageId, {
-          reply_id: assistant.id,
-        });
-      }
       // What the user sees is stored as it is posted: a crash mid-stream leaves it, not "".
-      ctx.reply.watchDelivery?.((posted) => {
-        delivered = posted;
-        const content = deliveredText(posted);
-        const at = deps.now();
-        progress = progress.then(async () => {
-          if (userMessageId !== undefined) {
-            await recordProgress(deps, userMessageId, { posted });
-          }
-          // Once the model is done the whole answer is stored; until then, what was shown.
-          if (!modelDone) {
-            await deps.store.updateMessage(assistant.id, {
-              content,
-              external_id: posted[0]?.id ?? null,
-              updated_at: at,
-            }).catch((error) =>
-              deps.logger.warn("Could not store a reply's progress: {error}", {
-                error,
-              })
-            );
-          }
-        });
-      });
+      const progress = trackReplyProgress(
+        deps,
+        ctx.reply,
+        ctx.user_message?.id,
+        assistant.id,
+      );
       let answer = "";
       let visible = "";
       let failure: unknown = null;
@@ -207,9 +182,9 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
             yield `\n\n${explain(error)}`;
           }
         } finally {
-          modelDone = true;
+          progress.modelDone();
           ctx.reply.stopTyping();
-          await progress;
+          await progress.settled();
           // Store the answer as soon as the model is done: delivery trouble cannot hold it back.
           storedExternalId = ctx.reply.posted_ids[0] ?? null;
           await deps.store.updateMessage(assistant.id, {
@@ -230,14 +205,14 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       } catch (error) {
         deliveryError = error;
       }
-      await progress;
+      await progress.settled();
       const externalId = ctx.reply.posted_ids[0] ?? null;
       if (deliveryError !== null || externalId !== storedExternalId) {
         await deps.store.updateMessage(assistant.id, {
           external_id: externalId,
           // Stored as far as Discord accepted it when delivery broke off.
           ...(deliveryError !== null
-            ? { content: deliveredText(delivered) }
+            ? { content: deliveredText(progress.delivered) }
             : {}),
           // Partial too when the reply could not be delivered whole.
           partial: failure !== null || deliveryError !== null || tooLong,
@@ -247,7 +222,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       if (deliveryError !== null) {
         // Nothing shown: the runner says something went wrong. Part shown: say
         // it is incomplete, once, under it.
-        if (delivered.length === 0) throw deliveryError;
+        if (progress.delivered.length === 0) throw deliveryError;
         ctx.outcome = "failed";
         ctx.detail = `delivery: ${
           deliveryError instanceof Error
@@ -301,27 +276,6 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       }
     },
   };
-}
-
-/** The text of a reply's posted messages, as one message for the history. */
-export function deliveredText(posted: readonly PostedPart[]): string {
-  return posted.map((part) => part.content).join("\n");
-}
-
-/** Records a turn's progress; a failed write is logged, never thrown. */
-async function recordProgress(
-  deps: GenerationDeps,
-  message_id: number,
-  update: Omit<TurnUpdate, "updated_at">,
-): Promise<void> {
-  try {
-    await deps.store.updateTurn(message_id, {
-      ...update,
-      updated_at: deps.now(),
-    });
-  } catch (error) {
-    deps.logger.warn("Could not record a turn's progress: {error}", { error });
-  }
 }
 
 function isCancelled(error: unknown, signal: AbortSignal): boolean {
