@@ -34,7 +34,7 @@ import type { ThreadPlan } from "../threads/thread_opener.ts";
 import { threadName } from "../threads/thread_name.ts";
 import { WebhookDirectory } from "../webhooks/webhook_directory.ts";
 import { webhookPort } from "../webhooks/webhook_port.ts";
-import { LatestReplies, removeButtons } from "./latest_replies.ts";
+import { ButtonRemovals, LatestReplies } from "./latest_replies.ts";
 import type { ShownReply } from "./latest_replies.ts";
 import { storedTurn } from "./stored_turn.ts";
 import type { PressedReply } from "./stored_turn.ts";
@@ -59,12 +59,14 @@ export class DiscordTurns {
   readonly #options: DiscordTurnsOptions;
   readonly #webhooks: WebhookDirectory;
   readonly #latest = new LatestReplies();
+  readonly #removals: ButtonRemovals;
   readonly #threadWarnings = new Set<string>();
   /** Turn id → its turn, while queued or running (until remembered). */
   readonly #inFlight = new Map<string, Promise<void>>();
 
   constructor(options: DiscordTurnsOptions) {
     this.#options = options;
+    this.#removals = new ButtonRemovals(options.logger, options.throttle);
     this.#webhooks = new WebhookDirectory(
       options.client.webhookLookup,
       options.logger,
@@ -83,7 +85,7 @@ export class DiscordTurns {
   async current(turn_id: string): Promise<ShownReply | undefined> {
     const shown = this.#latest.get(turn_id);
     if (shown === undefined) return undefined;
-    const { services, logger } = this.#options;
+    const { services } = this.#options;
     const route = resolveRoute(
       { ...shown.message, user_id: shown.asker_id },
       services.config(),
@@ -93,8 +95,8 @@ export class DiscordTurns {
       : await services.store.lastReset(route.conversation);
     if (reset === null || reset < shown.message.created_at) return shown;
     this.#latest.forget(shown);
-    // Not awaited: the press must be answered within Discord's 3 s.
-    void removeButtons(shown, logger, this.#options.throttle);
+    // In the background: the press must be answered within Discord's 3 s.
+    this.#removals.add(shown);
     return undefined;
   }
 
@@ -326,7 +328,7 @@ export class DiscordTurns {
       rerun === undefined ? {} : { rerun },
     );
     if (route === null || reply.posted.length === 0) return;
-    await this.#remember({
+    this.#remember({
       turn_id,
       asker_id: message.author.id,
       conversation: JSON.stringify(route.conversation),
@@ -338,14 +340,8 @@ export class DiscordTurns {
   }
 
   /** Records a conversation's new latest reply and takes the buttons off the one before. */
-  async #remember(shown: ShownReply): Promise<void> {
+  #remember(shown: ShownReply): void {
     const replaced = this.#latest.remember(shown);
-    if (replaced !== undefined) {
-      await removeButtons(
-        replaced,
-        this.#options.logger,
-        this.#options.throttle,
-      );
-    }
+    if (replaced !== undefined) this.#removals.add(replaced);
   }
 }

@@ -95,3 +95,44 @@ export async function removeButtons(
     logger.debug("Could not remove buttons: {error}", { error });
   }
 }
+
+/** Removals waiting at most; past it the oldest are dropped (their buttons stay, and say so when pressed). */
+export const MAX_WAITING_REMOVALS = 1_000;
+
+/**
+ * Takes buttons off replies in the background, one at a time: a removal
+ * never competes with answers for the bot's request queue (whose wait list
+ * is bounded), it only uses what is left. Under a long burst the oldest
+ * waiting removals are dropped; a stale button still refuses when pressed.
+ */
+export class ButtonRemovals {
+  readonly #logger: Logger;
+  readonly #throttle: ChannelThrottle;
+  readonly #waiting: ShownReply[] = [];
+  #draining: Promise<void> | null = null;
+
+  constructor(logger: Logger, throttle: ChannelThrottle) {
+    this.#logger = logger;
+    this.#throttle = throttle;
+  }
+
+  /** Queues the removal of a reply's buttons. */
+  add(shown: ShownReply): void {
+    if (this.#waiting.length >= MAX_WAITING_REMOVALS) this.#waiting.shift();
+    this.#waiting.push(shown);
+    this.#draining ??= this.#drain().finally(() => this.#draining = null);
+  }
+
+  /** Resolves once every queued removal was tried. */
+  async idle(): Promise<void> {
+    while (this.#draining !== null) await this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    for (;;) {
+      const next = this.#waiting.shift();
+      if (next === undefined) return;
+      await removeButtons(next, this.#logger, this.#throttle);
+    }
+  }
+}
