@@ -30,7 +30,12 @@ import type { WebhookLookup } from "./webhooks/webhook_directory.ts";
 import type { WebhookMessages } from "./webhooks/webhook_port.ts";
 import { isThreadType } from "./channel_directory.ts";
 import type { ChannelInfo } from "./channel_directory.ts";
-import { classifyDiscordError, discordenoPort } from "./discordeno_port.ts";
+import {
+  classifyDiscordError,
+  discordenoPort,
+  rawMessageHelpers,
+  type RawRest,
+} from "./discordeno_port.ts";
 import { botIdFromToken } from "./bot_token.ts";
 import {
   botIdentity,
@@ -350,9 +355,7 @@ export function createDiscordClient(
       return String(bot.id);
     },
     // `bot.rest`, not `bot.helpers`: see discordeno_port.ts.
-    port: discordenoPort(
-      bot.rest as unknown as Parameters<typeof discordenoPort>[0],
-    ),
+    port: discordenoPort(rawMessageHelpers(bot.rest as unknown as RawRest)),
     responder: {
       async respond(id, token, content) {
         await bot.helpers.sendInteractionResponse(id, token, {

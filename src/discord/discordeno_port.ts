@@ -131,6 +131,49 @@ export function explainDiscordError(error: unknown): string {
   return classified.message;
 }
 
+/** The part of Discordeno's REST manager {@link rawMessageHelpers} uses. */
+export interface RawRest {
+  makeRequest(
+    method: "POST" | "PATCH",
+    route: string,
+    options: { body: unknown },
+  ): Promise<unknown>;
+  routes: {
+    channels: {
+      messages(channelId: string): string;
+      message(channelId: string, messageId: string): string;
+    };
+  };
+  triggerTypingIndicator(channelId: string): Promise<void>;
+  deleteMessage(channelId: string, messageId: string): Promise<void>;
+}
+
+/**
+ * Sends and edits through Discordeno's request pipeline (its rate limits and
+ * queues) but leaves the answer in Discord's own shape: its helpers turn
+ * every answer into camelCase, the whole message object for each send and
+ * edit (about 2% of the bot's CPU under load), while the port reads only
+ * `id` and `content`, spelled the same either way.
+ */
+export function rawMessageHelpers(rest: RawRest): MessageHelpers {
+  return {
+    sendMessage: (channelId, body) =>
+      rest.makeRequest("POST", rest.routes.channels.messages(channelId), {
+        body,
+      }),
+    editMessage: (channelId, messageId, body) =>
+      rest.makeRequest(
+        "PATCH",
+        rest.routes.channels.message(channelId, messageId),
+        { body },
+      ),
+    triggerTypingIndicator: (channelId) =>
+      rest.triggerTypingIndicator(channelId),
+    deleteMessage: (channelId, messageId) =>
+      rest.deleteMessage(channelId, messageId),
+  };
+}
+
 /** The port over Discordeno helpers. */
 export function discordenoPort(helpers: MessageHelpers): DiscordPort {
   return {
