@@ -98,6 +98,9 @@ export const CALIBRATION = {
   min_sample_tokens: 16,
 } as const;
 
+/** Texts whose raw estimate is remembered for calibration (then the memo starts over). */
+const RAW_ESTIMATES_KEPT = 4096;
+
 interface Calibration {
   ratio: number;
   samples: number;
@@ -125,6 +128,20 @@ export function createTokenCounters(
   const tokenizers = new Map<string, ServerTokenizer>();
   const counters = new Map<string, TokenCounter>();
   const limits = new Map<string, number>();
+
+  // A conversation's requests repeat most of their messages turn after turn:
+  // each text's raw estimate is kept (a bounded memo) rather than counted again
+  // for every reply's calibration.
+  const estimates = new Map<string, number>();
+  function rawEstimate(text: string): number {
+    let tokens = estimates.get(text);
+    if (tokens === undefined) {
+      tokens = estimateTokens(text);
+      if (estimates.size >= RAW_ESTIMATES_KEPT) estimates.clear();
+      estimates.set(text, tokens);
+    }
+    return tokens;
+  }
 
   function calibrationOf(key: string): Calibration {
     let found = calibrations.get(key);
@@ -205,7 +222,7 @@ export function createTokenCounters(
   return {
     counterFor,
     observeUsage(endpoint, model, messages, promptTokens) {
-      const raw = countMessageTokens(messages, estimateTokens);
+      const raw = countMessageTokens(messages, rawEstimate);
       const limit = limits.get(`${endpoint}\u0000${model}`);
       // A prompt that did not fit was cut by the server, and its count says so:
       // learning from it would shrink every estimate.

@@ -3,7 +3,7 @@
  * terminal chat and the playground): `/reset`, `/persona` and
  * `/persona NAME`, each with `channel` as an optional last word for the
  * channel-wide form; `/remember TEXT`, `/memory`, `/forget N|all`,
- * `/settings [NAME VALUE]` and `/forget-me [yes]`. They call the same
+ * `/settings [NAME VALUE]` (or `NAME:VALUE`) and `/forget-me [yes]`. They call the same
  * handlers as Discord's slash commands and answer with the same text.
  *
  * @module
@@ -54,10 +54,14 @@ export async function runCommandLine(
     case "/forget":
       return await forgetCommand(deps, caller, words[0]);
     case "/settings": {
-      const [name, ...value] = words;
-      if (name === undefined) return await settingsCommand(deps, caller, {});
+      const [first, ...more] = words;
+      if (first === undefined) return await settingsCommand(deps, caller, {});
+      // `NAME VALUE`, or `NAME:VALUE` as the Discord option is written.
+      const colon = first.indexOf(":");
+      const name = colon > 0 ? first.slice(0, colon) : first;
+      const value = colon > 0 ? [first.slice(colon + 1), ...more] : more;
       return await settingsCommand(deps, caller, {
-        [name.toLowerCase()]: value.join(" "),
+        [name.toLowerCase()]: value.join(" ").trim(),
       });
     }
     case "/forget-me": {
