@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { CommandDefinition } from "./slash_commands.ts";
+import type { CommandDefinition } from "./command_definitions.ts";
 
 const STRING_OPTION = 3;
 const ATTACHMENT_OPTION = 11;

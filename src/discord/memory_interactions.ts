@@ -22,7 +22,7 @@ import type {
   CommandCaller,
   CommandDeps,
 } from "../pipeline/commands/conversation_commands.ts";
-import type { CommandDefinition } from "./slash_commands.ts";
+import type { CommandDefinition } from "./command_definitions.ts";
 import type { ButtonHandler } from "./buttons/button_router.ts";
 import { customId } from "./buttons/custom_id.ts";
 

@@ -19,121 +19,25 @@ import {
   personaSuggestions,
   resetCommand,
 } from "../pipeline/commands/conversation_commands.ts";
-import type {
-  CommandCaller,
-  CommandDeps,
-} from "../pipeline/commands/conversation_commands.ts";
-import { askDefinition } from "./ask_definition.ts";
+import type { CommandDeps } from "../pipeline/commands/conversation_commands.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
 import type { ThrottleTimers } from "./channel_throttle.ts";
-import type { GatewayUser } from "./message_mapping.ts";
-import { list, record, snowflake, snowflakes } from "./gateway_values.ts";
-import {
-  MEMORY_COMMANDS,
-  memoryCommandDefinitions,
-  runMemoryCommand,
-} from "./memory_interactions.ts";
-import type { CommandAnswer, ResponseButton } from "./memory_interactions.ts";
+import { list, record } from "./gateway_values.ts";
+import { MEMORY_COMMANDS, runMemoryCommand } from "./memory_interactions.ts";
+import type { CommandAnswer } from "./memory_interactions.ts";
+import { callerOf, option } from "./command_caller.ts";
+import type {
+  GatewayInteraction,
+  InteractionResponder,
+} from "./interaction_types.ts";
 
-/** Discord's option type for a string. */
-const STRING_OPTION = 3;
-
-/** A command definition in Discordeno's (camelCase) shape. */
-export interface CommandDefinition {
-  name: string;
-  description: string;
-  options: {
-    type: number;
-    name: string;
-    description: string;
-    required: boolean;
-    autocomplete?: boolean;
-    choices?: { name: string; value: string }[];
-  }[];
-  /** 0 = servers, 1 = DMs with the bot. */
-  contexts: number[];
-}
-
-/** The command definitions for a config (DMs included when the config answers DMs). */
-export function commandDefinitions(config: Config): CommandDefinition[] {
-  const contexts = config.discord.dm.enabled ? [0, 1] : [0];
-  const target = {
-    type: STRING_OPTION,
-    name: "target",
-    description: "channel: act for the whole channel (admins only)",
-    required: false,
-    choices: [{ name: "channel", value: "channel" }],
-  };
-  return [
-    {
-      name: "reset",
-      description: "Start a fresh conversation with the bot here",
-      options: [target],
-      contexts,
-    },
-    {
-      name: "persona",
-      description: "Show or switch the persona that answers you here",
-      options: [
-        {
-          type: STRING_OPTION,
-          name: "name",
-          description: "The persona to switch to",
-          required: false,
-          autocomplete: true,
-        },
-        target,
-      ],
-      contexts,
-    },
-    askDefinition(contexts),
-    ...memoryCommandDefinitions(contexts),
-  ];
-}
-
-/** The interaction fields the bot reads. */
-export interface GatewayInteraction {
-  id: bigint;
-  type: number;
-  token: string;
-  data?: {
-    name?: string;
-    options?: { name: string; value?: unknown; focused?: boolean }[];
-    /** A pressed button's id (component interactions). */
-    customId?: string;
-    componentType?: number;
-  };
-  /** The message a pressed button is on (component interactions). */
-  message?: { id?: bigint; webhookId?: bigint };
-  channelId?: bigint;
-  guildId?: bigint;
-  user?: GatewayUser;
-  member?: { roles?: bigint[]; user?: GatewayUser };
-}
-
-/** How the bot answers interactions (implemented over Discordeno). */
-export interface InteractionResponder {
-  /** Answers at once with a message only the caller sees (one round trip). */
-  respond(
-    interaction_id: string,
-    token: string,
-    content: string,
-  ): Promise<void>;
-  /** Acknowledges with "thinking…", visible only to the caller. */
-  deferEphemeral(interaction_id: string, token: string): Promise<void>;
-  /** Replaces the deferred response's text, with buttons under it when given. */
-  editResponse(
-    token: string,
-    content: string,
-    buttons?: readonly ResponseButton[],
-  ): Promise<void>;
-  /** Answers an autocomplete request. */
-  autocomplete(
-    interaction_id: string,
-    token: string,
-    choices: { name: string; value: string }[],
-  ): Promise<void>;
-}
+export { callerOf } from "./command_caller.ts";
+export { commandDefinitions } from "./command_definitions.ts";
+export type { CommandDefinition } from "./command_definitions.ts";
+export type {
+  GatewayInteraction,
+  InteractionResponder,
+} from "./interaction_types.ts";
 
 /** What handling interactions needs. */
 export interface InteractionDeps {
@@ -175,42 +79,6 @@ async function within<T>(
 /** Discord's interaction type of a slash command. */
 export const APPLICATION_COMMAND = 2;
 const AUTOCOMPLETE = 4;
-
-function option(
-  interaction: GatewayInteraction,
-  name: string,
-): string | undefined {
-  const value = list(record(interaction.data)?.options).map(record).find((o) =>
-    o?.name === name
-  )?.value;
-  return typeof value === "string" ? value : undefined;
-}
-
-/** Who ran a command and where, or null when the interaction lacks the ids. */
-export async function callerOf(
-  interaction: GatewayInteraction,
-  directory: ChannelDirectory,
-): Promise<CommandCaller | null> {
-  const member = record(interaction.member);
-  const user = record(member?.user) ?? record(interaction.user);
-  const channel_id = snowflake(interaction.channelId);
-  const user_id = snowflake(user?.id);
-  const guild_id = interaction.guildId == null
-    ? ""
-    : snowflake(interaction.guildId);
-  // Without real ids the command would act on (and store under) "undefined".
-  if (
-    channel_id === undefined || user_id === undefined || guild_id === undefined
-  ) return null;
-  const channel = guild_id === "" ? null : await directory.resolve(channel_id);
-  return {
-    channel_id,
-    parent_channel_id: channel?.is_thread ? channel.parent_id : "",
-    guild_id,
-    user_id,
-    role_ids: snowflakes(member?.roles),
-  };
-}
 
 /** Handles one interaction; errors are logged, never thrown. */
 export async function handleInteraction(

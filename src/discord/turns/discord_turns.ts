@@ -20,7 +20,6 @@ import { resolveRoute } from "../../pipeline/route.ts";
 import type { Route } from "../../pipeline/route.ts";
 import {
   isEmptyMessage,
-  isTriggered,
   withoutBotMention,
 } from "../../pipeline/stages/auth_stage.ts";
 import { regenerateButton, stopButton } from "../buttons/reply_buttons.ts";
@@ -29,15 +28,15 @@ import type { ChannelThrottle, ThrottleTimers } from "../channel_throttle.ts";
 import { DiscordReply } from "../discord_reply.ts";
 import type { DiscordPort } from "../discord_port.ts";
 import type { DiscordClient } from "../discordeno_client.ts";
-import { openingThread } from "../threads/thread_opener.ts";
 import type { ThreadPlan } from "../threads/thread_opener.ts";
-import { threadName } from "../threads/thread_name.ts";
 import { WebhookDirectory } from "../webhooks/webhook_directory.ts";
-import { webhookPort } from "../webhooks/webhook_port.ts";
 import { ButtonRemovals, LatestReplies } from "./latest_replies.ts";
 import type { ShownReply } from "./latest_replies.ts";
 import { storedTurn } from "./stored_turn.ts";
 import type { PressedReply } from "./stored_turn.ts";
+import { threadPlanFor } from "./thread_plan.ts";
+import { turnPort } from "./turn_port.ts";
+import type { TurnPort } from "./turn_port.ts";
 
 /** What the turns need. */
 export interface DiscordTurnsOptions {
@@ -138,30 +137,11 @@ export class DiscordTurns {
     const { services } = this.#options;
     const config = services.config();
     const bot = this.#options.client.bot_user_id;
-    let message = incoming;
-    let plan: ThreadPlan | null = null;
     const first = resolveRoute(
-      { ...message, user_id: message.author.id },
+      { ...incoming, user_id: incoming.author.id },
       config,
     );
-    if (first !== null && this.#opensThread(message, first, bot)) {
-      plan = {
-        parent_id: message.channel_id,
-        message_id: message.id,
-        name: threadName(
-          withoutBotMention(message.content, bot),
-          message.author.display_name,
-        ),
-      };
-      // Discord gives a thread started on a message that message's id: the conversation lives there.
-      message = {
-        ...message,
-        channel_id: message.id,
-        parent_channel_id: message.channel_id,
-        channel_name: plan.name,
-        in_own_thread: true,
-      };
-    }
+    const { message, plan } = threadPlanFor(incoming, first, bot);
     const route = plan === null
       ? first
       : resolveRoute({ ...message, user_id: message.author.id }, config);
@@ -236,56 +216,27 @@ export class DiscordTurns {
     await this.rerun(shown, message.content);
   }
 
-  #opensThread(message: IncomingMessage, route: Route, bot: string): boolean {
-    return route.binding.threads === "auto" && message.guild_id !== "" &&
-      message.parent_channel_id === "" && !message.author.is_bot &&
-      !message.author.is_webhook && !isEmptyMessage(message, bot) &&
-      isTriggered(message, route.binding.trigger, bot);
-  }
-
   #portFor(
     message: IncomingMessage,
     route: Route | null,
     plan: ThreadPlan | null,
-  ): DiscordPort & { speak?: (s: { display_name: string }) => void } {
-    const { directory, logger, client } = this.#options;
-    let port: DiscordPort & { speak?: (s: { display_name: string }) => void } =
-      this.#options.port;
-    if (route?.binding.webhooks === true && message.guild_id !== "") {
-      port = webhookPort(port, {
-        directory: this.#webhooks,
-        messages: client.webhookMessages,
-        webhookChannelOf: (channel_id) => {
-          const known = directory.known(channel_id);
-          return known?.is_thread ? known.parent_id : channel_id;
-        },
-      });
-    }
-    if (plan !== null) {
-      const speak = port.speak;
-      port = openingThread(port, plan, {
-        start: (channel, id, name) => client.startThread(channel, id, name),
-        logger,
-        warned: this.#threadWarnings,
-        opened: (thread_id) =>
-          directory.setChannel({
-            id: thread_id,
-            name: plan.name,
-            guild_id: message.guild_id,
-            parent_id: plan.parent_id,
-            is_thread: true,
-            owner_id: client.bot_user_id,
-          }),
-      });
-      if (speak) port = Object.assign(port, { speak });
-    }
-    return port;
+  ): TurnPort {
+    return turnPort(
+      {
+        ...this.#options,
+        webhooks: this.#webhooks,
+        threadWarnings: this.#threadWarnings,
+      },
+      message,
+      route,
+      plan,
+    );
   }
 
   async #run(
     message: IncomingMessage,
     route: Route | null,
-    port: DiscordPort & { speak?: (s: { display_name: string }) => void },
+    port: TurnPort,
     rerun: Rerun | undefined,
     reuse: readonly { id: string; content: string }[] = [],
   ): Promise<void> {
@@ -303,7 +254,7 @@ export class DiscordTurns {
   async #turn(
     message: IncomingMessage,
     route: Route | null,
-    port: DiscordPort & { speak?: (s: { display_name: string }) => void },
+    port: TurnPort,
     rerun: Rerun | undefined,
     reuse: readonly { id: string; content: string }[],
   ): Promise<void> {
