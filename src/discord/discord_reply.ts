@@ -11,41 +11,15 @@
  * @module
  */
 
-import type { Logger } from "../log/logging.ts";
 import type { PostedPart, ReplyTarget } from "../pipeline/reply_target.ts";
-import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";
 import { DiscordRequestError } from "./discord_port.ts";
 import { neutraliseMassMentions } from "./mass_mentions.ts";
-import type { DiscordPort, ReplyButton } from "./discord_port.ts";
+import type { ReplyButton } from "./discord_port.ts";
+import type { DiscordReplyOptions } from "./discord_reply_options.ts";
+import { attemptDelivery } from "./delivery_attempts.ts";
+import { TypingIndicator } from "./typing_indicator.ts";
 
-/** What a reply needs. */
-export interface DiscordReplyOptions {
-  port: DiscordPort;
-  throttle: ChannelThrottle;
-  timers: ThrottleTimers;
-  logger: Logger;
-  channel_id: string;
-  /** The message that triggered the turn; the first reply message answers it. */
-  trigger_message_id: string;
-  /** Whether the first message pings the author (`setPing` may change it). */
-  ping_replied_user: boolean;
-  /** How often to re-send the typing indicator (Discord shows it ~10 s). */
-  typing_interval_ms?: number;
-  /** How long the model may take before "typing…" is shown at all (default 250 ms). */
-  typing_delay_ms?: number;
-  /** Least time between two streaming edits of this reply (the final state is not held back). */
-  edit_interval_ms?: number;
-  /** How long the first text waits for more before it is posted (default 20 ms). */
-  first_post_delay_ms?: number;
-  /** Buttons under the reply's last message, while streaming and once done (other messages get none). */
-  buttons?: (done: boolean) => readonly ReplyButton[];
-  /** Messages of an earlier answer to write this one over (a rerun); extra ones are deleted. */
-  reuse?: readonly string[];
-  /** Told which persona speaks (before any text); see `ReplyTarget.speakAs`. */
-  speakAs?: ReplyTarget["speakAs"];
-  /** Attempts for one operation that fails with a server error. */
-  max_attempts?: number;
-}
+export type { DiscordReplyOptions } from "./discord_reply_options.ts";
 
 interface Posted {
   id: string;
@@ -67,9 +41,7 @@ export class DiscordReply implements ReplyTarget {
   #done = false;
   #draining: Promise<void> | null = null;
   #failure: unknown = null;
-  #typingTimer: unknown = undefined;
   #ping: boolean;
-  #typing = false;
   #lastStreamingOp = -Infinity;
   #firstPostTimer: unknown = undefined;
   /** Ends the pause between two streaming edits early. */
@@ -77,9 +49,11 @@ export class DiscordReply implements ReplyTarget {
   readonly #watchers: ((posted: readonly PostedPart[]) => void)[] = [];
   /** Turns taken through Discord are recovered by Discord's start-up. */
   readonly transport = "discord";
+  readonly #typing: TypingIndicator;
 
   constructor(options: DiscordReplyOptions) {
     this.#options = options;
+    this.#typing = new TypingIndicator(options);
     this.#ping = options.ping_replied_user;
     for (const id of options.reuse ?? []) {
       this.#posted.push({ id, content: "\u0000", buttons: null });
@@ -117,31 +91,11 @@ export class DiscordReply implements ReplyTarget {
   }
 
   startTyping(): void {
-    if (this.#typing) return;
-    this.#typing = true;
-    const tick = () => {
-      if (!this.#typing) return;
-      this.#options.port.typing(this.#options.channel_id).catch((error) =>
-        this.#options.logger.debug("Typing indicator failed: {error}", {
-          error,
-        })
-      );
-      this.#typingTimer = this.#options.timers.setTimeout(
-        tick,
-        this.#options.typing_interval_ms ?? 8_000,
-      );
-    };
-    // A fast model's first words come before typing would even show: only type when it takes longer.
-    this.#typingTimer = this.#options.timers.setTimeout(
-      tick,
-      this.#options.typing_delay_ms ?? 250,
-    );
+    this.#typing.start();
   }
 
   stopTyping(): void {
-    this.#typing = false;
-    this.#options.timers.clearTimeout(this.#typingTimer);
-    this.#typingTimer = undefined;
+    this.#typing.stop();
   }
 
   show(chunks: readonly string[], done: boolean): Promise<void> {
@@ -340,33 +294,7 @@ export class DiscordReply implements ReplyTarget {
     this.#delivered();
   }
 
-  /** Runs `action`, pausing on 429 and retrying server errors; permission problems end delivery. */
-  async #attempt(action: () => Promise<void>): Promise<void> {
-    const max = this.#options.max_attempts ?? 3;
-    let limited = 0;
-    for (let attempt = 1;; attempt++) {
-      try {
-        await action();
-        return;
-      } catch (error) {
-        if (!(error instanceof DiscordRequestError)) throw error;
-        if (error.kind === "rate_limited" && ++limited <= 10) {
-          attempt -= 1;
-          this.#options.throttle.pause(
-            this.#options.channel_id,
-            (error.retry_after_s ?? 1) * 1000,
-          );
-          continue;
-        }
-        // A timeout or a dropped connection may be tried again: an edit sets the
-        // same text, a send carries its nonce. A refused request is not repeated.
-        const transient = error.kind === "other" || error.kind === "timeout";
-        if (!transient || attempt >= max) throw error;
-        this.#options.throttle.pause(
-          this.#options.channel_id,
-          250 * 2 ** attempt,
-        );
-      }
-    }
+  #attempt(action: () => Promise<void>): Promise<void> {
+    return attemptDelivery(action, this.#options);
   }
 }

@@ -9,84 +9,34 @@
  * @module
  */
 
-import type { Config } from "../config/config_types.ts";
-import type { Logger } from "../log/logging.ts";
-import { withSpan } from "../observability/tracing.ts";
-import type { Store, StoredMessage, TurnUpdate } from "../store/store.ts";
+import type { StoredMessage, TurnUpdate } from "../store/store.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import { admit } from "./admission.ts";
 import { overhear } from "./channel_context.ts";
-import {
-  arriveTurn,
-  endState,
-  recordTurn,
-  type TurnJournal,
-} from "./durable_turn.ts";
+import { arriveTurn, recordTurn, type TurnJournal } from "./durable_turn.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
-import type { Rerun, TurnControls } from "./controls/turn_controls.ts";
 import { NoticeLimiter } from "./notice_limiter.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import type { ReplyTarget } from "./reply_target.ts";
 import { resolveRoute } from "./route.ts";
 import type { Route } from "./route.ts";
 import { isEmptyMessage, isTriggered } from "./stages/auth_stage.ts";
-import type { TurnContext, TurnOutcome } from "./turn_context.ts";
-import type { TurnInspection } from "./turn_inspection.ts";
+import type { TurnContext } from "./turn_context.ts";
+import {
+  type DispatchOptions,
+  type DispatchOutcome,
+  QUEUE_FULL_NOTICE,
+  type RunnerDeps,
+} from "./runner_types.ts";
+import { runTurn, safeNotice } from "./run_turn.ts";
+import { newTurnContext } from "./new_turn_context.ts";
 
-/** What the runner needs. */
-export interface RunnerDeps {
-  /** Runs one turn through the stages (see `buildPipeline`). */
-  pipeline: (ctx: TurnContext) => Promise<void>;
-  /** The current config; each turn keeps the one it started with. */
-  config: () => Config;
-  /** The bot's own user id. */
-  bot_user_id: () => string;
-  now(): number;
-  logger: Logger;
-  /**
-   * Where rate-limit windows and limited messages are kept, and where turns
-   * are made durable: each admitted message is stored with its turn state
-   * the moment it arrives.
-   */
-  store: Store;
-  /** The access decision (default: one over `config` with no DM role lookup). */
-  access?: AccessGate;
-  /** False when a user turned history off (`context: channel` keeps nothing of theirs). */
-  keepsHistory?: (user_id: string) => Promise<boolean>;
-  /** Turns that may wait behind the running one in a conversation (default 5). */
-  max_waiting?: number;
-  /** Turns queued or running over all conversations (default 1000). */
-  max_pending?: number;
-  /** Where running turns can be stopped (the Stop button); absent: not stoppable. */
-  controls?: TurnControls;
-  /** Told how every dispatched message ended (metrics). */
-  onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
-}
-
-/** How a dispatch ended: a turn outcome, or why no turn ran. */
-export type DispatchOutcome =
-  | TurnOutcome
-  | "unrouted"
-  | "queue_full"
-  | "shutting_down";
-
-/** Per-dispatch options of `Runner.dispatch`. */
-export interface DispatchOptions {
-  /** A record the stages fill with what the model was sent (the playground's inspector). */
-  inspection?: TurnInspection;
-  /** Answer a stored message again instead (it was triggered when first asked). */
-  rerun?: Rerun;
-  /** The message's stored turn, when start-up recovery runs it again (it is not stored twice). */
-  stored?: StoredMessage;
-}
-
-/** Said when a conversation's queue is full. */
-export const QUEUE_FULL_NOTICE =
-  "⏳ I'm still working through earlier messages here. Please wait for those answers, then try again.";
-
-/** Said when a turn failed in an unexpected way. */
-export const INTERNAL_ERROR_NOTICE =
-  "⚠️ Something went wrong on my side. Please try again.";
+export type {
+  DispatchOptions,
+  DispatchOutcome,
+  RunnerDeps,
+} from "./runner_types.ts";
+export { INTERNAL_ERROR_NOTICE, QUEUE_FULL_NOTICE } from "./runner_types.ts";
 
 interface ConversationQueue {
   tail: Promise<void>;
@@ -177,7 +127,7 @@ export class Runner {
       return "shutting_down";
     }
     const stop = new AbortController();
-    const ctx: TurnContext = {
+    const ctx = newTurnContext({
       message,
       config,
       route,
@@ -185,18 +135,7 @@ export class Runner {
       started_at: this.#deps.now(),
       reply,
       signal: AbortSignal.any([this.#abort.signal, stop.signal]),
-      ...(options.rerun ? { rerun: options.rerun } : {}),
-      text: message.content,
-      persona_name: route.binding.persona,
-      persona: null,
-      user_message: options.stored ?? null,
-      request: [],
-      max_tokens: 0,
-      output: null,
-      outcome: "ignored",
-      detail: "",
-      ...(options.inspection ? { inspection: options.inspection } : {}),
-    };
+    }, options);
     // Access and limits before queueing: a refused message never takes a place.
     if (!(await admit(ctx, this.#admission))) {
       // A recovered turn refused now (access or limits changed) is over.
@@ -255,20 +194,14 @@ export class Runner {
     return ctx.outcome;
   }
 
-  /**
-   * One turn, in a span `turn`: with tracing on, the root of the turn's own
-   * trace (not a child of whatever the gateway event arrived in).
-   */
+  /** One turn, in a span `turn` (see `run_turn.ts`). */
   #runTurn(ctx: TurnContext): Promise<void> {
-    return withSpan("turn", {
-      "bot.guild_id": ctx.message.guild_id || undefined,
-      "bot.channel_id": ctx.message.channel_id,
-      "bot.message_id": ctx.message.id,
-      "bot.persona": ctx.persona_name,
-    }, async (span) => {
-      await this.#runTurnInSpan(ctx);
-      span.set({ "bot.outcome": ctx.outcome });
-    }, { root: true });
+    return runTurn(ctx, {
+      pipeline: (ctx) => this.#deps.pipeline(ctx),
+      now: () => this.#deps.now(),
+      logger: this.#deps.logger,
+      journal: this.#journal,
+    });
   }
 
   /** Keeps a message not addressed to the bot (`context: channel`); never rejects. */
@@ -318,42 +251,8 @@ export class Runner {
     };
   }
 
-  async #runTurnInSpan(ctx: TurnContext): Promise<void> {
-    if (ctx.signal.aborted) {
-      // Shutting down before it started: it stays waiting, and start-up recovery answers it.
-      ctx.outcome = "interrupted";
-      ctx.detail = "not started before shutdown";
-      return;
-    }
-    try {
-      // The turn starts now, after waiting its turn: history and limits see it in order.
-      (ctx as { started_at: number }).started_at = this.#deps.now();
-      await this.#record(ctx, { state: "running" });
-      await this.#deps.pipeline(ctx);
-      await this.#record(ctx, { state: endState(ctx) });
-    } catch (error) {
-      await this.#record(ctx, {
-        state: ctx.reply.posted_ids.length > 0 ? "partial" : "failed",
-      });
-      ctx.outcome = "failed";
-      ctx.detail = error instanceof Error ? error.message : String(error);
-      this.#deps.logger.error("Turn failed in channel {channel}: {error}", {
-        channel: ctx.message.channel_id,
-        message: ctx.message.id,
-        error,
-      });
-      await this.#safeNotice(ctx.reply, INTERNAL_ERROR_NOTICE);
-    } finally {
-      ctx.reply.stopTyping();
-    }
-  }
-
-  async #safeNotice(reply: ReplyTarget, text: string): Promise<void> {
-    try {
-      await reply.notice(text);
-    } catch (error) {
-      this.#deps.logger.warn("Could not send a notice: {error}", { error });
-    }
+  #safeNotice(reply: ReplyTarget, text: string): Promise<void> {
+    return safeNotice(reply, text, this.#deps.logger);
   }
 
   /**

@@ -1,0 +1,49 @@
+/**
+ * The pacing every send and edit goes through: a per-channel throttle
+ * (Discord's 5 per 5 s) and, over the client's port, a deadline, request
+ * lanes and the bot's global rate (~50 requests/s, shared among gateway
+ * processes by their shards).
+ *
+ * @module
+ */
+
+import { traceCalls } from "../observability/tracing.ts";
+import { ChannelThrottle, systemThrottleTimers } from "./channel_throttle.ts";
+import type { DiscordPort } from "./discord_port.ts";
+import type { DiscordRuntimeOptions } from "./discord_runtime_options.ts";
+import { withGlobalPacing } from "./global_pacing.ts";
+import type { PacedPort } from "./global_pacing.ts";
+import { withDeadline } from "./request_deadline.ts";
+import { withRequestLanes } from "./request_lanes.ts";
+
+/** The per-channel throttle and the paced port over `client_port`. */
+export function discordPacing(
+  options: DiscordRuntimeOptions,
+  client_port: DiscordPort,
+): { throttle: ChannelThrottle; port: PacedPort } {
+  const timers = options.timers ?? systemThrottleTimers;
+  const paced = options.pacing ?? true;
+  const bound = { onRefused: () => options.observer?.throttleRefused?.() };
+  const throttle = paced
+    ? new ChannelThrottle(5, 5_000, timers, bound)
+    : new ChannelThrottle(Infinity, 1, timers, bound);
+  // Of several gateway processes, each paces itself to its shards' share
+  // of the bot's global limit; the REST proxy enforces the whole.
+  const share = options.shards === undefined
+    ? 1
+    : (options.shards.last - options.shards.first + 1) / options.shards.total;
+  const port = withGlobalPacing(
+    withRequestLanes(
+      withDeadline(
+        traceCalls(client_port, "discord"),
+        // Past the fetch deadline (which starts when the request is sent), for
+        // time spent in Discordeno's queues.
+        options.services.config().discord.request_timeout * 2,
+        timers,
+      ),
+    ),
+    timers,
+    paced ? Math.max(1, 45 * share) : Infinity,
+  );
+  return { throttle, port };
+}
