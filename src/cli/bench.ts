@@ -4,8 +4,10 @@
  * the table and writes `bench/last-run.json`.
  *
  * Flags: `--quick` (smaller, under a minute; writes nothing unless `--out`
- * is given), `--profile` (CPU profiles of the bot with its hot spots; the
- * inspector slows the bot, so nothing is written), `--out=FILE`, and
+ * is given), `--profile` (CPU profiles of the bot by component: the
+ * overhead run through the inspector, the throughput window with V8's own
+ * sampler, `--cpu-prof`; profiling slows the bot, so nothing is written;
+ * see `bench/README.md`), `--out=FILE`, and
  * `--store postgres` (the latency and throughput runs again with the bot on
  * PostgreSQL, in `details.postgres` beside the SQLite figures; the server
  * is `BENCH_DATABASE_URL`, else `TEST_DATABASE_URL`, else the local one).
