@@ -58,37 +58,49 @@ export async function addMessage(
       const found = await run(tx, "messageExists", [link]);
       if (found.length === 0) throw missingReplyTarget(link);
     }
-    const key = message.conversation;
-    const conversation = await findConversation(tx, key) ??
-      conversationFromRow(
-        (await run(tx, "upsertConversation", [
-          key.channel_id,
-          key.guild_id,
-          key.user_id,
-          message.created_at,
-        ]))[0] ?? {},
-      );
-    const [row] = await run(tx, "insertMessage", [
-      conversation.id,
-      message.external_id,
-      message.author_id,
-      message.author_name,
-      message.role,
-      message.persona,
-      message.content,
-      message.token_count,
-      message.created_at,
-      message.partial,
-      message.reply_to_id ?? null,
-    ]);
-    return {
-      ...message,
-      id: int(row ?? {}, "id"),
-      conversation: conversation.key,
-      updated_at: message.created_at,
-      reply_to_id: message.reply_to_id ?? null,
-    };
+    return await insertMessage(tx, message);
   }) as StoredMessage;
+}
+
+/**
+ * Inserts `message` inside the transaction `tx`, creating its conversation
+ * first when it has none yet (shared by `addMessage` and `addTurn`).
+ */
+export async function insertMessage(
+  tx: TransactionSql,
+  message: NewMessage,
+): Promise<StoredMessage> {
+  const key = message.conversation;
+  const conversation = await findConversation(tx, key) ??
+    conversationFromRow(
+      (await run(tx, "upsertConversation", [
+        key.channel_id,
+        key.guild_id,
+        key.user_id,
+        message.created_at,
+      ]))[0] ?? {},
+    );
+  const reply_to_id = message.reply_to_id ?? null;
+  const [row] = await run(tx, "insertMessage", [
+    conversation.id,
+    message.external_id,
+    message.author_id,
+    message.author_name,
+    message.role,
+    message.persona,
+    message.content,
+    message.token_count,
+    message.created_at,
+    message.partial,
+    reply_to_id,
+  ]);
+  return {
+    ...message,
+    id: int(row ?? {}, "id"),
+    conversation: conversation.key,
+    updated_at: message.created_at,
+    reply_to_id,
+  };
 }
 
 /** The newest messages of a conversation after its last reset (see `Store.recentMessages`). */

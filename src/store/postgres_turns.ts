@@ -14,8 +14,7 @@ import type {
   TurnUpdate,
 } from "./store.ts";
 import type { Sql } from "./postgres_connect.ts";
-import { findConversation, run } from "./postgres_queries.ts";
-import { conversationFromRow, int } from "./sqlite_rows.ts";
+import { insertMessage } from "./postgres_queries.ts";
 import { turnFromRow, turnUpdateParams } from "./sqlite_turns.ts";
 
 const MESSAGE_COLUMNS =
@@ -54,43 +53,14 @@ export async function addTurn(
     );
   }
   return await sql.begin(async (tx) => {
-    const key = message.conversation;
-    const conversation = await findConversation(tx, key) ??
-      conversationFromRow(
-        (await run(tx, "upsertConversation", [
-          key.channel_id,
-          key.guild_id,
-          key.user_id,
-          message.created_at,
-        ]))[0] ?? {},
-      );
-    const [row] = await run(tx, "insertMessage", [
-      conversation.id,
-      message.external_id,
-      message.author_id,
-      message.author_name,
-      message.role,
-      message.persona,
-      message.content,
-      message.token_count,
-      message.created_at,
-      message.partial,
-      null,
-    ]);
-    const id = int(row ?? {}, "id");
+    const stored = await insertMessage(tx, { ...message, reply_to_id: null });
     await tx.unsafe(INSERT_TURN, [
-      id,
+      stored.id,
       turn.source,
       turn.payload,
       message.created_at,
     ], { prepare: true });
-    return {
-      ...message,
-      id,
-      conversation: conversation.key,
-      updated_at: message.created_at,
-      reply_to_id: null,
-    };
+    return stored;
   }) as StoredMessage;
 }
 
