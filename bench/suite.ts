@@ -208,6 +208,43 @@ async function throughputRun(
   }
 }
 
+/** The scenarios `--only` can pick, for a quick look at one process's figures. */
+export type ScenarioName = "latency" | "throughput" | "idle";
+
+/**
+ * Runs one scenario at `size` (`deno task bench --only=NAME`) and returns its
+ * headline figures; nothing is written.
+ */
+export async function runScenario(
+  name: ScenarioName,
+  size: SuiteSize,
+  options: SuiteOptions = {},
+): Promise<Record<string, number>> {
+  if (name === "throughput") {
+    const t = await throughputRun(size, options);
+    return {
+      turns_per_second: t.turns_per_second,
+      cpu_ms_per_turn: t.cpu_ms_per_turn,
+      rss_mb: t.rss_mb,
+      heap_mb: t.heap_mb,
+      discord_writes_per_second: t.writes_per_second,
+    };
+  }
+  if (name === "idle") {
+    const i = await idleRun(size, options);
+    return { rss_mb_idle: i.rss_mb_idle, prefix_reuse: i.prefix_reuse };
+  }
+  const l = await latencyRun(size, options);
+  const main = summary(l.main);
+  return {
+    overhead_p50_ms: main.p50_ms,
+    overhead_p99_ms: main.p99_ms,
+    history_scaling_ratio: summary(l.large).p50_ms / summary(l.small).p50_ms,
+    first_text_extra_ms: summary(l.first).p50_ms,
+    final_text_extra_ms: summary(l.final).p50_ms,
+  };
+}
+
 /** Runs every scenario at `size` and returns the figures. */
 export async function runSuite(
   size: SuiteSize,

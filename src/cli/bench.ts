@@ -8,7 +8,8 @@
  * overhead run through the inspector, the throughput window with V8's own
  * sampler, `--cpu-prof`; profiling slows the bot, so nothing is written;
  * see `bench/README.md`), `--out=FILE`, and
- * `--store postgres` (the latency and throughput runs again with the bot on
+ * `--only=latency|throughput|idle` (one scenario's headline figures, nothing
+ * written), `--store postgres` (the latency and throughput runs again with the bot on
  * PostgreSQL, in `details.postgres` beside the SQLite figures; the server
  * is `BENCH_DATABASE_URL`, else `TEST_DATABASE_URL`, else the local one).
  *
@@ -16,7 +17,7 @@
  */
 
 import { formatTable, rounded } from "../../bench/results.ts";
-import { runSuite } from "../../bench/suite.ts";
+import { runScenario, runSuite, type ScenarioName } from "../../bench/suite.ts";
 import { FULL, QUICK } from "../../bench/suite_sizes.ts";
 
 const DEFAULT_OUT = new URL("../../bench/last-run.json", import.meta.url);
@@ -24,7 +25,8 @@ const DEFAULT_OUT = new URL("../../bench/last-run.json", import.meta.url);
 /** Runs the suite as the command line asks; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   let args = [...argv];
-  const known = /^--(quick|profile|out=.+|store=(sqlite|postgres))$/;
+  const known =
+    /^--(quick|profile|out=.+|store=(sqlite|postgres)|only=(latency|throughput|idle))$/;
   args = args.map((a, i) =>
     a === "--store" ? `--store=${args[i + 1] ?? ""}` : a
   ).filter((_, i) => args[i - 1] !== "--store");
@@ -33,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(
       `Unknown argument ${
         unknown.map((a) => `"${a}"`).join(", ")
-      }: use --quick, --profile, --out=FILE or --store postgres`,
+      }: use --quick, --profile, --out=FILE, --store postgres or --only=latency|throughput|idle`,
     );
     return 2;
   }
@@ -42,6 +44,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   const profile = args.includes("--profile");
   const out = args.find((a) => a.startsWith("--out="))?.slice(6);
   const size = quick ? QUICK : FULL;
+  const only = args.find((a) => a.startsWith("--only="))?.slice(7);
+  if (only !== undefined) {
+    const figures = await runScenario(only as ScenarioName, size, {
+      profile,
+      log: (line) => console.log(line),
+    });
+    for (const [key, value] of Object.entries(figures)) {
+      console.log(`${key.padEnd(26)} ${value.toFixed(2)}`);
+    }
+    return 0;
+  }
   const results = await runSuite(size, {
     profile,
     postgres,
