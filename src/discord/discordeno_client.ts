@@ -56,6 +56,7 @@ import {
   containMalformedEvents,
   countRateLimits,
   pacedReconnects,
+  skipOwnMessages,
 } from "./discordeno_patches.ts";
 import {
   discordenoButtonResponder,
@@ -158,6 +159,7 @@ export function createDiscordClient(
     observe: (method, status) => events.requested(method, status),
   });
   countRateLimits(bot.rest, events);
+  skipOwnMessages(bot.handlers, () => String(bot.id));
   containMalformedEvents(bot.handlers, logger);
   pacedReconnects(bot.gateway.shards, backoff, events, logger);
 
