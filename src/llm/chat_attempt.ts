@@ -23,15 +23,11 @@ import {
   parseCompletion,
   parseStreamChunk,
 } from "./chunk_parser.ts";
-import {
-  type EndpointSettings,
-  endpointUrl,
-  redactUrl,
-  requestHeaders,
-} from "./endpoint_settings.ts";
+import { chatTarget } from "./chat_target.ts";
+import type { EndpointSettings } from "./endpoint_settings.ts";
 import { LlmError } from "./llm_error.ts";
 import type { LlmLogger } from "./logger.ts";
-import { readSse } from "./sse_parser.ts";
+import { type SseItem, SseReader } from "./sse_reader.ts";
 import { SilenceTimer } from "./silence_timer.ts";
 import type { Timers } from "./timers.ts";
 
@@ -50,19 +46,6 @@ export interface AttemptInput {
   deadline: number;
 }
 
-/** The failure context of an endpoint: name, redacted URL, secrets to scrub. */
-export function failureContext(
-  name: string,
-  endpoint: EndpointSettings,
-  path: string,
-): FailureContext {
-  return {
-    endpoint: name,
-    url: redactUrl(endpointUrl(endpoint.base_url, path)),
-    secrets: [endpoint.api_key, ...Object.values(endpoint.headers)],
-  };
-}
-
 function timeoutError(context: FailureContext, what: string): LlmError {
   return new LlmError(
     `Cannot get a reply from endpoint "${context.endpoint}" (${context.url}): ${what}`,
@@ -77,25 +60,30 @@ function invalid(context: FailureContext, what: string): LlmError {
   );
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+/** Returned by `parseJson()` for text that is not JSON. */
+const NOT_JSON = Symbol("not JSON");
+
+function parseJson(text: string): unknown {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return JSON.parse(text);
   } catch {
-    return { ok: false };
+    return NOT_JSON;
   }
 }
 
 /**
- * Runs one attempt and yields what each chunk contributes, in order. For a
- * non-streaming request one piece carries the whole answer. Throws an
- * `LlmError`; the HTTP request and all timers are gone when it returns or
- * throws, also when the consumer stops early.
+ * Runs one attempt and yields what the chunks of each network read
+ * contribute, in order (a batch per read: one promise per read, not per
+ * chunk). For a non-streaming request one piece carries the whole answer.
+ * Throws an `LlmError`; the HTTP request and all timers are gone when it
+ * returns or throws, also when the consumer stops early.
  */
 export async function* runAttempt(
   input: AttemptInput,
-): AsyncGenerator<CompletionPiece> {
+): AsyncGenerator<CompletionPiece[]> {
   const { name, endpoint, request, timers } = input;
-  const context = failureContext(name, endpoint, "/chat/completions");
+  const target = chatTarget(name, endpoint);
+  const context = target.context;
   const stream = request.stream;
   const controller = new AbortController();
   const abort = (reason: unknown) => {
@@ -133,6 +121,8 @@ export async function* runAttempt(
       ),
     );
   let firstToken = false;
+  // Read to its end: nothing is left to abort.
+  let finished = false;
 
   const failure = (error: unknown): unknown => {
     if (controller.signal.aborted) return controller.signal.reason;
@@ -150,6 +140,76 @@ export async function* runAttempt(
     );
   };
 
+  /**
+   * The pieces of one read's items, in order; stops at `[DONE]` (returns
+   * true) or at the first bad item, which is returned as the error to throw
+   * once the pieces before it are out.
+   */
+  const piecesOf = (
+    items: readonly SseItem[],
+    pieces: CompletionPiece[],
+  ): { done: boolean; error: LlmError | null } => {
+    for (const item of items) {
+      if (item.kind === "odd_line") {
+        return {
+          done: false,
+          error: invalid(
+            context,
+            `a line of the stream is not server-sent events: ${
+              excerpt(item.line, context.secrets)
+            }`,
+          ),
+        };
+      }
+      const data = item.data;
+      if (item.type === "error") {
+        const trimmed = data.trim();
+        const json = parseJson(trimmed);
+        return {
+          done: false,
+          error: errorFromStreamPayload(
+            context,
+            json === NOT_JSON ? { message: trimmed } : json,
+          ),
+        };
+      }
+      if (isDone(data)) return { done: true, error: null };
+      if (item.type !== "message") continue;
+      const json = parseJson(data);
+      if (json === NOT_JSON) {
+        return {
+          done: false,
+          error: invalid(
+            context,
+            `a chunk of the stream is not JSON: ${
+              excerpt(data.trim(), context.secrets)
+            }`,
+          ),
+        };
+      }
+      const parsed = parseStreamChunk(json);
+      if (parsed.kind === "error") {
+        return {
+          done: false,
+          error: errorFromStreamPayload(context, parsed.payload),
+        };
+      }
+      if (parsed.kind === "invalid") {
+        return {
+          done: false,
+          error: invalid(
+            context,
+            `a chunk of the stream is not a chat completion chunk (${parsed.reason}): ${
+              excerpt(data.trim(), context.secrets)
+            }`,
+          ),
+        };
+      }
+      pieces.push(parsed.piece);
+    }
+    return { done: false, error: null };
+  };
+
   try {
     if (stream) phase.start(endpoint.timeout.first_token, noFirstToken);
     input.logger.debug("Sending a chat request to {endpoint} ({url})", {
@@ -161,18 +221,12 @@ export async function* runAttempt(
     });
     let response: Response;
     try {
-      response = await input.fetch(
-        endpointUrl(endpoint.base_url, "/chat/completions"),
-        {
-          method: "POST",
-          headers: requestHeaders(
-            endpoint,
-            stream ? "text/event-stream" : "application/json",
-          ),
-          body: JSON.stringify(buildChatBody(request, stream)),
-          signal: controller.signal,
-        },
-      );
+      response = await input.fetch(target.url, {
+        method: "POST",
+        headers: stream ? target.streamHeaders : target.jsonHeaders,
+        body: JSON.stringify(buildChatBody(request, stream)),
+        signal: controller.signal,
+      });
     } catch (error) {
       throw failure(error);
     }
@@ -202,13 +256,13 @@ export async function* runAttempt(
         throw failure(error);
       }
       const json = parseJson(text);
-      if (!json.ok) {
+      if (json === NOT_JSON) {
         throw invalid(
           context,
           `the answer is not JSON: ${excerpt(text, context.secrets)}`,
         );
       }
-      const parsed = parseCompletion(json.value);
+      const parsed = parseCompletion(json);
       if (parsed.kind === "error") {
         throw errorFromStreamPayload(context, parsed.payload);
       }
@@ -218,7 +272,8 @@ export async function* runAttempt(
           `${parsed.reason}: ${excerpt(text, context.secrets)}`,
         );
       }
-      yield parsed.piece;
+      finished = true;
+      yield [parsed.piece];
       return;
     }
 
@@ -226,67 +281,39 @@ export async function* runAttempt(
       throw invalid(context, "the stream has no body");
     }
     let sawDone = false;
-    const onRead = () => {
+    const reader = new SseReader(response.body, () => {
       if (firstToken) phase.touch();
-    };
+    });
+    const items: SseItem[] = [];
     try {
-      for await (const item of readSse(response.body, onRead)) {
-        if (item.kind === "odd_line") {
-          throw invalid(
-            context,
-            `a line of the stream is not server-sent events: ${
-              excerpt(item.line, context.secrets)
-            }`,
-          );
+      let more = true;
+      while (more && !sawDone) {
+        more = await reader.read(items);
+        const pieces: CompletionPiece[] = [];
+        const read = piecesOf(items, pieces);
+        items.length = 0;
+        sawDone = read.done;
+        if (pieces.length > 0) {
+          const first = !firstToken &&
+            pieces.some((piece) =>
+              piece.content !== "" || piece.reasoning !== ""
+            );
+          if (first) firstToken = true;
+          // The idle timer measures the server, not the caller: paused while
+          // the caller handles the pieces, counting again when reading resumes.
+          if (firstToken) phase.pause();
+          yield pieces;
+          if (first) phase.start(endpoint.timeout.idle, silent);
+          else if (firstToken) phase.resume();
         }
-        const data = item.data.trim();
-        if (item.type === "error") {
-          const json = parseJson(data);
-          throw errorFromStreamPayload(
-            context,
-            json.ok ? json.value : { message: data },
-          );
-        }
-        if (data === "[DONE]") {
-          sawDone = true;
-          break;
-        }
-        if (item.type !== "message") continue;
-        const json = parseJson(data);
-        if (!json.ok) {
-          throw invalid(
-            context,
-            `a chunk of the stream is not JSON: ${
-              excerpt(data, context.secrets)
-            }`,
-          );
-        }
-        const parsed = parseStreamChunk(json.value);
-        if (parsed.kind === "error") {
-          throw errorFromStreamPayload(context, parsed.payload);
-        }
-        if (parsed.kind === "invalid") {
-          throw invalid(
-            context,
-            `a chunk of the stream is not a chat completion chunk (${parsed.reason}): ${
-              excerpt(data, context.secrets)
-            }`,
-          );
-        }
-        const piece = parsed.piece;
-        const first = !firstToken &&
-          (piece.content !== "" || piece.reasoning !== "");
-        if (first) firstToken = true;
-        // The idle timer measures the server, not the caller: paused while
-        // the caller handles the piece, counting again when reading resumes.
-        if (firstToken) phase.pause();
-        yield piece;
-        if (first) phase.start(endpoint.timeout.idle, silent);
-        else if (firstToken) phase.resume();
+        if (read.error !== null) throw read.error;
       }
     } catch (error) {
       throw failure(error);
+    } finally {
+      await reader.close();
     }
+    finished = true;
     if (!sawDone) {
       input.logger.debug("The stream from {endpoint} ended without [DONE]", {
         endpoint: name,
@@ -296,11 +323,18 @@ export async function* runAttempt(
     timers.clearTimeout(totalTimer);
     phase.stop();
     input.signal.removeEventListener("abort", onOuterAbort);
-    abort(
-      new LlmError("The attempt is over", {
-        kind: "cancelled",
-        endpoint: name,
-      }),
-    );
+    if (!finished) {
+      abort(
+        new LlmError("The attempt is over", {
+          kind: "cancelled",
+          endpoint: name,
+        }),
+      );
+    }
   }
+}
+
+/** `[DONE]`, the end of an OpenAI stream, possibly with white space around. */
+function isDone(data: string): boolean {
+  return data === "[DONE]" || (data.length < 32 && data.trim() === "[DONE]");
 }

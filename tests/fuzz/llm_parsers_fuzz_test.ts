@@ -4,7 +4,8 @@ import {
   parseStreamChunk,
 } from "../../src/llm/chunk_parser.ts";
 import type { ParsedPayload } from "../../src/llm/chunk_parser.ts";
-import { readSse, SseParser } from "../../src/llm/sse_parser.ts";
+import { SseParser } from "../../src/llm/sse_parser.ts";
+import { readSse } from "../../src/llm/sse_reader.ts";
 import type { SseEvent, SseOddLine } from "../../src/llm/sse_parser.ts";
 import { splitThinking, ThinkSplitter } from "../../src/llm/think_splitter.ts";
 import {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import {
-  readSse,
   type SseEvent,
   type SseOddLine,
   SseParser,
 } from "../../src/llm/sse_parser.ts";
+import { readSse } from "../../src/llm/sse_reader.ts";
 
 function feed(pieces: string[]): Array<SseEvent | SseOddLine> {
   const parser = new SseParser();
