@@ -18,16 +18,13 @@ import {
   type FailureContext,
   parseRetryAfter,
 } from "./classify_error.ts";
-import {
-  type CompletionPiece,
-  parseCompletion,
-  parseStreamChunk,
-} from "./chunk_parser.ts";
+import { type CompletionPiece, parseCompletion } from "./chunk_parser.ts";
 import { chatTarget } from "./chat_target.ts";
 import type { EndpointSettings } from "./endpoint_settings.ts";
 import { LlmError } from "./llm_error.ts";
 import type { LlmLogger } from "./logger.ts";
 import { type SseItem, SseReader } from "./sse_reader.ts";
+import { invalid, NOT_JSON, parseJson, piecesOf } from "./stream_pieces.ts";
 import { SilenceTimer } from "./silence_timer.ts";
 import type { Timers } from "./timers.ts";
 
@@ -53,24 +50,6 @@ function timeoutError(context: FailureContext, what: string): LlmError {
   );
 }
 
-function invalid(context: FailureContext, what: string): LlmError {
-  return new LlmError(
-    `Cannot read the reply from endpoint "${context.endpoint}" (${context.url}): ${what}`,
-    { kind: "invalid_response", endpoint: context.endpoint },
-  );
-}
-
-/** Returned by `parseJson()` for text that is not JSON. */
-const NOT_JSON = Symbol("not JSON");
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return NOT_JSON;
-  }
-}
-
 /**
  * Runs one attempt and yields what the chunks of each network read
  * contribute, in order (a batch per read: one promise per read, not per
@@ -93,19 +72,16 @@ export async function* runAttempt(
   if (input.signal.aborted) throw input.signal.reason;
   input.signal.addEventListener("abort", onOuterAbort, { once: true });
 
-  const totalMs = Math.max(0, input.deadline - timers.now());
-  const totalTimer = timers.setTimeout(
-    () =>
-      abort(
-        timeoutError(
-          context,
-          `no complete answer within the total timeout (${endpoint.timeout.total} ms)`,
-        ),
-      ),
-    totalMs,
-  );
-  // The first-token wait, then the silence between chunks: one timer.
+  // The total time, the first-token wait, then the silence between chunks:
+  // one timer.
   const phase = new SilenceTimer(timers);
+  const tooLong = () =>
+    abort(
+      timeoutError(
+        context,
+        `no complete answer within the total timeout (${endpoint.timeout.total} ms)`,
+      ),
+    );
   const noFirstToken = () =>
     abort(
       timeoutError(
@@ -140,78 +116,16 @@ export async function* runAttempt(
     );
   };
 
-  /**
-   * The pieces of one read's items, in order; stops at `[DONE]` (returns
-   * true) or at the first bad item, which is returned as the error to throw
-   * once the pieces before it are out.
-   */
-  const piecesOf = (
-    items: readonly SseItem[],
-    pieces: CompletionPiece[],
-  ): { done: boolean; error: LlmError | null } => {
-    for (const item of items) {
-      if (item.kind === "odd_line") {
-        return {
-          done: false,
-          error: invalid(
-            context,
-            `a line of the stream is not server-sent events: ${
-              excerpt(item.line, context.secrets)
-            }`,
-          ),
-        };
-      }
-      const data = item.data;
-      if (item.type === "error") {
-        const trimmed = data.trim();
-        const json = parseJson(trimmed);
-        return {
-          done: false,
-          error: errorFromStreamPayload(
-            context,
-            json === NOT_JSON ? { message: trimmed } : json,
-          ),
-        };
-      }
-      if (isDone(data)) return { done: true, error: null };
-      if (item.type !== "message") continue;
-      const json = parseJson(data);
-      if (json === NOT_JSON) {
-        return {
-          done: false,
-          error: invalid(
-            context,
-            `a chunk of the stream is not JSON: ${
-              excerpt(data.trim(), context.secrets)
-            }`,
-          ),
-        };
-      }
-      const parsed = parseStreamChunk(json);
-      if (parsed.kind === "error") {
-        return {
-          done: false,
-          error: errorFromStreamPayload(context, parsed.payload),
-        };
-      }
-      if (parsed.kind === "invalid") {
-        return {
-          done: false,
-          error: invalid(
-            context,
-            `a chunk of the stream is not a chat completion chunk (${parsed.reason}): ${
-              excerpt(data.trim(), context.secrets)
-            }`,
-          ),
-        };
-      }
-      pieces.push(parsed.piece);
-    }
-    return { done: false, error: null };
-  };
-
   try {
-    if (stream) phase.start(endpoint.timeout.first_token, noFirstToken);
+    if (stream) {
+      // Looks again by the idle time, so the switch to it needs no new timer.
+      phase.start(
+        endpoint.timeout.first_token,
+        noFirstToken,
+        endpoint.timeout.idle,
+      );
+    }
+    phase.limit(input.deadline, tooLong);
     input.logger.debug("Sending a chat request to {endpoint} ({url})", {
       endpoint: name,
       url: context.url,
@@ -290,7 +204,7 @@ export async function* runAttempt(
       while (more && !sawDone) {
         more = await reader.read(items);
         const pieces: CompletionPiece[] = [];
-        const read = piecesOf(items, pieces);
+        const read = piecesOf(context, items, pieces);
         items.length = 0;
         sawDone = read.done;
         if (pieces.length > 0) {
@@ -320,7 +234,6 @@ export async function* runAttempt(
       });
     }
   } finally {
-    timers.clearTimeout(totalTimer);
     phase.stop();
     input.signal.removeEventListener("abort", onOuterAbort);
     if (!finished) {
@@ -332,9 +245,4 @@ export async function* runAttempt(
       );
     }
   }
-}
-
-/** `[DONE]`, the end of an OpenAI stream, possibly with white space around. */
-function isDone(data: string): boolean {
-  return data === "[DONE]" || (data.length < 32 && data.trim() === "[DONE]");
 }

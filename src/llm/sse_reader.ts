@@ -67,9 +67,12 @@ export class SseReader {
     return true;
   }
 
-  /** Cancels the body (if not fully read) and releases it; more calls are harmless. */
+  /**
+   * Cancels the body unless it was read to its end (then there is nothing
+   * to cancel or release); more calls are harmless.
+   */
   async close(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || this.#ended) return;
     this.#closed = true;
     const reader = this.#byob ?? this.#reader;
     if (reader === null) return;

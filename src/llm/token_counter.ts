@@ -99,7 +99,7 @@ export const CALIBRATION = {
 } as const;
 
 /** Texts whose raw estimate is remembered for calibration, per generation (two are kept). */
-const RAW_ESTIMATES_KEPT = 4096;
+const RAW_ESTIMATES_KEPT = 8192;
 
 interface Calibration {
   ratio: number;
