@@ -68,16 +68,14 @@ export class SseReader {
   }
 
   /**
-   * Cancels the body unless it was read to its end (then there is nothing
-   * to cancel or release); more calls are harmless.
+   * Cancels the body unless it was read to its end; more calls are
+   * harmless. The body stays locked: nothing else reads it, and releasing a
+   * reader costs an error object.
    */
   async close(): Promise<void> {
     if (this.#closed || this.#ended) return;
     this.#closed = true;
-    const reader = this.#byob ?? this.#reader;
-    if (reader === null) return;
-    await reader.cancel().catch(() => {});
-    reader.releaseLock();
+    await (this.#byob ?? this.#reader)?.cancel().catch(() => {});
   }
 
   async #next(): Promise<Uint8Array | null> {
