@@ -53,6 +53,19 @@ function byteStream(
     reads.push(bytes.slice(at, at + size));
     at += size;
   }
+  // Half are byte streams (what fetch gives, read with a reused buffer).
+  if (chance(random, 0.5)) {
+    return new ReadableStream({
+      type: "bytes",
+      pull(controller) {
+        let next = reads.shift();
+        while (next !== undefined && next.length === 0) next = reads.shift();
+        if (next !== undefined) return controller.enqueue(next);
+        controller.close();
+        controller.byobRequest?.respond(0);
+      },
+    });
+  }
   return new ReadableStream({
     pull(controller) {
       const next = reads.shift();
