@@ -80,6 +80,10 @@ Deno.test("/healthz, /readyz and /metrics describe the running bot", async () =>
     metrics.text,
     /bot_discord_requests_total\{method="GET",status="200"\} [1-9]/,
   );
+  assert.match(
+    metrics.text,
+    /bot_llm_queue_wait_seconds_count\{endpoint="local"\} 1/,
+  );
   for (
     const name of [
       "process_cpu_seconds_total",
