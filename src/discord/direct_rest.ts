@@ -68,7 +68,7 @@ export interface DirectRestOptions {
   logger: Logger;
   /** Told of every answer (metrics); status 0: no answer. */
   observe?: ((method: string, status: number) => void) | undefined;
-  /** Exchanges running at once at most (default 16). */
+  /** Exchanges running at once at most (default 64). */
   max_in_flight?: number;
   /** Stands in for the global `fetch` (tests). */
   fetch?: typeof fetch;
@@ -105,7 +105,7 @@ export class DirectRest {
     this.#json = { ...this.#plain, "content-type": "application/json" };
     this.#fetch = options.fetch ?? fetch;
     this.#deadlines = new DeadlineSlots(options.timeout_ms, options.timers);
-    this.#inFlight = new InFlightLimit(options.max_in_flight ?? 16);
+    this.#inFlight = new InFlightLimit(options.max_in_flight ?? 64);
   }
 
   /** Stops the deadline timers (at shutdown). */
