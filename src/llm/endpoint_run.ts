@@ -187,7 +187,9 @@ export async function* runOnEndpoint(
 ): AsyncGenerator<ChatEvent[], void, undefined> {
   const { name, endpoint, timers, progress, backoff } = input;
   const waitStart = timers.now();
-  const slot = yield* waitForSlot(input.queue, input.signal);
+  if (input.signal.aborted) throw input.signal.reason;
+  const slot = input.queue.tryAcquire() ??
+    (yield* waitForSlot(input.queue, input.signal));
   const waited = timers.now() - waitStart;
   progress.queued_ms += waited;
   try {
