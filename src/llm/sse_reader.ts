@@ -14,7 +14,14 @@ import { SseParser } from "./sse_parser.ts";
 import type { SseEvent, SseOddLine } from "./sse_parser.ts";
 
 /** Bytes asked for per read; an SSE chunk of a chat reply is a few hundred. */
-const READ_BYTES = 16 * 1024;
+const READ_BYTES = 8 * 1024;
+
+/**
+ * Read buffers of finished streams, for the next ones: allocating (and
+ * zeroing, and later collecting) one per stream costs more than reading.
+ */
+const spareBuffers: ArrayBuffer[] = [];
+const SPARE_BUFFERS_KEPT = 128;
 
 /** What one network read completed. */
 export type SseItem = SseEvent | SseOddLine;
@@ -75,6 +82,8 @@ export class SseReader {
   async close(): Promise<void> {
     if (this.#closed || this.#ended) return;
     this.#closed = true;
+    // No read is pending (reads are awaited one at a time): the buffer is free.
+    this.#spare();
     await (this.#byob ?? this.#reader)?.cancel().catch(() => {});
   }
 
@@ -87,11 +96,24 @@ export class SseReader {
       return done ? null : value;
     }
     // The buffer is handed to the stream and comes back in `value`.
-    const buffer = this.#buffer ?? new ArrayBuffer(READ_BYTES);
+    const buffer = this.#buffer ?? spareBuffers.pop() ??
+      new ArrayBuffer(READ_BYTES);
     this.#buffer = null;
     const { done, value } = await this.#byob.read(new Uint8Array(buffer));
-    if (value !== undefined) this.#buffer = value.buffer as ArrayBuffer;
-    return done || value === undefined ? null : value;
+    if (value === undefined) return null;
+    this.#buffer = value.buffer as ArrayBuffer;
+    if (!done) return value;
+    this.#spare();
+    return null;
+  }
+
+  /** Gives the read buffer back for other streams (nothing reads into it now). */
+  #spare(): void {
+    const buffer = this.#buffer;
+    this.#buffer = null;
+    if (buffer !== null && spareBuffers.length < SPARE_BUFFERS_KEPT) {
+      spareBuffers.push(buffer);
+    }
   }
 
   #decoded(piece: string): string {
