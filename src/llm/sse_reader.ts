@@ -60,16 +60,32 @@ export class SseReader {
    */
   async read(out: SseItem[]): Promise<boolean> {
     if (this.#ended) return false;
-    const bytes = await this.#next();
-    if (bytes === null) {
+    let result: ReadableStreamReadResult<Uint8Array>;
+    if (this.#byob !== null) {
+      // The buffer is handed to the stream and comes back in `value`.
+      const buffer = this.#buffer ?? spareBuffers.pop() ??
+        new ArrayBuffer(READ_BYTES);
+      this.#buffer = null;
+      result = await this.#byob.read(new Uint8Array(buffer));
+      if (result.value !== undefined) {
+        this.#buffer = result.value.buffer as ArrayBuffer;
+      }
+    } else {
+      result = await (this.#reader as ReadableStreamDefaultReader<Uint8Array>)
+        .read();
+    }
+    if (result.done) {
       this.#ended = true;
+      this.#spare();
       const tail = this.#decoded(this.#decoder.decode());
       if (tail !== "") this.#parser.pushInto(tail, out);
       for (const item of this.#parser.end()) out.push(item);
       return false;
     }
     this.#onRead();
-    const text = this.#decoded(this.#decoder.decode(bytes, { stream: true }));
+    const text = this.#decoded(
+      this.#decoder.decode(result.value, { stream: true }),
+    );
     this.#parser.pushInto(text, out);
     return true;
   }
@@ -85,26 +101,6 @@ export class SseReader {
     // No read is pending (reads are awaited one at a time): the buffer is free.
     this.#spare();
     await (this.#byob ?? this.#reader)?.cancel().catch(() => {});
-  }
-
-  async #next(): Promise<Uint8Array | null> {
-    if (this.#byob === null) {
-      const { done, value } =
-        await (this.#reader as ReadableStreamDefaultReader<
-          Uint8Array
-        >).read();
-      return done ? null : value;
-    }
-    // The buffer is handed to the stream and comes back in `value`.
-    const buffer = this.#buffer ?? spareBuffers.pop() ??
-      new ArrayBuffer(READ_BYTES);
-    this.#buffer = null;
-    const { done, value } = await this.#byob.read(new Uint8Array(buffer));
-    if (value === undefined) return null;
-    this.#buffer = value.buffer as ArrayBuffer;
-    if (!done) return value;
-    this.#spare();
-    return null;
   }
 
   /** Gives the read buffer back for other streams (nothing reads into it now). */
