@@ -101,6 +101,27 @@ export const SQL = {
     VALUES (:key, :count, :window_start, :notified)
     ON CONFLICT (key) DO UPDATE SET count = excluded.count,
     window_start = excluded.window_start, notified = excluded.notified`,
+  /**
+   * Counts one hit when the window allows it (see `rate_limit_hits.ts`):
+   * a window past :window_ms starts again at :now; a full window is left
+   * alone but marked notified, and not touched at all (no row returned)
+   * once it is.
+   */
+  hitRateLimit: `INSERT INTO rate_limits (key, count, window_start, notified)
+    VALUES (:key, min(1, :limit), :now, :limit < 1)
+    ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN :now - window_start >= :window_ms THEN min(1, :limit)
+      WHEN count < :limit THEN count + 1 ELSE count END,
+    notified = CASE WHEN :now - window_start >= :window_ms THEN :limit < 1
+      ELSE count >= :limit END,
+    window_start = CASE WHEN :now - window_start >= :window_ms THEN :now
+      ELSE window_start END
+    WHERE :now - window_start >= :window_ms OR count < :limit OR notified = 0
+    RETURNING window_start, notified`,
+  /** Takes back a hit counted in the window that started at :window_start; an emptied window ends. */
+  unhitRateLimit: `UPDATE rate_limits SET count = count - 1,
+    window_start = CASE WHEN count = 1 THEN :now - :window_ms ELSE window_start END
+    WHERE key = :key AND window_start = :window_start AND count > 0`,
   pruneMessages: `DELETE FROM messages WHERE id IN
     (SELECT id FROM messages WHERE created_at < :before LIMIT :batch)`,
   pruneConversations: `DELETE FROM conversations
