@@ -90,14 +90,25 @@ export function configure(
   db.exec("PRAGMA foreign_keys = ON");
 }
 
-/** Prepares every statement of {@link SQL}. */
+/** Prepares every statement of {@link SQL}; the history query returns arrays. */
 export function prepareAll(
   db: DatabaseSync,
 ): Record<StatementName, StatementSync> {
   const entries = Object.entries(SQL).map(([name, sql]) => {
     return [name, db.prepare(sql)] as const;
   });
-  return Object.fromEntries(entries) as Record<StatementName, StatementSync>;
+  const statements = Object.fromEntries(entries) as Record<
+    StatementName,
+    StatementSync
+  >;
+  // Read by position (sqlite_history_rows.ts): no object per row. The
+  // method is missing from the bundled types; rows of a runtime without it
+  // are turned into arrays by the reader.
+  const history = statements.recentMessages as StatementSync & {
+    setReturnArrays?: (enabled: boolean) => void;
+  };
+  history.setReturnArrays?.(true);
+  return statements;
 }
 
 /**

@@ -18,9 +18,13 @@ import {
   conversationParams,
   type ConversationRow,
   int,
-  messageFromRow,
   messageParams,
 } from "./sqlite_rows.ts";
+import {
+  historyGuild,
+  historyMessage,
+  historyRow,
+} from "./sqlite_history_rows.ts";
 import {
   missingReplyTarget,
   replyLinkToCheck,
@@ -58,7 +62,8 @@ export function addMessage(
 /**
  * The newest messages of the conversation, newest first (by id): at most
  * `limit`, created at or after `since`, below `before_id`, and none stored
- * before its last reset or created before the reset's time.
+ * before its last reset or created before the reset's time. One statement
+ * reads the conversation and its messages, as arrays (no row objects).
  */
 export function recentMessages(
   connection: SqliteConnection,
@@ -66,17 +71,22 @@ export function recentMessages(
 ): StoredMessage[] {
   const limit = sqlLimit(query.limit);
   if (Number.isNaN(query.since)) throw new RangeError("since is NaN");
-  const conversation = findConversation(connection, query.conversation);
-  if (limit === 0 || conversation === undefined) return [];
-  const since = Math.max(query.since, conversation.reset_at ?? -Infinity);
+  if (limit === 0) return [];
   const rows = connection.statements.recentMessages.all({
-    conversation_id: conversation.id,
-    after_id: Math.max(conversation.reset_after_id, query.after_id ?? 0),
+    channel_id: query.conversation.channel_id,
+    user_id: query.conversation.user_id,
+    after_id: query.after_id ?? 0,
     before_id: query.before_id ?? Number.MAX_SAFE_INTEGER,
-    since: Number.isFinite(since) ? since : Number.MIN_SAFE_INTEGER,
+    since: Number.isFinite(query.since) ? query.since : Number.MIN_SAFE_INTEGER,
     limit,
   });
-  return rows.map((row) => messageFromRow(row, conversation.key));
+  if (rows.length === 0) return [];
+  const conversation: ConversationKey = {
+    channel_id: query.conversation.channel_id,
+    guild_id: historyGuild(historyRow(rows[0])),
+    user_id: query.conversation.user_id,
+  };
+  return rows.map((row) => historyMessage(historyRow(row), conversation));
 }
 
 /**

@@ -33,15 +33,20 @@ const REPLIES_TO_USER = `SELECT r.id FROM messages r
     (SELECT a.id FROM messages a WHERE a.author_id = :user_id)`;
 
 /**
- * The history query: the newest messages of one conversation, newest first,
- * after its reset boundary (`after_id`), below `before_id`, created at or
- * after `since`. `INDEXED BY` pins the index so statistics cannot turn the
- * query into a scan of the table.
+ * The history query, one statement with its conversation: the newest
+ * messages, newest first, after the conversation's reset boundary (stored id
+ * and time) and :after_id, below :before_id, created at or after :since.
+ * `INDEXED BY` pins the index so statistics cannot turn the query into a
+ * scan of the table. Its columns are read by position (`HISTORY_COLUMNS`).
  */
-export const RECENT_MESSAGES_SQL = `SELECT ${MESSAGE_COLUMNS}
-  FROM messages m INDEXED BY messages_by_conversation
-  WHERE m.conversation_id = :conversation_id
-    AND m.id > :after_id AND m.id < :before_id AND m.created_at >= :since
+export const RECENT_MESSAGES_SQL = `SELECT m.id, m.external_id, m.author_id,
+  m.author_name, m.role, m.persona, m.content, m.token_count, m.created_at,
+  m.updated_at, m.partial, m.reply_to_id, c.guild_id
+  FROM conversations c
+  JOIN messages m INDEXED BY messages_by_conversation ON m.conversation_id = c.id
+  WHERE c.channel_id = :channel_id AND c.user_id = :user_id
+    AND m.id > max(c.reset_after_id, :after_id) AND m.id < :before_id
+    AND m.created_at >= :since AND m.created_at >= coalesce(c.reset_at, :since)
   ORDER BY m.id DESC LIMIT :limit`;
 
 /** Every statement of the SQLite store, by name. */
