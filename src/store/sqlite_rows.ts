@@ -10,7 +10,6 @@
 import type {
   ConversationKey,
   MessageRole,
-  MessageUpdate,
   NewMessage,
   PersonaChoiceKey,
   RateLimitWindow,
@@ -164,22 +163,6 @@ export function messageParams(
     created_at: message.created_at,
     partial: message.partial ? 1 : 0,
     reply_to_id: message.reply_to_id ?? null,
-  };
-}
-
-/** The parameters of the `updateMessage` statement: a `set_` flag and a value per field. */
-export function updateParams(id: number, update: MessageUpdate): Params {
-  return {
-    id,
-    set_content: update.content === undefined ? 0 : 1,
-    content: update.content ?? null,
-    set_token_count: update.token_count === undefined ? 0 : 1,
-    token_count: update.token_count ?? null,
-    set_partial: update.partial === undefined ? 0 : 1,
-    partial: update.partial ? 1 : 0,
-    set_external_id: update.external_id === undefined ? 0 : 1,
-    external_id: update.external_id ?? null,
-    updated_at: update.updated_at,
   };
 }
 

@@ -72,13 +72,6 @@ export const SQL = {
     :reply_to_id)
     RETURNING id`,
   messageExists: "SELECT 1 AS found FROM messages WHERE id = :id",
-  updateMessage: `UPDATE messages SET
-    content = CASE WHEN :set_content THEN :content ELSE content END,
-    token_count = CASE WHEN :set_token_count THEN :token_count ELSE token_count END,
-    partial = CASE WHEN :set_partial THEN :partial ELSE partial END,
-    external_id = CASE WHEN :set_external_id THEN :external_id ELSE external_id END,
-    updated_at = :updated_at
-    WHERE id = :id`,
   getMessage: `${WITH_CONVERSATION} WHERE m.id = :id`,
   findByExternalId:
     `${WITH_CONVERSATION} WHERE m.external_id = :external_id ORDER BY m.id LIMIT 1`,

@@ -28,15 +28,6 @@ export const TURN_SQL = {
   insertTurn: `INSERT INTO turns
     (message_id, source, payload, state, received_at, updated_at)
     VALUES (:message_id, :source, :payload, 'waiting', :at, :at)`,
-  /** A finished turn drops its payload: nothing needs to run it again. */
-  updateTurn: `UPDATE turns SET
-    state = CASE WHEN :set_state THEN :state ELSE state END,
-    reply_id = CASE WHEN :set_reply_id THEN :reply_id ELSE reply_id END,
-    posted = CASE WHEN :set_posted THEN :posted ELSE posted END,
-    payload = CASE WHEN :set_state AND :state IN ('answered', 'partial', 'failed')
-      THEN '' ELSE payload END,
-    updated_at = :updated_at
-    WHERE message_id = :message_id`,
   openTurns: `SELECT t.source, t.payload, t.state, t.reply_id, t.posted,
     t.updated_at AS turn_updated_at, ${MESSAGE_COLUMNS},
     c.channel_id, c.guild_id, c.user_id AS conversation_user_id
@@ -54,7 +45,6 @@ export type TurnStatements = Record<keyof typeof TURN_SQL, StatementSync>;
 export function prepareTurnStatements(db: DatabaseSync): TurnStatements {
   return {
     insertTurn: db.prepare(TURN_SQL.insertTurn),
-    updateTurn: db.prepare(TURN_SQL.updateTurn),
     openTurns: db.prepare(TURN_SQL.openTurns),
   };
 }
