@@ -48,6 +48,18 @@ export interface BotProcess extends AsyncDisposable {
   stop(signal?: Deno.Signal): Promise<number>;
 }
 
+/**
+ * The runtime flags (`--v8-flags=…`) of `deno task start` in deno.json, so
+ * the measured bot runs as a user's does.
+ */
+async function startTaskFlags(): Promise<string[]> {
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+  ) as { tasks?: { start?: { command?: string } } };
+  const command = config.tasks?.start?.command ?? "";
+  return command.split(/\s+/).filter((word) => word.startsWith("--v8-flags="));
+}
+
 /** Resident set size of a process in MB, from `/proc/<pid>/status`. */
 export async function readRssMb(pid: number): Promise<number> {
   const status = await readProcFile(`${pid}/status`);
@@ -99,6 +111,10 @@ export async function startBotProcess(
   const args = ["run", "--allow-env", "--allow-net", "--allow-read"];
   args.push("--allow-write");
   if (options.inspect) args.push("--inspect=127.0.0.1:0");
+  args.push(...await startTaskFlags());
+  args.push(
+    ...Deno.env.get("BENCH_DENO_ARGS")?.split(" ").filter(Boolean) ?? [],
+  );
   args.push(...options.deno_args ?? []);
   args.push(MAIN);
   const healthPort = freePort();

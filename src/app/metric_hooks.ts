@@ -15,7 +15,11 @@ export function serviceMetricHooks(
   metrics: BotMetrics,
 ): Pick<
   BotServicesOptions,
-  "observeStage" | "onTurnEnd" | "onLlmResult" | "onLlmError"
+  | "observeStage"
+  | "onTurnEnd"
+  | "onLlmResult"
+  | "onLlmError"
+  | "onLlmQueueWait"
 > {
   return {
     observeStage: (stage, ms) => metrics.stageObserved(stage, ms / 1000),
@@ -41,6 +45,7 @@ export function serviceMetricHooks(
         result.usage?.completion_tokens ?? null,
       ),
     onLlmError: (endpoint, kind) => metrics.llmFailed(endpoint, kind),
+    onLlmQueueWait: (endpoint, ms) => metrics.llmQueueWait(endpoint, ms / 1000),
   };
 }
 

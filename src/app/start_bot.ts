@@ -21,6 +21,7 @@ import {
   stopLogging,
 } from "../log/logging.ts";
 import { createBotMetrics } from "../observability/bot_metrics.ts";
+import { startIdleCollector } from "./idle_collector.ts";
 import { EventLoopLagMonitor } from "../observability/event_loop_lag.ts";
 import { currentTraceIds, tracingEnabled } from "../observability/tracing.ts";
 import {
@@ -200,6 +201,10 @@ export async function startBot(env: Env): Promise<number> {
     return 1;
   }
 
+  const collector = startIdleCollector({
+    busy: () => !discord.connected || services.runner.pending > 0,
+    activity: () => services.runner.dispatched,
+  });
   const retention = startRetentionScheduler({
     store,
     retention: () => services.config().retention,
@@ -252,6 +257,7 @@ export async function startBot(env: Env): Promise<number> {
   }, grace + 4_000);
   try {
     watcher.close();
+    collector.stop();
     await retention.stop();
     await services.runner.shutdown(grace);
     await services.memory.close();

@@ -18,20 +18,13 @@ import {
   type FailureContext,
   parseRetryAfter,
 } from "./classify_error.ts";
-import {
-  type CompletionPiece,
-  parseCompletion,
-  parseStreamChunk,
-} from "./chunk_parser.ts";
-import {
-  type EndpointSettings,
-  endpointUrl,
-  redactUrl,
-  requestHeaders,
-} from "./endpoint_settings.ts";
+import { type CompletionPiece, parseCompletion } from "./chunk_parser.ts";
+import { chatTarget } from "./chat_target.ts";
+import type { EndpointSettings } from "./endpoint_settings.ts";
 import { LlmError } from "./llm_error.ts";
 import type { LlmLogger } from "./logger.ts";
-import { readSse } from "./sse_parser.ts";
+import { type SseItem, SseReader } from "./sse_reader.ts";
+import { invalid, NOT_JSON, parseJson, piecesOf } from "./stream_pieces.ts";
 import { SilenceTimer } from "./silence_timer.ts";
 import type { Timers } from "./timers.ts";
 
@@ -50,19 +43,6 @@ export interface AttemptInput {
   deadline: number;
 }
 
-/** The failure context of an endpoint: name, redacted URL, secrets to scrub. */
-export function failureContext(
-  name: string,
-  endpoint: EndpointSettings,
-  path: string,
-): FailureContext {
-  return {
-    endpoint: name,
-    url: redactUrl(endpointUrl(endpoint.base_url, path)),
-    secrets: [endpoint.api_key, ...Object.values(endpoint.headers)],
-  };
-}
-
 function timeoutError(context: FailureContext, what: string): LlmError {
   return new LlmError(
     `Cannot get a reply from endpoint "${context.endpoint}" (${context.url}): ${what}`,
@@ -70,32 +50,19 @@ function timeoutError(context: FailureContext, what: string): LlmError {
   );
 }
 
-function invalid(context: FailureContext, what: string): LlmError {
-  return new LlmError(
-    `Cannot read the reply from endpoint "${context.endpoint}" (${context.url}): ${what}`,
-    { kind: "invalid_response", endpoint: context.endpoint },
-  );
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
 /**
- * Runs one attempt and yields what each chunk contributes, in order. For a
- * non-streaming request one piece carries the whole answer. Throws an
- * `LlmError`; the HTTP request and all timers are gone when it returns or
- * throws, also when the consumer stops early.
+ * Runs one attempt and yields what the chunks of each network read
+ * contribute, in order (a batch per read: one promise per read, not per
+ * chunk). For a non-streaming request one piece carries the whole answer.
+ * Throws an `LlmError`; the HTTP request and all timers are gone when it
+ * returns or throws, also when the consumer stops early.
  */
 export async function* runAttempt(
   input: AttemptInput,
-): AsyncGenerator<CompletionPiece> {
+): AsyncGenerator<CompletionPiece[]> {
   const { name, endpoint, request, timers } = input;
-  const context = failureContext(name, endpoint, "/chat/completions");
+  const target = chatTarget(name, endpoint);
+  const context = target.context;
   const stream = request.stream;
   const controller = new AbortController();
   const abort = (reason: unknown) => {
@@ -105,19 +72,16 @@ export async function* runAttempt(
   if (input.signal.aborted) throw input.signal.reason;
   input.signal.addEventListener("abort", onOuterAbort, { once: true });
 
-  const totalMs = Math.max(0, input.deadline - timers.now());
-  const totalTimer = timers.setTimeout(
-    () =>
-      abort(
-        timeoutError(
-          context,
-          `no complete answer within the total timeout (${endpoint.timeout.total} ms)`,
-        ),
-      ),
-    totalMs,
-  );
-  // The first-token wait, then the silence between chunks: one timer.
+  // The total time, the first-token wait, then the silence between chunks:
+  // one timer.
   const phase = new SilenceTimer(timers);
+  const tooLong = () =>
+    abort(
+      timeoutError(
+        context,
+        `no complete answer within the total timeout (${endpoint.timeout.total} ms)`,
+      ),
+    );
   const noFirstToken = () =>
     abort(
       timeoutError(
@@ -133,6 +97,8 @@ export async function* runAttempt(
       ),
     );
   let firstToken = false;
+  // Read to its end: nothing is left to abort.
+  let finished = false;
 
   const failure = (error: unknown): unknown => {
     if (controller.signal.aborted) return controller.signal.reason;
@@ -151,7 +117,15 @@ export async function* runAttempt(
   };
 
   try {
-    if (stream) phase.start(endpoint.timeout.first_token, noFirstToken);
+    if (stream) {
+      // Looks again by the idle time, so the switch to it needs no new timer.
+      phase.start(
+        endpoint.timeout.first_token,
+        noFirstToken,
+        endpoint.timeout.idle,
+      );
+    }
+    phase.limit(input.deadline, tooLong);
     input.logger.debug("Sending a chat request to {endpoint} ({url})", {
       endpoint: name,
       url: context.url,
@@ -161,18 +135,12 @@ export async function* runAttempt(
     });
     let response: Response;
     try {
-      response = await input.fetch(
-        endpointUrl(endpoint.base_url, "/chat/completions"),
-        {
-          method: "POST",
-          headers: requestHeaders(
-            endpoint,
-            stream ? "text/event-stream" : "application/json",
-          ),
-          body: JSON.stringify(buildChatBody(request, stream)),
-          signal: controller.signal,
-        },
-      );
+      response = await input.fetch(target.url, {
+        method: "POST",
+        headers: stream ? target.streamHeaders : target.jsonHeaders,
+        body: JSON.stringify(buildChatBody(request, stream)),
+        signal: controller.signal,
+      });
     } catch (error) {
       throw failure(error);
     }
@@ -202,13 +170,13 @@ export async function* runAttempt(
         throw failure(error);
       }
       const json = parseJson(text);
-      if (!json.ok) {
+      if (json === NOT_JSON) {
         throw invalid(
           context,
           `the answer is not JSON: ${excerpt(text, context.secrets)}`,
         );
       }
-      const parsed = parseCompletion(json.value);
+      const parsed = parseCompletion(json);
       if (parsed.kind === "error") {
         throw errorFromStreamPayload(context, parsed.payload);
       }
@@ -218,7 +186,8 @@ export async function* runAttempt(
           `${parsed.reason}: ${excerpt(text, context.secrets)}`,
         );
       }
-      yield parsed.piece;
+      finished = true;
+      yield [parsed.piece];
       return;
     }
 
@@ -226,81 +195,54 @@ export async function* runAttempt(
       throw invalid(context, "the stream has no body");
     }
     let sawDone = false;
-    const onRead = () => {
+    const reader = new SseReader(response.body, () => {
       if (firstToken) phase.touch();
-    };
+    });
+    const items: SseItem[] = [];
     try {
-      for await (const item of readSse(response.body, onRead)) {
-        if (item.kind === "odd_line") {
-          throw invalid(
-            context,
-            `a line of the stream is not server-sent events: ${
-              excerpt(item.line, context.secrets)
-            }`,
-          );
+      let more = true;
+      while (more && !sawDone) {
+        more = await reader.read(items);
+        const pieces: CompletionPiece[] = [];
+        const read = piecesOf(context, items, pieces);
+        items.length = 0;
+        sawDone = read.done;
+        if (pieces.length > 0) {
+          const first = !firstToken &&
+            pieces.some((piece) =>
+              piece.content !== "" || piece.reasoning !== ""
+            );
+          if (first) firstToken = true;
+          // The idle timer measures the server, not the caller: paused while
+          // the caller handles the pieces, counting again when reading resumes.
+          if (firstToken) phase.pause();
+          yield pieces;
+          if (first) phase.start(endpoint.timeout.idle, silent);
+          else if (firstToken) phase.resume();
         }
-        const data = item.data.trim();
-        if (item.type === "error") {
-          const json = parseJson(data);
-          throw errorFromStreamPayload(
-            context,
-            json.ok ? json.value : { message: data },
-          );
-        }
-        if (data === "[DONE]") {
-          sawDone = true;
-          break;
-        }
-        if (item.type !== "message") continue;
-        const json = parseJson(data);
-        if (!json.ok) {
-          throw invalid(
-            context,
-            `a chunk of the stream is not JSON: ${
-              excerpt(data, context.secrets)
-            }`,
-          );
-        }
-        const parsed = parseStreamChunk(json.value);
-        if (parsed.kind === "error") {
-          throw errorFromStreamPayload(context, parsed.payload);
-        }
-        if (parsed.kind === "invalid") {
-          throw invalid(
-            context,
-            `a chunk of the stream is not a chat completion chunk (${parsed.reason}): ${
-              excerpt(data, context.secrets)
-            }`,
-          );
-        }
-        const piece = parsed.piece;
-        const first = !firstToken &&
-          (piece.content !== "" || piece.reasoning !== "");
-        if (first) firstToken = true;
-        // The idle timer measures the server, not the caller: paused while
-        // the caller handles the piece, counting again when reading resumes.
-        if (firstToken) phase.pause();
-        yield piece;
-        if (first) phase.start(endpoint.timeout.idle, silent);
-        else if (firstToken) phase.resume();
+        if (read.error !== null) throw read.error;
       }
     } catch (error) {
       throw failure(error);
+    } finally {
+      await reader.close();
     }
+    finished = true;
     if (!sawDone) {
       input.logger.debug("The stream from {endpoint} ended without [DONE]", {
         endpoint: name,
       });
     }
   } finally {
-    timers.clearTimeout(totalTimer);
     phase.stop();
     input.signal.removeEventListener("abort", onOuterAbort);
-    abort(
-      new LlmError("The attempt is over", {
-        kind: "cancelled",
-        endpoint: name,
-      }),
-    );
+    if (!finished) {
+      abort(
+        new LlmError("The attempt is over", {
+          kind: "cancelled",
+          endpoint: name,
+        }),
+      );
+    }
   }
 }

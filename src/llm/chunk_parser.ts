@@ -57,6 +57,15 @@ function readUsage(value: unknown): Usage | null {
   return { prompt_tokens: prompt, completion_tokens: completion };
 }
 
+/** The choice with index 0 (or none given), else the first one. */
+function firstChoice(choices: unknown[]): unknown {
+  for (const choice of choices) {
+    const index = asRecord(choice)?.index;
+    if (index === 0 || index === undefined) return choice;
+  }
+  return choices[0];
+}
+
 function read(
   payload: unknown,
   part: "delta" | "message",
@@ -77,10 +86,7 @@ function read(
     return { kind: "invalid", reason: "it has neither `choices` nor `usage`" };
   }
   const choice = asRecord(
-    choices?.find((c) =>
-      asRecord(c)?.index === 0 || asRecord(c)?.index === undefined
-    ) ??
-      choices?.[0],
+    choices === undefined ? undefined : firstChoice(choices),
   );
   const inner = asRecord(choice?.[part]);
   const finish = choice?.finish_reason;

@@ -30,6 +30,8 @@ export interface ReplyProgress {
   first_token_at: number | null;
   text: string;
   reasoning: string;
+  /** How the reply ended, once an endpoint has given it. */
+  outcome: EndpointOutcome | null;
 }
 
 /** How the reply ended on the endpoint that gave it. */
@@ -53,6 +55,8 @@ export interface EndpointRunInput {
   /** Aborts everything; its reason (an `LlmError`) is what gets thrown. */
   signal: AbortSignal;
   progress: ReplyProgress;
+  /** Told how long the request waited for a slot, in ms, when it gets one. */
+  onQueueWait?: ((endpoint: string, ms: number) => void) | undefined;
 }
 
 /** Wraps anything thrown into an `LlmError` (unexpected ones are not retried). */
@@ -69,7 +73,7 @@ export function asLlmError(error: unknown, endpoint: string): LlmError {
 async function* waitForSlot(
   queue: EndpointQueue,
   signal: AbortSignal,
-): AsyncGenerator<ChatEvent, Slot, undefined> {
+): AsyncGenerator<ChatEvent[], Slot, undefined> {
   let position = 0;
   let outcome: { slot: Slot } | { error: unknown } | undefined;
   let wake: (() => void) | undefined;
@@ -98,7 +102,7 @@ async function* waitForSlot(
       if (position > 0) {
         const current = position;
         position = 0;
-        yield { type: "queued", endpoint: queue.name, position: current };
+        yield [{ type: "queued", endpoint: queue.name, position: current }];
         continue;
       }
       if (outcome !== undefined) {
@@ -119,11 +123,14 @@ async function* waitForSlot(
   }
 }
 
-/** One attempt: streams its text and reasoning on, returns how it ended. */
+/**
+ * One attempt: streams its text and reasoning on, a batch of events per
+ * network read, and returns how it ended.
+ */
 async function* attemptOnce(
   input: EndpointRunInput,
   deadline: number,
-): AsyncGenerator<ChatEvent, EndpointOutcome, undefined> {
+): AsyncGenerator<ChatEvent[], EndpointOutcome, undefined> {
   const { progress, timers } = input;
   const splitter = new ThinkSplitter();
   const outcome: EndpointOutcome = {
@@ -131,29 +138,35 @@ async function* attemptOnce(
     usage: null,
     model: null,
   };
-  function* emit(
+  function emit(
+    events: ChatEvent[],
     type: "text" | "reasoning",
     delta: string,
-  ): Generator<ChatEvent> {
+  ): void {
     if (delta === "") return;
     progress.first_token_at ??= timers.now();
     if (type === "text") progress.text += delta;
     else progress.reasoning += delta;
-    yield { type, text: delta };
+    events.push({ type, text: delta });
   }
-  const pieces = runAttempt({ ...input, deadline });
-  for await (const piece of pieces) {
-    outcome.model = piece.model ?? outcome.model;
-    outcome.finish_reason = piece.finish_reason ?? outcome.finish_reason;
-    outcome.usage = piece.usage ?? outcome.usage;
-    yield* emit("reasoning", piece.reasoning);
-    const split = splitter.push(piece.content);
-    yield* emit("reasoning", split.reasoning);
-    yield* emit("text", split.text);
+  for await (const pieces of runAttempt({ ...input, deadline })) {
+    const events: ChatEvent[] = [];
+    for (const piece of pieces) {
+      outcome.model = piece.model ?? outcome.model;
+      outcome.finish_reason = piece.finish_reason ?? outcome.finish_reason;
+      outcome.usage = piece.usage ?? outcome.usage;
+      emit(events, "reasoning", piece.reasoning);
+      const split = splitter.push(piece.content);
+      emit(events, "reasoning", split.reasoning);
+      emit(events, "text", split.text);
+    }
+    if (events.length > 0) yield events;
   }
   const tail = splitter.end();
-  yield* emit("reasoning", tail.reasoning);
-  yield* emit("text", tail.text);
+  const events: ChatEvent[] = [];
+  emit(events, "reasoning", tail.reasoning);
+  emit(events, "text", tail.text);
+  if (events.length > 0) yield events;
   if (progress.first_token_at === null && outcome.finish_reason === null) {
     throw new LlmError(
       `Cannot get a reply from endpoint "${input.name}": the answer ended before any text and without a finish reason`,
@@ -164,22 +177,27 @@ async function* attemptOnce(
 }
 
 /**
- * Runs the request on one endpoint: slot, attempts, retries. Throws an
- * `LlmError` when the endpoint cannot answer; the slot is always released.
+ * Runs the request on one endpoint: slot, attempts, retries; yields its
+ * events in batches and sets `progress.outcome` when the reply is complete.
+ * Throws an `LlmError` when the endpoint cannot answer; the slot is always
+ * released.
  */
 export async function* runOnEndpoint(
   input: EndpointRunInput,
-): AsyncGenerator<ChatEvent, EndpointOutcome, undefined> {
+): AsyncGenerator<ChatEvent[], void, undefined> {
   const { name, endpoint, timers, progress, backoff } = input;
   const waitStart = timers.now();
   const slot = yield* waitForSlot(input.queue, input.signal);
-  progress.queued_ms += timers.now() - waitStart;
+  const waited = timers.now() - waitStart;
+  progress.queued_ms += waited;
   try {
+    input.onQueueWait?.(name, waited);
     const deadline = timers.now() + endpoint.timeout.total;
     for (let attempt = 1;; attempt++) {
       progress.attempts++;
       try {
-        return yield* attemptOnce(input, deadline);
+        progress.outcome = yield* attemptOnce(input, deadline);
+        return;
       } catch (error) {
         const failure = asLlmError(error, name);
         if (progress.first_token_at !== null || input.signal.aborted) {
@@ -200,13 +218,13 @@ export async function* runOnEndpoint(
           "Retrying endpoint {endpoint} in {delay_ms} ms (attempt {attempt} failed: {reason})",
           { endpoint: name, delay_ms: delay, attempt, reason: failure.message },
         );
-        yield {
+        yield [{
           type: "retry",
           endpoint: name,
           attempt,
           delay_ms: delay,
           error: failure,
-        };
+        }];
         await sleep(timers, delay, input.signal);
       }
     }

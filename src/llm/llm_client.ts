@@ -15,6 +15,7 @@ import type { EndpointSettings } from "./endpoint_settings.ts";
 import { EndpointQueue } from "./endpoint_queue.ts";
 import {
   asLlmError,
+  type EndpointOutcome,
   type ReplyProgress,
   runOnEndpoint,
 } from "./endpoint_run.ts";
@@ -42,6 +43,12 @@ export interface LlmClientOptions {
   backoff?: BackoffSettings;
   /** Told the `usage.prompt_tokens` of each reply, to calibrate token estimates. */
   counters?: UsageObserver;
+  /**
+   * Told how long each request waited for a slot of an endpoint before it
+   * was sent, in ms (0 when a slot was free), once per endpoint it was
+   * sent to.
+   */
+  onQueueWait?: (endpoint: string, ms: number) => void;
 }
 
 /** Per-call options of `streamChat()`. */
@@ -121,7 +128,10 @@ export function createLlmClient(
       first_token_at: null,
       text: "",
       reasoning: "",
+      outcome: null,
     };
+    // Ended normally: nothing is left listening to the signal.
+    let completed = false;
     try {
       while (true) {
         const endpoint = config[name];
@@ -137,7 +147,8 @@ export function createLlmClient(
         visited.add(name);
         try {
           if (controller.signal.aborted) throw controller.signal.reason;
-          const outcome = yield* runOnEndpoint({
+          progress.outcome = null;
+          const run = runOnEndpoint({
             name,
             endpoint,
             queue: queueFor(name, endpoint),
@@ -149,7 +160,16 @@ export function createLlmClient(
             backoff,
             signal: controller.signal,
             progress,
+            onQueueWait: options.onQueueWait,
           });
+          // The inner layers pass events in batches, one per network read.
+          for await (const events of run) {
+            for (const event of events) yield event;
+          }
+          const outcome = progress.outcome as EndpointOutcome | null;
+          if (outcome === null) {
+            throw new Error("The endpoint run ended without an outcome");
+          }
           if (outcome.usage !== null && outcome.usage.prompt_tokens > 0) {
             options.counters?.observeUsage(
               name,
@@ -177,6 +197,7 @@ export function createLlmClient(
               },
             },
           };
+          completed = true;
           return;
         } catch (error) {
           const failure = asLlmError(
@@ -202,7 +223,7 @@ export function createLlmClient(
       }
     } finally {
       outer?.removeEventListener("abort", onCancel);
-      if (!controller.signal.aborted) controller.abort();
+      if (!completed && !controller.signal.aborted) controller.abort();
     }
   }
 

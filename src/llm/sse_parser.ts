@@ -33,31 +33,41 @@ export interface SseOddLine {
 export class SseParser {
   #buffer = "";
   #skipLeadingLf = false;
-  #data: string[] = [];
+  /** The data lines of the event being read: none, one, or several. */
+  #data: string | string[] | null = null;
   #type = "";
 
   /** Feeds a piece of text; returns the events and odd lines completed by it. */
   push(text: string): Array<SseEvent | SseOddLine> {
-    // An empty piece must not forget a CR whose LF may start the next one.
-    if (text === "") return [];
-    let input = text;
-    if (this.#skipLeadingLf && input.startsWith("\n")) input = input.slice(1);
-    this.#skipLeadingLf = false;
-    this.#buffer += input;
     const out: Array<SseEvent | SseOddLine> = [];
+    this.pushInto(text, out);
+    return out;
+  }
+
+  /** Like `push()`, appending to `out` instead of returning a new array. */
+  pushInto(text: string, out: Array<SseEvent | SseOddLine>): void {
+    // An empty piece must not forget a CR whose LF may start the next one.
+    if (text === "") return;
+    let buffer = this.#buffer;
+    let i = buffer.length;
+    if (this.#skipLeadingLf && text.charCodeAt(0) === 10) {
+      buffer += text.slice(1);
+    } else buffer += text;
+    this.#skipLeadingLf = false;
+    // The held part has no line end: scan only what is new.
     let start = 0;
-    for (let i = 0; i < this.#buffer.length; i++) {
-      const char = this.#buffer.charCodeAt(i);
+    const n = buffer.length;
+    for (; i < n; i++) {
+      const char = buffer.charCodeAt(i);
       if (char !== 10 && char !== 13) continue;
-      this.#line(this.#buffer.slice(start, i), out);
+      this.#line(buffer.slice(start, i), out);
       if (char === 13) {
-        if (i + 1 === this.#buffer.length) this.#skipLeadingLf = true;
-        else if (this.#buffer.charCodeAt(i + 1) === 10) i++;
+        if (i + 1 === n) this.#skipLeadingLf = true;
+        else if (buffer.charCodeAt(i + 1) === 10) i++;
       }
       start = i + 1;
     }
-    this.#buffer = this.#buffer.slice(start);
-    return out;
+    this.#buffer = start === 0 ? buffer : buffer.slice(start);
   }
 
   /** Ends the stream: a last unterminated line and an undispatched event are returned. */
@@ -71,32 +81,39 @@ export class SseParser {
 
   #line(line: string, out: Array<SseEvent | SseOddLine>): void {
     if (line === "") {
-      if (this.#data.length > 0) {
+      if (this.#data !== null) {
         out.push({
           kind: "event",
           type: this.#type || "message",
-          data: this.#data.join("\n"),
+          data: typeof this.#data === "string"
+            ? this.#data
+            : this.#data.join("\n"),
         });
       }
-      this.#data = [];
+      this.#data = null;
       this.#type = "";
       return;
     }
-    if (line.startsWith(":")) return;
+    if (line.charCodeAt(0) === 58) return; // ":" starts a comment
+    // The common line first: `data: …`.
+    if (line.startsWith("data:")) {
+      this.#addData(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+      return;
+    }
     const colon = line.indexOf(":");
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? "" : line.slice(colon + 1);
     if (value.startsWith(" ")) value = value.slice(1);
     switch (field) {
       case "data":
-        this.#data.push(value);
+        this.#addData(value);
         return;
       case "event":
         this.#type = value;
         return;
       case "error":
         this.#type = "error";
-        this.#data.push(value);
+        this.#addData(value);
         return;
       case "id":
       case "retry":
@@ -105,41 +122,11 @@ export class SseParser {
         out.push({ kind: "odd_line", line });
     }
   }
-}
 
-/**
- * Reads a byte stream as SSE: UTF-8 is decoded across read boundaries (an
- * emoji split in two reads stays whole), and the events are yielded in
- * order. `onRead` is called after every network read, before its events,
- * so the caller can reset an idle timer.
- */
-export async function* readSse(
-  body: ReadableStream<Uint8Array>,
-  onRead: () => void = () => {},
-): AsyncGenerator<SseEvent | SseOddLine> {
-  // Deno's streaming TextDecoder also drops a U+FEFF that starts a later
-  // read: keep every BOM and strip only the stream's leading one here.
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  const parser = new SseParser();
-  const reader = body.getReader();
-  let atStart = true;
-  const decoded = (piece: string) => {
-    if (!atStart || piece === "") return piece;
-    atStart = false;
-    return piece.startsWith("\ufeff") ? piece.slice(1) : piece;
-  };
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      onRead();
-      yield* parser.push(decoded(decoder.decode(value, { stream: true })));
-    }
-    const tail = decoded(decoder.decode());
-    if (tail !== "") yield* parser.push(tail);
-    yield* parser.end();
-  } finally {
-    await reader.cancel().catch(() => {});
-    reader.releaseLock();
+  /** One data line; an array only when an event has several. */
+  #addData(value: string): void {
+    if (this.#data === null) this.#data = value;
+    else if (typeof this.#data === "string") this.#data = [this.#data, value];
+    else this.#data.push(value);
   }
 }

@@ -68,6 +68,12 @@ export class ThinkSplitter {
 
   #run(input: string, final: boolean): SplitText {
     const out: SplitText = { text: "", reasoning: "" };
+    // Every tag starts with "<": most chunks have none and need no search.
+    if (input.indexOf("<") === -1) {
+      this.#emit(out, input);
+      this.#pending = "";
+      return out;
+    }
     let rest = input;
     while (rest !== "") {
       const found = earliest(rest, this.#inside ? CLOSE_TAGS : ALL_TAGS);

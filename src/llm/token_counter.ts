@@ -98,8 +98,8 @@ export const CALIBRATION = {
   min_sample_tokens: 16,
 } as const;
 
-/** Texts whose raw estimate is remembered for calibration (then the memo starts over). */
-const RAW_ESTIMATES_KEPT = 4096;
+/** Texts whose raw estimate is remembered for calibration, per generation (two are kept). */
+const RAW_ESTIMATES_KEPT = 8192;
 
 interface Calibration {
   ratio: number;
@@ -130,16 +130,20 @@ export function createTokenCounters(
   const limits = new Map<string, number>();
 
   // A conversation's requests repeat most of their messages turn after turn:
-  // each text's raw estimate is kept (a bounded memo) rather than counted again
-  // for every reply's calibration.
-  const estimates = new Map<string, number>();
+  // each text's raw estimate is kept rather than counted again for every
+  // reply's calibration. Two generations, so that a full memo forgets only
+  // the texts not asked for since the last turnover, never all at once.
+  let recent = new Map<string, number>();
+  let older = new Map<string, number>();
   function rawEstimate(text: string): number {
-    let tokens = estimates.get(text);
-    if (tokens === undefined) {
-      tokens = estimateTokens(text);
-      if (estimates.size >= RAW_ESTIMATES_KEPT) estimates.clear();
-      estimates.set(text, tokens);
+    let tokens = recent.get(text);
+    if (tokens !== undefined) return tokens;
+    tokens = older.get(text) ?? estimateTokens(text);
+    if (recent.size >= RAW_ESTIMATES_KEPT) {
+      older = recent;
+      recent = new Map();
     }
+    recent.set(text, tokens);
     return tokens;
   }
 

@@ -3,7 +3,7 @@
  * on: endpoint and model asked for, the endpoint and model that answered
  * (after any failover), time to first token, tokens in and out, attempts,
  * and a `first token` event. The span covers the whole stream and ends when
- * it ends, fails or is abandoned. With tracing off the client is returned
+ * it ends, fails or is abandoned, read or not. With tracing off the client is returned
  * as it is.
  *
  * @module
@@ -30,9 +30,49 @@ export function traceLlm(client: LlmClient): LlmClient {
         "bot.llm.endpoint": endpoint,
         "bot.llm.messages": request.messages.length,
       });
-      return traced(span, client.streamChat(endpoint, request, options));
+      return tracedEvents(
+        span,
+        client.streamChat(endpoint, request, options),
+      );
     },
   };
+}
+
+/**
+ * `events` with `span` kept up to date and ended when the stream ends,
+ * fails or is closed, also when it is closed (`return()`) before its first
+ * event was asked for, when a generator's own `finally` would not run.
+ */
+export function tracedEvents(
+  span: TraceSpan,
+  events: AsyncGenerator<ChatEvent, void, undefined>,
+): AsyncGenerator<ChatEvent, void, undefined> {
+  const body = traced(span, events);
+  let started = false;
+  const closeUnstarted = async () => {
+    started = true;
+    span.end();
+    await events.return();
+  };
+  const wrapper: AsyncGenerator<ChatEvent, void, undefined> = {
+    next() {
+      started = true;
+      return body.next();
+    },
+    async return() {
+      if (!started) await closeUnstarted();
+      return body.return();
+    },
+    async throw(error: unknown) {
+      if (!started) await closeUnstarted();
+      return body.throw(error);
+    },
+    [Symbol.asyncIterator]: () => wrapper,
+    [Symbol.asyncDispose]: async () => {
+      await wrapper.return();
+    },
+  };
+  return wrapper;
 }
 
 async function* traced(

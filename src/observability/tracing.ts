@@ -14,7 +14,6 @@
  * @module
  */
 
-import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Span } from "@opentelemetry/api";
 
 /** Attribute values a span accepts; `undefined` and `null` ones are skipped. */
@@ -46,7 +45,13 @@ function readEnabled(): boolean {
 /** True when Deno exports traces (`OTEL_DENO=true`, the only value Deno accepts), read once. */
 export const tracingEnabled: boolean = readEnabled();
 
-const tracer = trace.getTracer("llm-discord-bot");
+// The API is loaded only when tracing is on: off, the bot never carries it.
+const otel = tracingEnabled ? await loadOtel() : null;
+
+async function loadOtel() {
+  const api = await import("@opentelemetry/api");
+  return { api, tracer: api.trace.getTracer("llm-discord-bot") };
+}
 
 const NOOP: TraceSpan = { set() {}, event() {}, fail() {}, end() {} };
 
@@ -70,7 +75,7 @@ function wrap(span: Span): TraceSpan {
         error instanceof Error ? error : new Error(String(error)),
       );
       span.setStatus({
-        code: SpanStatusCode.ERROR,
+        code: otel?.api.SpanStatusCode.ERROR ?? 2,
         message: error instanceof Error ? error.message : String(error),
       });
     },
@@ -90,8 +95,8 @@ export function withSpan<T>(
   fn: (span: TraceSpan) => Promise<T>,
   options: { root?: boolean } = {},
 ): Promise<T> {
-  if (!tracingEnabled) return fn(NOOP);
-  return tracer.startActiveSpan(
+  if (otel === null) return fn(NOOP);
+  return otel.tracer.startActiveSpan(
     name,
     { attributes: clean(attributes), root: options.root ?? false },
     async (span) => {
@@ -113,8 +118,8 @@ export function withSpan<T>(
  * that is not one function call (a stream). It does not become current.
  */
 export function startSpan(name: string, attributes: SpanAttributes): TraceSpan {
-  if (!tracingEnabled) return NOOP;
-  return wrap(tracer.startSpan(name, { attributes: clean(attributes) }));
+  if (otel === null) return NOOP;
+  return wrap(otel.tracer.startSpan(name, { attributes: clean(attributes) }));
 }
 
 /**
@@ -123,7 +128,8 @@ export function startSpan(name: string, attributes: SpanAttributes): TraceSpan {
  * is off. For ports and stores whose every method is one request.
  */
 export function traceCalls<T extends object>(target: T, prefix: string): T {
-  if (!tracingEnabled) return target;
+  if (otel === null) return target;
+  const { tracer } = otel;
   return new Proxy(target, {
     get(object, key, receiver) {
       const value = Reflect.get(object, key, receiver);
@@ -159,8 +165,8 @@ export function traceCalls<T extends object>(target: T, prefix: string): T {
 export function currentTraceIds():
   | { trace_id: string; span_id: string }
   | undefined {
-  if (!tracingEnabled) return undefined;
-  const span = trace.getSpan(context.active());
+  if (otel === null) return undefined;
+  const span = otel.api.trace.getSpan(otel.api.context.active());
   if (span === undefined) return undefined;
   const { traceId, spanId } = span.spanContext();
   return { trace_id: traceId, span_id: spanId };

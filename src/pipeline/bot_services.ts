@@ -47,6 +47,8 @@ export interface BotServicesOptions {
   onTurnEnd?: (outcome: DispatchOutcome, ctx: TurnContext | null) => void;
   onLlmResult?: (result: ChatResult) => void;
   onLlmError?: (endpoint: string, kind: string) => void;
+  /** Told how long each LLM request waited for a slot of `endpoint`, in ms. */
+  onLlmQueueWait?: (endpoint: string, ms: number) => void;
 }
 
 /** The running bot's parts. */
@@ -113,7 +115,13 @@ export function createBotServices(options: BotServicesOptions): BotServices {
       ),
   );
   const llm = traceLlm(
-    createLlmClient(config.endpoints, { ...fetchEdge, counters }),
+    createLlmClient(config.endpoints, {
+      ...fetchEdge,
+      counters,
+      ...(options.onLlmQueueWait
+        ? { onQueueWait: options.onLlmQueueWait }
+        : {}),
+    }),
   );
   const store = traceCalls(options.store, "store");
   const memory = new Memory({

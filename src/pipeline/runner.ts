@@ -52,6 +52,7 @@ export class Runner {
   readonly #abort = new AbortController();
   readonly #admission;
   #queued = 0;
+  #dispatched = 0;
   #accepting = true;
 
   constructor(deps: RunnerDeps) {
@@ -76,6 +77,11 @@ export class Runner {
     return this.#inFlight.size;
   }
 
+  /** Messages taken since start-up (rises with every dispatch). */
+  get dispatched(): number {
+    return this.#dispatched;
+  }
+
   /**
    * Takes one message. Resolves when its turn has ended (or was refused);
    * never rejects. Call without awaiting to handle messages concurrently:
@@ -86,6 +92,7 @@ export class Runner {
     reply: ReplyTarget,
     options: DispatchOptions = {},
   ): Promise<DispatchOutcome> {
+    this.#dispatched++;
     // A malformed message must not reject (nor leave `finally` below rejecting unhandled).
     const promise = this.#dispatch(message, reply, options).catch(
       (error: unknown) => {

@@ -12,8 +12,7 @@ import { fileURLToPath } from "node:url";
 import type { Store } from "./store.ts";
 import { StoreError } from "./store_error.ts";
 import { SqliteStore, type SqliteStoreOptions } from "./sqlite_store.ts";
-import { PostgresStore } from "./postgres_store.ts";
-import { describePostgresUrl } from "./postgres_connect.ts";
+import { describePostgresUrl } from "./postgres_url.ts";
 
 /** The database used when `DATABASE_URL` is unset or empty. */
 export const DEFAULT_DATABASE_URL = "sqlite:data/bot.db";
@@ -114,6 +113,8 @@ export async function openStore(
 ): Promise<Store> {
   const location = parseDatabaseUrl(databaseUrl);
   if (location.driver === "postgres") {
+    // Loaded only here: a bot on SQLite never carries the driver (about 8 MB).
+    const { PostgresStore } = await import("./postgres_store.ts");
     return await PostgresStore.open(location.url, {
       ...postgresOptions(options),
       maxConnections: poolSize(),

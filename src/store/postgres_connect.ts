@@ -11,6 +11,9 @@
 import postgres from "postgres";
 import { StoreError } from "./store_error.ts";
 import { messageOf } from "./store_checks.ts";
+import { describePostgresUrl } from "./postgres_url.ts";
+
+export { describePostgresUrl };
 
 /** A postgres.js connection pool. */
 export type Sql = postgres.Sql<Record<string, never>>;
@@ -33,21 +36,6 @@ export interface PostgresConnectOptions {
    * turns it on for the bot.
    */
   synchronousCommit?: boolean;
-}
-
-/**
- * The server, role and database of a `postgres://` URL, without the password
- * or query: `postgres://bot@db.internal:5432/bot`. Safe to log.
- */
-export function describePostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const user = parsed.username === "" ? "" : `${parsed.username}@`;
-    const port = parsed.port === "" ? "" : `:${parsed.port}`;
-    return `${parsed.protocol}//${user}${parsed.hostname}${port}${parsed.pathname}`;
-  } catch {
-    return "the PostgreSQL server in DATABASE_URL";
-  }
 }
 
 /** Creates the pool; nothing connects until the first query. */

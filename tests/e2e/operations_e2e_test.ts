@@ -71,6 +71,10 @@ Deno.test("/healthz, /readyz and /metrics describe the running bot", async () =>
     metrics.text,
     /bot_llm_tokens_total\{endpoint="local",direction="out"\} \d+/,
   );
+  assert.match(
+    metrics.text,
+    /bot_llm_queue_wait_seconds_count\{endpoint="local"\} 1/,
+  );
   for (
     const name of [
       "process_cpu_seconds_total",

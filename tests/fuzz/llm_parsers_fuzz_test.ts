@@ -4,7 +4,8 @@ import {
   parseStreamChunk,
 } from "../../src/llm/chunk_parser.ts";
 import type { ParsedPayload } from "../../src/llm/chunk_parser.ts";
-import { readSse, SseParser } from "../../src/llm/sse_parser.ts";
+import { SseParser } from "../../src/llm/sse_parser.ts";
+import { readSse } from "../../src/llm/sse_reader.ts";
 import type { SseEvent, SseOddLine } from "../../src/llm/sse_parser.ts";
 import { splitThinking, ThinkSplitter } from "../../src/llm/think_splitter.ts";
 import {
@@ -51,6 +52,19 @@ function byteStream(
     const size = chance(random, 0.05) ? 0 : int(random, 1, 9);
     reads.push(bytes.slice(at, at + size));
     at += size;
+  }
+  // Half are byte streams (what fetch gives, read with a reused buffer).
+  if (chance(random, 0.5)) {
+    return new ReadableStream({
+      type: "bytes",
+      pull(controller) {
+        let next = reads.shift();
+        while (next !== undefined && next.length === 0) next = reads.shift();
+        if (next !== undefined) return controller.enqueue(next);
+        controller.close();
+        controller.byobRequest?.respond(0);
+      },
+    });
   }
   return new ReadableStream({
     pull(controller) {

@@ -31,9 +31,13 @@ Deno.test("streamChat() queues beyond max_concurrency, first come first served, 
     { chunks: ["B"] },
     { chunks: ["C"] },
   );
+  const waits: Array<[string, number]> = [];
   const client = createLlmClient(
     { local: endpoint(server.url, { max_concurrency: 1 }) },
-    { logger: recordingLogger() },
+    {
+      logger: recordingLogger(),
+      onQueueWait: (name, ms) => waits.push([name, ms]),
+    },
   );
   const a = collect(client.streamChat("local", chatRequest()));
   await server.waitForChatRequests(1);
@@ -54,6 +58,10 @@ Deno.test("streamChat() queues beyond max_concurrency, first come first served, 
   assert.deepEqual(positions(gc.events), [2, 1]);
   assert.ok(doneOf(gc).timing.queued_ms > 0);
   assert.deepEqual(client.status(), { local: { active: 0, waiting: 0 } });
+  // Each request's wait is told once, when it gets its slot: B and C waited
+  // at least the 20 ms A held the only slot.
+  assert.deepEqual(waits.map(([name]) => name), ["local", "local", "local"]);
+  assert.ok(waits.slice(1).every(([, ms]) => ms >= 20), JSON.stringify(waits));
 });
 
 Deno.test("streamChat() fails over to the fallback when the queue is full", async () => {

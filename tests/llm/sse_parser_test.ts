@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import {
-  readSse,
   type SseEvent,
   type SseOddLine,
   SseParser,
 } from "../../src/llm/sse_parser.ts";
+import { readSse } from "../../src/llm/sse_reader.ts";
 
 function feed(pieces: string[]): Array<SseEvent | SseOddLine> {
   const parser = new SseParser();
@@ -105,5 +105,27 @@ Deno.test("readSse() keeps a multi-byte character whole across network reads", a
   const events = [];
   for await (const event of readSse(body, () => reads++)) events.push(event);
   assert.deepEqual(events, data("héllo 🎉"));
+  assert.equal(reads, 3);
+});
+
+Deno.test("readSse() reads a byte stream, as fetch gives, keeping characters whole and dropping only the leading BOM", async () => {
+  const bytes = new TextEncoder().encode(
+    "\ufeffdata: héllo 🎉\n\ndata: \ufeffb\n\n",
+  );
+  const cut = bytes.indexOf(0xf0) + 2; // inside the emoji
+  let reads = 0;
+  const pieces = [bytes.slice(0, 2), bytes.slice(2, cut), bytes.slice(cut)]; // inside the BOM, inside the emoji
+  const body = new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      const next = pieces.shift();
+      if (next !== undefined) return controller.enqueue(next);
+      controller.close();
+      controller.byobRequest?.respond(0);
+    },
+  });
+  const events = [];
+  for await (const event of readSse(body, () => reads++)) events.push(event);
+  assert.deepEqual(events, data("héllo 🎉", "\ufeffb"));
   assert.equal(reads, 3);
 });
