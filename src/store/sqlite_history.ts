@@ -18,7 +18,9 @@ import {
   conversationParams,
   type ConversationRow,
   int,
+  messageFields,
   messageParams,
+  text,
 } from "./sqlite_rows.ts";
 import {
   historyGuild,
@@ -32,31 +34,90 @@ import {
 } from "./store_checks.ts";
 
 /**
- * Appends a message in one transaction, creating its conversation on first
- * use; refuses a `reply_to_id` on a non-assistant message or to a message
- * that is not stored.
+ * Appends a message, creating its conversation on first use (then in one
+ * transaction); refuses a `reply_to_id` on a non-assistant message or to a
+ * message that is not stored.
  */
 export function addMessage(
   connection: SqliteConnection,
   message: NewMessage,
 ): StoredMessage {
-  return transaction(connection, () => {
-    const link = replyLinkToCheck(message);
-    const s = connection.statements;
-    if (link !== null && s.messageExists.get({ id: link }) === undefined) {
+  replyLinkToCheck(message);
+  // One write when the conversation exists: SQLite undoes a failing
+  // statement alone, no savepoint needed.
+  return appendToConversation(connection, message) ??
+    transaction(connection, () => {
+      const conversation = createConversation(
+        connection,
+        message.conversation,
+        message.created_at,
+      );
+      return storedAs(
+        message,
+        linkChecked(message, () =>
+          connection.statements.insertMessage.get(
+            messageParams(conversation.id, message),
+          )),
+        conversation.key,
+      );
+    });
+}
+
+/**
+ * Appends the message to its stored conversation in one statement; null
+ * when the conversation is not stored yet (nothing written).
+ */
+export function appendToConversation(
+  connection: SqliteConnection,
+  message: NewMessage,
+): StoredMessage | null {
+  const key = message.conversation;
+  const params = messageFields(message);
+  params.channel_id = key.channel_id;
+  params.user_id = key.user_id;
+  const row = linkChecked(
+    message,
+    () => connection.statements.insertIntoConversation.get(params),
+  );
+  if (row === undefined) return null;
+  return storedAs(message, row, {
+    channel_id: key.channel_id,
+    guild_id: text(row, "guild_id"),
+    user_id: key.user_id,
+  });
+}
+
+/** Runs an insert of `message`; a reply link to a message not stored fails with its own message. */
+function linkChecked<T>(message: NewMessage, insert: () => T): T {
+  try {
+    return insert();
+  } catch (error) {
+    const link = message.reply_to_id ?? null;
+    if (link !== null && isForeignKeyFailure(error)) {
       throw missingReplyTarget(link);
     }
-    const conversation = findConversation(connection, message.conversation) ??
-      createConversation(connection, message.conversation, message.created_at);
-    const row = s.insertMessage.get(messageParams(conversation.id, message));
-    return {
-      ...message,
-      id: int(row ?? {}, "id"),
-      conversation: conversation.key,
-      updated_at: message.created_at,
-      reply_to_id: message.reply_to_id ?? null,
-    };
-  });
+    throw error;
+  }
+}
+
+/** SQLITE_CONSTRAINT_FOREIGNKEY. */
+function isForeignKeyFailure(error: unknown): boolean {
+  return (error as { errcode?: unknown } | null)?.errcode === 787;
+}
+
+/** The stored message: `message` with the id of `row` in `conversation`. */
+function storedAs(
+  message: NewMessage,
+  row: Record<string, unknown> | undefined,
+  conversation: ConversationKey,
+): StoredMessage {
+  return {
+    ...message,
+    id: int(row ?? {}, "id"),
+    conversation,
+    updated_at: message.created_at,
+    reply_to_id: message.reply_to_id ?? null,
+  };
 }
 
 /**

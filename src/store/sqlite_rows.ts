@@ -151,8 +151,12 @@ export function messageParams(
   conversation_id: number,
   message: NewMessage,
 ): Params {
+  return { conversation_id, ...messageFields(message) };
+}
+
+/** A message's own columns as parameters (`insertIntoConversation` adds its key). */
+export function messageFields(message: NewMessage): Params {
   return {
-    conversation_id,
     external_id: message.external_id,
     author_id: message.author_id,
     author_name: message.author_name,

@@ -71,7 +71,19 @@ export const SQL = {
     :persona, :content, :token_count, :created_at, :created_at, :partial,
     :reply_to_id)
     RETURNING id`,
-  messageExists: "SELECT 1 AS found FROM messages WHERE id = :id",
+  /**
+   * Appends a message to its conversation found by key, in one statement:
+   * no row when the conversation is not stored yet. A `reply_to_id` that is
+   * not stored fails the foreign key.
+   */
+  insertIntoConversation: `INSERT INTO messages (conversation_id, external_id,
+    author_id, author_name, role, persona, content, token_count, created_at,
+    updated_at, partial, reply_to_id)
+    SELECT c.id, :external_id, :author_id, :author_name, :role, :persona,
+    :content, :token_count, :created_at, :created_at, :partial, :reply_to_id
+    FROM conversations c WHERE c.channel_id = :channel_id AND c.user_id = :user_id
+    RETURNING id,
+    (SELECT c2.guild_id FROM conversations c2 WHERE c2.id = conversation_id) AS guild_id`,
   getMessage: `${WITH_CONVERSATION} WHERE m.id = :id`,
   findByExternalId:
     `${WITH_CONVERSATION} WHERE m.external_id = :external_id ORDER BY m.id LIMIT 1`,

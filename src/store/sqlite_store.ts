@@ -27,10 +27,7 @@ import type {
 import { openDatabase, type SqliteStoreOptions } from "./sqlite_connection.ts";
 import * as history from "./sqlite_history.ts";
 import { transaction } from "./sqlite_connection.ts";
-import {
-  conversationParams,
-  messageFromRow,
-} from "./sqlite_rows.ts";
+import { conversationParams, messageFromRow } from "./sqlite_rows.ts";
 import { describe } from "./store_checks.ts";
 import * as turns from "./sqlite_turns.ts";
 import * as images_ from "./sqlite_images.ts";

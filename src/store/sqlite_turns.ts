@@ -17,7 +17,7 @@ import type {
   TurnUpdate,
 } from "./store.ts";
 import { type SqliteConnection, transaction } from "./sqlite_connection.ts";
-import { createConversation, findConversation } from "./sqlite_history.ts";
+import { appendToConversation, createConversation } from "./sqlite_history.ts";
 import { int, messageFromRow, messageParams, text } from "./sqlite_rows.ts";
 
 const MESSAGE_COLUMNS =
@@ -62,25 +62,30 @@ export function addTurn(
         `a turn starts with a user message, not a ${message.role} one`,
       );
     }
-    const conversation = findConversation(connection, message.conversation) ??
-      createConversation(connection, message.conversation, message.created_at);
-    const row = connection.statements.insertMessage.get(
-      messageParams(conversation.id, { ...message, reply_to_id: null }),
-    );
-    const id = int(row ?? {}, "id");
+    const user = { ...message, reply_to_id: null };
+    const stored = appendToConversation(connection, user) ?? (() => {
+      const conversation = createConversation(
+        connection,
+        message.conversation,
+        message.created_at,
+      );
+      const row = connection.statements.insertMessage.get(
+        messageParams(conversation.id, user),
+      );
+      return {
+        ...user,
+        id: int(row ?? {}, "id"),
+        conversation: conversation.key,
+        updated_at: message.created_at,
+      };
+    })();
     turns.insertTurn.run({
-      message_id: id,
+      message_id: stored.id,
       source: turn.source,
       payload: turn.payload,
       at: message.created_at,
     });
-    return {
-      ...message,
-      id,
-      conversation: conversation.key,
-      updated_at: message.created_at,
-      reply_to_id: null,
-    };
+    return stored;
   });
 }
 
