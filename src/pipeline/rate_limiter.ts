@@ -3,8 +3,11 @@
  * everyone a fresh allowance. A limited user is told once per window, not
  * once per message. Nothing is cached in the process: each hit is counted
  * by the store in one atomic step per limit (`Store.hitRateLimits`), so
- * that concurrent turns, and several gateway processes sharing one
- * PostgreSQL database, count a user's messages together without losing one.
+ * that several gateway processes sharing one PostgreSQL database count a
+ * user's messages together without losing one. Hits are still counted one
+ * after another in the process: a verdict comes back in the order the
+ * messages arrived, and the runner queues a conversation's turns in that
+ * order.
  *
  * @module
  */
@@ -33,6 +36,7 @@ export type RateVerdict =
 /** Checks and counts hits against several limits at once. */
 export class RateLimiter {
   readonly #store: Store;
+  #tail: Promise<unknown> = Promise.resolve();
 
   constructor(store: Store) {
     this.#store = store;
@@ -42,7 +46,13 @@ export class RateLimiter {
    * Counts a hit against every limit when all of them allow it; when one
    * refuses, nothing is counted and the refusal says whether to notify.
    */
-  async hit(checks: readonly LimitCheck[], now: number): Promise<RateVerdict> {
+  hit(checks: readonly LimitCheck[], now: number): Promise<RateVerdict> {
+    const result = this.#tail.then(() => this.#hit(checks, now));
+    this.#tail = result.catch(() => {});
+    return result;
+  }
+
+  async #hit(checks: readonly LimitCheck[], now: number): Promise<RateVerdict> {
     const verdict = await this.#store.hitRateLimits(
       checks.map((check) => ({
         key: check.key,
