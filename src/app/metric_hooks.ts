@@ -55,5 +55,6 @@ export function discordMetricObserver(metrics: BotMetrics): DiscordObserver {
     rateLimited: () => metrics.discord429("rest"),
     reconnecting: () => metrics.gatewayReconnect(),
     throttleRefused: () => metrics.waitListRefused("channel_throttle"),
+    requested: (method, status) => metrics.discordRequest(method, status),
   };
 }

@@ -18,6 +18,7 @@ import type { ShardRange } from "../config/shard_range.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
 import type { InteractionWebhook } from "./interaction_port.ts";
 import type { ReconnectBackoff } from "./reconnect_backoff.ts";
+import type { ThrottleTimers } from "./channel_throttle.ts";
 import type {
   CommandDefinition,
   GatewayInteraction,
@@ -44,6 +45,8 @@ export interface DiscordClientEvents {
   botRole(guild_id: string, role_id: string): void;
   /** A REST request got HTTP 429. */
   rateLimited(): void;
+  /** A REST request was answered with `status` (0: no answer). */
+  requested(method: string, status: number): void;
   /** A reconnect attempt is starting. */
   reconnecting(delay_ms: number): void;
 }
@@ -69,6 +72,8 @@ export interface DiscordClientOptions {
   backoff?: ReconnectBackoff;
   /** Request the privileged Message Content intent (default true). */
   message_content?: boolean;
+  /** Clock and timers of the message requests' deadlines and waits. */
+  timers?: ThrottleTimers | undefined;
 }
 
 /** The connected Discord client, Discordeno-free. */

@@ -1,8 +1,9 @@
 /**
  * The pacing every send and edit goes through: a per-channel throttle
- * (Discord's 5 per 5 s) and, over the client's port, a deadline, request
- * lanes and the bot's global rate (~50 requests/s, shared among gateway
- * processes by their shards).
+ * (Discord's 5 per 5 s) and, over the client's port (which keeps each
+ * request's deadline, see `direct_rest.ts`), request lanes and the bot's
+ * global rate (~50 requests/s, shared among gateway processes by their
+ * shards).
  *
  * @module
  */
@@ -13,7 +14,6 @@ import type { DiscordPort } from "./discord_port.ts";
 import type { DiscordRuntimeOptions } from "./discord_runtime_options.ts";
 import { withGlobalPacing } from "./global_pacing.ts";
 import type { PacedPort } from "./global_pacing.ts";
-import { withDeadline } from "./request_deadline.ts";
 import { withRequestLanes } from "./request_lanes.ts";
 
 /** The per-channel throttle and the paced port over `client_port`. */
@@ -33,15 +33,7 @@ export function discordPacing(
     ? 1
     : (options.shards.last - options.shards.first + 1) / options.shards.total;
   const port = withGlobalPacing(
-    withRequestLanes(
-      withDeadline(
-        traceCalls(client_port, "discord"),
-        // Past the fetch deadline (which starts when the request is sent), for
-        // time spent in Discordeno's queues.
-        options.services.config().discord.request_timeout * 2,
-        timers,
-      ),
-    ),
+    withRequestLanes(traceCalls(client_port, "discord")),
     timers,
     paced ? Math.max(1, 45 * share) : Infinity,
   );

@@ -100,6 +100,7 @@ export class DiscordRuntime {
       events,
       logger,
       message_content: options.services.config().discord.message_content,
+      timers: options.timers,
     });
     this.#directory = new ChannelDirectory((id) =>
       this.#client.fetchChannel(id)

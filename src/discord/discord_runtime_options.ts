@@ -16,6 +16,8 @@ export interface DiscordObserver {
   reconnecting?(): void;
   /** A send or edit was refused because its channel's wait list was full. */
   throttleRefused?(): void;
+  /** A REST request was answered with `status` (0: no answer). */
+  requested?(method: string, status: number): void;
 }
 
 /** What the runtime needs. */

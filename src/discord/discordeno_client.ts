@@ -21,17 +21,22 @@ import {
 } from "./webhooks/discordeno_webhooks.ts";
 import {
   classifyDiscordError,
+  directMessageHelpers,
   discordenoPort,
-  rawMessageHelpers,
-  type RawRest,
 } from "./discordeno_port.ts";
+import { DirectRest, type SharedLimits } from "./direct_rest.ts";
+import { systemThrottleTimers } from "./channel_throttle.ts";
 import { botIdFromToken } from "./bot_token.ts";
 import {
   botIdentity,
   type IdentifiedBot,
   STAND_IN_TOKEN,
 } from "./bot_identity.ts";
-import { type GuardedRest, guardRest } from "./rest_guard.ts";
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type GuardedRest,
+  guardRest,
+} from "./rest_guard.ts";
 import type { ShardRange } from "../config/shard_range.ts";
 import type { GatewayMessage } from "./message_mapping.ts";
 import { ReconnectBackoff } from "./reconnect_backoff.ts";
@@ -40,13 +45,18 @@ import type {
   DiscordClient,
   DiscordClientOptions,
 } from "./discord_client_types.ts";
-import { botIntents, desiredProperties } from "./discordeno_properties.ts";
+import {
+  botIntents,
+  desiredProperties,
+  type DiscordenoBot,
+} from "./discordeno_properties.ts";
 import { botRolesIn, channelInfo } from "./discordeno_payloads.ts";
 import {
   clearLeftoverTimers,
   containMalformedEvents,
   countRateLimits,
   pacedReconnects,
+  skipOwnMessages,
 } from "./discordeno_patches.ts";
 import {
   discordenoButtonResponder,
@@ -146,8 +156,10 @@ export function createDiscordClient(
     ...(options.request_timeout_ms
       ? { timeout_ms: options.request_timeout_ms }
       : {}),
+    observe: (method, status) => events.requested(method, status),
   });
   countRateLimits(bot.rest, events);
+  skipOwnMessages(bot.handlers, () => String(bot.id));
   containMalformedEvents(bot.handlers, logger);
   pacedReconnects(bot.gateway.shards, backoff, events, logger);
 
@@ -157,12 +169,13 @@ export function createDiscordClient(
     logger,
   );
 
+  const messages = directRest(options, bot.rest);
   const client: DiscordClient = {
     get bot_user_id() {
       return String(bot.id);
     },
-    // `bot.rest`, not `bot.helpers`: see discordeno_port.ts.
-    port: discordenoPort(rawMessageHelpers(bot.rest as unknown as RawRest)),
+    // Not through Discordeno's request pipeline: see direct_rest.ts.
+    port: discordenoPort(directMessageHelpers(messages)),
     responder: discordenoResponder(bot),
     async startThread(channel_id, message_id, name) {
       try {
@@ -224,10 +237,30 @@ export function createDiscordClient(
     },
     async shutdown() {
       await bot.shutdown();
+      messages.close();
       await clearLeftoverTimers(bot);
     },
   };
   return client;
+}
+
+/** The message requests' own path, sharing Discordeno's rate-limit state. */
+function directRest(
+  options: DiscordClientOptions,
+  rest: DiscordenoBot["rest"],
+): DirectRest {
+  const proxy = options.rest_proxy;
+  return new DirectRest({
+    base_url: proxy?.url ?? options.api_base_url ?? "https://discord.com/api",
+    authorization: proxy?.secret ?? `Bot ${options.token}`,
+    user_agent: rest.createBaseHeaders()["user-agent"] ?? "DiscordBot",
+    identifier: `Bot ${options.token}`,
+    limits: proxy === undefined ? rest as unknown as SharedLimits : undefined,
+    timeout_ms: options.request_timeout_ms ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    timers: options.timers ?? systemThrottleTimers,
+    logger: options.logger,
+    observe: (method, status) => options.events.requested(method, status),
+  });
 }
 
 function restOptions(options: DiscordClientOptions) {

@@ -1,8 +1,8 @@
 /**
  * What the adapter patches into Discordeno: counting REST 429s, containing
- * malformed events, pacing reconnects with backoff (turning fatal close
- * codes into a clear stop), and clearing the timers it leaves behind at
- * shutdown.
+ * malformed events, passing over the bot's own messages, pacing reconnects
+ * with backoff (turning fatal close codes into a clear stop), and clearing
+ * the timers it leaves behind at shutdown.
  *
  * @module
  */
@@ -52,6 +52,38 @@ export function containMalformedEvents(
       }
     };
   }
+}
+
+/**
+ * Passes over MESSAGE_CREATE and MESSAGE_UPDATE of the bot's own messages
+ * (its replies, and its personas' posts through its webhooks) before
+ * Discordeno converts them: every reply and every edit of it comes back
+ * through the gateway, and nothing answers or reads them (the runner
+ * ignores bots and webhooks).
+ */
+export function skipOwnMessages(
+  handlers: Record<string, unknown>,
+  botId: () => string,
+): void {
+  for (const name of ["MESSAGE_CREATE", "MESSAGE_UPDATE"]) {
+    const handler = handlers[name];
+    if (typeof handler !== "function") continue;
+    handlers[name] = (bot: unknown, packet: unknown, shard: unknown) => {
+      const message = (packet as { d?: OwnMessageFields } | null)?.d;
+      const id = botId();
+      if (
+        message?.author?.id === id ||
+        (message?.webhook_id != null && message.application_id === id)
+      ) return;
+      return handler(bot, packet, shard);
+    };
+  }
+}
+
+interface OwnMessageFields {
+  author?: { id?: unknown };
+  webhook_id?: unknown;
+  application_id?: unknown;
 }
 
 interface ShardLike {

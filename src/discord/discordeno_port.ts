@@ -1,19 +1,17 @@
 /**
- * `DiscordPort` over Discordeno's REST manager. Every message is sent with
- * `allowed_mentions` parsing nothing, so model output never pings anyone;
- * replying may ping the replied-to author only when configured. Failures
- * are classified from Discord's status and error code.
- *
- * It calls `bot.rest` (the answer as JSON) rather than `bot.helpers`, which
- * also runs Discordeno's transformers over the answer: a Discord-compatible
- * server whose message differs in shape (member roles as objects) made them
- * throw after the message had been delivered. A 2xx is a success; only the
- * id and content are read from it.
+ * `DiscordPort` over the bot's message requests (`direct_rest.ts`). Every
+ * message is sent with `allowed_mentions` parsing nothing, so model output
+ * never pings anyone; replying may ping the replied-to author only when
+ * configured. Bodies are built in Discord's own JSON shape (snake_case), so
+ * nothing converts them on the way, and of an answer only the id and the
+ * content are read. Failures are classified from Discord's status and
+ * error code (here too for Discordeno's own requests).
  *
  * @module
  */
 
 import { DiscordRequestError } from "./discord_port.ts";
+import type { DirectRest } from "./direct_rest.ts";
 import type {
   DiscordFailureKind,
   DiscordPort,
@@ -22,7 +20,10 @@ import type {
 
 const BUTTON_STYLES = { primary: 1, secondary: 2, success: 3, danger: 4 };
 
-/** Buttons as Discord's components: one action row of up to five buttons. */
+/**
+ * Buttons as Discord's components: one action row of up to five buttons,
+ * in Discord's shape (Discordeno passes snake_case keys through as they are).
+ */
 export function buttonComponents(buttons: readonly ReplyButton[]): Component[] {
   if (buttons.length === 0) return [];
   return [{
@@ -31,39 +32,49 @@ export function buttonComponents(buttons: readonly ReplyButton[]): Component[] {
       type: 2,
       style: BUTTON_STYLES[b.style],
       label: b.label,
-      customId: b.custom_id,
+      custom_id: b.custom_id,
       ...(b.emoji ? { emoji: { name: b.emoji } } : {}),
     })),
   }];
 }
 
-/** A component in Discordeno's (camelCase) shape. */
+/** An action row of buttons, in Discord's JSON shape. */
 export interface Component {
   type: number;
   components: {
     type: number;
     style: number;
     label: string;
-    customId: string;
+    custom_id: string;
     emoji?: { name: string };
   }[];
 }
 
-/** The Discordeno REST calls this port makes (`bot.rest`). */
+/** A message send's body, in Discord's JSON shape. */
+export interface SendBody {
+  content: string;
+  components?: Component[];
+  message_reference?: { message_id: string; fail_if_not_exists: boolean };
+  allowed_mentions: { parse: []; replied_user: boolean };
+  nonce?: string;
+  enforce_nonce?: boolean;
+}
+
+/** A message edit's body, in Discord's JSON shape. */
+export interface EditBody {
+  content: string;
+  components?: Component[];
+  allowed_mentions: { parse: [] };
+}
+
+/** The message requests this port makes; answers are Discord's JSON, parsed. */
 export interface MessageHelpers {
-  sendMessage(channelId: string, options: {
-    content: string;
-    components?: Component[];
-    messageReference?: { messageId: string; failIfNotExists: boolean };
-    allowedMentions: { parse: []; repliedUser: boolean };
-    nonce?: string;
-    enforceNonce?: boolean;
-  }): Promise<unknown>;
-  editMessage(channelId: string, messageId: string, options: {
-    content: string;
-    components?: Component[];
-    allowedMentions: { parse: [] };
-  }): Promise<unknown>;
+  sendMessage(channelId: string, body: SendBody): Promise<unknown>;
+  editMessage(
+    channelId: string,
+    messageId: string,
+    body: EditBody,
+  ): Promise<unknown>;
   triggerTypingIndicator(channelId: string): Promise<void>;
   deleteMessage?(channelId: string, messageId: string): Promise<void>;
 }
@@ -77,6 +88,7 @@ interface RestFailure {
 
 /** Classifies a Discordeno REST error by Discord's HTTP status and JSON error code. */
 export function classifyDiscordError(error: unknown): DiscordRequestError {
+  if (error instanceof DiscordRequestError) return error;
   const cause = (error as { cause?: RestFailure } | null)?.cause ?? {};
   const status = cause.status ?? 0;
   let code = 0;
@@ -131,50 +143,50 @@ export function explainDiscordError(error: unknown): string {
   return classified.message;
 }
 
-/** The part of Discordeno's REST manager {@link rawMessageHelpers} uses. */
-export interface RawRest {
-  makeRequest(
-    method: "POST" | "PATCH",
-    route: string,
-    options: { body: unknown },
-  ): Promise<unknown>;
-  routes: {
-    channels: {
-      messages(channelId: string): string;
-      message(channelId: string, messageId: string): string;
-    };
-  };
-  triggerTypingIndicator(channelId: string): Promise<void>;
-  deleteMessage(channelId: string, messageId: string): Promise<void>;
-}
-
 /**
- * Sends and edits through Discordeno's request pipeline (its rate limits and
- * queues) but leaves the answer in Discord's own shape: its helpers turn
- * every answer into camelCase, the whole message object for each send and
- * edit (about 2% of the bot's CPU under load), while the port reads only
- * `id` and `content`, spelled the same either way.
+ * The message requests over {@link DirectRest}. Rate-limit keys follow
+ * Discordeno's simplified routes: a channel's sends (and typing, which
+ * Discordeno files with them) share one, its edits another, its deletions
+ * a third.
  */
-export function rawMessageHelpers(rest: RawRest): MessageHelpers {
+export function directMessageHelpers(rest: DirectRest): MessageHelpers {
   return {
-    sendMessage: (channelId, body) =>
-      rest.makeRequest("POST", rest.routes.channels.messages(channelId), {
-        body,
-      }),
-    editMessage: (channelId, messageId, body) =>
-      rest.makeRequest(
+    async sendMessage(channelId, body) {
+      const answer = await rest.request(
+        "POST",
+        `/channels/${channelId}/messages`,
+        `/channels/${channelId}/x`,
+        JSON.stringify(body),
+      );
+      return answer.body === "" ? undefined : JSON.parse(answer.body);
+    },
+    async editMessage(channelId, messageId, body) {
+      // The answer (the whole message) is not needed.
+      await rest.request(
         "PATCH",
-        rest.routes.channels.message(channelId, messageId),
-        { body },
-      ),
-    triggerTypingIndicator: (channelId) =>
-      rest.triggerTypingIndicator(channelId),
-    deleteMessage: (channelId, messageId) =>
-      rest.deleteMessage(channelId, messageId),
+        `/channels/${channelId}/messages/${messageId}`,
+        `/channels/${channelId}/messages/x`,
+        JSON.stringify(body),
+      );
+    },
+    async triggerTypingIndicator(channelId) {
+      await rest.request(
+        "POST",
+        `/channels/${channelId}/typing`,
+        `/channels/${channelId}/x`,
+      );
+    },
+    async deleteMessage(channelId, messageId) {
+      await rest.request(
+        "DELETE",
+        `/channels/${channelId}/messages/${messageId}`,
+        `D/channels/${channelId}/messages/x`,
+      );
+    },
   };
 }
 
-/** The port over Discordeno helpers. */
+/** The port over the message requests. */
 export function discordenoPort(helpers: MessageHelpers): DiscordPort {
   return {
     async send(channel_id, message) {
@@ -187,18 +199,18 @@ export function discordenoPort(helpers: MessageHelpers): DiscordPort {
               : {}),
             ...(message.reply_to
               ? {
-                messageReference: {
-                  messageId: message.reply_to,
-                  failIfNotExists: false,
+                message_reference: {
+                  message_id: message.reply_to,
+                  fail_if_not_exists: false,
                 },
               }
               : {}),
-            allowedMentions: {
+            allowed_mentions: {
               parse: [],
-              repliedUser: message.ping_replied_user,
+              replied_user: message.ping_replied_user,
             },
             ...(message.nonce
-              ? { nonce: message.nonce, enforceNonce: true }
+              ? { nonce: message.nonce, enforce_nonce: true }
               : {}),
           }) as Promise<{ id?: unknown; content?: unknown } | undefined>;
         let sent = await call();
@@ -224,7 +236,7 @@ export function discordenoPort(helpers: MessageHelpers): DiscordPort {
           ...(buttons === undefined
             ? {}
             : { components: buttonComponents(buttons) }),
-          allowedMentions: { parse: [] },
+          allowed_mentions: { parse: [] },
         });
       } catch (error) {
         throw classifyDiscordError(error);

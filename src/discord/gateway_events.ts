@@ -85,6 +85,7 @@ export function gatewayEvents(h: GatewayEventHandlers): DiscordClientEvents {
     guild: (id, name) => h.directory().setGuild(id, name),
     botRole: (guild, role) => h.directory().addBotRole(guild, role),
     rateLimited: () => h.observer?.rateLimited?.(),
+    requested: (method, status) => h.observer?.requested?.(method, status),
     reconnecting: () => h.observer?.reconnecting?.(),
   };
 }

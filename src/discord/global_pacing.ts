@@ -23,6 +23,7 @@ export function withGlobalPacing(
   limit = 45,
   window_ms = 1_000,
 ): PacedPort {
+  if (limit === Infinity) return { ...port, close: () => {} }; // pacing switched off
   // One wait list for the whole bot: its bound is the bot's (as many as turns
   // may run, see the runner's max_pending), not a channel's.
   const window = new ChannelThrottle(limit, window_ms, timers, {

@@ -1,22 +1,15 @@
 /**
- * One request at a time per Discordeno queue. Discordeno 21 keeps one
- * request queue per simplified route: `POST /channels/{id}/messages` and
+ * One request at a time per rate-limit route, as Discordeno's queues keep
+ * them (its simplified routes: `POST /channels/{id}/messages` and
  * `POST /channels/{id}/typing` share `/channels/{id}/x`, and every edit in
- * a channel shares `/channels/{id}/messages/x`. When a second request joins
- * a queue before the first one's response has told Discordeno how many
- * requests remain, Discordeno sleeps a whole second before trying again — a
- * typing indicator in flight would hold the first reply back by up to 1 s.
- * This wrapper gives each of those queues a lane and sends one request per
- * lane at a time, so requests never wait on each other inside Discordeno.
+ * a channel shares `/channels/{id}/messages/x`). A request then always sees
+ * what the answer before it said about the route's limit, and a typing
+ * indicator never lands after the message it announced.
  *
  * @module
  */
 
 import type { DiscordPort } from "./discord_port.ts";
-
-function nextTimerTick(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 /** Wraps `port` so requests that share a Discordeno queue run one after another. */
 export function withRequestLanes(port: DiscordPort): DiscordPort {
@@ -24,9 +17,7 @@ export function withRequestLanes(port: DiscordPort): DiscordPort {
   const inLane = <T>(lane: string, call: () => Promise<T>): Promise<T> => {
     const previous = lanes.get(lane) ?? Promise.resolve();
     const result = previous.then(call, call);
-    // Discordeno restores the queue's count in a zero-delay timer after each
-    // response; the next request in the lane must start after that timer.
-    const tail = result.catch(() => {}).then(nextTimerTick);
+    const tail = result.catch(() => {});
     lanes.set(lane, tail);
     tail.then(() => {
       if (lanes.get(lane) === tail) lanes.delete(lane);

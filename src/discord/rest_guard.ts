@@ -16,6 +16,7 @@
  *   resolves as an empty object (and is logged).
  * - **Every failure is logged** with method, route, status and Discord's
  *   error message, and always rejects the caller.
+ * - **Every answer is reported** (`observe`, metrics), also through a proxy.
  *
  * Only this adapter-side file knows Discordeno's internals.
  *
@@ -41,6 +42,12 @@ export interface SendRequestOptions {
 /** The parts of Discordeno's REST manager the guard patches. */
 export interface GuardedRest {
   token: string;
+  isProxied: boolean;
+  makeRequest(
+    method: string,
+    route: string,
+    options?: unknown,
+  ): Promise<unknown>;
   createRequestBody(method: string, options?: unknown): Record<string, unknown>;
   sendRequest(options: SendRequestOptions): Promise<void>;
   simplifyUrl(url: string, method: string): string;
@@ -57,6 +64,8 @@ export interface RestGuardOptions {
   logger: Logger;
   /** Milliseconds a request may take, answer body included (default 15 s). */
   timeout_ms?: number;
+  /** Told of every answer's status (0: no answer). */
+  observe?: (method: string, status: number) => void;
 }
 
 /** A request that took longer than its deadline. */
@@ -70,7 +79,22 @@ export class RequestTimeoutError extends Error {
 /** Patches `rest` in place; see the module doc. */
 export function guardRest(rest: GuardedRest, options: RestGuardOptions): void {
   const { logger } = options;
+  const observe = options.observe ?? (() => {});
   const timeout = options.timeout_ms ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const makeRequest = rest.makeRequest.bind(rest);
+  rest.makeRequest = async (method, route, body) => {
+    if (!rest.isProxied) return await makeRequest(method, route, body);
+    // Through a proxy Discordeno fetches here, not in sendRequest.
+    try {
+      const result = await makeRequest(method, route, body);
+      observe(method, result === undefined ? 204 : 200);
+      return result;
+    } catch (error) {
+      const status = (error as { cause?: { status?: unknown } })?.cause?.status;
+      observe(method, typeof status === "number" ? status : 0);
+      throw error;
+    }
+  };
   // The signal of the request being built: sendRequest (and the proxy path of
   // makeRequest) build the fetch options synchronously before any await.
   let nextSignal: AbortSignal | undefined;
@@ -102,6 +126,7 @@ export function guardRest(rest: GuardedRest, options: RestGuardOptions): void {
     const reject = request.reject;
     request.resolve = (data) => {
       settled = true;
+      observe(method, data.status);
       try {
         resolve(data);
       } catch (error) {
@@ -115,6 +140,7 @@ export function guardRest(rest: GuardedRest, options: RestGuardOptions): void {
     };
     request.reject = (reason) => {
       settled = true;
+      observe(method, reason.status === 999 ? 0 : reason.status);
       logger.warn(
         "Discord request failed: {method} {route} → {status} {reason}",
         {
@@ -129,6 +155,8 @@ export function guardRest(rest: GuardedRest, options: RestGuardOptions): void {
     nextSignal = controller.signal;
     try {
       await sendRequest(request);
+      // Returning unsettled: Discordeno got a 429 and queued the request again.
+      if (!settled) observe(method, 429);
     } catch (error) {
       // No answer was read: give the route its slot back, or it stays blocked.
       releaseRoute(rest, request);

@@ -59,6 +59,17 @@ export class EndpointQueue {
   }
 
   /**
+   * A slot at once when one is free and nobody waits, else null: the
+   * common case without a promise, a signal listener or a timer.
+   */
+  tryAcquire(): Slot | null {
+    const concurrency = Math.max(1, this.#limits.max_concurrency);
+    if (this.#active >= concurrency || this.#waiters.length > 0) return null;
+    this.#active++;
+    return this.#slot();
+  }
+
+  /**
    * Waits for a slot. Rejects with an `LlmError` of kind `saturated` when
    * the queue is full or the wait exceeds `queue_timeout`, and with the
    * signal's reason when `signal` aborts first. `onPosition` is called with

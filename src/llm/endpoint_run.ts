@@ -9,12 +9,12 @@
  */
 
 import { runAttempt } from "./chat_attempt.ts";
-import type { ChatEvent, ChatRequest, Usage } from "./chat_types.ts";
+import type { ChatEvent, ChatRequest } from "./chat_types.ts";
 import type { EndpointSettings } from "./endpoint_settings.ts";
 import type { EndpointQueue, Slot } from "./endpoint_queue.ts";
 import { LlmError } from "./llm_error.ts";
 import type { LlmLogger } from "./logger.ts";
-import { ThinkSplitter } from "./think_splitter.ts";
+import { ReplyAssembler, type ReplyProgress } from "./reply_assembler.ts";
 import {
   backoffDelay,
   type BackoffSettings,
@@ -22,24 +22,7 @@ import {
   type Timers,
 } from "./timers.ts";
 
-/** What a reply has produced so far, shared across retries and endpoints. */
-export interface ReplyProgress {
-  queued_ms: number;
-  attempts: number;
-  /** `timers.now()` when the first text or reasoning went out, or null. */
-  first_token_at: number | null;
-  text: string;
-  reasoning: string;
-  /** How the reply ended, once an endpoint has given it. */
-  outcome: EndpointOutcome | null;
-}
-
-/** How the reply ended on the endpoint that gave it. */
-export interface EndpointOutcome {
-  finish_reason: string | null;
-  usage: Usage | null;
-  model: string | null;
-}
+export type { EndpointOutcome, ReplyProgress } from "./reply_assembler.ts";
 
 /** Everything a run on one endpoint needs. */
 export interface EndpointRunInput {
@@ -124,59 +107,6 @@ async function* waitForSlot(
 }
 
 /**
- * One attempt: streams its text and reasoning on, a batch of events per
- * network read, and returns how it ended.
- */
-async function* attemptOnce(
-  input: EndpointRunInput,
-  deadline: number,
-): AsyncGenerator<ChatEvent[], EndpointOutcome, undefined> {
-  const { progress, timers } = input;
-  const splitter = new ThinkSplitter();
-  const outcome: EndpointOutcome = {
-    finish_reason: null,
-    usage: null,
-    model: null,
-  };
-  function emit(
-    events: ChatEvent[],
-    type: "text" | "reasoning",
-    delta: string,
-  ): void {
-    if (delta === "") return;
-    progress.first_token_at ??= timers.now();
-    if (type === "text") progress.text += delta;
-    else progress.reasoning += delta;
-    events.push({ type, text: delta });
-  }
-  for await (const pieces of runAttempt({ ...input, deadline })) {
-    const events: ChatEvent[] = [];
-    for (const piece of pieces) {
-      outcome.model = piece.model ?? outcome.model;
-      outcome.finish_reason = piece.finish_reason ?? outcome.finish_reason;
-      outcome.usage = piece.usage ?? outcome.usage;
-      emit(events, "reasoning", piece.reasoning);
-      const split = splitter.push(piece.content);
-      emit(events, "reasoning", split.reasoning);
-      emit(events, "text", split.text);
-    }
-    if (events.length > 0) yield events;
-  }
-  const tail = splitter.end();
-  const events: ChatEvent[] = [];
-  emit(events, "reasoning", tail.reasoning);
-  emit(events, "text", tail.text);
-  if (events.length > 0) yield events;
-  if (progress.first_token_at === null && outcome.finish_reason === null) {
-    throw new LlmError(
-      `Cannot get a reply from endpoint "${input.name}": the answer ended before any text and without a finish reason`,
-      { kind: "invalid_response", endpoint: input.name },
-    );
-  }
-  return outcome;
-}
-
-/**
  * Runs the request on one endpoint: slot, attempts, retries; yields its
  * events in batches and sets `progress.outcome` when the reply is complete.
  * Throws an `LlmError` when the endpoint cannot answer; the slot is always
@@ -187,7 +117,9 @@ export async function* runOnEndpoint(
 ): AsyncGenerator<ChatEvent[], void, undefined> {
   const { name, endpoint, timers, progress, backoff } = input;
   const waitStart = timers.now();
-  const slot = yield* waitForSlot(input.queue, input.signal);
+  if (input.signal.aborted) throw input.signal.reason;
+  const slot = input.queue.tryAcquire() ??
+    (yield* waitForSlot(input.queue, input.signal));
   const waited = timers.now() - waitStart;
   progress.queued_ms += waited;
   try {
@@ -196,7 +128,34 @@ export async function* runOnEndpoint(
     for (let attempt = 1;; attempt++) {
       progress.attempts++;
       try {
-        progress.outcome = yield* attemptOnce(input, deadline);
+        const reply = new ReplyAssembler(progress, () => timers.now());
+        const pieces = runAttempt({
+          name,
+          endpoint,
+          request: input.request,
+          fetch: input.fetch,
+          timers,
+          logger: input.logger,
+          signal: input.signal,
+          deadline,
+        });
+        // A batch of events per network read.
+        for await (const batch of pieces) {
+          const events = reply.push(batch);
+          if (events.length > 0) yield events;
+        }
+        const tail = reply.end();
+        if (tail.length > 0) yield tail;
+        if (
+          progress.first_token_at === null &&
+          reply.outcome.finish_reason === null
+        ) {
+          throw new LlmError(
+            `Cannot get a reply from endpoint "${name}": the answer ended before any text and without a finish reason`,
+            { kind: "invalid_response", endpoint: name },
+          );
+        }
+        progress.outcome = reply.outcome;
         return;
       } catch (error) {
         const failure = asLlmError(error, name);

@@ -14,7 +14,14 @@ import { SseParser } from "./sse_parser.ts";
 import type { SseEvent, SseOddLine } from "./sse_parser.ts";
 
 /** Bytes asked for per read; an SSE chunk of a chat reply is a few hundred. */
-const READ_BYTES = 16 * 1024;
+const READ_BYTES = 8 * 1024;
+
+/**
+ * Read buffers of finished streams, for the next ones: allocating (and
+ * zeroing, and later collecting) one per stream costs more than reading.
+ */
+const spareBuffers: ArrayBuffer[] = [];
+const SPARE_BUFFERS_KEPT = 128;
 
 /** What one network read completed. */
 export type SseItem = SseEvent | SseOddLine;
@@ -53,16 +60,32 @@ export class SseReader {
    */
   async read(out: SseItem[]): Promise<boolean> {
     if (this.#ended) return false;
-    const bytes = await this.#next();
-    if (bytes === null) {
+    let result: ReadableStreamReadResult<Uint8Array>;
+    if (this.#byob !== null) {
+      // The buffer is handed to the stream and comes back in `value`.
+      const buffer = this.#buffer ?? spareBuffers.pop() ??
+        new ArrayBuffer(READ_BYTES);
+      this.#buffer = null;
+      result = await this.#byob.read(new Uint8Array(buffer));
+      if (result.value !== undefined) {
+        this.#buffer = result.value.buffer as ArrayBuffer;
+      }
+    } else {
+      result = await (this.#reader as ReadableStreamDefaultReader<Uint8Array>)
+        .read();
+    }
+    if (result.done) {
       this.#ended = true;
+      this.#spare();
       const tail = this.#decoded(this.#decoder.decode());
       if (tail !== "") this.#parser.pushInto(tail, out);
       for (const item of this.#parser.end()) out.push(item);
       return false;
     }
     this.#onRead();
-    const text = this.#decoded(this.#decoder.decode(bytes, { stream: true }));
+    const text = this.#decoded(
+      this.#decoder.decode(result.value, { stream: true }),
+    );
     this.#parser.pushInto(text, out);
     return true;
   }
@@ -75,23 +98,18 @@ export class SseReader {
   async close(): Promise<void> {
     if (this.#closed || this.#ended) return;
     this.#closed = true;
+    // No read is pending (reads are awaited one at a time): the buffer is free.
+    this.#spare();
     await (this.#byob ?? this.#reader)?.cancel().catch(() => {});
   }
 
-  async #next(): Promise<Uint8Array | null> {
-    if (this.#byob === null) {
-      const { done, value } =
-        await (this.#reader as ReadableStreamDefaultReader<
-          Uint8Array
-        >).read();
-      return done ? null : value;
-    }
-    // The buffer is handed to the stream and comes back in `value`.
-    const buffer = this.#buffer ?? new ArrayBuffer(READ_BYTES);
+  /** Gives the read buffer back for other streams (nothing reads into it now). */
+  #spare(): void {
+    const buffer = this.#buffer;
     this.#buffer = null;
-    const { done, value } = await this.#byob.read(new Uint8Array(buffer));
-    if (value !== undefined) this.#buffer = value.buffer as ArrayBuffer;
-    return done || value === undefined ? null : value;
+    if (buffer !== null && spareBuffers.length < SPARE_BUFFERS_KEPT) {
+      spareBuffers.push(buffer);
+    }
   }
 
   #decoded(piece: string): string {

@@ -209,7 +209,7 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
   });
   const discordRequests = new Counter({
     name: "bot_discord_requests_total",
-    help: "Discord REST requests, by method and HTTP status.",
+    help: "Discord REST requests, by method and HTTP status (0: no answer).",
     labelNames: ["method", "status"],
     registers,
   });

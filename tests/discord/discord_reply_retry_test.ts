@@ -13,7 +13,6 @@ import type {
   SentMessage,
 } from "../../src/discord/discord_port.ts";
 import { DiscordReply } from "../../src/discord/discord_reply.ts";
-import { withDeadline } from "../../src/discord/request_deadline.ts";
 import { log } from "../../src/log/logging.ts";
 import type { PostedPart } from "../../src/pipeline/reply_target.ts";
 import { FakeTimers } from "../support/fake_timers.ts";
@@ -108,24 +107,6 @@ Deno.test("DiscordReply edits a repeated send whose first message holds older te
   assert.deepEqual(reply.posted_ids, ["m1"]);
   assert.deepEqual(port.edits, ["the whole answer"]);
   throttle.close();
-});
-
-Deno.test("withDeadline() ends a call that gets no answer with a timeout", async () => {
-  const timers = new FakeTimers();
-  const never: DiscordPort = {
-    send: () => new Promise(() => {}),
-    edit: () => new Promise(() => {}),
-    typing: () => new Promise(() => {}),
-  };
-  const port = withDeadline(never, 15_000, timers);
-  const edit = port.edit("c1", "m1", "text");
-  const outcome = edit.then(() => "answered", (error) => error);
-  await timers.advance(14_999);
-  await timers.advance(1);
-  const error = await outcome;
-  assert.ok(error instanceof DiscordRequestError);
-  assert.equal(error.kind, "timeout");
-  assert.match(error.message, /within 15000 ms/);
 });
 
 Deno.test("DiscordReply sends the final state at once, without waiting out the pause between streaming edits", async () => {

@@ -71,6 +71,15 @@ Deno.test("/healthz, /readyz and /metrics describe the running bot", async () =>
     metrics.text,
     /bot_llm_tokens_total\{endpoint="local",direction="out"\} \d+/,
   );
+  // The reply's send, and Discordeno's own requests (the start-up's GET /users/@me).
+  assert.match(
+    metrics.text,
+    /bot_discord_requests_total\{method="POST",status="200"\} [1-9]/,
+  );
+  assert.match(
+    metrics.text,
+    /bot_discord_requests_total\{method="GET",status="200"\} [1-9]/,
+  );
   assert.match(
     metrics.text,
     /bot_llm_queue_wait_seconds_count\{endpoint="local"\} 1/,

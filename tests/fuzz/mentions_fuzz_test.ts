@@ -39,7 +39,7 @@ function restFailure(random: Random): unknown {
 }
 
 /**
- * Every call carries `allowed_mentions` that parse nothing. `repliedUser`
+ * Every call carries `allowed_mentions` that parse nothing. `replied_user`
  * is what `repliedUser(call)` says: the port passes the caller's flag on,
  * a reply pings only when configured and only as a reply.
  */
@@ -53,11 +53,11 @@ function checkCalls(
       JSON.stringify(call.content.slice(0, 80))
     }`;
     if (call.kind === "edit") {
-      assert.deepEqual(call.allowedMentions, { parse: [] }, where);
+      assert.deepEqual(call.allowed_mentions, { parse: [] }, where);
     } else {
       assert.deepEqual(
-        call.allowedMentions,
-        { parse: [], repliedUser: repliedUser(call) },
+        call.allowed_mentions,
+        { parse: [], replied_user: repliedUser(call) },
         where,
       );
     }
@@ -93,8 +93,10 @@ Deno.test("discordenoPort() sends and edits 2,000 ping attempts with allowed_men
     const sent = calls[0];
     if (sent?.kind === "send") {
       assert.deepEqual(
-        sent.messageReference,
-        reply_to ? { messageId: reply_to, failIfNotExists: false } : undefined,
+        sent.message_reference,
+        reply_to
+          ? { message_id: reply_to, fail_if_not_exists: false }
+          : undefined,
       );
     }
   });
@@ -195,12 +197,12 @@ Deno.test("model output with 150 kinds of ping attempts, streamed in pieces thro
       }
     }
     const ping = config.discord.ping_replied_user;
-    checkCalls(calls, (send) => ping && send.messageReference !== undefined);
+    checkCalls(calls, (send) => ping && send.message_reference !== undefined);
     for (const call of calls) {
-      if (call.kind === "send" && call.messageReference !== undefined) {
-        assert.deepEqual(call.messageReference, {
-          messageId: trigger.id,
-          failIfNotExists: false,
+      if (call.kind === "send" && call.message_reference !== undefined) {
+        assert.deepEqual(call.message_reference, {
+          message_id: trigger.id,
+          fail_if_not_exists: false,
         });
       }
     }
@@ -209,7 +211,7 @@ Deno.test("model output with 150 kinds of ping attempts, streamed in pieces thro
       c.kind === "send" && c.ok
     );
     for (const send of sends.slice(1)) {
-      if (send.kind === "send" && send.messageReference !== undefined) {
+      if (send.kind === "send" && send.message_reference !== undefined) {
         assert.match(
           send.content,
           /^[⚠️⏳]/u,
@@ -217,7 +219,7 @@ Deno.test("model output with 150 kinds of ping attempts, streamed in pieces thro
             JSON.stringify(
               sends.map((
                 s,
-              ) => [s.content.slice(0, 40), s.messageReference !== undefined]),
+              ) => [s.content.slice(0, 40), s.message_reference !== undefined]),
             )
           }`,
         );

@@ -3,7 +3,7 @@
  * role mentions, inside code blocks and quotes, with zero-width characters
  * between `@` and the name, and cut into stream pieces anywhere (so a
  * mention may arrive split across chunks). Also a recording fake of the
- * Discordeno helpers the Discord port calls.
+ * message requests the Discord port makes.
  *
  * @module
  */
@@ -57,8 +57,8 @@ export type HelperCall =
     ok: boolean;
     channelId: string;
     content: string;
-    messageReference?: unknown;
-    allowedMentions: unknown;
+    message_reference?: unknown;
+    allowed_mentions: unknown;
   }
   | {
     kind: "edit";
@@ -66,11 +66,11 @@ export type HelperCall =
     channelId: string;
     messageId: string;
     content: string;
-    allowedMentions: unknown;
+    allowed_mentions: unknown;
   }
   | { kind: "typing"; channelId: string };
 
-/** Discordeno's helpers, faked: records every call, answers with new ids. */
+/** The port's message requests, faked: records every call, answers with new ids. */
 export function recordingHelpers(
   fail: () => unknown = () => undefined,
 ): { helpers: MessageHelpers; calls: HelperCall[] } {

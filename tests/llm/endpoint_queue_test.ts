@@ -97,3 +97,22 @@ Deno.test("EndpointQueue lets a cancelled waiter leave and tells the ones behind
   slot.release(); // a second release changes nothing
   assert.equal(queue.active, 0);
 });
+
+Deno.test("EndpointQueue.tryAcquire() takes a free slot at once, and never one a waiter is owed", async () => {
+  const queue = new EndpointQueue("local", limits, systemTimers);
+  const signal = new AbortController().signal;
+  const first = queue.tryAcquire();
+  assert.ok(first !== null);
+  assert.equal(queue.tryAcquire(), null, "the only slot is taken");
+  const waiting = queue.acquire(signal);
+  first.release();
+  assert.equal(queue.tryAcquire(), null, "the freed slot went to the waiter");
+  (await waiting).release();
+  const again = queue.tryAcquire();
+  assert.ok(again !== null);
+  again.release();
+  assert.deepEqual({ active: queue.active, waiting: queue.waiting }, {
+    active: 0,
+    waiting: 0,
+  });
+});
