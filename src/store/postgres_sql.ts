@@ -85,6 +85,23 @@ export const PG_SQL = {
     VALUES ($1, $2, $3, $4)
     ON CONFLICT (key) DO UPDATE SET count = excluded.count,
     window_start = excluded.window_start, notified = excluded.notified`,
+  /** See `hitRateLimit` in `sqlite_sql.ts`: $1 key, $2 limit, $3 window_ms, $4 now. */
+  hitRateLimit:
+    `INSERT INTO rate_limits AS r (key, count, window_start, notified)
+    VALUES ($1::text, LEAST(1, $2::int), $4::bigint, $2::int < 1)
+    ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN $4::bigint - r.window_start >= $3::bigint THEN LEAST(1, $2::int)
+      WHEN r.count < $2::int THEN r.count + 1 ELSE r.count END,
+    notified = CASE WHEN $4::bigint - r.window_start >= $3::bigint THEN $2::int < 1
+      ELSE r.count >= $2::int END,
+    window_start = CASE WHEN $4::bigint - r.window_start >= $3::bigint THEN $4::bigint
+      ELSE r.window_start END
+    WHERE $4::bigint - r.window_start >= $3::bigint OR r.count < $2::int OR NOT r.notified
+    RETURNING r.window_start, r.notified::int AS notified`,
+  /** See `unhitRateLimit` in `sqlite_sql.ts`: $1 key, $2 window_ms, $3 window_start, $4 now. */
+  unhitRateLimit: `UPDATE rate_limits SET count = count - 1,
+    window_start = CASE WHEN count = 1 THEN $4::bigint - $2::bigint ELSE window_start END
+    WHERE key = $1::text AND window_start = $3::bigint AND count > 0`,
   pruneMessages: `DELETE FROM messages WHERE id IN
     (SELECT id FROM messages WHERE created_at < $1 LIMIT $2)`,
   pruneConversations: `DELETE FROM conversations
