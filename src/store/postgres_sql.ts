@@ -46,6 +46,20 @@ export const PG_SQL = {
     reply_to_id)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
     RETURNING id`,
+  /**
+   * Appends a message to its conversation found by key ($1 channel, $2
+   * user), in one statement: no row when the conversation is not stored
+   * yet. A reply_to_id that is not stored fails the foreign key (which also
+   * locks the replied-to message until the reply commits).
+   */
+  insertIntoConversation: `INSERT INTO messages (conversation_id, external_id,
+    author_id, author_name, role, persona, content, token_count, created_at,
+    updated_at, partial, reply_to_id)
+    SELECT c.id, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,
+    $9::int, $10::bigint, $10::bigint, $11::boolean, $12::bigint
+    FROM conversations c WHERE c.channel_id = $1 AND c.user_id = $2
+    RETURNING id,
+    (SELECT c2.guild_id FROM conversations c2 WHERE c2.id = conversation_id) AS guild_id`,
   /** Locks the replied-to message so that it cannot be deleted before the reply commits. */
   messageExists: "SELECT 1 AS found FROM messages WHERE id = $1 FOR KEY SHARE",
   updateMessage: `UPDATE messages SET
