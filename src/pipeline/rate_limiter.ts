@@ -1,17 +1,19 @@
 /**
  * Fixed-window rate limiting kept in the store, so a restart does not hand
  * everyone a fresh allowance. A limited user is told once per window, not
- * once per message. Updates of one key are serialised in-process so two
- * turns never lose each other's hit. Nothing is cached in the process: each
- * hit reads the counter from the store, so that several gateway processes
- * sharing one PostgreSQL database count a user's messages together.
+ * once per message. Nothing is cached in the process: each hit is counted
+ * by the store in one atomic step per limit (`Store.hitRateLimits`), so
+ * that several gateway processes sharing one PostgreSQL database count a
+ * user's messages together without losing one. Hits are still counted one
+ * after another in the process: a verdict comes back in the order the
+ * messages arrived, and the runner queues a conversation's turns in that
+ * order.
  *
  * @module
  */
 
 import type { Rate } from "../config/rate.ts";
-import type { RateLimitWindow, Store } from "../store/store.ts";
-
+import type { Store } from "../store/store.ts";
 /** One limit to check: a store key and its rate. */
 export interface LimitCheck {
   key: string;
@@ -50,37 +52,22 @@ export class RateLimiter {
     return result;
   }
 
-  #window(key: string): Promise<RateLimitWindow | null> {
-    return this.#store.getRateLimit(key);
-  }
-
-  async #save(key: string, window: RateLimitWindow): Promise<void> {
-    await this.#store.setRateLimit(key, window);
-  }
-
   async #hit(checks: readonly LimitCheck[], now: number): Promise<RateVerdict> {
-    const windows = [];
-    for (const check of checks) {
-      const stored = await this.#window(check.key);
-      const current =
-        stored !== null && now - stored.window_start < check.rate.window_ms
-          ? stored
-          : { count: 0, window_start: now, notified: false };
-      if (current.count >= check.rate.count) {
-        const notify = !current.notified;
-        if (notify) await this.#save(check.key, { ...current, notified: true });
-        return {
-          allowed: false,
-          key: check.key,
-          retry_after_ms: current.window_start + check.rate.window_ms - now,
-          notify,
-        };
-      }
-      windows.push({ key: check.key, window: current });
-    }
-    for (const { key, window } of windows) {
-      await this.#save(key, { ...window, count: window.count + 1 });
-    }
-    return { allowed: true };
+    const verdict = await this.#store.hitRateLimits(
+      checks.map((check) => ({
+        key: check.key,
+        limit: check.rate.count,
+        window_ms: check.rate.window_ms,
+      })),
+      now,
+    );
+    if (verdict.allowed) return { allowed: true };
+    const rate = checks.find((check) => check.key === verdict.key)?.rate;
+    return {
+      allowed: false,
+      key: verdict.key,
+      retry_after_ms: verdict.window_start + (rate?.window_ms ?? 0) - now,
+      notify: verdict.notify,
+    };
   }
 }

@@ -18,13 +18,14 @@ import type {
   NewMessage,
   StoredMessage,
 } from "./store.ts";
-import type { Sql } from "./postgres_connect.ts";
+import { errorCode, type Sql } from "./postgres_connect.ts";
 import { PG_SQL, type PgStatementName } from "./postgres_sql.ts";
 import {
   conversationFromRow,
   type ConversationRow,
   int,
   messageFromRow,
+  text,
 } from "./sqlite_rows.ts";
 import {
   missingReplyTarget,
@@ -47,19 +48,71 @@ export function run(
   return sql.unsafe(PG_SQL[name], params as Param[], { prepare: true });
 }
 
-/** Appends a message and creates its conversation if needed, in one transaction. */
+/**
+ * Appends a message: one statement when its conversation is stored,
+ * otherwise a transaction that creates the conversation first.
+ */
 export async function addMessage(
   sql: Sql,
   message: NewMessage,
 ): Promise<StoredMessage> {
   const link = replyLinkToCheck(message);
-  return await sql.begin(async (tx) => {
-    if (link !== null) {
-      const found = await run(tx, "messageExists", [link]);
-      if (found.length === 0) throw missingReplyTarget(link);
+  return await appendToConversation(sql, message) ??
+    await sql.begin(async (tx) => {
+      if (link !== null) {
+        const found = await run(tx, "messageExists", [link]);
+        if (found.length === 0) throw missingReplyTarget(link);
+      }
+      return await insertMessage(tx, message);
+    }) as StoredMessage;
+}
+
+/**
+ * Appends the message to its stored conversation in one statement; null
+ * when the conversation is not stored yet (nothing written).
+ */
+export async function appendToConversation(
+  sql: Runner,
+  message: NewMessage,
+): Promise<StoredMessage | null> {
+  const key = message.conversation;
+  const reply_to_id = message.reply_to_id ?? null;
+  let rows: RowList<PgRow[]>;
+  try {
+    rows = await run(sql, "insertIntoConversation", [
+      key.channel_id,
+      key.user_id,
+      message.external_id,
+      message.author_id,
+      message.author_name,
+      message.role,
+      message.persona,
+      message.content,
+      message.token_count,
+      message.created_at,
+      message.partial,
+      reply_to_id,
+    ]);
+  } catch (error) {
+    // foreign_key_violation: the replied-to message is not stored.
+    if (reply_to_id !== null && errorCode(error) === "23503") {
+      throw missingReplyTarget(reply_to_id);
     }
-    return await insertMessage(tx, message);
-  }) as StoredMessage;
+    throw error;
+  }
+  const row = rows[0];
+  if (row === undefined) return null;
+  return {
+    ...message,
+    id: int(row, "id"),
+    conversation: {
+      channel_id: key.channel_id,
+      guild_id: text(row, "guild_id"),
+      user_id: key.user_id,
+    },
+    updated_at: message.created_at,
+    reply_to_id,
+  };
 }
 
 /**

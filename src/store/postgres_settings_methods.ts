@@ -8,11 +8,20 @@
 
 import type {
   PersonaChoiceKey,
+  RateLimitHit,
+  RateLimitVerdict,
   RateLimitWindow,
   TokenCalibration,
 } from "./store.ts";
+import {
+  checkHits,
+  type CountedHit,
+  type HitRow,
+  refusal,
+  wasCounted,
+} from "./rate_limit_hits.ts";
 import * as queries from "./postgres_queries.ts";
-import { rateLimitFromRow, text } from "./sqlite_rows.ts";
+import { int, rateLimitFromRow, text } from "./sqlite_rows.ts";
 import { PostgresStoreBase } from "./postgres_store_base.ts";
 
 /** Persona choices, rate limits and token calibrations in PostgreSQL. */
@@ -68,6 +77,58 @@ export abstract class PostgresSettingsMethods extends PostgresStoreBase {
         window.notified,
       ]);
     });
+  }
+
+  /**
+   * Counts a hit against every limit or none (see `rate_limit_hits.ts`):
+   * one atomic statement per limit, outside any transaction, so no lock is
+   * held between round trips.
+   */
+  hitRateLimits(
+    hits: readonly RateLimitHit[],
+    now: number,
+  ): Promise<RateLimitVerdict> {
+    return this.run(
+      `count a hit against ${hits[0]?.key ?? "no limit"}`,
+      async () => {
+        checkHits(hits);
+        const counted: CountedHit[] = [];
+        for (const hit of hits) {
+          const [found] = await queries.run(this.sql, "hitRateLimit", [
+            hit.key,
+            hit.limit,
+            hit.window_ms,
+            now,
+          ]);
+          const row: HitRow | undefined = found === undefined ? undefined : {
+            window_start: int(found, "window_start"),
+            notified: int(found, "notified") === 1,
+          };
+          if (wasCounted(row)) {
+            counted.push({ hit, window_start: row.window_start });
+            continue;
+          }
+          for (const back of counted) {
+            await queries.run(this.sql, "unhitRateLimit", [
+              back.hit.key,
+              back.hit.window_ms,
+              back.window_start,
+              now,
+            ]);
+          }
+          const [stored] = row === undefined
+            ? await queries.run(this.sql, "getRateLimit", [hit.key])
+            : [];
+          return refusal(
+            hit,
+            row,
+            stored === undefined ? undefined : int(stored, "window_start"),
+            now,
+          );
+        }
+        return { allowed: true } as const;
+      },
+    );
   }
 
   /** Every stored token calibration. */

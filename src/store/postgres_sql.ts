@@ -46,6 +46,20 @@ export const PG_SQL = {
     reply_to_id)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
     RETURNING id`,
+  /**
+   * Appends a message to its conversation found by key ($1 channel, $2
+   * user), in one statement: no row when the conversation is not stored
+   * yet. A reply_to_id that is not stored fails the foreign key (which also
+   * locks the replied-to message until the reply commits).
+   */
+  insertIntoConversation: `INSERT INTO messages (conversation_id, external_id,
+    author_id, author_name, role, persona, content, token_count, created_at,
+    updated_at, partial, reply_to_id)
+    SELECT c.id, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,
+    $9::int, $10::bigint, $10::bigint, $11::boolean, $12::bigint
+    FROM conversations c WHERE c.channel_id = $1 AND c.user_id = $2
+    RETURNING id,
+    (SELECT c2.guild_id FROM conversations c2 WHERE c2.id = conversation_id) AS guild_id`,
   /** Locks the replied-to message so that it cannot be deleted before the reply commits. */
   messageExists: "SELECT 1 AS found FROM messages WHERE id = $1 FOR KEY SHARE",
   updateMessage: `UPDATE messages SET
@@ -85,6 +99,23 @@ export const PG_SQL = {
     VALUES ($1, $2, $3, $4)
     ON CONFLICT (key) DO UPDATE SET count = excluded.count,
     window_start = excluded.window_start, notified = excluded.notified`,
+  /** See `hitRateLimit` in `sqlite_sql.ts`: $1 key, $2 limit, $3 window_ms, $4 now. */
+  hitRateLimit:
+    `INSERT INTO rate_limits AS r (key, count, window_start, notified)
+    VALUES ($1::text, LEAST(1, $2::int), $4::bigint, $2::int < 1)
+    ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN $4::bigint - r.window_start >= $3::bigint THEN LEAST(1, $2::int)
+      WHEN r.count < $2::int THEN r.count + 1 ELSE r.count END,
+    notified = CASE WHEN $4::bigint - r.window_start >= $3::bigint THEN $2::int < 1
+      ELSE r.count >= $2::int END,
+    window_start = CASE WHEN $4::bigint - r.window_start >= $3::bigint THEN $4::bigint
+      ELSE r.window_start END
+    WHERE $4::bigint - r.window_start >= $3::bigint OR r.count < $2::int OR NOT r.notified
+    RETURNING r.window_start, r.notified::int AS notified`,
+  /** See `unhitRateLimit` in `sqlite_sql.ts`: $1 key, $2 window_ms, $3 window_start, $4 now. */
+  unhitRateLimit: `UPDATE rate_limits SET count = count - 1,
+    window_start = CASE WHEN count = 1 THEN $4::bigint - $2::bigint ELSE window_start END
+    WHERE key = $1::text AND window_start = $3::bigint AND count > 0`,
   pruneMessages: `DELETE FROM messages WHERE id IN
     (SELECT id FROM messages WHERE created_at < $1 LIMIT $2)`,
   pruneConversations: `DELETE FROM conversations

@@ -14,7 +14,7 @@ import type {
   TurnUpdate,
 } from "./store.ts";
 import type { Sql } from "./postgres_connect.ts";
-import { insertMessage } from "./postgres_queries.ts";
+import { appendToConversation, insertMessage } from "./postgres_queries.ts";
 import { turnFromRow, turnUpdateParams } from "./sqlite_turns.ts";
 
 const MESSAGE_COLUMNS =
@@ -53,7 +53,9 @@ export async function addTurn(
     );
   }
   return await sql.begin(async (tx) => {
-    const stored = await insertMessage(tx, { ...message, reply_to_id: null });
+    const user = { ...message, reply_to_id: null };
+    const stored = await appendToConversation(tx, user) ??
+      await insertMessage(tx, user);
     await tx.unsafe(INSERT_TURN, [
       stored.id,
       turn.source,

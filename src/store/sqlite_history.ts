@@ -18,9 +18,15 @@ import {
   conversationParams,
   type ConversationRow,
   int,
-  messageFromRow,
+  messageFields,
   messageParams,
+  text,
 } from "./sqlite_rows.ts";
+import {
+  historyGuild,
+  historyMessage,
+  historyRow,
+} from "./sqlite_history_rows.ts";
 import {
   missingReplyTarget,
   replyLinkToCheck,
@@ -28,37 +34,97 @@ import {
 } from "./store_checks.ts";
 
 /**
- * Appends a message in one transaction, creating its conversation on first
- * use; refuses a `reply_to_id` on a non-assistant message or to a message
- * that is not stored.
+ * Appends a message, creating its conversation on first use (then in one
+ * transaction); refuses a `reply_to_id` on a non-assistant message or to a
+ * message that is not stored.
  */
 export function addMessage(
   connection: SqliteConnection,
   message: NewMessage,
 ): StoredMessage {
-  return transaction(connection, () => {
-    const link = replyLinkToCheck(message);
-    const s = connection.statements;
-    if (link !== null && s.messageExists.get({ id: link }) === undefined) {
+  replyLinkToCheck(message);
+  // One write when the conversation exists: SQLite undoes a failing
+  // statement alone, no savepoint needed.
+  return appendToConversation(connection, message) ??
+    transaction(connection, () => {
+      const conversation = createConversation(
+        connection,
+        message.conversation,
+        message.created_at,
+      );
+      return storedAs(
+        message,
+        linkChecked(message, () =>
+          connection.statements.insertMessage.get(
+            messageParams(conversation.id, message),
+          )),
+        conversation.key,
+      );
+    });
+}
+
+/**
+ * Appends the message to its stored conversation in one statement; null
+ * when the conversation is not stored yet (nothing written).
+ */
+export function appendToConversation(
+  connection: SqliteConnection,
+  message: NewMessage,
+): StoredMessage | null {
+  const key = message.conversation;
+  const params = messageFields(message);
+  params.channel_id = key.channel_id;
+  params.user_id = key.user_id;
+  const row = linkChecked(
+    message,
+    () => connection.statements.insertIntoConversation.get(params),
+  );
+  if (row === undefined) return null;
+  return storedAs(message, row, {
+    channel_id: key.channel_id,
+    guild_id: text(row, "guild_id"),
+    user_id: key.user_id,
+  });
+}
+
+/** Runs an insert of `message`; a reply link to a message not stored fails with its own message. */
+function linkChecked<T>(message: NewMessage, insert: () => T): T {
+  try {
+    return insert();
+  } catch (error) {
+    const link = message.reply_to_id ?? null;
+    if (link !== null && isForeignKeyFailure(error)) {
       throw missingReplyTarget(link);
     }
-    const conversation = findConversation(connection, message.conversation) ??
-      createConversation(connection, message.conversation, message.created_at);
-    const row = s.insertMessage.get(messageParams(conversation.id, message));
-    return {
-      ...message,
-      id: int(row ?? {}, "id"),
-      conversation: conversation.key,
-      updated_at: message.created_at,
-      reply_to_id: message.reply_to_id ?? null,
-    };
-  });
+    throw error;
+  }
+}
+
+/** SQLITE_CONSTRAINT_FOREIGNKEY. */
+function isForeignKeyFailure(error: unknown): boolean {
+  return (error as { errcode?: unknown } | null)?.errcode === 787;
+}
+
+/** The stored message: `message` with the id of `row` in `conversation`. */
+function storedAs(
+  message: NewMessage,
+  row: Record<string, unknown> | undefined,
+  conversation: ConversationKey,
+): StoredMessage {
+  return {
+    ...message,
+    id: int(row ?? {}, "id"),
+    conversation,
+    updated_at: message.created_at,
+    reply_to_id: message.reply_to_id ?? null,
+  };
 }
 
 /**
  * The newest messages of the conversation, newest first (by id): at most
  * `limit`, created at or after `since`, below `before_id`, and none stored
- * before its last reset or created before the reset's time.
+ * before its last reset or created before the reset's time. One statement
+ * reads the conversation and its messages, as arrays (no row objects).
  */
 export function recentMessages(
   connection: SqliteConnection,
@@ -66,17 +132,22 @@ export function recentMessages(
 ): StoredMessage[] {
   const limit = sqlLimit(query.limit);
   if (Number.isNaN(query.since)) throw new RangeError("since is NaN");
-  const conversation = findConversation(connection, query.conversation);
-  if (limit === 0 || conversation === undefined) return [];
-  const since = Math.max(query.since, conversation.reset_at ?? -Infinity);
+  if (limit === 0) return [];
   const rows = connection.statements.recentMessages.all({
-    conversation_id: conversation.id,
-    after_id: Math.max(conversation.reset_after_id, query.after_id ?? 0),
+    channel_id: query.conversation.channel_id,
+    user_id: query.conversation.user_id,
+    after_id: query.after_id ?? 0,
     before_id: query.before_id ?? Number.MAX_SAFE_INTEGER,
-    since: Number.isFinite(since) ? since : Number.MIN_SAFE_INTEGER,
+    since: Number.isFinite(query.since) ? query.since : Number.MIN_SAFE_INTEGER,
     limit,
   });
-  return rows.map((row) => messageFromRow(row, conversation.key));
+  if (rows.length === 0) return [];
+  const conversation: ConversationKey = {
+    channel_id: query.conversation.channel_id,
+    guild_id: historyGuild(historyRow(rows[0])),
+    user_id: query.conversation.user_id,
+  };
+  return rows.map((row) => historyMessage(historyRow(row), conversation));
 }
 
 /**

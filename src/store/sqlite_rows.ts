@@ -10,7 +10,6 @@
 import type {
   ConversationKey,
   MessageRole,
-  MessageUpdate,
   NewMessage,
   PersonaChoiceKey,
   RateLimitWindow,
@@ -152,8 +151,12 @@ export function messageParams(
   conversation_id: number,
   message: NewMessage,
 ): Params {
+  return { conversation_id, ...messageFields(message) };
+}
+
+/** A message's own columns as parameters (`insertIntoConversation` adds its key). */
+export function messageFields(message: NewMessage): Params {
   return {
-    conversation_id,
     external_id: message.external_id,
     author_id: message.author_id,
     author_name: message.author_name,
@@ -164,22 +167,6 @@ export function messageParams(
     created_at: message.created_at,
     partial: message.partial ? 1 : 0,
     reply_to_id: message.reply_to_id ?? null,
-  };
-}
-
-/** The parameters of the `updateMessage` statement: a `set_` flag and a value per field. */
-export function updateParams(id: number, update: MessageUpdate): Params {
-  return {
-    id,
-    set_content: update.content === undefined ? 0 : 1,
-    content: update.content ?? null,
-    set_token_count: update.token_count === undefined ? 0 : 1,
-    token_count: update.token_count ?? null,
-    set_partial: update.partial === undefined ? 0 : 1,
-    partial: update.partial ? 1 : 0,
-    set_external_id: update.external_id === undefined ? 0 : 1,
-    external_id: update.external_id ?? null,
-    updated_at: update.updated_at,
   };
 }
 

@@ -7,10 +7,20 @@
 
 import type {
   PersonaChoiceKey,
+  RateLimitHit,
+  RateLimitVerdict,
   RateLimitWindow,
   TokenCalibration,
 } from "./store.ts";
 import {
+  checkHits,
+  type CountedHit,
+  type HitRow,
+  refusal,
+  wasCounted,
+} from "./rate_limit_hits.ts";
+import {
+  int,
   personaKeyParams,
   rateLimitFromRow,
   rateLimitParams,
@@ -62,6 +72,53 @@ export abstract class SqliteSettingsMethods extends SqliteStoreBase {
       this.connection.statements.setRateLimit.run(
         rateLimitParams(key, window),
       );
+    });
+  }
+
+  /** Counts a hit against every limit or none (see `rate_limit_hits.ts`). */
+  hitRateLimits(
+    hits: readonly RateLimitHit[],
+    now: number,
+  ): Promise<RateLimitVerdict> {
+    return this.run(`count a hit against ${hits[0]?.key ?? "no limit"}`, () => {
+      checkHits(hits);
+      const s = this.connection.statements;
+      const counted: CountedHit[] = [];
+      for (const hit of hits) {
+        const params = {
+          key: hit.key,
+          limit: hit.limit,
+          window_ms: hit.window_ms,
+          now,
+        };
+        const found = s.hitRateLimit.get(params);
+        const row: HitRow | undefined = found === undefined ? undefined : {
+          window_start: int(found, "window_start"),
+          notified: int(found, "notified") === 1,
+        };
+        if (wasCounted(row)) {
+          counted.push({ hit, window_start: row.window_start });
+          continue;
+        }
+        for (const back of counted) {
+          s.unhitRateLimit.run({
+            key: back.hit.key,
+            window_ms: back.hit.window_ms,
+            window_start: back.window_start,
+            now,
+          });
+        }
+        const stored = row === undefined
+          ? s.getRateLimit.get({ key: hit.key })
+          : undefined;
+        return refusal(
+          hit,
+          row,
+          stored === undefined ? undefined : int(stored, "window_start"),
+          now,
+        );
+      }
+      return { allowed: true } as const;
     });
   }
 

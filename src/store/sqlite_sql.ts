@@ -33,15 +33,20 @@ const REPLIES_TO_USER = `SELECT r.id FROM messages r
     (SELECT a.id FROM messages a WHERE a.author_id = :user_id)`;
 
 /**
- * The history query: the newest messages of one conversation, newest first,
- * after its reset boundary (`after_id`), below `before_id`, created at or
- * after `since`. `INDEXED BY` pins the index so statistics cannot turn the
- * query into a scan of the table.
+ * The history query, one statement with its conversation: the newest
+ * messages, newest first, after the conversation's reset boundary (stored id
+ * and time) and :after_id, below :before_id, created at or after :since.
+ * `INDEXED BY` pins the index so statistics cannot turn the query into a
+ * scan of the table. Its columns are read by position (`HISTORY_COLUMNS`).
  */
-export const RECENT_MESSAGES_SQL = `SELECT ${MESSAGE_COLUMNS}
-  FROM messages m INDEXED BY messages_by_conversation
-  WHERE m.conversation_id = :conversation_id
-    AND m.id > :after_id AND m.id < :before_id AND m.created_at >= :since
+export const RECENT_MESSAGES_SQL = `SELECT m.id, m.external_id, m.author_id,
+  m.author_name, m.role, m.persona, m.content, m.token_count, m.created_at,
+  m.updated_at, m.partial, m.reply_to_id, c.guild_id
+  FROM conversations c
+  JOIN messages m INDEXED BY messages_by_conversation ON m.conversation_id = c.id
+  WHERE c.channel_id = :channel_id AND c.user_id = :user_id
+    AND m.id > max(c.reset_after_id, :after_id) AND m.id < :before_id
+    AND m.created_at >= :since AND m.created_at >= coalesce(c.reset_at, :since)
   ORDER BY m.id DESC LIMIT :limit`;
 
 /** Every statement of the SQLite store, by name. */
@@ -66,14 +71,19 @@ export const SQL = {
     :persona, :content, :token_count, :created_at, :created_at, :partial,
     :reply_to_id)
     RETURNING id`,
-  messageExists: "SELECT 1 AS found FROM messages WHERE id = :id",
-  updateMessage: `UPDATE messages SET
-    content = CASE WHEN :set_content THEN :content ELSE content END,
-    token_count = CASE WHEN :set_token_count THEN :token_count ELSE token_count END,
-    partial = CASE WHEN :set_partial THEN :partial ELSE partial END,
-    external_id = CASE WHEN :set_external_id THEN :external_id ELSE external_id END,
-    updated_at = :updated_at
-    WHERE id = :id`,
+  /**
+   * Appends a message to its conversation found by key, in one statement:
+   * no row when the conversation is not stored yet. A `reply_to_id` that is
+   * not stored fails the foreign key.
+   */
+  insertIntoConversation: `INSERT INTO messages (conversation_id, external_id,
+    author_id, author_name, role, persona, content, token_count, created_at,
+    updated_at, partial, reply_to_id)
+    SELECT c.id, :external_id, :author_id, :author_name, :role, :persona,
+    :content, :token_count, :created_at, :created_at, :partial, :reply_to_id
+    FROM conversations c WHERE c.channel_id = :channel_id AND c.user_id = :user_id
+    RETURNING id,
+    (SELECT c2.guild_id FROM conversations c2 WHERE c2.id = conversation_id) AS guild_id`,
   getMessage: `${WITH_CONVERSATION} WHERE m.id = :id`,
   findByExternalId:
     `${WITH_CONVERSATION} WHERE m.external_id = :external_id ORDER BY m.id LIMIT 1`,
@@ -101,6 +111,27 @@ export const SQL = {
     VALUES (:key, :count, :window_start, :notified)
     ON CONFLICT (key) DO UPDATE SET count = excluded.count,
     window_start = excluded.window_start, notified = excluded.notified`,
+  /**
+   * Counts one hit when the window allows it (see `rate_limit_hits.ts`):
+   * a window past :window_ms starts again at :now; a full window is left
+   * alone but marked notified, and not touched at all (no row returned)
+   * once it is.
+   */
+  hitRateLimit: `INSERT INTO rate_limits (key, count, window_start, notified)
+    VALUES (:key, min(1, :limit), :now, :limit < 1)
+    ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN :now - window_start >= :window_ms THEN min(1, :limit)
+      WHEN count < :limit THEN count + 1 ELSE count END,
+    notified = CASE WHEN :now - window_start >= :window_ms THEN :limit < 1
+      ELSE count >= :limit END,
+    window_start = CASE WHEN :now - window_start >= :window_ms THEN :now
+      ELSE window_start END
+    WHERE :now - window_start >= :window_ms OR count < :limit OR notified = 0
+    RETURNING window_start, notified`,
+  /** Takes back a hit counted in the window that started at :window_start; an emptied window ends. */
+  unhitRateLimit: `UPDATE rate_limits SET count = count - 1,
+    window_start = CASE WHEN count = 1 THEN :now - :window_ms ELSE window_start END
+    WHERE key = :key AND window_start = :window_start AND count > 0`,
   pruneMessages: `DELETE FROM messages WHERE id IN
     (SELECT id FROM messages WHERE created_at < :before LIMIT :batch)`,
   pruneConversations: `DELETE FROM conversations

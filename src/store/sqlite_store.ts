@@ -27,11 +27,7 @@ import type {
 import { openDatabase, type SqliteStoreOptions } from "./sqlite_connection.ts";
 import * as history from "./sqlite_history.ts";
 import { transaction } from "./sqlite_connection.ts";
-import {
-  conversationParams,
-  messageFromRow,
-  updateParams,
-} from "./sqlite_rows.ts";
+import { conversationParams, messageFromRow } from "./sqlite_rows.ts";
 import { describe } from "./store_checks.ts";
 import * as turns from "./sqlite_turns.ts";
 import * as images_ from "./sqlite_images.ts";
@@ -97,7 +93,7 @@ export class SqliteStore extends SqliteMemoryMethods implements Store {
   /** Changes the given fields of a message and its `updated_at`; unknown ids are ignored. */
   updateMessage(id: number, update: MessageUpdate): Promise<void> {
     return this.run(`update message ${id}`, () => {
-      this.connection.statements.updateMessage.run(updateParams(id, update));
+      this.updates.updateMessage(id, update);
     });
   }
 
@@ -218,9 +214,7 @@ export class SqliteStore extends SqliteMemoryMethods implements Store {
   /** Changes a turn; an ended turn drops its payload. Unknown ids are ignored. */
   updateTurn(message_id: number, update: TurnUpdate): Promise<void> {
     return this.run(`update the turn of message ${message_id}`, () => {
-      this.turnStatements.updateTurn.run(
-        turns.turnUpdateParams(message_id, update),
-      );
+      this.updates.updateTurn(message_id, update);
     });
   }
 

@@ -23,6 +23,7 @@ import {
 import { messageOf } from "./store_checks.ts";
 import * as turns from "./sqlite_turns.ts";
 import * as images_ from "./sqlite_images.ts";
+import { ShapedUpdates } from "./sqlite_updates.ts";
 
 /** A store operation blocking the event loop longer than this is logged. */
 export const SLOW_QUERY_MS = 50;
@@ -35,6 +36,8 @@ export abstract class SqliteStoreBase {
   protected readonly connection: SqliteConnection;
   protected readonly turnStatements: turns.TurnStatements;
   protected readonly imageStatements: images_.ImageStatements;
+  /** `updateMessage` and `updateTurn`, a statement per shape of update. */
+  protected readonly updates: ShapedUpdates;
   protected readonly pruneBatch: number;
   readonly #checkpointer: WalCheckpointer | null;
   readonly #batch: WriteBatch;
@@ -64,6 +67,7 @@ export abstract class SqliteStoreBase {
     this.connection = { db, statements: prepareAll(db) };
     this.turnStatements = turns.prepareTurnStatements(db);
     this.imageStatements = images_.prepareImageStatements(db);
+    this.updates = new ShapedUpdates(db);
     this.#batch = new WriteBatch(
       db,
       this.connection.statements,

@@ -17,7 +17,7 @@ import type {
   TurnUpdate,
 } from "./store.ts";
 import { type SqliteConnection, transaction } from "./sqlite_connection.ts";
-import { createConversation, findConversation } from "./sqlite_history.ts";
+import { appendToConversation, createConversation } from "./sqlite_history.ts";
 import { int, messageFromRow, messageParams, text } from "./sqlite_rows.ts";
 
 const MESSAGE_COLUMNS =
@@ -28,15 +28,6 @@ export const TURN_SQL = {
   insertTurn: `INSERT INTO turns
     (message_id, source, payload, state, received_at, updated_at)
     VALUES (:message_id, :source, :payload, 'waiting', :at, :at)`,
-  /** A finished turn drops its payload: nothing needs to run it again. */
-  updateTurn: `UPDATE turns SET
-    state = CASE WHEN :set_state THEN :state ELSE state END,
-    reply_id = CASE WHEN :set_reply_id THEN :reply_id ELSE reply_id END,
-    posted = CASE WHEN :set_posted THEN :posted ELSE posted END,
-    payload = CASE WHEN :set_state AND :state IN ('answered', 'partial', 'failed')
-      THEN '' ELSE payload END,
-    updated_at = :updated_at
-    WHERE message_id = :message_id`,
   openTurns: `SELECT t.source, t.payload, t.state, t.reply_id, t.posted,
     t.updated_at AS turn_updated_at, ${MESSAGE_COLUMNS},
     c.channel_id, c.guild_id, c.user_id AS conversation_user_id
@@ -54,7 +45,6 @@ export type TurnStatements = Record<keyof typeof TURN_SQL, StatementSync>;
 export function prepareTurnStatements(db: DatabaseSync): TurnStatements {
   return {
     insertTurn: db.prepare(TURN_SQL.insertTurn),
-    updateTurn: db.prepare(TURN_SQL.updateTurn),
     openTurns: db.prepare(TURN_SQL.openTurns),
   };
 }
@@ -72,25 +62,30 @@ export function addTurn(
         `a turn starts with a user message, not a ${message.role} one`,
       );
     }
-    const conversation = findConversation(connection, message.conversation) ??
-      createConversation(connection, message.conversation, message.created_at);
-    const row = connection.statements.insertMessage.get(
-      messageParams(conversation.id, { ...message, reply_to_id: null }),
-    );
-    const id = int(row ?? {}, "id");
+    const user = { ...message, reply_to_id: null };
+    const stored = appendToConversation(connection, user) ?? (() => {
+      const conversation = createConversation(
+        connection,
+        message.conversation,
+        message.created_at,
+      );
+      const row = connection.statements.insertMessage.get(
+        messageParams(conversation.id, user),
+      );
+      return {
+        ...user,
+        id: int(row ?? {}, "id"),
+        conversation: conversation.key,
+        updated_at: message.created_at,
+      };
+    })();
     turns.insertTurn.run({
-      message_id: id,
+      message_id: stored.id,
       source: turn.source,
       payload: turn.payload,
       at: message.created_at,
     });
-    return {
-      ...message,
-      id,
-      conversation: conversation.key,
-      updated_at: message.created_at,
-      reply_to_id: null,
-    };
+    return stored;
   });
 }
 

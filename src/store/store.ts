@@ -18,6 +18,8 @@ import type {
   MessageUpdate,
   NewMessage,
   PersonaChoiceKey,
+  RateLimitHit,
+  RateLimitVerdict,
   RateLimitWindow,
   StoredImage,
   StoredMessage,
@@ -34,6 +36,8 @@ export type {
   MessageUpdate,
   NewMessage,
   PersonaChoiceKey,
+  RateLimitHit,
+  RateLimitVerdict,
   RateLimitWindow,
   StoredImage,
   StoredMessage,
@@ -109,6 +113,20 @@ export interface Store extends MemoryStore {
    * `forgetUser` can find a user's counters.
    */
   setRateLimit(key: string, window: RateLimitWindow): Promise<void>;
+  /**
+   * Counts one hit at `now` against every limit, or against none: each
+   * counter is read and changed in one atomic statement, so gateway
+   * processes sharing a database never lose each other's hits. A window
+   * older than its `window_ms` starts again at `now`. The first limit (in
+   * order) whose window already holds `limit` hits refuses; the hits counted
+   * against the limits before it are taken back, and the refusal is recorded
+   * so that only the first one in a window says `notify`. While a refusal
+   * takes hits back, another process may briefly see them counted.
+   */
+  hitRateLimits(
+    hits: readonly RateLimitHit[],
+    now: number,
+  ): Promise<RateLimitVerdict>;
   /**
    * Deletes messages created before `before` (retention), and conversations
    * left empty whose creation and last reset are older too. Returns how many

@@ -115,6 +115,23 @@ export interface RateLimitWindow {
   notified: boolean;
 }
 
+/** One limit a hit is counted against: at most `limit` hits per `window_ms`. */
+export interface RateLimitHit {
+  /** The counter's key (see {@link RateLimitWindow}). */
+  key: string;
+  limit: number;
+  window_ms: number;
+}
+
+/**
+ * What counting a hit decided: counted against every limit, or refused by
+ * `key`, whose window started at `window_start`; `notify` is true for the
+ * first refusal in that window only.
+ */
+export type RateLimitVerdict =
+  | { allowed: true }
+  | { allowed: false; key: string; window_start: number; notify: boolean };
+
 /** A persona choice one user made, as listed for their data export. */
 export interface UserPersonaChoice {
   /** The binding the choice applies in (see {@link PersonaChoiceKey}). */

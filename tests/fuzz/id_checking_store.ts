@@ -74,6 +74,15 @@ export function idCheckingStore(
           (property === "getRateLimit" || property === "setRateLimit") &&
           !RATE_LIMIT_KEY.test(String(args[0]))
         ) found.push(`key = ${JSON.stringify(String(args[0])).slice(0, 80)}`);
+        if (property === "hitRateLimits" && Array.isArray(args[0])) {
+          for (const hit of args[0] as { key?: unknown }[]) {
+            if (!RATE_LIMIT_KEY.test(String(hit.key))) {
+              found.push(
+                `key = ${JSON.stringify(String(hit.key)).slice(0, 80)}`,
+              );
+            }
+          }
+        }
         for (const problem of found) {
           problems.push(`${String(property)}(): ${problem}`);
         }

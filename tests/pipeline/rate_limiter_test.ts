@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { RateLimiter } from "../../src/pipeline/rate_limiter.ts";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
+import type { Store } from "../../src/store/store.ts";
 
 const sixPerMinute = {
   key: "user:1:default",
@@ -91,4 +92,28 @@ Deno.test("two RateLimiters on one store (two processes) count a user's messages
   }
   assert.deepEqual(verdicts, [true, true, true, true, true, true, false]);
   assert.equal((await store.getRateLimit(sixPerMinute.key))?.count, 6);
+});
+
+Deno.test("RateLimiter gives its verdicts in the order the hits came, even when the store answers out of order", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => release = resolve);
+  let calls = 0;
+  const slowFirst = {
+    hitRateLimits: async (...args: Parameters<Store["hitRateLimits"]>) => {
+      if (calls++ === 0) await gate;
+      return await store.hitRateLimits(...args);
+    },
+  } as unknown as Store;
+  const limiter = new RateLimiter(slowFirst);
+  const order: string[] = [];
+  const first = limiter.hit([sixPerMinute], 1_000).then(() =>
+    order.push("first")
+  );
+  const second = limiter.hit([sixPerMinute], 1_001).then(() =>
+    order.push("second")
+  );
+  release();
+  await Promise.all([first, second]);
+  assert.deepEqual(order, ["first", "second"]);
 });

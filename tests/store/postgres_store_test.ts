@@ -15,6 +15,7 @@ import { userDataContract } from "./contract/user_data_contract.ts";
 import { memoryContract } from "./contract/memory_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
 import { imagesContract } from "./contract/images_contract.ts";
+import { rateLimitContract } from "./contract/rate_limit_contract.ts";
 
 const backend = await postgresBackend();
 historyContract(backend);
@@ -25,3 +26,4 @@ userDataContract(backend);
 memoryContract(backend);
 turnsContract(backend);
 imagesContract(backend);
+rateLimitContract(backend);

@@ -59,14 +59,18 @@ function fillAndAnalyze(db: DatabaseSync): void {
   db.exec("ANALYZE");
 }
 
-Deno.test("the history query searches messages_by_conversation, even after ANALYZE", async () => {
+Deno.test("the history query finds the conversation by its key, then searches messages_by_conversation, even after ANALYZE", async () => {
   const db = await migratedDatabase();
   try {
     fillAndAnalyze(db);
     const details = plan(db, RECENT_MESSAGES_SQL);
-    assert.equal(details.length, 1, details.join("\n"));
+    assert.equal(details.length, 2, details.join("\n"));
     assert.match(
       details[0] ?? "",
+      /^SEARCH c USING INDEX sqlite_autoindex_conversations_1 \(channel_id=\? AND user_id=\?\)$/,
+    );
+    assert.match(
+      details[1] ?? "",
       /^SEARCH m USING (COVERING )?INDEX messages_by_conversation \(conversation_id=\? AND id>\? AND id<\?\)$/,
     );
   } finally {

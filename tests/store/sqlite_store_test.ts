@@ -13,6 +13,7 @@ import { userDataContract } from "./contract/user_data_contract.ts";
 import { memoryContract } from "./contract/memory_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
 import { imagesContract } from "./contract/images_contract.ts";
+import { rateLimitContract } from "./contract/rate_limit_contract.ts";
 
 historyContract(sqliteBackend);
 dataContract(sqliteBackend);
@@ -22,3 +23,4 @@ userDataContract(sqliteBackend);
 memoryContract(sqliteBackend);
 turnsContract(sqliteBackend);
 imagesContract(sqliteBackend);
+rateLimitContract(sqliteBackend);

@@ -63,6 +63,29 @@ export function turnsContract(backend: StoreBackend): void {
     assert.deepEqual(open, []);
   });
 
+  backend.test("updateTurn() changes only the fields it is given", async () => {
+    await using store = await backend.open();
+    const asked = await store.addTurn(newMessage(), {
+      source: "discord",
+      payload: '{"id":"1"}',
+    });
+    const reply = await store.addMessage(
+      newMessage({ role: "assistant", reply_to_id: asked.id, partial: true }),
+    );
+    await store.updateTurn(asked.id, { state: "running", updated_at: 2_000 });
+    await store.updateTurn(asked.id, { reply_id: reply.id, updated_at: 3_000 });
+    await store.updateTurn(asked.id, {
+      posted: [{ id: "900", content: "Hel" }],
+      updated_at: 4_000,
+    });
+    const [open] = await store.openTurns("discord");
+    assert.equal(open?.state, "running");
+    assert.equal(open?.reply_id, reply.id);
+    assert.equal(open?.payload, '{"id":"1"}');
+    assert.deepEqual(open?.posted, [{ id: "900", content: "Hel" }]);
+    assert.equal(open?.updated_at, 4_000);
+  });
+
   backend.test("addTurn() refuses a message that is not a user message, storing nothing", async () => {
     await using store = await backend.open();
     await assert.rejects(
