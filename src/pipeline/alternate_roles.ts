@@ -17,20 +17,22 @@ export function alternateRoles(
   messages: readonly ChatMessage[],
 ): ChatMessage[] {
   const out: ChatMessage[] = [];
+  // True once a user or assistant message is in `out`.
+  let started = false;
   for (const message of messages) {
-    const last = out.at(-1);
+    const last = out.length === 0 ? undefined : out[out.length - 1]!;
     if (message.role === "system") {
       if (last?.role === "system") {
         out[out.length - 1] = merge(last, message);
-      } else if (out.every((m) => m.role === "system")) out.push(message);
+      } else if (!started) out.push(message);
       // A system message inside the conversation would break alternation: never sent.
       continue;
     }
-    const started = out.some((m) => m.role !== "system");
     if (!started && message.role === "assistant") continue;
     if (last !== undefined && last.role === message.role) {
       out[out.length - 1] = merge(last, message);
     } else out.push(message);
+    started = true;
   }
   return out;
 }

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { withSpan } from "../observability/tracing.ts";
+import { tracingEnabled, withSpan } from "../observability/tracing.ts";
 
 /** One step of the pipeline. */
 export interface Stage<C> {
@@ -45,45 +45,47 @@ export function compose<C>(
   stages: readonly Stage<C>[],
   observe: StageObserver<C> = () => {},
 ): (ctx: C) => Promise<void> {
-  return async function run(ctx: C): Promise<void> {
-    const dispatch = async (index: number): Promise<void> => {
-      const stage = stages[index];
-      if (stage === undefined) return;
-      let called = false;
-      let settled = true;
-      let inner_ms = 0;
-      const next = async () => {
-        if (called) {
-          throw new StageContractError(
-            `Stage "${stage.name}" called next() twice`,
-          );
-        }
-        called = true;
-        settled = false;
-        const nextStarted = performance.now();
-        try {
-          await dispatch(index + 1);
-        } finally {
-          settled = true;
-          inner_ms = performance.now() - nextStarted;
-        }
-      };
-      const started = performance.now();
-      try {
-        await withSpan(
-          `stage ${stage.name}`,
-          { "bot.stage": stage.name },
-          () => stage.run(ctx, next),
-        );
-      } finally {
-        observe(stage.name, performance.now() - started - inner_ms, ctx);
-      }
-      if (!settled) {
+  // Span names and attributes are made once, not per turn.
+  const spans = stages.map((stage) => ({
+    name: `stage ${stage.name}`,
+    attributes: { "bot.stage": stage.name },
+  }));
+  const dispatch = async (ctx: C, index: number): Promise<void> => {
+    const stage = stages[index];
+    if (stage === undefined) return;
+    let called = false;
+    let settled = true;
+    let inner_ms = 0;
+    const next = async () => {
+      if (called) {
         throw new StageContractError(
-          `Stage "${stage.name}" returned before the next stage finished: await next()`,
+          `Stage "${stage.name}" called next() twice`,
         );
+      }
+      called = true;
+      settled = false;
+      const nextStarted = performance.now();
+      try {
+        await dispatch(ctx, index + 1);
+      } finally {
+        settled = true;
+        inner_ms = performance.now() - nextStarted;
       }
     };
-    await dispatch(0);
+    const started = performance.now();
+    try {
+      if (tracingEnabled) {
+        const span = spans[index]!;
+        await withSpan(span.name, span.attributes, () => stage.run(ctx, next));
+      } else await stage.run(ctx, next);
+    } finally {
+      observe(stage.name, performance.now() - started - inner_ms, ctx);
+    }
+    if (!settled) {
+      throw new StageContractError(
+        `Stage "${stage.name}" returned before the next stage finished: await next()`,
+      );
+    }
   };
+  return (ctx: C): Promise<void> => dispatch(ctx, 0);
 }

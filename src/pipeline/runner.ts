@@ -115,10 +115,14 @@ export class Runner {
   ): Promise<DispatchOutcome> {
     const config = this.#deps.config();
     const bot_user_id = this.#deps.bot_user_id();
-    const route = resolveRoute(
-      { ...message, user_id: message.author.id },
-      config,
-    );
+    const route = resolveRoute({
+      channel_id: message.channel_id,
+      parent_channel_id: message.parent_channel_id,
+      guild_id: message.guild_id,
+      user_id: message.author.id,
+      in_own_thread: message.in_own_thread === true,
+      content: message.content,
+    }, config);
     const worthQueueing = route !== null && !message.author.is_bot &&
       !message.author.is_webhook && !isEmptyMessage(message, bot_user_id) &&
       (options.rerun !== undefined ||

@@ -16,12 +16,17 @@ export const NAME_MAX_CHARS = 64;
 // line and paragraph separators (Zl, Zp), and the braces templates use.
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}{}]/gu;
 
+// Printable ASCII without braces, single spaces between words: already safe.
+const PLAIN = /^[!-z|~]+(?: [!-z|~]+)*$/;
+
 /** The name made safe; `fallback` when nothing is left. */
 export function safeName(
   name: string,
   fallback = "someone",
   max = NAME_MAX_CHARS,
 ): string {
+  // Most names need no cleaning: one test instead of four replacements.
+  if (name.length <= max && PLAIN.test(name)) return name;
   const clean = name.replace(/[\r\n\t\v\f\u2028\u2029]+/g, " ")
     .replace(UNSAFE, "")
     .replace(/\s+/g, " ")

@@ -34,10 +34,17 @@ export async function chooseSpeaker(
       return replied.persona;
     }
   }
+  // One persona to choose from: the stored choices cannot change the answer.
+  if (onlyPersona(binding.personas, binding.persona)) return binding.persona;
   return (await effectivePersona(
     store,
     binding,
     ctx.message.author.id,
     ctx.message.persona,
   )).persona;
+}
+
+function onlyPersona(personas: readonly string[], persona: string): boolean {
+  for (const name of personas) if (name !== persona) return false;
+  return true;
 }

@@ -29,10 +29,10 @@ export function renderSystemPrompt(
   template: string,
   vars: PromptVariables,
 ): string {
-  const when = new Date(vars.now);
+  const { date, time } = clockText(vars.now);
   const values: Record<string, string> = {
-    date: when.toISOString().slice(0, 10),
-    time: `${when.toISOString().slice(11, 16)} UTC`,
+    date,
+    time,
     user: safeName(vars.user),
     channel: safeName(vars.channel, "this channel"),
     server: safeName(vars.server, "this server"),
@@ -43,6 +43,22 @@ export function renderSystemPrompt(
     /\{\{\s*([a-z]+)\s*\}\}/g,
     (whole, name: string) => values[name] ?? whole,
   );
+}
+
+// Turns in the same minute show the same date and time: formatted once.
+let clock = { minute: NaN, date: "", time: "" };
+
+function clockText(now: number): { date: string; time: string } {
+  const minute = Math.floor(now / 60_000);
+  if (minute !== clock.minute) {
+    const iso = new Date(now).toISOString();
+    clock = {
+      minute,
+      date: iso.slice(0, 10),
+      time: `${iso.slice(11, 16)} UTC`,
+    };
+  }
+  return clock;
 }
 
 /** True when the prompt places the preferences itself with `{{preferences}}`. */

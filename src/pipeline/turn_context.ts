@@ -52,7 +52,11 @@ export interface TurnContext {
   attachments?: ReadAttachments | undefined;
   /** The stored user message (set by context). */
   user_message: StoredMessage | null;
-  /** The request sent to the model (set by context). */
+  /**
+   * The request for the model (set by context; emptied by generation once
+   * the LLM client has it, so a turn does not hold the history's text while
+   * its reply is delivered).
+   */
   request: ChatMessage[];
   /** `max_tokens` for the request: what is left of the window (set by context). */
   max_tokens: number;

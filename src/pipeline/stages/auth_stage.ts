@@ -54,24 +54,26 @@ export function withoutBotMention(
   content: string,
   bot_user_id: string,
 ): string {
-  return content.replaceAll(`<@${bot_user_id}>`, "").replaceAll(
-    `<@!${bot_user_id}>`,
-    "",
-  )
-    .replace(/^[\s,:]+/, "").trim();
+  const text = content.includes("<@")
+    ? content.replaceAll(`<@${bot_user_id}>`, "").replaceAll(
+      `<@!${bot_user_id}>`,
+      "",
+    )
+    : content;
+  return text.replace(/^[\s,:]+/, "").trim();
 }
 
 /** Creates the auth stage. */
 export function authStage(): Stage<TurnContext> {
   return {
     name: "auth",
-    async run(ctx, next) {
+    run(ctx, next) {
       const { message, bot_user_id } = ctx;
       const author = message.author;
       if (author.is_bot || author.is_webhook || author.id === bot_user_id) {
         ctx.outcome = "ignored";
         ctx.detail = "author is a bot or webhook";
-        return;
+        return Promise.resolve();
       }
       // A rerun answers a question that triggered when it was asked.
       if (
@@ -82,10 +84,10 @@ export function authStage(): Stage<TurnContext> {
       ) {
         ctx.outcome = "ignored";
         ctx.detail = "not triggered";
-        return;
+        return Promise.resolve();
       }
       ctx.text = withoutBotMention(message.content, bot_user_id);
-      await next();
+      return next();
     },
   };
 }

@@ -25,7 +25,7 @@ import { overheardFor } from "../channel_context.ts";
 import { historyImages } from "../history_images.ts";
 import { safeName } from "../safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
-import type { WindowMessage } from "../history_window.ts";
+import type { ContextWindow, WindowMessage } from "../history_window.ts";
 import { placesPreferences, renderSystemPrompt } from "../system_prompt.ts";
 import { fitMemory, preferencesNote } from "../../memory/memory.ts";
 import type {
@@ -42,6 +42,9 @@ export { containsChunk } from "./replied_to_message.ts";
 
 /** History rows read per query; more pages are read only while the budget has room. */
 const HISTORY_PAGE = 32;
+
+const NO_IMAGES: readonly ChatImage[] = [];
+const NO_ATTACHED: readonly { data_url: string }[] = [];
 
 /** How a stored message reads to the model: user messages carry the speaker's name. */
 export function asWindowMessage(
@@ -142,11 +145,17 @@ export async function buildRequest(
     }
     return message;
   };
+  const current = withImages(
+    asWindowMessage(userMessage, counter),
+    (ctx.attachments?.images ?? NO_ATTACHED).map((i) => ({ url: i.data_url })),
+  );
   const build = (history: StoredMessage[], replied: StoredMessage | null) =>
     buildContextWindow({
       system,
       history: history.map((m) =>
-        withImages(asWindow(m), pictures.get(m.id) ?? [])
+        pictures.size === 0
+          ? asWindow(m)
+          : withImages(asWindow(m), pictures.get(m.id) ?? NO_IMAGES)
       ),
       replied_to: replied === null ? null : replied.role === "assistant"
         ? {
@@ -155,10 +164,7 @@ export async function buildRequest(
           tokens: counter.count(replied.content),
         }
         : asWindowMessage(replied, counter),
-      current: withImages(
-        asWindowMessage(userMessage, counter),
-        (ctx.attachments?.images ?? []).map((i) => ({ url: i.data_url })),
-      ),
+      current,
       context_tokens: window_tokens,
       reserve_tokens: reserve_tokens,
       max_tokens: persona.max_tokens,
@@ -178,7 +184,7 @@ export async function buildRequest(
   let fetched = 0;
   // From the newest: a reply to an earlier turn may have a higher id than this message.
   let before: number | undefined;
-  let window = build(usable, null);
+  let window: ContextWindow | null = null;
   const anchor = deps.anchors?.peek(route.conversation);
   for (;;) {
     const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
@@ -206,6 +212,7 @@ export async function buildRequest(
     ) break;
     before = last.id;
   }
+  window ??= build(usable, null);
   // context: channel with scope: user — what others said in the channel, in order.
   const overheard = await overheardFor(
     deps.store,

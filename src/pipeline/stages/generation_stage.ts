@@ -9,7 +9,8 @@
  * @module
  */
 
-import type { ChatResult } from "../../llm/chat_types.ts";
+import type { PersonaConfig } from "../../config/config_types.ts";
+import type { ChatEvent, ChatResult } from "../../llm/chat_types.ts";
 import type { LlmClient } from "../../llm/llm_client.ts";
 import { LlmError } from "../../llm/llm_error.ts";
 import { ReasoningRenderer } from "../../llm/reasoning_render.ts";
@@ -106,16 +107,7 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       let stopped = false;
       const renderer = new ReasoningRenderer(persona.reasoning);
       const counter = deps.counterFor(persona.endpoint, persona.model);
-      const request = {
-        ...persona,
-        // Strict chat templates: a user message first, roles taking turns.
-        messages: alternateRoles(ctx.request),
-        max_tokens: ctx.max_tokens,
-      };
-      if (ctx.inspection) inspectRequest(ctx.inspection, request);
-      const events = deps.llm.streamChat(persona.endpoint, request, {
-        signal: ctx.signal,
-      });
+      const events = sendRequest(deps.llm, ctx, persona);
       const explain = (error: unknown) =>
         isCancelled(error, ctx.signal)
           ? "⚠️ The bot is restarting; this answer was cut short. Ask again in a moment."
@@ -276,6 +268,27 @@ export function generationStage(deps: GenerationDeps): Stage<TurnContext> {
       }
     },
   };
+}
+
+/**
+ * Hands the turn's request to the client and lets go of it: the client keeps
+ * it while the reply streams, and the turn does not carry the history's text
+ * through delivery.
+ */
+function sendRequest(
+  llm: Pick<LlmClient, "streamChat">,
+  ctx: TurnContext,
+  persona: PersonaConfig,
+): AsyncGenerator<ChatEvent, void, undefined> {
+  const request = {
+    ...persona,
+    // Strict chat templates: a user message first, roles taking turns.
+    messages: alternateRoles(ctx.request),
+    max_tokens: ctx.max_tokens,
+  };
+  if (ctx.inspection) inspectRequest(ctx.inspection, request);
+  ctx.request = [];
+  return llm.streamChat(persona.endpoint, request, { signal: ctx.signal });
 }
 
 function isCancelled(error: unknown, signal: AbortSignal): boolean {
