@@ -140,13 +140,15 @@ Deno.test("SIGKILL between two chunks of a long reply: the first message is clos
     "the second chunk to be sent",
   );
   assert.equal(await h.stop("SIGKILL"), 137);
-  unhold();
+  // Discord sees the dropped connection and creates nothing; releasing the
+  // hold before the fake has seen it would create the message after all.
   await h.discord.waitFor(
     () =>
       h.discord.requestsTo("POST /channels/{channel}/messages").length > posts,
     10_000,
     "the held request to end",
   );
+  unhold();
 
   await h.start();
   const replies = botMessages(h, CHANNEL);

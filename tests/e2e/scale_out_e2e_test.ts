@@ -24,6 +24,7 @@ import {
   get,
   guildId,
   GUILDS,
+  openTurns,
   PER_GUILD,
   SECRET,
   spawnDeno,
@@ -216,6 +217,19 @@ Deno.test({
 
       // Kill gateway B mid-turn while A also has a turn running; A keeps
       // answering; B restarted answers its cut-off turn once and leaves A's.
+      // Every earlier turn must have ended in the store first: a reply whose
+      // text is whole in Discord still has its last edit (the buttons of a
+      // finished reply) to go before it is `answered`, and under load that
+      // edit can wait seconds; a turn killed before it is rightly closed as
+      // interrupted on restart.
+      let open: string[] = [];
+      await until(
+        async () => (open = await openTurns(database.url)).length === 0,
+        60_000,
+        "every earlier turn to end",
+      ).catch((error) => {
+        throw new Error(`${error.message}; still open: ${open.join(", ")}`);
+      });
       let releaseB = () => {};
       let releaseA = () => {};
       const gateB = new Promise<void>((resolve) => releaseB = resolve);

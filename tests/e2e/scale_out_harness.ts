@@ -8,6 +8,8 @@
  * @module
  */
 
+import postgres from "postgres";
+
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** Guilds of the load, 10 per shard. */
@@ -158,5 +160,21 @@ export async function get(
     return { status: response.status, body: await response.text() };
   } catch {
     return null;
+  }
+}
+
+/**
+ * The contents of the user messages whose turns the database at `url` still
+ * has `waiting` or `running`: a process killed now would find these open.
+ */
+export async function openTurns(url: string): Promise<string[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ content: string }[]>`SELECT m.content
+      FROM turns t JOIN messages m ON m.id = t.message_id
+      WHERE t.state IN ('waiting', 'running') ORDER BY t.message_id`;
+    return rows.map((row) => row.content);
+  } finally {
+    await sql.end({ timeout: 1 });
   }
 }
