@@ -67,6 +67,22 @@ export async function addMessage(
     }) as StoredMessage;
 }
 
+/** A new message's column values after its conversation, in the order both insert statements take them. */
+function messageValues(message: NewMessage, reply_to_id: number | null) {
+  return [
+    message.external_id,
+    message.author_id,
+    message.author_name,
+    message.role,
+    message.persona,
+    message.content,
+    message.token_count,
+    message.created_at,
+    message.partial,
+    reply_to_id,
+  ];
+}
+
 /**
  * Appends the message to its stored conversation in one statement; null
  * when the conversation is not stored yet (nothing written).
@@ -82,16 +98,7 @@ export async function appendToConversation(
     rows = await run(sql, "insertIntoConversation", [
       key.channel_id,
       key.user_id,
-      message.external_id,
-      message.author_id,
-      message.author_name,
-      message.role,
-      message.persona,
-      message.content,
-      message.token_count,
-      message.created_at,
-      message.partial,
-      reply_to_id,
+      ...messageValues(message, reply_to_id),
     ]);
   } catch (error) {
     // foreign_key_violation: the replied-to message is not stored.
@@ -136,16 +143,7 @@ export async function insertMessage(
   const reply_to_id = message.reply_to_id ?? null;
   const [row] = await run(tx, "insertMessage", [
     conversation.id,
-    message.external_id,
-    message.author_id,
-    message.author_name,
-    message.role,
-    message.persona,
-    message.content,
-    message.token_count,
-    message.created_at,
-    message.partial,
-    reply_to_id,
+    ...messageValues(message, reply_to_id),
   ]);
   return {
     ...message,
