@@ -2,6 +2,11 @@
  * Per-channel pacing of message sends and edits: at most `limit` operations
  * in any `window_ms` (Discord allows about 5 per 5 s per channel), shared by
  * every reply in the channel, plus pauses a 429's `retry_after` asks for.
+ * An operation counts from the moment it finished, for the window plus
+ * `margin_ms`: Discord's window opens when its server took the first
+ * request, by its own clock, so a margin keeps a small clock step or a
+ * request that landed just after we stopped waiting for it from making
+ * the sixth operation of a window.
  * The wait list of a channel is bounded (`max_waiters`): past it `acquire`
  * rejects at once with a `ThrottleFullError` instead of growing without end.
  * Waiting goes through the injected `setTimeout`, so tests drive the clock.
@@ -73,10 +78,14 @@ export class ChannelThrottle {
     limit = 5,
     window_ms = 5_000,
     timers: ThrottleTimers = systemThrottleTimers,
-    bound: { max_waiters?: number; onRefused?: () => void } = {},
+    bound: {
+      max_waiters?: number;
+      onRefused?: () => void;
+      margin_ms?: number;
+    } = {},
   ) {
     this.#limit = limit;
-    this.#window = window_ms;
+    this.#window = window_ms + (bound.margin_ms ?? 0);
     this.#timers = timers;
     this.#maxWaiters = bound.max_waiters ?? MAX_THROTTLE_WAITERS;
     this.#onRefused = bound.onRefused ?? (() => {});

@@ -16,6 +16,14 @@ import { withGlobalPacing } from "./global_pacing.ts";
 import type { PacedPort } from "./global_pacing.ts";
 import { withRequestLanes } from "./request_lanes.ts";
 
+/**
+ * How much longer than Discord's 5 s a channel's operation counts: its
+ * window opens by Discord's clock when the first request lands, ours when
+ * the answer came back, and with a REST proxy in between a request we gave
+ * up on may still land later (discord.js waits 50 ms more by default).
+ */
+export const CHANNEL_MARGIN_MS = 100;
+
 /** The per-channel throttle and the paced port over `client_port`. */
 export function discordPacing(
   options: DiscordRuntimeOptions,
@@ -25,7 +33,10 @@ export function discordPacing(
   const paced = options.pacing ?? true;
   const bound = { onRefused: () => options.observer?.throttleRefused?.() };
   const throttle = paced
-    ? new ChannelThrottle(5, 5_000, timers, bound)
+    ? new ChannelThrottle(5, 5_000, timers, {
+      ...bound,
+      margin_ms: CHANNEL_MARGIN_MS,
+    })
     : new ChannelThrottle(Infinity, 1, timers, bound);
   // Of several gateway processes, each paces itself to its shards' share
   // of the bot's global limit; the REST proxy enforces the whole.

@@ -7,7 +7,10 @@
  * hold for the bot as a whole, not per process. Requests must carry
  * `DISCORD_REST_SECRET` in their `authorization` header; the bot token stays
  * here. Discord's answer (status and JSON body, errors included) goes back
- * unchanged.
+ * unchanged. A request whose gateway process gave up on it (its deadline
+ * passed, or it hung up) while it waited in a queue here is dropped instead
+ * of sent: the gateway has already counted it as done against the
+ * channel's limit and may be sending it again.
  *
  * @module
  */
@@ -33,8 +36,11 @@ export interface RestProxyOptions {
 export interface RestProxy {
   /** The proxy's origin, e.g. `http://127.0.0.1:8090`: the gateways' `DISCORD_REST_URL`. */
   readonly url: string;
-  /** Requests forwarded so far, and how many were refused for a wrong secret. */
-  readonly stats: { forwarded: number; unauthorized: number };
+  /**
+   * Requests forwarded so far, how many were refused for a wrong secret,
+   * and how many were dropped because their client had gone.
+   */
+  readonly stats: { forwarded: number; unauthorized: number; dropped: number };
   close(): Promise<void>;
 }
 
@@ -51,7 +57,8 @@ export function startRestProxy(options: RestProxyOptions): RestProxy {
   });
   // A Discord-compatible base is not a proxy: keep the rate limiting on.
   rest.isProxied = false;
-  const stats = { forwarded: 0, unauthorized: 0 };
+  const stats = { forwarded: 0, unauthorized: 0, dropped: 0 };
+  dropAbandoned(rest, () => stats.dropped++);
   const server = Deno.serve({
     hostname: options.hostname,
     port: options.port,
@@ -119,11 +126,13 @@ async function forward(
     body = await request.formData();
   }
   const reason = request.headers.get("x-audit-log-reason");
+  const requestOptions = {
+    ...(body === undefined ? {} : { body: body as Record<string, unknown> }),
+    ...(reason === null ? {} : { reason: decodeURIComponent(reason) }),
+  };
+  clientSignals.set(requestOptions, request.signal);
   try {
-    const result = await rest.makeRequest(method, route, {
-      ...(body === undefined ? {} : { body: body as Record<string, unknown> }),
-      ...(reason === null ? {} : { reason: decodeURIComponent(reason) }),
-    });
+    const result = await rest.makeRequest(method, route, requestOptions);
     return result === undefined
       ? new Response(null, { status: 204 })
       : json(200, result);
@@ -142,6 +151,31 @@ async function forward(
     });
     return json(502, { message: "the REST proxy could not reach Discord" });
   }
+}
+
+/** The client's signal of each forwarded request, by the options Discordeno carries with it. */
+const clientSignals = new WeakMap<object, AbortSignal>();
+
+/**
+ * Makes Discordeno drop a queued request, at the moment it would send it,
+ * when the gateway that asked for it has hung up (Deno aborts a served
+ * request's signal when its client goes).
+ */
+function dropAbandoned(rest: RestManager, onDropped: () => void): void {
+  const send = rest.sendRequest;
+  rest.sendRequest = (request) => {
+    const options = request.requestBodyOptions;
+    if (options !== undefined && clientSignals.get(options)?.aborted) {
+      onDropped();
+      request.reject({
+        ok: false,
+        status: 499,
+        body: JSON.stringify({ message: "the client gave up on this request" }),
+      });
+      return Promise.resolve();
+    }
+    return send(request);
+  };
 }
 
 function json(status: number, value: unknown): Response {

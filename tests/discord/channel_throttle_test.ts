@@ -140,3 +140,73 @@ Deno.test("ChannelThrottle bounds a channel's wait list and counts what it refus
   assert.equal(outcomes.filter((o) => o === "granted").length, 4);
   throttle.close();
 });
+
+Deno.test("ChannelThrottle counts an operation for the window plus its margin", async () => {
+  const timers = new FakeTimers();
+  const throttle = new ChannelThrottle(5, 5_000, timers, { margin_ms: 100 });
+  let granted = 0;
+  for (let i = 0; i < 6; i++) {
+    throttle.acquire("a").then((done) => {
+      granted++;
+      done();
+    });
+  }
+  await settle();
+  assert.equal(granted, 5);
+  await timers.advance(5_099);
+  assert.equal(granted, 5);
+  await timers.advance(1);
+  assert.equal(granted, 6);
+  throttle.close();
+});
+
+/** A small deterministic generator (tests must replay the same timings). */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+}
+
+Deno.test("ChannelThrottle never lets Discord's fixed window see a 6th operation, whatever the timings", async () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const random = seeded(seed);
+    const timers = new FakeTimers(1_000_000);
+    const throttle = new ChannelThrottle(5, 5_000, timers);
+    // Discord's window: opens with the first request it takes, lasts 5 s.
+    let opened = -Infinity;
+    let used = 0;
+    let refused = 0;
+    const land = () => {
+      if (timers.now() >= opened + 5_000) {
+        opened = timers.now();
+        used = 0;
+      }
+      if (used === 5) refused++;
+      else used++;
+    };
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
+    const operation = async () => {
+      const done = await throttle.acquire("a");
+      await sleep(Math.floor(random() * 400)); // on its way
+      land();
+      await sleep(Math.floor(random() * 400)); // the answer on its way back
+      if (random() < 0.05) throttle.pause("a", Math.floor(random() * 2_000));
+      done();
+    };
+    const running: Promise<void>[] = [];
+    for (let t = 0; t < 60_000; t += 100) {
+      if (random() < 0.15) running.push(operation());
+      await timers.advance(100);
+    }
+    await timers.advance(600_000);
+    await Promise.all(running);
+    assert.equal(refused, 0, `seed ${seed}`);
+    assert.ok(
+      running.length > 20,
+      `seed ${seed}: ${running.length} operations`,
+    );
+    throttle.close();
+  }
+});

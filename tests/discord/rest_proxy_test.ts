@@ -2,7 +2,8 @@
  * The REST proxy (`deno task rest`) in front of the fake Discord: it refuses
  * a request without the shared secret, forwards the others with the bot
  * token (never the secret), and passes Discord's answers — errors included —
- * back unchanged.
+ * back unchanged. A request its client gave up on while it was queued is
+ * never sent.
  */
 import assert from "node:assert/strict";
 import { startRestProxy } from "../../src/discord/rest_proxy.ts";
@@ -81,9 +82,71 @@ Deno.test("the REST proxy forwards calls carrying the secret with the bot token,
     );
     assert.equal(missing.status, 404);
     assert.equal(typeof missing.json.code, "number");
-    assert.deepEqual(proxy.stats, { forwarded: 2, unauthorized: 2 });
+    assert.deepEqual(proxy.stats, {
+      forwarded: 2,
+      unauthorized: 2,
+      dropped: 0,
+    });
   } finally {
     await proxy.close();
     await fake.close();
   }
 });
+
+Deno.test("the REST proxy never sends a queued request whose client has hung up", async () => {
+  const fake = startFake();
+  const proxy = startRestProxy({
+    token: fake.token,
+    secret: SECRET,
+    api_base_url: fake.restBaseUrl,
+    hostname: "127.0.0.1",
+    port: 0,
+    logger: log("test"),
+  });
+  try {
+    let release = () => {};
+    fake.failNext({
+      route: "POST /channels/{channel}/messages",
+      times: 1,
+      hold: new Promise<void>((resolve) => release = resolve),
+    });
+    const send = (content: string, signal: AbortSignal | null = null) =>
+      fetch(`${proxy.url}/v10/channels/${CHANNEL}/messages`, {
+        method: "POST",
+        headers: { authorization: SECRET, "content-type": "application/json" },
+        body: JSON.stringify({ content, allowed_mentions: { parse: [] } }),
+        signal,
+      });
+    // The first send is stuck at Discord; the second waits behind it in the
+    // proxy's queue for the channel until its client gives up.
+    const first = send("first");
+    await waitFor(() =>
+      fake.requestsTo("POST /channels/{channel}/messages").length === 0 &&
+      proxy.stats.forwarded === 1
+    );
+    const gaveUp = new AbortController();
+    const second = send("second", gaveUp.signal).catch((error) => error);
+    await waitFor(() => proxy.stats.forwarded === 2);
+    gaveUp.abort();
+    assert.equal((await second).name, "AbortError");
+    release();
+    assert.equal((await first).status, 200);
+    await (await first).body?.cancel();
+    await waitFor(() => proxy.stats.dropped === 1);
+    // A later request on the channel goes through as usual.
+    const third = await send("third");
+    assert.equal(third.status, 200);
+    await third.body?.cancel();
+    assert.deepEqual(fake.contentsIn(CHANNEL), ["first", "third"]);
+  } finally {
+    await proxy.close();
+    await fake.close();
+  }
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.ok(condition(), "the condition never held");
+}

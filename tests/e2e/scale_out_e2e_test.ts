@@ -173,13 +173,7 @@ Deno.test({
       assert.equal(
         discord.rateLimitedCount(),
         0,
-        `Discord never answered 429: ${
-          JSON.stringify(
-            discord.requests.filter((r) => r.status === 429).map((r) =>
-              `${r.method} ${r.path}`
-            ),
-          )
-        }`,
+        `Discord never answered 429:\n${rateLimitReport(discord, children)}`,
       );
 
       // One rate limit across both processes: 3 an hour, shards 0 and 2.
@@ -315,13 +309,7 @@ Deno.test({
       assert.equal(
         discord.rateLimitedCount(),
         0,
-        `Discord never answered 429: ${
-          JSON.stringify(
-            discord.requests.filter((r) => r.status === 429).map((r) =>
-              `${r.method} ${r.path}`
-            ),
-          )
-        }`,
+        `Discord never answered 429:\n${rateLimitReport(discord, children)}`,
       );
     } catch (error) {
       throw new Error(
@@ -340,3 +328,37 @@ Deno.test({
     }
   },
 });
+
+/**
+ * What a 429 needs to be understood: each limited request with the timeline
+ * of its channel (ms from the channel's first request), how many bot
+ * requests the fake took in the second before it, and what the processes
+ * logged about failed Discord requests.
+ */
+function rateLimitReport(discord: FakeDiscord, children: Child[]): string {
+  const lines: string[] = [];
+  for (const limited of discord.requests.filter((r) => r.status === 429)) {
+    const channel = discord.requests.filter((r) =>
+      r.channelId !== null && r.channelId === limited.channelId
+    );
+    const start = channel[0]?.time ?? limited.time;
+    const global = discord.requests.filter((r) =>
+      r.time > limited.time - 1_000 && r.time <= limited.time
+    ).length;
+    lines.push(
+      `${limited.method} ${limited.path} at ${limited.time} (error code ${limited.errorCode}); ${global} requests in the second before it`,
+      ...channel.map((r) =>
+        `  +${r.time - start} ms ${r.method} ${r.route ?? r.path} → ${r.status}`
+      ),
+    );
+  }
+  for (const child of children) {
+    const failed = child.output().split("\n").filter((line) =>
+      /Discord request failed|could not reach Discord|rate limit/i.test(line)
+    );
+    if (failed.length > 0) {
+      lines.push(`--- ${child.name}`, ...failed.slice(-20));
+    }
+  }
+  return lines.join("\n");
+}
