@@ -13,6 +13,7 @@ import type { StoredMessage, TurnUpdate } from "../store/store.ts";
 import { AccessGate } from "./access/access_gate.ts";
 import { admit } from "./admission.ts";
 import { overhear } from "./channel_context.ts";
+import { ConversationQueues } from "./conversation_queues.ts";
 import { arriveTurn, recordTurn, type TurnJournal } from "./durable_turn.ts";
 import type { IncomingMessage } from "./incoming_message.ts";
 import { NoticeLimiter } from "./notice_limiter.ts";
@@ -38,25 +39,22 @@ export type {
 } from "./runner_types.ts";
 export { INTERNAL_ERROR_NOTICE, QUEUE_FULL_NOTICE } from "./runner_types.ts";
 
-interface ConversationQueue {
-  tail: Promise<void>;
-  /** Turns queued or running. */
-  size: number;
-}
-
 /** Dispatches messages to the pipeline; see the module doc. */
 export class Runner {
   readonly #deps: RunnerDeps;
-  readonly #queues = new Map<string, ConversationQueue>();
+  readonly #conversations: ConversationQueues;
   readonly #inFlight = new Set<Promise<DispatchOutcome>>();
   readonly #abort = new AbortController();
   readonly #admission;
-  #queued = 0;
   #dispatched = 0;
   #accepting = true;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
+    this.#conversations = new ConversationQueues(
+      deps.max_waiting,
+      deps.max_pending,
+    );
     this.#admission = {
       store: deps.store,
       access: deps.access ??
@@ -69,7 +67,7 @@ export class Runner {
 
   /** Turns admitted and waiting in a conversation queue or running (metrics). */
   get queued(): number {
-    return this.#queued;
+    return this.#conversations.queued;
   }
 
   /** Turns queued or running, over all conversations. */
@@ -157,11 +155,7 @@ export class Runner {
       return ctx.outcome;
     }
     const key = JSON.stringify(route.conversation);
-    const queue = this.#queues.get(key) ?? { tail: Promise.resolve(), size: 0 };
-    if (
-      queue.size > (this.#deps.max_waiting ?? 5) ||
-      this.#queued >= (this.#deps.max_pending ?? 1000)
-    ) {
+    if (!this.#conversations.hasRoom(key)) {
       if (
         this.#admission.notices.allow(key, message.author.id, this.#deps.now())
       ) {
@@ -170,16 +164,13 @@ export class Runner {
       this.#deps.onTurnEnd?.("queue_full", null);
       return "queue_full";
     }
-    queue.size += 1;
-    this.#queued += 1;
-    this.#queues.set(key, queue);
     // Durable from the moment it arrives: a crash while it waits loses nothing.
     // A rerun's question is stored already.
     const arrived = this.#arrive(
       ctx,
       options.stored ?? options.rerun?.user_message,
     );
-    const turn = queue.tail.then(async () => {
+    await this.#conversations.run(key, async () => {
       await arrived;
       // Stoppable while it runs: the Stop button aborts this turn's own signal.
       const controls = this.#deps.controls;
@@ -193,14 +184,6 @@ export class Runner {
         controls?.finish(message.id);
       }
     });
-    queue.tail = turn;
-    try {
-      await turn;
-    } finally {
-      queue.size -= 1;
-      this.#queued -= 1;
-      if (queue.size === 0) this.#queues.delete(key);
-    }
     this.#deps.onTurnEnd?.(ctx.outcome, ctx);
     return ctx.outcome;
   }
