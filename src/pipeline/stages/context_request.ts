@@ -25,7 +25,7 @@ import { overheardFor } from "../channel_context.ts";
 import { historyImages } from "../history_images.ts";
 import { safeName } from "../safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
-import type { ContextWindow, WindowMessage } from "../history_window.ts";
+import type { WindowMessage } from "../history_window.ts";
 import { placesPreferences, renderSystemPrompt } from "../system_prompt.ts";
 import { fitMemory, preferencesNote } from "../../memory/memory.ts";
 import type {
@@ -36,12 +36,10 @@ import type {
 import type { TurnContext } from "../turn_context.ts";
 import { inspectContext } from "../turn_inspection.ts";
 import type { ContextDeps } from "./context_stage.ts";
+import { readHistory } from "./history_read.ts";
 import { repliedToMessage } from "./replied_to_message.ts";
 
 export { containsChunk } from "./replied_to_message.ts";
-
-/** History rows read per query; more pages are read only while the budget has room. */
-const HISTORY_PAGE = 32;
 
 const NO_IMAGES: readonly ChatImage[] = [];
 const NO_ATTACHED: readonly { data_url: string }[] = [];
@@ -176,43 +174,20 @@ export async function buildRequest(
       }),
     });
 
-  // Read history a page at a time until the budget is full: the cost follows the
-  // budget, not max_messages or how much is stored. With a summary, only what
-  // it does not cover yet.
-  const after_id = recollection?.summary?.through_id;
-  const usable: StoredMessage[] = [];
-  let fetched = 0;
-  // From the newest: a reply to an earlier turn may have a higher id than this message.
-  let before: number | undefined;
-  let window: ContextWindow | null = null;
   const anchor = deps.anchors?.peek(route.conversation);
-  for (;;) {
-    const want = Math.min(HISTORY_PAGE, budget.max_messages - fetched);
-    if (want <= 0) break;
-    const rows = await deps.store.recentMessages({
-      conversation: route.conversation,
-      limit: want,
-      since: ctx.started_at - budget.max_age,
-      ...(before === undefined ? {} : { before_id: before }),
-      ...(after_id === undefined ? {} : { after_id }),
-    });
-    const history = rows.filter((m) => isHistoryOf(m, userMessage.id));
-    fetched += history.length;
-    usable.push(
-      ...history.filter((m) => m.content !== "" && m.role !== "system"),
-    );
-    newestFirst(usable);
-    window = build(usable, null);
-    const last = rows.at(-1);
-    if (
-      rows.length < want || last === undefined ||
-      window.history_used < usable.length ||
-      // Everything from where the history starts now is read (history_blocks.ts).
-      last.id < (anchor ?? -Infinity)
-    ) break;
-    before = last.id;
-  }
-  window ??= build(usable, null);
+  const read = await readHistory({
+    store: deps.store,
+    conversation: route.conversation,
+    since: ctx.started_at - budget.max_age,
+    max_messages: budget.max_messages,
+    // With a summary, only what it does not cover yet.
+    after_id: recollection?.summary?.through_id,
+    anchor,
+    isHistory: (m) => isHistoryOf(m, userMessage.id),
+    build: (usable) => build(usable, null),
+  });
+  const { usable, fetched } = read;
+  let window = read.window;
   // context: channel with scope: user — what others said in the channel, in order.
   const overheard = await overheardFor(
     deps.store,
