@@ -46,7 +46,7 @@ export function discordPacing(
   const port = withGlobalPacing(
     withRequestLanes(traceCalls(client_port, "discord")),
     timers,
-    paced ? Math.max(1, 45 * share) : Infinity,
+    paced ? Math.max(1, Math.floor(45 * share)) : Infinity,
   );
   return { throttle, port };
 }

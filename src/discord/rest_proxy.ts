@@ -7,16 +7,16 @@
  * hold for the bot as a whole, not per process. Requests must carry
  * `DISCORD_REST_SECRET` in their `authorization` header; the bot token stays
  * here. Discord's answer (status and JSON body, errors included) goes back
- * unchanged. A request whose gateway process gave up on it (its deadline
- * passed, or it hung up) while it waited in a queue here is dropped instead
- * of sent: the gateway has already counted it as done against the
- * channel's limit and may be sending it again.
+ * unchanged. On top of Discordeno's own handling, `proxy_send_gate.ts`
+ * keeps the bot-wide limit of 50 requests a second for all processes
+ * together, and drops a queued request whose gateway gave up on it.
  *
  * @module
  */
 
 import { createRestManager, type RestManager } from "@discordeno/bot";
 import type { Logger } from "../log/logging.ts";
+import { gateSends, whenAbandoned } from "./proxy_send_gate.ts";
 
 /** How to run the proxy. */
 export interface RestProxyOptions {
@@ -58,7 +58,7 @@ export function startRestProxy(options: RestProxyOptions): RestProxy {
   // A Discord-compatible base is not a proxy: keep the rate limiting on.
   rest.isProxied = false;
   const stats = { forwarded: 0, unauthorized: 0, dropped: 0 };
-  dropAbandoned(rest, () => stats.dropped++);
+  const gate = gateSends(rest, { onDropped: () => stats.dropped++ });
   const server = Deno.serve({
     hostname: options.hostname,
     port: options.port,
@@ -101,6 +101,7 @@ export function startRestProxy(options: RestProxyOptions): RestProxy {
         clearTimeout(queue.deleteQueueTimeout);
       }
       rest.queues.clear();
+      gate.close();
     },
   };
 }
@@ -130,7 +131,7 @@ async function forward(
     ...(body === undefined ? {} : { body: body as Record<string, unknown> }),
     ...(reason === null ? {} : { reason: decodeURIComponent(reason) }),
   };
-  clientSignals.set(requestOptions, request.signal);
+  whenAbandoned(requestOptions, request.signal);
   try {
     const result = await rest.makeRequest(method, route, requestOptions);
     return result === undefined
@@ -151,31 +152,6 @@ async function forward(
     });
     return json(502, { message: "the REST proxy could not reach Discord" });
   }
-}
-
-/** The client's signal of each forwarded request, by the options Discordeno carries with it. */
-const clientSignals = new WeakMap<object, AbortSignal>();
-
-/**
- * Makes Discordeno drop a queued request, at the moment it would send it,
- * when the gateway that asked for it has hung up (Deno aborts a served
- * request's signal when its client goes).
- */
-function dropAbandoned(rest: RestManager, onDropped: () => void): void {
-  const send = rest.sendRequest;
-  rest.sendRequest = (request) => {
-    const options = request.requestBodyOptions;
-    if (options !== undefined && clientSignals.get(options)?.aborted) {
-      onDropped();
-      request.reject({
-        ok: false,
-        status: 499,
-        body: JSON.stringify({ message: "the client gave up on this request" }),
-      });
-      return Promise.resolve();
-    }
-    return send(request);
-  };
 }
 
 function json(status: number, value: unknown): Response {

@@ -8,7 +8,11 @@
 import assert from "node:assert/strict";
 import { startRestProxy } from "../../src/discord/rest_proxy.ts";
 import { log } from "../../src/log/logging.ts";
-import { CHANNEL, startFake } from "../fakes/fake_discord/test_support.ts";
+import {
+  CHANNEL,
+  GUILD,
+  startFake,
+} from "../fakes/fake_discord/test_support.ts";
 
 const SECRET = "proxy-secret-123";
 
@@ -150,3 +154,44 @@ async function waitFor(condition: () => boolean): Promise<void> {
   }
   assert.ok(condition(), "the condition never held");
 }
+
+Deno.test("the REST proxy keeps the whole bot under Discord's 50 requests a second", async () => {
+  // 110 channels, one message each: no channel's own limit is reached, so
+  // only the global one holds the requests back.
+  const channels = Array.from(
+    { length: 110 },
+    (_, i) => ({
+      id: String(500_000_000_000_000_000n + BigInt(i)),
+      name: `c${i}`,
+    }),
+  );
+  const fake = startFake({
+    guilds: [{ id: GUILD, name: "big", channels }],
+  });
+  const proxy = startRestProxy({
+    token: fake.token,
+    secret: SECRET,
+    api_base_url: fake.restBaseUrl,
+    hostname: "127.0.0.1",
+    port: 0,
+    logger: log("test"),
+  });
+  try {
+    const sends = channels.map((channel) =>
+      call(proxy.url, "POST", `/channels/${channel.id}/messages`, {
+        content: "hello",
+        allowed_mentions: { parse: [] },
+      })
+    );
+    const statuses = (await Promise.all(sends)).map((r) => r.status);
+    assert.deepEqual([...new Set(statuses)], [200]);
+    assert.equal(
+      fake.requestsTo("POST /channels/{channel}/messages").length,
+      110,
+    );
+    assert.equal(fake.rateLimitedCount(), 0, "no 429 from Discord");
+  } finally {
+    await proxy.close();
+    await fake.close();
+  }
+});
