@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { startRestProxy } from "../../src/discord/rest_proxy.ts";
 import { log } from "../../src/log/logging.ts";
+import type { FakeDiscord } from "../fakes/fake_discord/fake_discord.ts";
 import {
   CHANNEL,
   GUILD,
@@ -15,6 +16,18 @@ import {
 } from "../fakes/fake_discord/test_support.ts";
 
 const SECRET = "proxy-secret-123";
+
+/** The proxy in front of `fake`, on a free loopback port. */
+function proxyFor(fake: FakeDiscord) {
+  return startRestProxy({
+    token: fake.token,
+    secret: SECRET,
+    api_base_url: fake.restBaseUrl,
+    hostname: "127.0.0.1",
+    port: 0,
+    logger: log("test"),
+  });
+}
 
 async function call(
   url: string,
@@ -37,14 +50,7 @@ async function call(
 
 Deno.test("the REST proxy forwards calls carrying the secret with the bot token, and refuses the rest", async () => {
   const fake = startFake();
-  const proxy = startRestProxy({
-    token: fake.token,
-    secret: SECRET,
-    api_base_url: fake.restBaseUrl,
-    hostname: "127.0.0.1",
-    port: 0,
-    logger: log("test"),
-  });
+  const proxy = proxyFor(fake);
   try {
     const refused = await call(
       proxy.url,
@@ -99,14 +105,7 @@ Deno.test("the REST proxy forwards calls carrying the secret with the bot token,
 
 Deno.test("the REST proxy never sends a queued request whose client has hung up", async () => {
   const fake = startFake();
-  const proxy = startRestProxy({
-    token: fake.token,
-    secret: SECRET,
-    api_base_url: fake.restBaseUrl,
-    hostname: "127.0.0.1",
-    port: 0,
-    logger: log("test"),
-  });
+  const proxy = proxyFor(fake);
   try {
     let release = () => {};
     fake.failNext({
@@ -168,14 +167,7 @@ Deno.test("the REST proxy keeps the whole bot under Discord's 50 requests a seco
   const fake = startFake({
     guilds: [{ id: GUILD, name: "big", channels }],
   });
-  const proxy = startRestProxy({
-    token: fake.token,
-    secret: SECRET,
-    api_base_url: fake.restBaseUrl,
-    hostname: "127.0.0.1",
-    port: 0,
-    logger: log("test"),
-  });
+  const proxy = proxyFor(fake);
   try {
     const sends = channels.map((channel) =>
       call(proxy.url, "POST", `/channels/${channel.id}/messages`, {
