@@ -34,6 +34,7 @@ export abstract class SqliteMemoryMethods extends SqliteSettingsMethods {
     return this.run(
       `export the messages of user ${JSON.stringify(user_id)}`,
       () => userData.messagesOfUser(this.connection, user_id),
+      "read",
     );
   }
 
@@ -42,6 +43,7 @@ export abstract class SqliteMemoryMethods extends SqliteSettingsMethods {
     return this.run(
       `export the persona choices of user ${JSON.stringify(user_id)}`,
       () => userData.personaChoicesOfUser(this.connection, user_id),
+      "read",
     );
   }
 
@@ -50,6 +52,7 @@ export abstract class SqliteMemoryMethods extends SqliteSettingsMethods {
     return this.run(
       `export the rate-limit counters of user ${JSON.stringify(user_id)}`,
       () => userData.rateLimitsOfUser(this.connection, user_id),
+      "read",
     );
   }
 
@@ -71,6 +74,7 @@ export abstract class SqliteMemoryMethods extends SqliteSettingsMethods {
     return this.run(
       `read the summary of ${describe(key)}`,
       () => memory.getSummary(this.connection, key),
+      "read",
     );
   }
 
@@ -98,6 +102,7 @@ export abstract class SqliteMemoryMethods extends SqliteSettingsMethods {
     return this.run(
       `read the notes of user ${JSON.stringify(user_id)}`,
       () => memory.notesOfUser(this.connection, user_id, guild_id),
+      "read",
     );
   }
 
@@ -122,6 +127,7 @@ export abstract class SqliteMemoryMethods extends SqliteSettingsMethods {
     return this.run(
       `read the preferences of user ${JSON.stringify(user_id)}`,
       () => memory.getPreferences(this.connection, user_id),
+      "read",
     );
   }
 
@@ -138,6 +144,7 @@ export abstract class SqliteMemoryMethods extends SqliteSettingsMethods {
     return this.run(
       `export the summaries of user ${JSON.stringify(user_id)}`,
       () => memory.summariesOfUser(this.connection, user_id),
+      "read",
     );
   }
 

@@ -37,7 +37,7 @@ export abstract class SqliteSettingsMethods extends SqliteStoreBase {
         personaKeyParams(key),
       );
       return row === undefined ? null : text(row, "persona");
-    });
+    }, "read");
   }
 
   /** Records a persona choice, or clears it with `null`. */
@@ -63,7 +63,7 @@ export abstract class SqliteSettingsMethods extends SqliteStoreBase {
     return this.run(`read rate limit ${key}`, () => {
       const row = this.connection.statements.getRateLimit.get({ key });
       return row === undefined ? null : rateLimitFromRow(row);
-    });
+    }, "read");
   }
 
   /** Writes a rate-limit counter. */
@@ -134,6 +134,7 @@ export abstract class SqliteSettingsMethods extends SqliteStoreBase {
           samples: Number(row.samples),
           updated_at: Number(row.updated_at),
         })),
+      "read",
     );
   }
 

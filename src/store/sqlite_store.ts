@@ -102,7 +102,7 @@ export class SqliteStore extends SqliteMemoryMethods implements Store {
     return this.run(`read message ${id}`, () => {
       const row = this.connection.statements.getMessage.get({ id });
       return row === undefined ? null : messageFromRow(row);
-    });
+    }, "read");
   }
 
   /** The first message stored with this platform id, or null. */
@@ -112,7 +112,7 @@ export class SqliteStore extends SqliteMemoryMethods implements Store {
         external_id,
       });
       return row === undefined ? null : messageFromRow(row);
-    });
+    }, "read");
   }
 
   /**
@@ -124,6 +124,7 @@ export class SqliteStore extends SqliteMemoryMethods implements Store {
     return this.run(
       `read the history of ${describe(query.conversation)}`,
       () => history.recentMessages(this.connection, query),
+      "read",
     );
   }
 
@@ -173,7 +174,7 @@ export class SqliteStore extends SqliteMemoryMethods implements Store {
     return this.run(`read the last reset of ${describe(conversation)}`, () => {
       return history.findConversation(this.connection, conversation)
         ?.reset_at ?? null;
-    });
+    }, "read");
   }
 
   /**
@@ -224,6 +225,7 @@ export class SqliteStore extends SqliteMemoryMethods implements Store {
       `read the open turns of ${source}`,
       () =>
         this.turnStatements.openTurns.all({ source }).map(turns.turnFromRow),
+      "read",
     );
   }
 
@@ -253,6 +255,7 @@ export class SqliteStore extends SqliteMemoryMethods implements Store {
             ids: JSON.stringify(message_ids),
           }),
         ),
+      "read",
     );
   }
 }

@@ -108,7 +108,7 @@ export abstract class SqliteStoreBase {
       } finally {
         this.#db.close();
       }
-    }, true);
+    }, "closing");
   }
 
   /** Closes the store at the end of an `await using` block. */
@@ -120,14 +120,23 @@ export abstract class SqliteStoreBase {
    * Runs a synchronous body as a promise; errors become a StoreError saying
    * what failed. `node:sqlite` blocks the event loop while it works, so a
    * body slower than `SLOW_QUERY_MS` (or the configured threshold) is reported.
+   * A `write` body joins the write batch; a `read` body does not open one
+   * (no `BEGIN IMMEDIATE` and empty commit for a read alone; inside an open
+   * batch it still sees the batch's writes, on the same connection).
    */
-  protected run<T>(action: string, body: () => T, closing = false): Promise<T> {
+  protected run<T>(
+    action: string,
+    body: () => T,
+    mode: "write" | "read" | "closing" = "write",
+  ): Promise<T> {
     try {
-      if (this.#closed && !closing) {
+      if (this.#closed && mode !== "closing") {
         throw new Error("the store is closed");
       }
-      this.#checkpointer?.noteActivity();
-      if (!closing) this.#batch.enter();
+      if (mode === "write") {
+        this.#checkpointer?.noteActivity();
+        this.#batch.enter();
+      } else if (mode === "read") this.#checkpointer?.noteUse();
       const started = performance.now();
       const result = body();
       const ms = performance.now() - started;

@@ -81,10 +81,15 @@ export class WalCheckpointer {
     Deno.unrefTimer(this.#timer);
   }
 
-  /** Records that the database was used (call on every operation). */
+  /** Records that the database was written (call on every write). */
   noteActivity(): void {
     this.#lastActivity = this.#now();
     this.#dirty = true;
+  }
+
+  /** Records that the database was read: it is not quiet, but has nothing new to checkpoint. */
+  noteUse(): void {
+    this.#lastActivity = this.#now();
   }
 
   /** Checkpoints when the database has been quiet long enough, or too long since the last one. */
