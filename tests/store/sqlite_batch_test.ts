@@ -9,7 +9,11 @@ import { SqliteStore } from "../../src/store/sqlite_store.ts";
 import { CHANNEL, newMessage } from "./store_fixtures.ts";
 
 async function withFileStore(
-  body: (store: SqliteStore, peek: () => number) => Promise<void>,
+  body: (
+    store: SqliteStore,
+    peek: () => number,
+    other: DatabaseSync,
+  ) => Promise<void>,
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "batch-test-" });
   const path = `${dir}/bot.db`;
@@ -24,7 +28,7 @@ async function withFileStore(
             n: number;
           }).n,
         );
-      await body(store, peek);
+      await body(store, peek, other);
     } finally {
       other.close();
     }
@@ -73,35 +77,25 @@ Deno.test("SqliteStore undoes a failing call in a batch alone", async () => {
 });
 
 Deno.test("SqliteStore reads take no write lock, and see the open batch's writes", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "batch-test-" });
-  const path = `${dir}/bot.db`;
-  try {
-    await using store = await SqliteStore.open(path);
-    const other = new DatabaseSync(path);
-    try {
-      const stored = await store.addMessage(newMessage({ content: "one" }));
-      // A read alone: another process may still start writing at once.
-      const read = store.recentMessages({
-        conversation: stored.conversation,
-        limit: 10,
-        since: 0,
-      });
-      other.exec("BEGIN IMMEDIATE");
-      other.exec("ROLLBACK");
-      assert.equal((await read).length, 1);
-      // A read in the same run as a write sees it before it is committed.
-      const added = store.addMessage(newMessage({ content: "two" }));
-      const seen = store.recentMessages({
-        conversation: stored.conversation,
-        limit: 10,
-        since: 0,
-      });
-      assert.deepEqual((await seen).map((m) => m.content), ["two", "one"]);
-      await added;
-    } finally {
-      other.close();
-    }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withFileStore(async (store, _peek, other) => {
+    const stored = await store.addMessage(newMessage({ content: "one" }));
+    // A read alone: another process may still start writing at once.
+    const read = store.recentMessages({
+      conversation: stored.conversation,
+      limit: 10,
+      since: 0,
+    });
+    other.exec("BEGIN IMMEDIATE");
+    other.exec("ROLLBACK");
+    assert.equal((await read).length, 1);
+    // A read in the same run as a write sees it before it is committed.
+    const added = store.addMessage(newMessage({ content: "two" }));
+    const seen = store.recentMessages({
+      conversation: stored.conversation,
+      limit: 10,
+      since: 0,
+    });
+    assert.deepEqual((await seen).map((m) => m.content), ["two", "one"]);
+    await added;
+  });
 });
