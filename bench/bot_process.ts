@@ -1,6 +1,6 @@
 /**
- * The real bot as a subprocess (`src/main.ts`, the `start` task's entry
- * point), the way `tests/e2e/bot_harness.ts` runs it, with what benchmarks
+ * The real bot as a subprocess (`build/bot/main.js`, the bundle the `start`
+ * task runs), the way `tests/e2e/bot_harness.ts` runs it, with what benchmarks
  * need on top: the child's pid for `/proc` readings (resident memory, CPU
  * time), its Prometheus metrics (per-stage times), output kept to the last
  * 64 kB, a chosen log level, and optionally the V8 inspector for CPU
@@ -9,9 +9,9 @@
  * @module
  */
 
+import { builtBotMain } from "../src/cli/build.ts";
 import { readProcFile } from "./proc_files.ts";
 
-const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 const KEEP_OUTPUT = 64 * 1024;
 
 /** How to start the bot. */
@@ -116,7 +116,7 @@ export async function startBotProcess(
     ...Deno.env.get("BENCH_DENO_ARGS")?.split(" ").filter(Boolean) ?? [],
   );
   args.push(...options.deno_args ?? []);
-  args.push(MAIN);
+  args.push(await builtBotMain());
   const healthPort = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args,

@@ -3,8 +3,8 @@
  * `OTEL_DENO=true` Deno registers its tracer provider with
  * `@opentelemetry/api` and exports spans over OTLP/HTTP to
  * `OTEL_EXPORTER_OTLP_ENDPOINT` (protocol `http/protobuf`, or `http/json`
- * with `OTEL_EXPORTER_OTLP_PROTOCOL`). This module is the only one that
- * imports the API; the rest of the bot calls the helpers below.
+ * with `OTEL_EXPORTER_OTLP_PROTOCOL`). This module (through `otel_api.ts`)
+ * is the only one that imports the API; the rest of the bot calls the helpers below.
  *
  * Off by default, and then free: {@link tracingEnabled} is read once at
  * start-up; {@link withSpan} then calls its function directly and
@@ -49,7 +49,7 @@ export const tracingEnabled: boolean = readEnabled();
 const otel = tracingEnabled ? await loadOtel() : null;
 
 async function loadOtel() {
-  const api = await import("@opentelemetry/api");
+  const api = await import("./otel_api.ts");
   return { api, tracer: api.trace.getTracer("llm-discord-bot") };
 }
 

@@ -122,6 +122,25 @@ Deno.test("the Containerfile caches dependencies from the lock before copying th
   for (const file of files) Deno.statSync(new URL(file, ROOT));
 });
 
+Deno.test("the image carries the bundle `start` runs, built after the sources and owned by root", () => {
+  const sources = instructions.findIndex((i) =>
+    i.keyword === "COPY" && i.args.startsWith("src/")
+  );
+  const build = instructions.findIndex((i) =>
+    i.keyword === "RUN" && /(^|\s)deno task build(\s|$)/.test(i.args)
+  );
+  assert.ok(sources >= 0 && build > sources, "built from the copied sources");
+  const userBefore = instructions.slice(0, build).filter((i) =>
+    i.keyword === "USER"
+  ).at(-1);
+  assert.equal(userBefore?.args, "root", "the bot cannot change its bundle");
+  assert.equal(
+    ignored(ignoreRules, "build/bot/main.js"),
+    true,
+    "not copied in",
+  );
+});
+
 Deno.test("the Containerfile's command runs a task that exists in deno.json", () => {
   assert.equal(all("CMD").length, 1);
   assert.equal(all("ENTRYPOINT").length, 0, "the image's own entrypoint stays");

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { isAbsolute, join, relative } from "node:path";
+import { builtBotMain } from "../../src/cli/build.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const UNIT = Deno.readTextFileSync(new URL("deploy/bot.service", ROOT));
@@ -53,7 +54,8 @@ function permissions(words: string[]): Map<string, string[] | null> {
   return result;
 }
 
-Deno.test("bot.service starts an entry point that exists", () => {
+Deno.test("bot.service starts an entry point that exists", async () => {
+  await builtBotMain(); // build/bot/main.js, made by `deno task build`
   const [deno = "", verb, ...rest] = one("ExecStart").split(/\s+/);
   assert.ok(isAbsolute(deno) && deno.endsWith("/deno"), deno);
   if (verb === "task") {
@@ -82,6 +84,27 @@ Deno.test("bot.service grants the kinds of permission `deno task start` does, ne
   }
   assert.ok(words.includes("--no-prompt"));
   assert.ok(words.includes("--frozen"), "never rewrites deno.lock");
+});
+
+Deno.test("bot.service builds the bundle first, as `deno task start` does, writing only build/ and its private /tmp", () => {
+  const words = one("ExecStartPre").split(/\s+/);
+  const tasks = JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT)))
+    .tasks as Record<string, { command: string }>;
+  assert.match(startTask, /^deno task build && /);
+  const build = tasks.build?.command.split(/\s+/) ?? [];
+  assert.equal(words.at(-1), build.at(-1), "same script as the build task");
+  assert.ok(words.includes("--frozen") && words.includes("--no-prompt"));
+  const writes = permissions(words).get("write");
+  assert.ok(Array.isArray(writes), "--allow-write names its paths");
+  const writable = one("ReadWritePaths").split(/\s+/);
+  for (const path of writes) {
+    if (path === "/tmp") {
+      assert.equal(one("PrivateTmp"), "true");
+      continue;
+    }
+    const absolute = join(one("WorkingDirectory"), path);
+    assert.ok(writable.includes(absolute), `${absolute} is in ReadWritePaths`);
+  }
 });
 
 Deno.test("bot.service may write only where systemd lets it", () => {
@@ -132,7 +155,10 @@ Deno.test({
       const file = join(dir, "llm-discord-bot.service");
       await Deno.writeTextFile(
         file,
-        UNIT.replace(/^ExecStart=\S+/m, `ExecStart=${Deno.execPath()}`),
+        UNIT.replace(
+          /^(ExecStart(?:Pre)?)=\S+/gm,
+          (_, key) => `${key}=${Deno.execPath()}`,
+        ),
       );
       const { code, stdout, stderr } = await new Deno.Command(ANALYZE, {
         args: ["verify", file],

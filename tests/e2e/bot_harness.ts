@@ -1,9 +1,10 @@
 /**
- * Runs the real bot the way a user does — `src/main.ts`, the `start` task's
- * entry point, as a subprocess — against the fake Discord and the fake
+ * Runs the real bot the way a user does — `build/bot/main.js`, the bundle of
+ * `src/main.ts` the `start` task builds and runs, as a subprocess — against the fake Discord and the fake
  * OpenAI-compatible server on loopback, with its own config and database
  * in a temporary folder.
  */
+import { builtBotMain } from "../../src/cli/build.ts";
 import { startFakeLlmServer } from "../fakes/fake_llm_server.ts";
 import type {
   FakeLlmServer,
@@ -22,8 +23,6 @@ import {
 } from "../fakes/fake_discord/test_support.ts";
 
 export { ADMIN_ROLE, ALICE, CHANNEL, GUILD, OTHER_CHANNEL, THREAD };
-
-const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
 /** The role Discord manages for the bot (present when the harness is given a `fake.botId`). */
 export const BOT_ROLE = "400000000000000099";
@@ -169,7 +168,7 @@ export async function startHarness(
           "--allow-net",
           "--allow-read",
           "--allow-write",
-          MAIN,
+          await builtBotMain(),
         ],
         cwd: dir,
         env: {

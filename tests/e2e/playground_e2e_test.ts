@@ -29,6 +29,18 @@ Deno.test("start with PLAYGROUND_PORT serves the playground with live status and
   const denied = await fetch(`${origin}/api/state`);
   assert.equal(denied.status, 401);
   await denied.body?.cancel();
+  // The page's files come with the bot (the bundle carries a copy).
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<script[^>]+playground\.js/);
+  const script = await fetch(`${origin}/playground.js?token=${token}`);
+  assert.equal(script.status, 200);
+  assert.equal(
+    await script.text(),
+    await Deno.readTextFile(
+      new URL("../../src/playground/page/playground.js", import.meta.url),
+    ),
+  );
 
   const userText = "my private words for the bot";
   h.discord.sendUserMessage({

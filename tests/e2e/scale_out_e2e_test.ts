@@ -9,6 +9,7 @@
  * a PostgreSQL server.
  */
 import assert from "node:assert/strict";
+import { builtBotMain } from "../../src/cli/build.ts";
 import { FakeDiscord } from "../fakes/fake_discord/fake_discord.ts";
 import { startFakeLlmServer } from "../fakes/fake_llm_server.ts";
 import {
@@ -40,6 +41,7 @@ Deno.test({
     "two gateway processes, one REST proxy and PostgreSQL answer 40 guilds × 5 messages once each, in order",
   ignore: url === null,
   async fn() {
+    await builtBotMain(); // the gateways run the bundle, as `start` does
     const database = await createTestDatabase(url ?? "");
     const guilds = [...Array.from({ length: GUILDS }, (_, i) => i), ...STRICT];
     const discord = FakeDiscord.start({
@@ -76,7 +78,7 @@ Deno.test({
       const health: Record<string, number> = {};
       const gateway = (name: "A" | "B") => {
         health[name] ??= freePort();
-        const child = spawnDeno(`gateway ${name}`, "src/main.ts", [], {
+        const child = spawnDeno(`gateway ${name}`, "build/bot/main.js", [], {
           DISCORD_TOKEN: discord.token,
           DISCORD_GATEWAY_URL: discord.gatewayUrl,
           DISCORD_REST_URL: restUrl,

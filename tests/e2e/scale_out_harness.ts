@@ -1,8 +1,8 @@
 /**
  * A bot split over processes, as README "Scaling out" runs it: one REST
  * proxy (`src/cli/rest.ts`) in front of the fake Discord, and gateway
- * processes (`src/main.ts`) that each own a shard range, share one
- * PostgreSQL database and send every REST call through the proxy (they get
+ * processes (`build/bot/main.js`, the bundle `start` runs) that each own a
+ * shard range, share one PostgreSQL database and send every REST call through the proxy (they get
  * no `DISCORD_API_BASE_URL`, so a call of their own would go nowhere).
  *
  * @module
