@@ -1,6 +1,6 @@
 /**
  * The real bot as a subprocess (`build/bot/main.js`, the bundle the `start`
- * task runs), the way `tests/e2e/bot_harness.ts` runs it, with what benchmarks
+ * task runs; `src/main.ts` when profiled), the way `tests/e2e/bot_harness.ts` runs it, with what benchmarks
  * need on top: the child's pid for `/proc` readings (resident memory, CPU
  * time), its Prometheus metrics (per-stage times), output kept to the last
  * 64 kB, a chosen log level, and optionally the V8 inspector for CPU
@@ -11,6 +11,8 @@
 
 import { builtBotMain } from "../src/cli/build.ts";
 import { readProcFile } from "./proc_files.ts";
+
+const SOURCE_MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 
 const KEEP_OUTPUT = 64 * 1024;
 
@@ -116,7 +118,11 @@ export async function startBotProcess(
     ...Deno.env.get("BENCH_DENO_ARGS")?.split(" ").filter(Boolean) ?? [],
   );
   args.push(...options.deno_args ?? []);
-  args.push(await builtBotMain());
+  // Profiles are read by source file (bench/cpu_components.ts), which the
+  // minified bundle does not have: a profiled bot runs from the sources.
+  const profiled = options.inspect === true ||
+    (options.deno_args ?? []).some((arg) => arg.startsWith("--cpu-prof"));
+  args.push(profiled ? SOURCE_MAIN : await builtBotMain());
   const healthPort = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args,
