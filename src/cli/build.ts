@@ -175,24 +175,40 @@ async function readTree(dir: string): Promise<Map<string, Uint8Array>> {
 
 /**
  * Writes the files into a sibling folder, then swaps it in for `out`: a
- * bot never starts from a half-written bundle.
+ * bot never starts from a half-written bundle. When another build swapped
+ * in the same bundle first (two starts at once), its folder is kept.
  */
 async function replaceTree(
   out: string,
   files: Map<string, Uint8Array>,
 ): Promise<void> {
   const trimmed = out.replace(/\/+$/, "");
-  const next = `${trimmed}.${Deno.pid}.new`;
-  const old = `${trimmed}.${Deno.pid}.old`;
-  await Deno.remove(next, { recursive: true }).catch(() => {});
+  const suffix = crypto.randomUUID().slice(0, 8);
+  const next = `${trimmed}.${suffix}.new`;
+  const old = `${trimmed}.${suffix}.old`;
   for (const [path, bytes] of files) {
     const file = join(next, path);
     await Deno.mkdir(join(file, ".."), { recursive: true });
     await Deno.writeFile(file, bytes);
   }
   const hadOld = await Deno.rename(trimmed, old).then(() => true, () => false);
-  await Deno.rename(next, trimmed);
-  if (hadOld) await Deno.remove(old, { recursive: true });
+  try {
+    await Deno.rename(next, trimmed);
+  } catch (error) {
+    const theirs = await Deno.readFile(join(trimmed, INPUTS_FILE))
+      .catch(() => null);
+    const ours = files.get(INPUTS_FILE);
+    await Deno.remove(next, { recursive: true });
+    if (theirs === null || ours === undefined || !sameBytes(theirs, ours)) {
+      throw error;
+    }
+  } finally {
+    if (hadOld) await Deno.remove(old, { recursive: true });
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 let once: Promise<string> | undefined;

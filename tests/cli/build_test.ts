@@ -99,3 +99,17 @@ Deno.test("build bundles the bot once, with Node's require where CommonJS needs 
     await Deno.remove(join(out, ".."), { recursive: true });
   }
 });
+
+Deno.test("two builds at once both succeed and leave one whole bundle", async () => {
+  const out = join(await Deno.makeTempDir(), "bot");
+  try {
+    const results = await Promise.all([buildBot(out), buildBot(out)]);
+    assert.ok(results.some((r) => r.changed));
+    const names = [...Deno.readDirSync(join(out, ".."))].map((e) => e.name);
+    assert.deepEqual(names, ["bot"], "no half-made folders left beside it");
+    assert.equal((await buildBot(out)).changed, false);
+    assert.ok(Deno.statSync(join(out, "main.js")).isFile);
+  } finally {
+    await Deno.remove(join(out, ".."), { recursive: true });
+  }
+});
