@@ -82,7 +82,12 @@ export async function buildBot(out: string = BUILD_DIR): Promise<BuildResult> {
     const built = await readTree(temp);
     const bytes = [...built.values()].reduce((sum, b) => sum + b.length, 0);
     built.set(INPUTS_FILE, new TextEncoder().encode(inputs));
-    await replaceTree(out, built);
+    await replaceTree(out, built).catch((error) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `Cannot write the bundle to ${out}: ${reason}. The sources changed since it was built; run \`deno task build\` as a user who may write there.`,
+      );
+    });
     return { changed: true, files: built.size - 1, bytes };
   } finally {
     await Deno.remove(temp, { recursive: true });

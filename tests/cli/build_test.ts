@@ -113,3 +113,18 @@ Deno.test("two builds at once both succeed and leave one whole bundle", async ()
     await Deno.remove(join(out, ".."), { recursive: true });
   }
 });
+
+Deno.test("a bundle that cannot be written says where and what to do", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A file where the folder should be: no user, root included, may write.
+    const file = join(dir, "not-a-folder");
+    await Deno.writeTextFile(file, "");
+    await assert.rejects(
+      buildBot(join(file, "bot")),
+      /Cannot write the bundle to .*bot: .*run `deno task build` as a user who may write there/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
