@@ -8,8 +8,8 @@
  *
  * - `deno bundle` (esbuild) with `--minify --keep-names` (function and class
  *   names stay in stack traces) and `--code-splitting`, so what the bot
- *   imports lazily (the PostgreSQL driver, OpenTelemetry, the playground's
- *   highlighter) stays out of memory until it is used.
+ *   imports lazily (the PostgreSQL driver, the playground's highlighter,
+ *   the tracing helpers) stays out of memory until it is used.
  * - Source maps are written beside the chunks (`*.js.map`) but not linked:
  *   Deno would load a linked map at start-up. A position in a stack trace
  *   can be looked up in them by hand.
@@ -23,8 +23,8 @@
  *
  * `build/bot/.inputs` holds a digest of what the bundle was made from (the
  * sources, `deno.json`, `deno.lock`, Deno's version): when it matches,
- * nothing is bundled or written, so `start` costs a few milliseconds more
- * and also runs from a read-only checkout (a container image, a hardened
+ * nothing is bundled or written, so `start` costs about 0.2 s more and
+ * also runs from a read-only checkout (a container image, a hardened
  * systemd unit) whose bundle was built at install time. Otherwise the
  * bundle is made in a temporary folder and swapped in.
  *
