@@ -14,20 +14,12 @@
  */
 
 import { readProcFile } from "./proc_files.ts";
+import { REPLY_CHUNKS } from "./throughput_bench.ts";
 
 const LOOPS = 200;
 const WARMUP_MS = 3_000;
 const WINDOW_MS = 6_000;
-const CHUNKS = [
-  "[t1] ",
-  "Sure. ",
-  "The retry setting ",
-  "applies only before ",
-  "the first token arrives; ",
-  "after that, ",
-  "a failure is reported ",
-  "and the partial answer is kept.",
-];
+const CHUNKS = ["[t1] ", ...REPLY_CHUNKS];
 
 /** Serves `/llm` (an SSE stream, one enqueue per event) and a JSON echo elsewhere. */
 function serve(port: number): void {

@@ -40,7 +40,8 @@ export interface ThroughputResult {
   next_turn: number;
 }
 
-const CHUNKS = [
+/** The instant LLM's reply after the turn's tag, chunk by chunk. */
+export const REPLY_CHUNKS = [
   "Sure. ",
   "The retry setting ",
   "applies only before ",
@@ -56,8 +57,8 @@ export async function measureThroughput(
   tracker: TurnTracker,
   options: ThroughputOptions,
 ): Promise<ThroughputResult> {
-  tracker.setReply((_, tag) => ({ chunks: [`${tag} `, ...CHUNKS] }));
-  const full = (tag: string) => `${tag} ${CHUNKS.join("")}`;
+  tracker.setReply((_, tag) => ({ chunks: [`${tag} `, ...REPLY_CHUNKS] }));
+  const full = (tag: string) => `${tag} ${REPLY_CHUNKS.join("")}`;
   const completions: number[] = [];
   let writes = 0;
   let counting = false;
