@@ -26,12 +26,15 @@
  * nothing is bundled or written, so `start` costs about 0.2 s more and
  * also runs from a read-only checkout (a container image, a hardened
  * systemd unit) whose bundle was built at install time. Otherwise the
- * bundle is made in a temporary folder and swapped in.
+ * bundle is made in a temporary folder and installed file by file, so a
+ * bot starting or running meanwhile finds every file it needs (see
+ * `bundle_install.ts`).
  *
  * @module
  */
 
 import { join } from "node:path";
+import { installBundle } from "./bundle_install.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -82,7 +85,7 @@ export async function buildBot(out: string = BUILD_DIR): Promise<BuildResult> {
     const built = await readTree(temp);
     const bytes = [...built.values()].reduce((sum, b) => sum + b.length, 0);
     built.set(INPUTS_FILE, new TextEncoder().encode(inputs));
-    await replaceTree(out, built).catch((error) => {
+    await installBundle(out, built, INPUTS_FILE).catch((error) => {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(
         `Cannot write the bundle to ${out}: ${reason}. The sources changed since it was built; run \`deno task build\` as a user who may write there.`,
@@ -176,44 +179,6 @@ async function readTree(dir: string): Promise<Map<string, Uint8Array>> {
   };
   await walk("");
   return files;
-}
-
-/**
- * Writes the files into a sibling folder, then swaps it in for `out`: a
- * bot never starts from a half-written bundle. When another build swapped
- * in the same bundle first (two starts at once), its folder is kept.
- */
-async function replaceTree(
-  out: string,
-  files: Map<string, Uint8Array>,
-): Promise<void> {
-  const trimmed = out.replace(/\/+$/, "");
-  const suffix = crypto.randomUUID().slice(0, 8);
-  const next = `${trimmed}.${suffix}.new`;
-  const old = `${trimmed}.${suffix}.old`;
-  for (const [path, bytes] of files) {
-    const file = join(next, path);
-    await Deno.mkdir(join(file, ".."), { recursive: true });
-    await Deno.writeFile(file, bytes);
-  }
-  const hadOld = await Deno.rename(trimmed, old).then(() => true, () => false);
-  try {
-    await Deno.rename(next, trimmed);
-  } catch (error) {
-    const theirs = await Deno.readFile(join(trimmed, INPUTS_FILE))
-      .catch(() => null);
-    const ours = files.get(INPUTS_FILE);
-    await Deno.remove(next, { recursive: true });
-    if (theirs === null || ours === undefined || !sameBytes(theirs, ours)) {
-      throw error;
-    }
-  } finally {
-    if (hadOld) await Deno.remove(old, { recursive: true });
-  }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 let once: Promise<string> | undefined;

@@ -86,15 +86,60 @@ Deno.test("build bundles the bot once, with Node's require where CommonJS needs 
       },
     );
 
-    await t.step("a stale digest rebuilds", async () => {
-      Deno.writeTextFileSync(join(out, ".inputs"), "older sources");
-      Deno.writeTextFileSync(join(out, "left-over.js"), "");
-      const again = await buildBot(out);
-      assert.equal(again.changed, true);
-      const now = [...Deno.readDirSync(out)].map((e) => e.name);
-      assert.ok(!now.includes("left-over.js"), "the old folder is replaced");
-      assert.deepEqual(now.sort(), files.sort());
-    });
+    await t.step(
+      "a stale digest rebuilds, main.js there throughout",
+      async () => {
+        Deno.writeTextFileSync(join(out, ".inputs"), "older sources");
+        const leftOver = join(out, "chunk-LEFTOVER.js");
+        Deno.writeTextFileSync(leftOver, "");
+        Deno.utimeSync(leftOver, new Date(0), new Date(0));
+        // After every rename and removal the build makes, main.js is there.
+        let missing = 0;
+        const check = () => {
+          try {
+            Deno.statSync(join(out, "main.js"));
+          } catch {
+            missing++;
+          }
+        };
+        const { rename, remove } = Deno;
+        Deno.rename = (...args) => rename(...args).finally(check);
+        Deno.remove = (...args) => remove(...args).finally(check);
+        const again = await buildBot(out).finally(() => {
+          Object.assign(Deno, { rename, remove });
+        });
+        assert.equal(again.changed, true);
+        assert.equal(missing, 0, "a bot starting meanwhile finds main.js");
+        const now = [...Deno.readDirSync(out)].map((e) => e.name);
+        assert.ok(!now.includes("chunk-LEFTOVER.js"), "no build lists it");
+        assert.deepEqual(now.sort(), files.sort());
+      },
+    );
+
+    await t.step(
+      "a rebuild keeps the chunks of the two builds before it",
+      async () => {
+        // As if two older builds had run: a bot started from either may
+        // still load its lazy chunks.
+        const current = JSON.parse(
+          Deno.readTextFileSync(join(out, ".builds")),
+        )[0];
+        for (const name of ["chunk-OLDER.js", "chunk-OLDEST.js"]) {
+          Deno.writeTextFileSync(join(out, name), "");
+          Deno.utimeSync(join(out, name), new Date(0), new Date(0));
+        }
+        Deno.writeTextFileSync(
+          join(out, ".builds"),
+          JSON.stringify([current, ["chunk-OLDER.js"], ["chunk-OLDEST.js"]]),
+        );
+        Deno.writeTextFileSync(join(out, ".inputs"), "older sources");
+        assert.equal((await buildBot(out)).changed, true);
+        const now = [...Deno.readDirSync(out)].map((e) => e.name);
+        assert.ok(now.includes("chunk-OLDER.js"), "the build before last");
+        assert.ok(!now.includes("chunk-OLDEST.js"), "three builds back");
+        assert.ok(current.every((name: string) => now.includes(name)));
+      },
+    );
   } finally {
     await Deno.remove(join(out, ".."), { recursive: true });
   }
