@@ -47,7 +47,10 @@ export async function installBundle(
     installOrder(a, last) - installOrder(b, last)
   );
   for (const path of ordered) {
-    await writeWhole(join(out, path), files.get(path)!);
+    const file = join(out, path);
+    // A chunk's name is its content: one already there is this very file.
+    if (isChunk(path) && await exists(file)) continue;
+    await writeWhole(file, files.get(path)!);
   }
   const builds = [[...files.keys()].filter(isChunk), ...previous]
     .slice(0, KEEP_BUILDS);
@@ -102,6 +105,10 @@ async function pruneChunks(out: string, keep: Set<string>): Promise<void> {
     const written = (await Deno.stat(file)).mtime?.getTime() ?? 0;
     if (written < before) await Deno.remove(file).catch(() => {});
   }
+}
+
+function exists(file: string): Promise<boolean> {
+  return Deno.stat(file).then(() => true, () => false);
 }
 
 /** Writes `file` beside itself and renames it into place: readers see the old or the new bytes. */
