@@ -102,7 +102,9 @@ async function pruneChunks(out: string, keep: Set<string>): Promise<void> {
     if (!entry.isFile || keep.has(entry.name)) continue;
     if (!isChunk(entry.name) && !leftOver) continue;
     const file = join(out, entry.name);
-    const written = (await Deno.stat(file)).mtime?.getTime() ?? 0;
+    // Gone already: another build at once renamed or pruned it.
+    const info = await Deno.stat(file).catch(() => null);
+    const written = info?.mtime?.getTime() ?? Date.now();
     if (written < before) await Deno.remove(file).catch(() => {});
   }
 }
