@@ -49,7 +49,8 @@ export async function installBundle(
   for (const path of ordered) {
     const file = join(out, path);
     // A chunk's name is its content: one already there is this very file.
-    if (isChunk(path) && await exists(file)) continue;
+    // Touching it keeps another build's prune, running at once, off it.
+    if (isChunk(path) && await touch(file)) continue;
     await writeWhole(file, files.get(path)!);
   }
   const builds = [[...files.keys()].filter(isChunk), ...previous]
@@ -109,8 +110,10 @@ async function pruneChunks(out: string, keep: Set<string>): Promise<void> {
   }
 }
 
-function exists(file: string): Promise<boolean> {
-  return Deno.stat(file).then(() => true, () => false);
+/** Sets `file`'s times to now; false when it is not there. */
+function touch(file: string): Promise<boolean> {
+  const now = new Date();
+  return Deno.utime(file, now, now).then(() => true, () => false);
 }
 
 /** Writes `file` beside itself and renames it into place: readers see the old or the new bytes. */

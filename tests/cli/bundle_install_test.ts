@@ -38,3 +38,29 @@ Deno.test("many installs into one folder at once all succeed and leave whole fil
     await Deno.remove(join(out, ".."), { recursive: true });
   }
 });
+
+Deno.test("a chunk an install reuses survives another install's prune that began before it was listed", async () => {
+  const out = join(await Deno.makeTempDir(), "bot");
+  try {
+    const text = new TextEncoder();
+    const bundle = (chunk: string) =>
+      new Map([
+        [chunk, text.encode(`export const name = "${chunk}";`)],
+        ["main.js", text.encode(`import "./${chunk}";`)],
+        [".inputs", text.encode(chunk)],
+      ]);
+    // A chunk from a build long ago, no longer listed: prunable.
+    await Deno.mkdir(out);
+    Deno.writeTextFileSync(join(out, "chunk-old.js"), "old");
+    Deno.utimeSync(join(out, "chunk-old.js"), new Date(0), new Date(0));
+    Deno.writeTextFileSync(join(out, ".builds"), "[]");
+    // A new build of older sources takes the same chunk back into use...
+    await installBundle(out, bundle("chunk-old.js"), ".inputs");
+    // ...while another build, which read the list before that, prunes.
+    Deno.writeTextFileSync(join(out, ".builds"), "[]");
+    await installBundle(out, bundle("chunk-new.js"), ".inputs");
+    assert.ok(Deno.statSync(join(out, "chunk-old.js")).isFile);
+  } finally {
+    await Deno.remove(join(out, ".."), { recursive: true });
+  }
+});
