@@ -19,6 +19,7 @@ import type { EventStream } from "./sse.ts";
 import { StatusSampler } from "./status_sampler.ts";
 import type { StatusSource } from "./status_sampler.ts";
 import { loadHighlighter } from "./code_highlight.ts";
+import { loadPageFiles } from "./page_files.ts";
 
 /** What the server needs. */
 export interface PlaygroundServerOptions {
@@ -36,6 +37,8 @@ export interface PlaygroundServerOptions {
   now?: () => number;
   /** The bot's user id (default: the playground's own, "0"). */
   bot_user_id?: () => string;
+  /** Where the page's files are (default: `page/` beside the code). */
+  page_dir?: URL;
 }
 
 /** A running playground. */
@@ -50,28 +53,6 @@ export interface PlaygroundServer {
 /** Longest `POST /api/line` body accepted. */
 const MAX_LINE_BYTES = 64 * 1024;
 
-/** The page's files (no build step): URL path → file in `page/`. */
-const PAGE_FILES: Record<string, string> = {
-  "/": "index.html",
-  ...Object.fromEntries(
-    [
-      "playground.js",
-      "dom.js",
-      "state.js",
-      "messages.js",
-      "inspector.js",
-      "status_panel.js",
-      "playground.css",
-      "discord.css",
-      "inspector.css",
-    ].map((name) => [`/${name}`, name]),
-  ),
-};
-const TYPES: Record<string, string> = {
-  html: "text/html; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  css: "text/css; charset=utf-8",
-};
 const SECURITY_HEADERS = {
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
@@ -133,6 +114,8 @@ export function startPlaygroundServer(
 
   // Rendered pages highlight code: answer once highlight.js is loaded.
   const highlighter = loadHighlighter();
+  // The page as it was at start: a rebuild meanwhile does not change it.
+  const page = loadPageFiles(options.page_dir);
   const handler = async (request: Request): Promise<Response> => {
     await highlighter;
     const url = new URL(request.url);
@@ -142,13 +125,16 @@ export function startPlaygroundServer(
         { status: 401, headers: { "content-type": "text/plain" } },
       );
     }
-    const file = PAGE_FILES[url.pathname];
+    const file = (await page).get(url.pathname);
     if (request.method === "GET" && file !== undefined) {
-      const body = await Deno.readFile(
-        new URL(`./page/${file}`, import.meta.url),
-      );
+      if ("error" in file) {
+        return new Response(`500 ${file.error}\n`, {
+          status: 500,
+          headers: { "content-type": "text/plain; charset=utf-8" },
+        });
+      }
       const headers: Record<string, string> = {
-        "content-type": TYPES[file.split(".").pop() ?? ""] ?? "text/plain",
+        "content-type": file.type,
         "cache-control": "no-store",
         ...SECURITY_HEADERS,
       };
@@ -156,7 +142,7 @@ export function startPlaygroundServer(
         headers["set-cookie"] =
           `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
       }
-      return new Response(body, { headers });
+      return new Response(file.body, { headers });
     }
     if (request.method === "GET" && url.pathname === "/api/state") {
       return json({

@@ -51,7 +51,7 @@ export interface PlaygroundHarness extends AsyncDisposable {
 /** Starts everything; `config` gets the fake server's URL. */
 export async function startPlaygroundHarness(
   config: (base_url: string) => Config,
-  options: { status?: StatusSource } = {},
+  options: { status?: StatusSource; page_dir?: URL } = {},
 ): Promise<PlaygroundHarness> {
   const llm = await startFakeLlmServer();
   const store = await SqliteStore.open(":memory:");
@@ -70,6 +70,7 @@ export async function startPlaygroundHarness(
     redact: (text) => secrets.redactText(text),
     port: 0,
     ...(options.status ? { status: options.status } : {}),
+    ...(options.page_dir ? { page_dir: options.page_dir } : {}),
   });
   const headers = { "x-playground-token": server.token };
   return {

@@ -4,6 +4,7 @@
  * and no secret in anything it sends.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { parseConfig } from "../../src/config/load_config.ts";
 import { testConfig } from "../support/test_config.ts";
 import { readEvents, startPlaygroundHarness } from "./playground_harness.ts";
@@ -51,6 +52,34 @@ Deno.test("playground serves the page with the token and sets the cookie", async
     state.view.places.map((p: { place: unknown }) => p.place),
     [0, 1, 2, "dm"],
   );
+});
+
+Deno.test("playground keeps serving the page it started with when the files change, and names a missing one", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const source = new URL("../../src/playground/page/", import.meta.url);
+    for await (const entry of Deno.readDir(source)) {
+      await Deno.copyFile(new URL(entry.name, source), join(dir, entry.name));
+    }
+    await Deno.remove(join(dir, "inspector.css"));
+    await using h = await startPlaygroundHarness(testConfig, {
+      page_dir: new URL(`file://${dir}/`),
+    });
+    const before = await (await h.get("/")).text();
+    assert.match(before, /Persona playground/);
+    // A rebuild installs a newer page beside a bot still running.
+    await Deno.writeTextFile(join(dir, "index.html"), "a newer page");
+    await Deno.writeTextFile(join(dir, "inspector.css"), "p {}");
+    assert.equal(await (await h.get("/")).text(), before);
+    const missing = await h.get("/inspector.css");
+    assert.equal(missing.status, 500);
+    assert.match(
+      await missing.text(),
+      /page file inspector\.css could not be read/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("a line streams Discord-sized messages, then the turn's inspection", async () => {
