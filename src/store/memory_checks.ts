@@ -27,7 +27,9 @@ export function checkPreferences(
 ): void {
   requireUserId(user_id);
   const language = preferences.language;
-  if (language !== null && (language.length < 1 || language.length > 40)) {
+  // Characters as the schema's CHECK counts them (code points, not UTF-16 units).
+  const letters = language === null ? 0 : [...language].length;
+  if (language !== null && (letters < 1 || letters > 40)) {
     throw new RangeError("the language must have 1 to 40 characters");
   }
   if (
