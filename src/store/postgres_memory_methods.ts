@@ -21,7 +21,7 @@ import type {
   UserPreferences,
   UserSummary,
 } from "./memory_store.ts";
-import { describe } from "./store_checks.ts";
+import { describe, storableText } from "./store_checks.ts";
 import { PostgresSettingsMethods } from "./postgres_settings_methods.ts";
 
 /** User data and memory (summaries, notes, preferences) in PostgreSQL. */
@@ -73,7 +73,11 @@ export abstract class PostgresMemoryMethods extends PostgresSettingsMethods {
   ): Promise<boolean> {
     return this.run(
       `save the summary of ${describe(key)}`,
-      () => memory.setSummary(this.sql, key, summary),
+      () =>
+        memory.setSummary(this.sql, key, {
+          ...summary,
+          content: storableText(summary.content),
+        }),
     );
   }
 
@@ -81,7 +85,12 @@ export abstract class PostgresMemoryMethods extends PostgresSettingsMethods {
   addNote(note: NewNote, max_notes: number): Promise<UserNote | null> {
     return this.run(
       `save a note of user ${JSON.stringify(note.user_id)}`,
-      () => memory.addNote(this.sql, note, max_notes),
+      () =>
+        memory.addNote(
+          this.sql,
+          { ...note, content: storableText(note.content) },
+          max_notes,
+        ),
     );
   }
 

@@ -40,7 +40,12 @@ import { applyPostgresMigrations } from "./postgres_migrations.ts";
 import * as queries from "./postgres_queries.ts";
 import * as turns from "./postgres_turns.ts";
 import * as images_ from "./postgres_images.ts";
-import { describe, messageOf } from "./store_checks.ts";
+import {
+  describe,
+  messageOf,
+  storableMessage,
+  storableText,
+} from "./store_checks.ts";
 import { messageFromRow } from "./sqlite_rows.ts";
 import { PostgresMemoryMethods } from "./postgres_memory_methods.ts";
 
@@ -110,7 +115,7 @@ export class PostgresStore extends PostgresMemoryMethods implements Store {
   addMessage(message: NewMessage): Promise<StoredMessage> {
     return this.run(
       `store a message in ${describe(message.conversation)}`,
-      () => queries.addMessage(this.sql, message),
+      () => queries.addMessage(this.sql, storableMessage(message)),
     );
   }
 
@@ -120,7 +125,7 @@ export class PostgresStore extends PostgresMemoryMethods implements Store {
       await queries.run(this.sql, "updateMessage", [
         id,
         update.content !== undefined,
-        update.content ?? null,
+        update.content === undefined ? null : storableText(update.content),
         update.token_count !== undefined,
         update.token_count ?? null,
         update.partial !== undefined,
@@ -224,7 +229,7 @@ export class PostgresStore extends PostgresMemoryMethods implements Store {
   addTurn(message: NewMessage, turn: NewTurn): Promise<StoredMessage> {
     return this.run(
       `store a turn in ${describe(message.conversation)}`,
-      () => turns.addTurn(this.sql, message, turn),
+      () => turns.addTurn(this.sql, storableMessage(message), turn),
     );
   }
 

@@ -21,7 +21,7 @@ import type {
   UserPreferences,
   UserSummary,
 } from "./memory_store.ts";
-import { describe } from "./store_checks.ts";
+import { describe, storableText } from "./store_checks.ts";
 import { SqliteSettingsMethods } from "./sqlite_settings_methods.ts";
 
 /** User data and memory (summaries, notes, preferences) in SQLite. */
@@ -85,7 +85,11 @@ export abstract class SqliteMemoryMethods extends SqliteSettingsMethods {
   ): Promise<boolean> {
     return this.run(
       `save the summary of ${describe(key)}`,
-      () => memory.setSummary(this.connection, key, summary),
+      () =>
+        memory.setSummary(this.connection, key, {
+          ...summary,
+          content: storableText(summary.content),
+        }),
     );
   }
 
@@ -93,7 +97,12 @@ export abstract class SqliteMemoryMethods extends SqliteSettingsMethods {
   addNote(note: NewNote, max_notes: number): Promise<UserNote | null> {
     return this.run(
       `save a note of user ${JSON.stringify(note.user_id)}`,
-      () => memory.addNote(this.connection, note, max_notes),
+      () =>
+        memory.addNote(
+          this.connection,
+          { ...note, content: storableText(note.content) },
+          max_notes,
+        ),
     );
   }
 

@@ -28,7 +28,7 @@ import { openDatabase, type SqliteStoreOptions } from "./sqlite_connection.ts";
 import * as history from "./sqlite_history.ts";
 import { transaction } from "./sqlite_connection.ts";
 import { conversationParams, messageFromRow } from "./sqlite_rows.ts";
-import { describe } from "./store_checks.ts";
+import { describe, storableMessage, storableUpdate } from "./store_checks.ts";
 import * as turns from "./sqlite_turns.ts";
 import * as images_ from "./sqlite_images.ts";
 import { SqliteMemoryMethods } from "./sqlite_memory_methods.ts";
@@ -86,14 +86,14 @@ export class SqliteStore extends SqliteMemoryMethods implements Store {
   addMessage(message: NewMessage): Promise<StoredMessage> {
     return this.run(
       `store a message in ${describe(message.conversation)}`,
-      () => history.addMessage(this.connection, message),
+      () => history.addMessage(this.connection, storableMessage(message)),
     );
   }
 
   /** Changes the given fields of a message and its `updated_at`; unknown ids are ignored. */
   updateMessage(id: number, update: MessageUpdate): Promise<void> {
     return this.run(`update message ${id}`, () => {
-      this.updates.updateMessage(id, update);
+      this.updates.updateMessage(id, storableUpdate(update));
     });
   }
 
@@ -208,7 +208,13 @@ export class SqliteStore extends SqliteMemoryMethods implements Store {
   addTurn(message: NewMessage, turn: NewTurn): Promise<StoredMessage> {
     return this.run(
       `store a turn in ${describe(message.conversation)}`,
-      () => turns.addTurn(this.connection, this.turnStatements, message, turn),
+      () =>
+        turns.addTurn(
+          this.connection,
+          this.turnStatements,
+          storableMessage(message),
+          turn,
+        ),
     );
   }
 

@@ -6,7 +6,36 @@
  * @module
  */
 
-import type { ConversationKey, NewMessage } from "./store.ts";
+import type { ConversationKey, MessageUpdate, NewMessage } from "./store.ts";
+
+/**
+ * Text as every backend can keep it: a NUL character (U+0000), which
+ * PostgreSQL's `text` refuses and SQLite reads back cut at, becomes U+FFFD,
+ * so nothing after it is lost and both stores read back the same.
+ */
+export function storableText(text: string): string {
+  return text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text;
+}
+
+/** A message with its user- and model-written text made {@link storableText}. */
+export function storableMessage(message: NewMessage): NewMessage {
+  if (
+    !message.content.includes("\u0000") &&
+    !message.author_name.includes("\u0000")
+  ) return message;
+  return {
+    ...message,
+    author_name: storableText(message.author_name),
+    content: storableText(message.content),
+  };
+}
+
+/** An update with its content made {@link storableText}. */
+export function storableUpdate(update: MessageUpdate): MessageUpdate {
+  return update.content === undefined
+    ? update
+    : { ...update, content: storableText(update.content) };
+}
 
 /** Refuses an empty user id, which would match every shared conversation. */
 export function requireUserId(user_id: string): void {

@@ -16,6 +16,7 @@ import { memoryContract } from "./contract/memory_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
 import { imagesContract } from "./contract/images_contract.ts";
 import { rateLimitContract } from "./contract/rate_limit_contract.ts";
+import { textContract } from "./contract/text_contract.ts";
 
 const backend = await postgresBackend();
 historyContract(backend);
@@ -27,3 +28,4 @@ memoryContract(backend);
 turnsContract(backend);
 imagesContract(backend);
 rateLimitContract(backend);
+textContract(backend);

@@ -14,6 +14,7 @@ import { memoryContract } from "./contract/memory_contract.ts";
 import { turnsContract } from "./contract/turns_contract.ts";
 import { imagesContract } from "./contract/images_contract.ts";
 import { rateLimitContract } from "./contract/rate_limit_contract.ts";
+import { textContract } from "./contract/text_contract.ts";
 
 historyContract(sqliteBackend);
 dataContract(sqliteBackend);
@@ -24,3 +25,4 @@ memoryContract(sqliteBackend);
 turnsContract(sqliteBackend);
 imagesContract(sqliteBackend);
 rateLimitContract(sqliteBackend);
+textContract(sqliteBackend);
