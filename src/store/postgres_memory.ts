@@ -58,6 +58,11 @@ export async function setSummary(
       summary.token_count,
       summary.updated_at,
     ]);
+    await run(tx, "addSummaryAuthors", [
+      conversation.id,
+      conversation.reset_after_id,
+      summary.through_id,
+    ]);
     return true;
   }) as boolean;
 }

@@ -6,9 +6,13 @@
  * @module
  */
 
-/** The conversations user $1 owns or wrote a message in. */
+/**
+ * The conversations user $1 owns or wrote a message in, or whose summary
+ * took in their words (after retention deleted the messages, too).
+ */
 const CONVERSATIONS_OF_USER = `SELECT id FROM conversations WHERE user_id = $1
-    UNION SELECT conversation_id FROM messages WHERE author_id = $1`;
+    UNION SELECT conversation_id FROM messages WHERE author_id = $1
+    UNION SELECT conversation_id FROM summary_authors WHERE user_id = $1`;
 
 /** Every memory statement, by name. */
 export const PG_MEMORY_SQL = {
@@ -21,6 +25,12 @@ export const PG_MEMORY_SQL = {
     ON CONFLICT (conversation_id) DO UPDATE SET content = excluded.content,
     through_id = excluded.through_id, token_count = excluded.token_count,
     updated_at = excluded.updated_at`,
+  /** Who wrote the user messages a summary took in (since the last reset). */
+  addSummaryAuthors: `INSERT INTO summary_authors (conversation_id, user_id)
+    SELECT DISTINCT conversation_id, author_id FROM messages
+    WHERE conversation_id = $1 AND id > $2 AND id <= $3
+    AND role = 'user' AND author_id <> ''
+    ON CONFLICT DO NOTHING`,
   deleteSummary: `DELETE FROM conversation_summaries WHERE conversation_id IN
     (SELECT id FROM conversations WHERE channel_id = $1 AND user_id = $2)`,
   deleteChannelSummaries:

@@ -54,6 +54,11 @@ export function setSummary(
       token_count: summary.token_count,
       updated_at: summary.updated_at,
     });
+    connection.statements.addSummaryAuthors.run({
+      conversation_id: conversation.id,
+      after_id: conversation.reset_after_id,
+      through_id: summary.through_id,
+    });
     return true;
   });
 }

@@ -6,10 +6,14 @@
  * @module
  */
 
-/** The conversations a user owns or wrote a message in. */
+/**
+ * The conversations a user owns or wrote a message in, or whose summary
+ * took in their words (after retention deleted the messages, too).
+ */
 const CONVERSATIONS_OF_USER =
   `SELECT id FROM conversations WHERE user_id = :user_id
-    UNION SELECT conversation_id FROM messages WHERE author_id = :user_id`;
+    UNION SELECT conversation_id FROM messages WHERE author_id = :user_id
+    UNION SELECT conversation_id FROM summary_authors WHERE user_id = :user_id`;
 
 /** Every memory statement, by name. */
 export const MEMORY_SQL = {
@@ -22,6 +26,12 @@ export const MEMORY_SQL = {
     ON CONFLICT (conversation_id) DO UPDATE SET content = excluded.content,
     through_id = excluded.through_id, token_count = excluded.token_count,
     updated_at = excluded.updated_at`,
+  /** Who wrote the user messages a summary took in (since the last reset). */
+  addSummaryAuthors: `INSERT INTO summary_authors (conversation_id, user_id)
+    SELECT DISTINCT conversation_id, author_id FROM messages
+    WHERE conversation_id = :conversation_id AND id > :after_id
+    AND id <= :through_id AND role = 'user' AND author_id <> ''
+    ON CONFLICT DO NOTHING`,
   deleteSummary: `DELETE FROM conversation_summaries WHERE conversation_id IN
     (SELECT id FROM conversations WHERE channel_id = :channel_id AND user_id = :user_id)`,
   deleteChannelSummaries:

@@ -92,6 +92,13 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     flags: [],
     identity: false,
   },
+  // After conversation_summaries: an author row belongs to a summary.
+  {
+    name: "summary_authors",
+    key: ["conversation_id", "user_id"],
+    flags: [],
+    identity: false,
+  },
   { name: "user_notes", key: ["id"], flags: [], identity: true },
   {
     name: "user_preferences",

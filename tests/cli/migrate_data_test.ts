@@ -12,6 +12,7 @@ import { openStore } from "../../src/store/open_store.ts";
 import type { Store } from "../../src/store/store.ts";
 import {
   ALICE,
+  ALICE_OWN,
   BOB,
   FakeIo,
   fillDatabase,
@@ -50,6 +51,13 @@ async function tempSource(): Promise<{ dir: string } & AsyncDisposable> {
     through_id: 3,
     token_count: null,
     updated_at: T0 + 3 * 60_000,
+  });
+  // A summary that took in Alice's words: it records her as an author.
+  await store.setSummary(ALICE_OWN, {
+    content: "Alice told a secret; it was kept.",
+    through_id: 5,
+    token_count: null,
+    updated_at: T0 + 5 * 60_000,
   });
   await store.addNote(
     {
@@ -93,6 +101,7 @@ async function snapshot(databaseUrl: string) {
         )).values(),
       ],
       summary: await store.getSummary(ALICE_DM),
+      summaries: await store.summariesOfUser(ALICE),
       notes: await store.notesOfUser(ALICE),
       preferences: await store.getPreferences(ALICE),
       history: await store.recentMessages({
@@ -123,7 +132,7 @@ Deno.test("migrate-data copies an SQLite database into another file, in batches,
   assert.match(first.stderr, /^messages: 6\/6 rows$/m);
   assert.match(
     first.stdout,
-    /^Copied and verified: 3 conversations, 6 messages, 2 persona_choices, 2 rate_limits, 0 turns, 2 message_images, 0 token_calibrations, 1 conversation_summaries, 1 user_notes, 1 user_preferences \(row counts match\)\.$/m,
+    /^Copied and verified: 3 conversations, 6 messages, 2 persona_choices, 2 rate_limits, 0 turns, 2 message_images, 0 token_calibrations, 2 conversation_summaries, 1 summary_authors, 1 user_notes, 1 user_preferences \(row counts match\)\.$/m,
   );
   assert.deepEqual(await snapshot(to), await snapshot(from));
   const again = await run(from, to);

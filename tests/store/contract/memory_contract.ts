@@ -221,4 +221,37 @@ export function memoryContract(backend: MemoryBackend): void {
     assert.equal(await store.getPreferences("7"), null);
     assert.deepEqual(await store.getSummary(elsewhere), SUMMARY);
   });
+
+  backend.test("forgetUser() deletes a shared summary that took in the user's words after retention deleted their messages", async () => {
+    await using store = await backend.open();
+    // Day 0: user 7 says something the channel's summary then takes in.
+    const said = await store.addMessage(
+      newMessage({ content: "my address is 1 Elm St", created_at: 1_000 }),
+    );
+    await store.setSummary(CHANNEL, {
+      ...SUMMARY,
+      content: "Ada (user 7) lives at 1 Elm St.",
+      through_id: said.id,
+    });
+    // Later: someone else keeps the channel going; retention deletes day 0.
+    await store.addMessage(
+      newMessage({ author_id: "8", author_name: "Bob", created_at: 90_000 }),
+    );
+    assert.equal(await store.pruneMessages(50_000), 1);
+    // Their export still shows it.
+    assert.deepEqual(
+      (await store.summariesOfUser("7")).map((s) => s.content),
+      ["Ada (user 7) lives at 1 Elm St."],
+    );
+    // User 7 asks to be forgotten (forget-user, /forget-me).
+    await store.forgetUser("7");
+    const left = await store.getSummary(CHANNEL);
+    assert.equal(
+      left,
+      null,
+      `the summary still holds user 7's words: ${
+        JSON.stringify(left?.content)
+      }`,
+    );
+  });
 }
