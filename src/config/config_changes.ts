@@ -61,8 +61,25 @@ export function describeConfigChanges(before: Config, after: Config): string {
     parts.push("attachments changed");
   }
   if (before.retention !== after.retention) parts.push("retention changed");
+  if (JSON.stringify(before.memory) !== JSON.stringify(after.memory)) {
+    parts.push("memory changed");
+  }
+  if (JSON.stringify(before.recovery) !== JSON.stringify(after.recovery)) {
+    parts.push("recovery changed");
+  }
   const found = parts.filter((p): p is string => p !== null);
+  // A section named above by none of these still counts: the reload applies it.
+  if (found.length === 0 && !sameSettings(before, after)) {
+    return "settings changed";
+  }
   return found.length === 0 ? "no changes" : found.join("; ");
+}
+
+/** Equal configs, the secrets aside (they follow from the token and keys compared above). */
+function sameSettings(before: Config, after: Config): boolean {
+  const { secrets: _a, ...settingsBefore } = before;
+  const { secrets: _b, ...settingsAfter } = after;
+  return JSON.stringify(settingsBefore) === JSON.stringify(settingsAfter);
 }
 
 /** True when the slash commands' persona lists may differ (commands need refreshing). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { watchConfig } from "../../src/app/config_watcher.ts";
+import { reloadConfig, watchConfig } from "../../src/app/config_watcher.ts";
 import { describeConfigChanges } from "../../src/config/config_changes.ts";
 import type { Config } from "../../src/config/config_types.ts";
 import { loadConfig } from "../../src/config/load_config.ts";
@@ -114,6 +114,43 @@ Deno.test("describeConfigChanges() says message_content applies after a restart,
       "discord settings changed; message_content changed (applies after a restart); attachments changed",
     );
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a reload that changes only memory or recovery is applied, and says so", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/bot.config.yaml`;
+  await setupLogging({ level: "info", format: "text", write: () => {} });
+  try {
+    await Deno.writeTextFile(file, valid);
+    let current: Config = await loadConfig(file, env);
+    assert.equal(current.memory.max_notes, 20);
+    await Deno.writeTextFile(file, `${valid}memory:\n  max_notes: 0\n`);
+    const reload = () =>
+      reloadConfig({
+        file,
+        env,
+        current: () => current,
+        apply: (next) => {
+          current = next;
+        },
+        logger: log("reload"),
+      });
+    assert.equal(await reload(), true, "the change was not applied");
+    assert.equal(current.memory.max_notes, 0);
+
+    const a = await loadConfig(file, env);
+    const b = structuredClone(a);
+    b.recovery.max_age += 1;
+    assert.equal(describeConfigChanges(a, b), "recovery changed");
+    // A section this summary does not name still counts as a change.
+    const c = structuredClone(a) as Config & { future?: number };
+    c.future = 1;
+    assert.equal(describeConfigChanges(a, c), "settings changed");
+    assert.equal(describeConfigChanges(a, structuredClone(a)), "no changes");
+  } finally {
+    await stopLogging();
     await Deno.remove(dir, { recursive: true });
   }
 });
