@@ -26,6 +26,8 @@ interface Posted {
   content: string;
   /** The buttons it shows, as a key ("" for none; null when unknown). */
   buttons: string | null;
+  /** An earlier answer's message (a rerun) this one has not written over yet. */
+  reused: boolean;
 }
 
 const buttonsKey = (buttons: readonly ReplyButton[]) =>
@@ -55,8 +57,8 @@ export class DiscordReply implements ReplyTarget {
     this.#options = options;
     this.#typing = new TypingIndicator(options);
     this.#ping = options.ping_replied_user;
-    for (const id of options.reuse ?? []) {
-      this.#posted.push({ id, content: "\u0000", buttons: null });
+    for (const { id, content } of options.reuse ?? []) {
+      this.#posted.push({ id, content, buttons: null, reused: true });
     }
   }
 
@@ -220,7 +222,7 @@ export class DiscordReply implements ReplyTarget {
       const posted = this.#posted[index];
       if (
         wanted !== undefined && posted !== undefined &&
-        (posted.content !== wanted ||
+        (posted.reused || posted.content !== wanted ||
           (buttons &&
             posted.buttons !== buttonsKey(this.#buttonsFor(index))))
       ) {
@@ -262,6 +264,7 @@ export class DiscordReply implements ReplyTarget {
         id: sent.id,
         content: sent.content,
         buttons: buttonsKey(buttons ?? []),
+        reused: false,
       });
       this.#delivered();
       return;
@@ -291,6 +294,7 @@ export class DiscordReply implements ReplyTarget {
     }
     posted.content = content;
     posted.buttons = buttonsKey(buttons ?? []);
+    posted.reused = false;
     this.#delivered();
   }
 

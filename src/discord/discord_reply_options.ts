@@ -30,8 +30,12 @@ export interface DiscordReplyOptions {
   first_post_delay_ms?: number;
   /** Buttons under the reply's last message, while streaming and once done (other messages get none). */
   buttons?: (done: boolean) => readonly ReplyButton[];
-  /** Messages of an earlier answer to write this one over (a rerun); extra ones are deleted. */
-  reuse?: readonly string[];
+  /**
+   * Messages of an earlier answer, with the text they show, to write this
+   * one over (a rerun); extra ones are deleted. One this answer never
+   * writes over (it failed before any text) keeps its text.
+   */
+  reuse?: readonly { id: string; content: string }[];
   /** Told which persona speaks (before any text); see `ReplyTarget.speakAs`. */
   speakAs?: ReplyTarget["speakAs"];
   /** Attempts for one operation that fails with a server error. */

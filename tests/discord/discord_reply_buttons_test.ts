@@ -64,7 +64,7 @@ class ButtonPort implements DiscordPort {
   }
 }
 
-function setup(reuse: string[] = []) {
+function setup(reuse: { id: string; content: string }[] = []) {
   const timers = new FakeTimers();
   const port = new ButtonPort();
   const throttle = new ChannelThrottle(100, 5_000, timers);
@@ -118,7 +118,10 @@ Deno.test("DiscordReply swaps Stop for Regenerate even when the text did not cha
 });
 
 Deno.test("DiscordReply writes a rerun over the earlier messages and deletes the ones it no longer needs", async () => {
-  const { timers, port, throttle, reply } = setup(["old1", "old2"]);
+  const { timers, port, throttle, reply } = setup([
+    { id: "old1", content: "x".repeat(2000) },
+    { id: "old2", content: "tail" },
+  ]);
   port.messages.set("old1", { content: "x".repeat(2000), buttons: [] });
   port.messages.set("old2", { content: "tail", buttons: ["v1:regen:77"] });
   const done = reply.show(["Short now"], true);
@@ -131,5 +134,26 @@ Deno.test("DiscordReply writes a rerun over the earlier messages and deletes the
   assert.deepEqual(port.deleted, ["old2"]);
   assert.deepEqual(reply.posted_ids, ["old1"]);
   assert.ok(!port.calls.some((c) => c.startsWith("send")), "nothing new sent");
+  throttle.close();
+});
+
+Deno.test("DiscordReply: a rerun that fails before any text leaves the earlier answer's text as it was", async () => {
+  const { timers, port, throttle, reply } = setup([
+    { id: "old1", content: "The earlier answer" },
+  ]);
+  port.messages.set("old1", {
+    content: "The earlier answer",
+    buttons: ["v1:regen:77"],
+  });
+  // The model failed: nothing was shown, so nothing is written over, and
+  // what the reply remembers (for taking its buttons off later) is the text
+  // Discord shows.
+  await timers.advance(2_000);
+  assert.deepEqual(reply.posted, [{
+    id: "old1",
+    content: "The earlier answer",
+  }]);
+  assert.deepEqual(port.calls, []);
+  assert.equal(port.messages.get("old1")?.content, "The earlier answer");
   throttle.close();
 });

@@ -248,3 +248,53 @@ Deno.test("Regenerate still works after a restart, read back from the store; an 
   );
   assert.equal(h.llm.chatRequests().length, 3);
 });
+
+Deno.test("a Regenerate whose LLM request fails leaves the old answer's text alone when a newer answer takes its buttons", async () => {
+  await using h = await startHarness();
+  h.llm.script({ chunks: ["first answer"] }, { status: 500 });
+  const ask = h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> one`,
+  });
+  const regen = `v1:regen:${ask.id}`;
+  const reply = await h.discord.waitFor(
+    () =>
+      botMessages(h, CHANNEL).find((m) =>
+        m.content === "first answer" && buttonIds(m.components).includes(regen)
+      ),
+    10_000,
+    "the first answer",
+  );
+  h.discord.pressButton({
+    messageId: reply.id,
+    customId: regen,
+    userId: ALICE,
+  });
+  await h.discord.waitFor(
+    () => botMessages(h, CHANNEL).find((m) => m.content.startsWith("⚠️")),
+    10_000,
+    "the failed regeneration's notice",
+  );
+  h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> two`,
+  });
+  await h.discord.waitFor(
+    () =>
+      botMessages(h, CHANNEL).find((m) =>
+        m.content === "echo: alice: two" && m.components.length > 0
+      ),
+    10_000,
+    "the next answer",
+  );
+  await h.discord.waitFor(
+    () => reply.components.length === 0,
+    10_000,
+    "the buttons to leave the older answer",
+  );
+  assert.equal(
+    JSON.stringify(reply.content),
+    JSON.stringify("first answer"),
+    "the older answer's text was overwritten",
+  );
+});

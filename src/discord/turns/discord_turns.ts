@@ -270,7 +270,7 @@ export class DiscordTurns {
       ping_replied_user: services.config().discord.ping_replied_user,
       buttons: (done) =>
         done ? [regenerateButton(turn_id)] : [stopButton(turn_id)],
-      reuse: reuse.map((p) => p.id),
+      reuse,
       ...(port.speak ? { speakAs: port.speak } : {}),
     });
     await services.runner.dispatch(
