@@ -60,8 +60,11 @@ export class DiscordTurns {
   readonly #latest = new LatestReplies();
   readonly #removals: ButtonRemovals;
   readonly #threadWarnings = new Set<string>();
-  /** Turn id → its turn, while queued or running (until remembered). */
-  readonly #inFlight = new Map<string, Promise<void>>();
+  /** Turn id → its turn and the message it answers, while queued or running (until remembered). */
+  readonly #inFlight = new Map<
+    string,
+    { done: Promise<void>; message: IncomingMessage }
+  >();
 
   constructor(options: DiscordTurnsOptions) {
     this.#options = options;
@@ -107,7 +110,7 @@ export class DiscordTurns {
 
   /** Resolves once the turn `turn_id` (if one is queued or running) has ended and been remembered. */
   async settled(turn_id: string): Promise<void> {
-    await this.#inFlight.get(turn_id);
+    await this.#inFlight.get(turn_id)?.done;
   }
 
   /**
@@ -189,16 +192,13 @@ export class DiscordTurns {
    * by editing that turn's reply (a running answer is stopped first).
    */
   async edited(message: IncomingMessage): Promise<void> {
-    if (this.#inFlight.has(message.id)) {
-      // Edited while being answered: that answer is stale; stop it, then answer the edit.
-      this.#options.services.controls.stop(message.id, message.author.id);
-      await this.settled(message.id);
-    }
-    const shown = this.#latest.get(message.id);
-    if (shown === undefined || message.author.id !== shown.asker_id) return;
     const { services, client } = this.#options;
+    // What was asked: the question being answered, else the latest reply's.
+    const asked = this.#inFlight.get(message.id)?.message ??
+      this.#latest.get(message.id)?.message;
+    if (asked === undefined || message.author.id !== asked.author.id) return;
     const route = resolveRoute(
-      { ...shown.message, user_id: message.author.id },
+      { ...asked, user_id: message.author.id },
       services.config(),
     );
     if (route?.binding.on_edit !== "regenerate") return;
@@ -206,9 +206,16 @@ export class DiscordTurns {
     // Discord also sends updates for link previews and a thread being started: same text, nothing to do.
     if (
       withoutBotMention(message.content, bot) ===
-        withoutBotMention(shown.message.content, bot) ||
+        withoutBotMention(asked.content, bot) ||
       isEmptyMessage(message, bot)
     ) return;
+    if (this.#inFlight.has(message.id)) {
+      // Edited while being answered: that answer is stale; stop it, then answer the edit.
+      services.controls.stop(message.id, message.author.id);
+      await this.settled(message.id);
+    }
+    const shown = this.#latest.get(message.id);
+    if (shown === undefined || message.author.id !== shown.asker_id) return;
     services.controls.stop(message.id, message.author.id);
     this.#options.logger.info("Answering the edited message {turn} again", {
       turn: message.id,
@@ -240,10 +247,13 @@ export class DiscordTurns {
     rerun: Rerun | undefined,
     reuse: readonly { id: string; content: string }[] = [],
   ): Promise<void> {
-    const turn = this.#turn(message, route, port, rerun, reuse);
+    const turn = {
+      done: this.#turn(message, route, port, rerun, reuse),
+      message,
+    };
     this.#inFlight.set(message.id, turn);
     try {
-      await turn;
+      await turn.done;
     } finally {
       if (this.#inFlight.get(message.id) === turn) {
         this.#inFlight.delete(message.id);
