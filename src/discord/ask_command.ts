@@ -22,6 +22,7 @@ import {
   resolvePersonaName,
 } from "../pipeline/commands/conversation_commands.ts";
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
+import type { DispatchOutcome } from "../pipeline/runner_types.ts";
 import { resolveRoute } from "../pipeline/route.ts";
 import { safeName } from "../pipeline/safe_name.ts";
 import { toAttachment } from "./attachment_mapping.ts";
@@ -48,6 +49,14 @@ export interface AskDeps {
   timers: ThrottleTimers;
   logger: Logger;
   now(): number;
+  /**
+   * Runs the answer as a turn of its conversation (`DiscordTurns`): the
+   * reply before it stops being the latest once it is answered.
+   */
+  answerElsewhere?(
+    message: IncomingMessage,
+    answer: () => Promise<DispatchOutcome>,
+  ): Promise<DispatchOutcome>;
 }
 
 function optionValue(interaction: GatewayInteraction, name: string): unknown {
@@ -147,7 +156,10 @@ export async function handleAsk(
       trigger_message_id: id,
       ping_replied_user: false,
     });
-    const outcome = await deps.services.runner.dispatch(message, reply);
+    const answer = () => deps.services.runner.dispatch(message, reply);
+    const outcome = deps.answerElsewhere
+      ? await deps.answerElsewhere(message, answer)
+      : await answer();
     if (!port.answered) {
       // Nothing was said (refused before the turn, or an empty answer): never leave "thinking…".
       await refuse(

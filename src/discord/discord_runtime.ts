@@ -231,6 +231,8 @@ export class DiscordRuntime {
       timers: this.#options.timers ?? systemThrottleTimers,
       logger: this.#options.logger,
       now: Date.now,
+      answerElsewhere: (message, answer) =>
+        this.#turns.answerElsewhere(message, answer),
     });
   }
 

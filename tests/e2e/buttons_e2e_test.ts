@@ -298,3 +298,120 @@ Deno.test("a Regenerate whose LLM request fails leaves the old answer's text alo
     "the older answer's text was overwritten",
   );
 });
+
+Deno.test("Regenerate on the previous answer while a newer one is still being written is refused", async () => {
+  await using h = await startHarness();
+  let resume = () => {};
+  const resumed = new Promise<void>((r) => resume = r);
+  h.llm.script(
+    { chunks: ["one"] },
+    { chunks: ["two", " more"], pause_after: 1, resume: resumed },
+    { chunks: ["one again"] },
+  );
+  const first = h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> first`,
+  });
+  const regen1 = `v1:regen:${first.id}`;
+  const reply1 = await h.discord.waitFor(
+    () =>
+      botMessages(h, CHANNEL).find((m) =>
+        m.content === "one" && buttonIds(m.components).includes(regen1)
+      ),
+    10_000,
+    "the first answer",
+  );
+  const second = h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> second`,
+  });
+  const reply2 = await h.discord.waitFor(
+    () =>
+      botMessages(h, CHANNEL).find((m) =>
+        m.content === "two" &&
+        buttonIds(m.components).includes(`v1:stop:${second.id}`)
+      ),
+    10_000,
+    "the second answer streaming",
+  );
+  const press = h.discord.pressButton({
+    messageId: reply1.id,
+    customId: regen1,
+    userId: ALICE,
+  });
+  await h.discord.waitFor(
+    () => h.discord.interaction(press.id)?.response,
+    10_000,
+    "the press's answer",
+  );
+  const answer = ephemeralAnswer(h.discord.interaction(press.id));
+  resume();
+  await h.discord.waitFor(
+    () =>
+      reply2.content === "two more" &&
+        buttonIds(reply2.components).includes(`v1:regen:${second.id}`)
+        ? true
+        : undefined,
+    10_000,
+    "the second answer done",
+  );
+  // Give a queued rerun time to run.
+  await new Promise((r) => setTimeout(r, 1_500));
+  await eventually(
+    () => Promise.resolve(h.llm.openStreams === 0),
+    10_000,
+    "the LLM to be idle",
+  );
+  const state = {
+    answer,
+    requests: h.llm.chatRequests().length,
+    reply1: [reply1.content, buttonIds(reply1.components)],
+    reply2: [reply2.content, buttonIds(reply2.components)],
+  };
+  assert.deepEqual(state, {
+    answer: NOT_LATEST,
+    requests: 2,
+    reply1: ["one", []],
+    reply2: ["two more", [`v1:regen:${second.id}`]],
+  });
+});
+
+Deno.test("after an /ask answer in the same conversation, the earlier answer loses its buttons", async () => {
+  await using h = await startHarness();
+  h.llm.script({ chunks: ["one"] }, { chunks: ["two"] });
+  const first = h.discord.sendUserMessage({
+    channelId: CHANNEL,
+    content: `<@${h.discord.botId}> first`,
+  });
+  const regen1 = `v1:regen:${first.id}`;
+  const reply1 = await h.discord.waitFor(
+    () =>
+      botMessages(h, CHANNEL).find((m) =>
+        m.content === "one" && buttonIds(m.components).includes(regen1)
+      ),
+    10_000,
+    "the first answer",
+  );
+  const ask = h.discord.sendCommand({
+    channelId: CHANNEL,
+    commandName: "ask",
+    options: [{ name: "prompt", value: "second" }],
+  });
+  await h.discord.waitFor(
+    () => {
+      const i = h.discord.interaction(ask.id);
+      return h.discord.messagesIn(CHANNEL).find((m) =>
+        m.id === i?.originalMessageId && m.content === "two"
+      );
+    },
+    10_000,
+    "the /ask answer",
+  );
+  await h.discord.waitFor(
+    () => reply1.components.length === 0 ? true : undefined,
+    10_000,
+    "the buttons to leave the earlier answer",
+  );
+  assert.equal(reply1.content, "one");
+  assert.equal(h.llm.chatRequests().length, 2);
+});

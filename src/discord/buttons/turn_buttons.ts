@@ -87,7 +87,8 @@ export function registerTurnButtons(
         role_ids: press.role_ids,
         user_id: press.user_id,
       });
-    if (shown === undefined) {
+    // A newer turn of the conversation is on its way: this reply is about to be an older one.
+    if (shown === undefined || deps.turns.newerTurnPending(shown)) {
       await respond.ephemeral(NOT_LATEST);
       return;
     }

@@ -17,6 +17,7 @@ import type { BotServices } from "../../pipeline/bot_services.ts";
 import type { Rerun } from "../../pipeline/controls/turn_controls.ts";
 import type { IncomingMessage } from "../../pipeline/incoming_message.ts";
 import { resolveRoute } from "../../pipeline/route.ts";
+import type { DispatchOutcome } from "../../pipeline/runner_types.ts";
 import type { Route } from "../../pipeline/route.ts";
 import {
   isEmptyMessage,
@@ -32,11 +33,12 @@ import type { ThreadPlan } from "../threads/thread_opener.ts";
 import { WebhookDirectory } from "../webhooks/webhook_directory.ts";
 import { ButtonRemovals, LatestReplies } from "./latest_replies.ts";
 import type { ShownReply } from "./latest_replies.ts";
-import { storedTurn } from "./stored_turn.ts";
+import { storedRerun, storedTurn } from "./stored_turn.ts";
 import type { PressedReply } from "./stored_turn.ts";
 import { threadPlanFor } from "./thread_plan.ts";
 import { turnPort } from "./turn_port.ts";
 import type { TurnPort } from "./turn_port.ts";
+import { TurnsInFlight } from "./turns_in_flight.ts";
 
 /** What the turns need. */
 export interface DiscordTurnsOptions {
@@ -60,11 +62,7 @@ export class DiscordTurns {
   readonly #latest = new LatestReplies();
   readonly #removals: ButtonRemovals;
   readonly #threadWarnings = new Set<string>();
-  /** Turn id → its turn and the message it answers, while queued or running (until remembered). */
-  readonly #inFlight = new Map<
-    string,
-    { done: Promise<void>; message: IncomingMessage }
-  >();
+  readonly #inFlight = new TurnsInFlight();
 
   constructor(options: DiscordTurnsOptions) {
     this.#options = options;
@@ -108,9 +106,47 @@ export class DiscordTurns {
       this.#latest.get(turn_id) !== undefined;
   }
 
+  /**
+   * True when another turn of `shown`'s conversation is queued or running:
+   * `shown` is about to be an older reply, so it is not answered again.
+   */
+  newerTurnPending(shown: ShownReply): boolean {
+    return this.#inFlight.otherIn(shown.conversation, shown.turn_id);
+  }
+
+  /**
+   * Runs an answer that does not go through here (`/ask`'s) as a turn of
+   * its conversation: Regenerate on the reply before is refused meanwhile,
+   * and once it is answered that reply is no longer the latest (its buttons
+   * leave it).
+   */
+  async answerElsewhere(
+    message: IncomingMessage,
+    answer: () => Promise<DispatchOutcome>,
+  ): Promise<DispatchOutcome> {
+    const route = resolveRoute(
+      { ...message, user_id: message.author.id },
+      this.#options.services.config(),
+    );
+    const conversation = route === null
+      ? null
+      : JSON.stringify(route.conversation);
+    const answered = answer();
+    await this.#inFlight.track(message, conversation, answered.then(() => {}));
+    const outcome = await answered;
+    const before = conversation === null
+      ? undefined
+      : this.#latest.of(conversation);
+    if (outcome === "answered" && before !== undefined) {
+      this.#latest.forget(before);
+      this.#removals.add(before);
+    }
+    return outcome;
+  }
+
   /** Resolves once the turn `turn_id` (if one is queued or running) has ended and been remembered. */
   async settled(turn_id: string): Promise<void> {
-    await this.#inFlight.get(turn_id)?.done;
+    await this.#inFlight.settled(turn_id);
   }
 
   /**
@@ -157,25 +193,7 @@ export class DiscordTurns {
    * an edited question (`content`). Resolves when the new answer is done.
    */
   async rerun(turn: ShownReply, content?: string): Promise<void> {
-    const { store } = this.#options.services;
-    const user_message = await store.findMessageByExternalId(turn.turn_id);
-    if (user_message === null || user_message.role !== "user") {
-      throw new Error(`Cannot answer ${turn.turn_id} again: it is not stored`);
-    }
-    const recent = await store.recentMessages({
-      conversation: user_message.conversation,
-      limit: 8,
-      since: 0,
-    });
-    const reply =
-      recent.find((m) =>
-        m.role === "assistant" && m.reply_to_id === user_message.id
-      ) ?? null;
-    const rerun: Rerun = {
-      user_message,
-      reply,
-      persona: reply?.persona ?? null,
-    };
+    const rerun = await storedRerun(this.#options.services.store, turn.turn_id);
     const message = content === undefined
       ? turn.message
       : { ...turn.message, content };
@@ -194,7 +212,7 @@ export class DiscordTurns {
   async edited(message: IncomingMessage): Promise<void> {
     const { services, client } = this.#options;
     // What was asked: the question being answered, else the latest reply's.
-    const asked = this.#inFlight.get(message.id)?.message ??
+    const asked = this.#inFlight.message(message.id) ??
       this.#latest.get(message.id)?.message;
     if (asked === undefined || message.author.id !== asked.author.id) return;
     const route = resolveRoute(
@@ -216,6 +234,7 @@ export class DiscordTurns {
     }
     const shown = this.#latest.get(message.id);
     if (shown === undefined || message.author.id !== shown.asker_id) return;
+    if (this.newerTurnPending(shown)) return;
     services.controls.stop(message.id, message.author.id);
     this.#options.logger.info("Answering the edited message {turn} again", {
       turn: message.id,
@@ -247,18 +266,11 @@ export class DiscordTurns {
     rerun: Rerun | undefined,
     reuse: readonly { id: string; content: string }[] = [],
   ): Promise<void> {
-    const turn = {
-      done: this.#turn(message, route, port, rerun, reuse),
+    await this.#inFlight.track(
       message,
-    };
-    this.#inFlight.set(message.id, turn);
-    try {
-      await turn.done;
-    } finally {
-      if (this.#inFlight.get(message.id) === turn) {
-        this.#inFlight.delete(message.id);
-      }
-    }
+      route === null ? null : JSON.stringify(route.conversation),
+      this.#turn(message, route, port, rerun, reuse),
+    );
   }
 
   async #turn(

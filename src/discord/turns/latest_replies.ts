@@ -42,7 +42,12 @@ export class LatestReplies {
     return this.#byTurn.get(turn_id);
   }
 
-  /** Forgets a reply that no longer applies (its conversation was reset). */
+  /** The latest reply of `conversation` (as the runner keys it), if remembered. */
+  of(conversation: string): ShownReply | undefined {
+    return this.#latest.get(conversation);
+  }
+
+  /** Forgets a reply that no longer applies (its conversation was reset, or answered elsewhere). */
   forget(shown: ShownReply): void {
     if (this.#latest.get(shown.conversation) === shown) {
       this.#latest.delete(shown.conversation);

@@ -4,12 +4,14 @@
  * latest of its conversation — its answer is the newest message there, and
  * no `/reset` came since (a reset hides both). The answer's first message
  * and the pressed one are written over; a persona's webhook messages are
- * adopted by the new reply's port so it can edit them.
+ * adopted by the new reply's port so it can edit them. Any rerun starts
+ * from the store too: the stored question and the reply it replaces.
  *
  * @module
  */
 
 import type { Config } from "../../config/config_types.ts";
+import type { Rerun } from "../../pipeline/controls/turn_controls.ts";
 import type { IncomingMessage } from "../../pipeline/incoming_message.ts";
 import { resolveRoute } from "../../pipeline/route.ts";
 import type { Route } from "../../pipeline/route.ts";
@@ -103,4 +105,25 @@ export async function storedTurn(
     port,
     posted: ids.map((id) => ({ id, content: newest.content })),
   };
+}
+
+/** What answering turn `turn_id` again starts from: its stored question and the reply it replaces. */
+export async function storedRerun(
+  store: Pick<Store, "findMessageByExternalId" | "recentMessages">,
+  turn_id: string,
+): Promise<Rerun> {
+  const user_message = await store.findMessageByExternalId(turn_id);
+  if (user_message === null || user_message.role !== "user") {
+    throw new Error(`Cannot answer ${turn_id} again: it is not stored`);
+  }
+  const recent = await store.recentMessages({
+    conversation: user_message.conversation,
+    limit: 8,
+    since: 0,
+  });
+  const reply =
+    recent.find((m) =>
+      m.role === "assistant" && m.reply_to_id === user_message.id
+    ) ?? null;
+  return { user_message, reply, persona: reply?.persona ?? null };
 }
