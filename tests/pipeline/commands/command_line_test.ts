@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { runCommandLine } from "../../../src/pipeline/commands/command_line.ts";
+import { settingsCommand } from "../../../src/pipeline/commands/settings_command.ts";
 import type {
   CommandCaller,
   CommandDeps,
@@ -46,4 +47,24 @@ Deno.test("a line that is not a command goes to the persona", async () => {
     await runCommandLine(deps(store), caller, "settings: what are they?"),
     null,
   );
+});
+
+// Fulfulde written in Adlam: letters outside the BMP, two UTF-16 units each.
+const ADLAM = "𞤊𞤵𞤤𞤬𞤵𞤤𞤣𞤫";
+
+Deno.test("/settings language: a name of 23 Adlam letters is saved, not a store error", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const name = `${ADLAM} ${ADLAM} ${[...ADLAM].slice(0, 5).join("")}`;
+  assert.equal([...name].length, 23);
+  const text = await settingsCommand(deps(store), caller, { language: name });
+  assert.match(text, /^⚙️ Saved\./);
+  assert.equal((await store.getPreferences(caller.user_id))?.language, name);
+});
+
+Deno.test("/settings language: a name over 40 letters gets the command's answer", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const name = [...ADLAM.repeat(6)].slice(0, 41).join("");
+  const text = await settingsCommand(deps(store), caller, { language: name });
+  assert.match(text, /at most 40 letters/);
+  assert.equal(await store.getPreferences(caller.user_id), null);
 });
