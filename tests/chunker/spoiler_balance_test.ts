@@ -13,3 +13,19 @@ Deno.test("balanceSpoilers() closes a spoiler at a cut and reopens it in the nex
     "||z||",
   ]);
 });
+
+Deno.test("balanceSpoilers() does not count bars inside code as spoiler delimiters", () => {
+  assert.deepEqual(
+    balanceSpoilers(["💭 ||t||\n\nUse `a || b` here."]),
+    ["💭 ||t||\n\nUse `a || b` here."],
+  );
+  assert.deepEqual(
+    balanceSpoilers(["💭 ||t||\n\n```js\nx = a || b;\ny = 1;\n```", "more"]),
+    ["💭 ||t||\n\n```js\nx = a || b;\ny = 1;\n```", "more"],
+  );
+  // An unmatched backtick in the reasoning does not pair with the answer's.
+  assert.deepEqual(
+    balanceSpoilers(["💭 ||think `foo", "bar||\n\nanswer `x` y"]),
+    ["💭 ||think `foo||", "||bar||\n\nanswer `x` y"],
+  );
+});
