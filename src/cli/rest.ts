@@ -39,7 +39,8 @@ export async function runRestProxy(
   args: readonly string[],
   env: (name: string) => string | undefined,
 ): Promise<number> {
-  let port = Number(env("REST_PORT") ?? "8090");
+  // Unset or empty: the default (an empty value must not mean "any free port").
+  let port = Number(env("REST_PORT")?.trim() || "8090");
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "-h" || arg === "--help") {
@@ -83,7 +84,7 @@ export async function runRestProxy(
       token,
       secret,
       api_base_url: env("DISCORD_API_BASE_URL"),
-      hostname: env("REST_HOST") ?? "127.0.0.1",
+      hostname: env("REST_HOST")?.trim() || "127.0.0.1",
       port,
       logger,
     });

@@ -189,22 +189,40 @@ function describeIssue(
       position: source.locate(path, "value"),
     }];
   }
+  // A secret's value is never quoted, whatever its type.
+  const found = (input: unknown) =>
+    isSecretPath(path) ? describeType(input) : describeValue(input);
   let message = issue.message;
   if (issue.code === "invalid_type" && /^Invalid input/.test(issue.message)) {
     message = `expected ${withArticle(issue.expected)}, found ${
-      describeValue(issue.input)
+      found(issue.input)
     }`;
   } else if (issue.code === "invalid_value") {
-    message = `expected ${oneOf(issue.values)}, found ${
-      describeValue(issue.input)
-    }`;
+    message = `expected ${oneOf(issue.values)}, found ${found(issue.input)}`;
   } else if (issue.code === "invalid_key") {
-    message = `invalid name: ${issue.issues[0]?.message ?? issue.message}`;
+    // The name is what must change: point at the key, not its value.
+    return [{
+      path,
+      message: `invalid name: ${issue.issues[0]?.message ?? issue.message}`,
+      position: source.locate(path, "key"),
+    }];
   } else if (issue.code === "invalid_union") {
+    // A list whose type matched (e.g. `trigger: [mention, replay]`): name its bad items.
+    const inner = issue.errors.find((branch) =>
+      branch.length > 0 && branch.every((sub) => sub.path.length > 0)
+    );
+    if (inner !== undefined) {
+      return inner.flatMap((sub) =>
+        describeIssue(
+          { ...sub, path: [...issue.path, ...sub.path] } as z.core.$ZodIssue,
+          source,
+        )
+      );
+    }
     const first = issue.errors.flat()[0];
     message = first?.code === "invalid_value"
       ? `expected ${oneOf(first.values)} (or a list of them), found ${
-        describeValue(issue.input)
+        found(issue.input)
       }`
       : first?.message ?? issue.message;
   }
@@ -236,6 +254,13 @@ function oneOf(values: readonly unknown[]): string {
   return written.length === 1
     ? written[0] ?? ""
     : `${written.slice(0, -1).join(", ")} or ${written[written.length - 1]}`;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "nothing (null)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return withArticle(typeof value);
 }
 
 function describeValue(value: unknown): string {

@@ -160,3 +160,62 @@ Deno.test("the shipped bot.config.yaml is valid", async () => {
   assert.ok(config.bindings.length > 0);
   assert.equal(config.endpoints.local?.base_url, "http://localhost:11434/v1");
 });
+
+/** The problems `parseConfig` reports for `text`; fails when it is accepted. */
+function problemsOf(text: string): ConfigError {
+  try {
+    parseConfig(text, "bot.config.yaml", env({ DISCORD_TOKEN: "abc.def.ghi" }));
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("the config was accepted");
+}
+
+Deno.test("parseConfig() never quotes a secret written as a number in a problem message", async (t) => {
+  const cases = [
+    ["api_key", "    api_key: 987654321098765\n", "987654321098765"],
+    ["header", "    headers: { X-Api-Key: 123456789123 }\n", "123456789123"],
+  ] as const;
+  for (const [name, line, secret] of cases) {
+    await t.step(name, () => {
+      const text = minimal.replace(
+        "    base_url: http://localhost:11434/v1\n",
+        `    base_url: http://localhost:11434/v1\n${line}`,
+      );
+      const report = problemsOf(text).format();
+      assert.match(report, /expected a string/);
+      assert.ok(!report.includes(secret), report);
+    });
+  }
+});
+
+Deno.test("parseConfig() points an invalid name at the key the user must edit", () => {
+  const text = minimal.replace(
+    "  default:\n    max_age",
+    "  my budget:\n    max_age",
+  );
+  const error = problemsOf(text);
+  const problem = error.problems.find((p) => /invalid name/.test(p.message));
+  assert.ok(problem, error.format());
+  // `  my budget:` is line 13; the key starts at column 3.
+  assert.deepEqual(
+    [problem.position?.line, problem.position?.col],
+    [13, 3],
+    error.format(),
+  );
+});
+
+Deno.test("parseConfig() names the one bad item of a trigger list", () => {
+  const text = `${minimal}    trigger: [mention, replay]\n`;
+  const error = problemsOf(text);
+  assert.equal(error.problems.length, 1, error.format());
+  const problem = error.problems[0];
+  assert.deepEqual(problem?.path, ["bindings", 0, "trigger", 1]);
+  assert.match(problem?.message ?? "", /"replay"/);
+  assert.deepEqual(
+    [problem?.position?.line, problem?.position?.col],
+    [21, 24],
+    error.format(),
+  );
+});
