@@ -37,7 +37,9 @@ export function playgroundPort(
   env: (name: string) => string | undefined,
 ): number | null {
   const index = args.indexOf("--port");
-  const text = index === -1 ? env("PLAYGROUND_PORT") : args[index + 1];
+  // `--port` with nothing after it is a mistake, not the default.
+  if (index !== -1 && (args[index + 1] ?? "").trim() === "") return null;
+  const text = index === -1 ? env("PLAYGROUND_PORT")?.trim() : args[index + 1];
   if (text === undefined || text === "") return DEFAULT_PLAYGROUND_PORT;
   const port = Number(text);
   return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : null;

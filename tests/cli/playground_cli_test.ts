@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { startFakeLlmServer } from "../fakes/fake_llm_server.ts";
+import { playgroundPort } from "../../src/cli/playground.ts";
 import { readEvents } from "../playground/playground_harness.ts";
 
 const PLAYGROUND = new URL("../../src/cli/playground.ts", import.meta.url)
@@ -86,4 +87,18 @@ Deno.test("deno task playground prints a URL with its token, answers through the
   const status = await child.status;
   assert.equal(status.code, 0, await stderr);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("playgroundPort() reads --port, else PLAYGROUND_PORT, else 8765, and refuses --port without a number", () => {
+  const env = (values: Record<string, string>) => (name: string) =>
+    values[name];
+  assert.equal(playgroundPort(["--port", "9000"], env({})), 9000);
+  assert.equal(playgroundPort([], env({ PLAYGROUND_PORT: " 9001 " })), 9001);
+  assert.equal(playgroundPort([], env({ PLAYGROUND_PORT: "" })), 8765);
+  assert.equal(playgroundPort([], env({})), 8765);
+  assert.equal(
+    playgroundPort(["--port"], env({ PLAYGROUND_PORT: "9001" })),
+    null,
+  );
+  assert.equal(playgroundPort(["--port", "x"], env({})), null);
 });
