@@ -22,10 +22,11 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-function listNames(names: string[]): string {
+/** "known endpoints are "a", "b"", or "no endpoint is defined". */
+function knownNames(kind: string, names: string[]): string {
   return names.length === 0
-    ? "none are defined"
-    : names.map((n) => `"${n}"`).join(", ");
+    ? `no ${kind} is defined`
+    : `known ${kind}s are ${names.map((n) => `"${n}"`).join(", ")}`;
 }
 
 /** Every cross-reference problem in a raw (parsed, interpolated) config. */
@@ -50,9 +51,9 @@ export function checkCrossReferences(raw: unknown): ConfigProblem[] {
     if (typeof value !== "string" || known.includes(value)) return;
     problems.push({
       path,
-      message: `unknown ${kind} "${value}": known ${kind}s are ${
-        listNames(known)
-      }${didYouMean(value, known)}`,
+      message: `unknown ${kind} "${value}": ${knownNames(kind, known)}${
+        didYouMean(value, known)
+      }`,
     });
   };
 

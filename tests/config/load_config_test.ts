@@ -219,3 +219,19 @@ Deno.test("parseConfig() names the one bad item of a trigger list", () => {
     error.format(),
   );
 });
+
+Deno.test("parseConfig() says so when a persona names an endpoint and none is defined", () => {
+  const text = minimal.replace(
+    "endpoints:\n  local:\n    base_url: http://localhost:11434/v1\n",
+    "endpoints: {}\n",
+  );
+  const error = problemsOf(text);
+  const problem = error.problems.find((p) =>
+    p.path.join(".") === "personas.helper.endpoint"
+  );
+  assert.ok(problem, error.format());
+  assert.match(
+    problem.message,
+    /^unknown endpoint "local": no endpoint is defined/,
+  );
+});
