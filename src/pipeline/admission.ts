@@ -18,6 +18,7 @@ import type { AccessGate } from "./access/access_gate.ts";
 import type { NoticeLimiter } from "./notice_limiter.ts";
 import type { LimitCheck, RateLimiter } from "./rate_limiter.ts";
 import { withoutBotMention } from "./stages/auth_stage.ts";
+import { applyPingPreference } from "./ping_preference.ts";
 import type { TurnContext } from "./turn_context.ts";
 import { storeUserMessage } from "./user_message.ts";
 
@@ -88,7 +89,9 @@ export async function admit(
   try {
     // A rerun's question is stored already; a user with `history: off` has
     // nothing kept beyond a running turn.
-    const keeps = (await deps.store.getPreferences(author.id))?.history ?? true;
+    // The notice below replies to them: their `ping` preference applies.
+    const preferences = await applyPingPreference(ctx, deps.store);
+    const keeps = preferences?.history ?? true;
     // A recovered turn (user_message set) is stored already.
     if (ctx.rerun === undefined && keeps && ctx.user_message === null) {
       await storeUserMessage(deps.store, ctx, ctx.route.binding.persona, null);

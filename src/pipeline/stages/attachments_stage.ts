@@ -15,6 +15,7 @@ import { readAttachments } from "../../attachments/read_attachments.ts";
 import type { Store } from "../../store/store.ts";
 import type { Stage } from "../compose.ts";
 import { effectivePersona } from "../persona_choice.ts";
+import { applyPingPreference } from "../ping_preference.ts";
 import type { TurnContext } from "../turn_context.ts";
 
 /** Conversations remembered as told about images (oldest forgotten first). */
@@ -82,6 +83,7 @@ export function attachmentsStage(deps: AttachmentsDeps): Stage<TurnContext> {
           if (told.size > MAX_TOLD) {
             told.delete(told.values().next().value ?? key);
           }
+          await applyPingPreference(ctx, deps.store);
           await ctx.reply.notice(noVisionNotice(persona.display_name));
         }
       }
