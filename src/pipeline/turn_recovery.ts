@@ -126,4 +126,18 @@ async function end(
   }).catch((error) =>
     deps.logger.warn("Could not record a recovered turn: {error}", { error })
   );
+  // The turn is over: a user with `history: off` keeps nothing of it.
+  try {
+    const preferences = await deps.store.getPreferences(
+      turn.message.author_id,
+    );
+    if (preferences !== null && !preferences.history) {
+      await deps.store.forgetTurn(turn.message.id);
+    }
+  } catch (error) {
+    deps.logger.warn(
+      "Could not forget a recovered turn of a user without history: {error}",
+      { error },
+    );
+  }
 }
