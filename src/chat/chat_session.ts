@@ -14,7 +14,12 @@ import type { BotServices } from "../pipeline/bot_services.ts";
 import { runCommandLine } from "../pipeline/commands/command_line.ts";
 import type { CommandCaller } from "../pipeline/commands/conversation_commands.ts";
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
+import { log } from "../log/logging.ts";
 import { TerminalReply } from "./terminal_reply.ts";
+
+/** Said when a command failed (the same words as Discord's). */
+export const COMMAND_FAILED_NOTICE =
+  "⚠️ Something went wrong on my side. Please try again.";
 
 /** The bot's user id in the terminal chat. */
 export const TERMINAL_BOT_ID = "0";
@@ -81,7 +86,12 @@ export async function runChat(
       prompt();
       continue;
     }
-    const answer = await runCommandLine(services.commands, caller, line);
+    // A failing command answers as in Discord, and the chat goes on.
+    const answer = await runCommandLine(services.commands, caller, line)
+      .catch((error: unknown) => {
+        log("chat").warn("Could not run {line}: {error}", { line, error });
+        return COMMAND_FAILED_NOTICE;
+      });
     if (answer !== null) {
       if (line.startsWith("/reset")) lastReplyId = "";
       write(`${answer}\n`);

@@ -78,5 +78,12 @@ export async function runCommandLine(
   const target = words[words.length - 1] === "channel" ? "channel" : undefined;
   if (target) words.pop();
   if (command === "/reset") return await resetCommand(deps, caller, target);
-  return await personaCommand(deps, caller, words[0], target);
+  // A display name may have several words ("Captain Hook"), as in Discord's option.
+  const name = words.join(" ");
+  return await personaCommand(
+    deps,
+    caller,
+    name === "" ? undefined : name,
+    target,
+  );
 }
