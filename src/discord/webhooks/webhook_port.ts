@@ -55,8 +55,18 @@ export interface WebhookMessages {
 
 /** A webhook username Discord accepts: 1–80 characters, without "clyde" or "discord". */
 export function webhookUsername(display_name: string): string {
-  const name = display_name.replace(/clyde|discord/gi, "").replace(/\s+/g, " ")
-    .trim().slice(0, 80);
+  let name = display_name;
+  // Taking one out may join the letters around it into another ("ClClydeyde").
+  for (let before = ""; before !== name;) {
+    before = name;
+    name = name.replace(/clyde|discord/gi, "");
+  }
+  name = name.replace(/\s+/g, " ").trim();
+  if (name.length > 80) {
+    // Cut at 80 UTF-16 units without splitting a surrogate pair.
+    const code = name.charCodeAt(79);
+    name = name.slice(0, code >= 0xd800 && code <= 0xdbff ? 79 : 80).trimEnd();
+  }
   return name === "" ? "Assistant" : name;
 }
 

@@ -126,3 +126,25 @@ Deno.test("webhookUsername() keeps names Discord accepts", () => {
   assert.equal(webhookUsername("clyde"), "Assistant");
   assert.equal(webhookUsername("x".repeat(100)).length, 80);
 });
+
+Deno.test("webhookUsername() never leaves a name containing clyde or discord, nor a lone surrogate", async (t) => {
+  for (
+    const name of [
+      "ClClydeyde",
+      "DisDiscordcord",
+      "clyDISCORDde",
+      "DiscDiscordord Helper",
+    ]
+  ) {
+    await t.step(name, () => {
+      const username = webhookUsername(name);
+      assert.ok(!/clyde|discord/i.test(username), `${name} → ${username}`);
+      assert.ok(username.length >= 1 && username.length <= 80);
+    });
+  }
+  await t.step("80 characters cut between an emoji's halves", () => {
+    const username = webhookUsername(`${"a".repeat(79)}😀`);
+    assert.ok(username.length <= 80);
+    assert.ok(!/[\ud800-\udbff]$/.test(username), "no lone high surrogate");
+  });
+});
