@@ -53,7 +53,7 @@ export function serviceMetricHooks(
 export function discordMetricObserver(metrics: BotMetrics): DiscordObserver {
   return {
     rateLimited: () => metrics.discord429("rest"),
-    reconnecting: () => metrics.gatewayReconnect(),
+    reconnected: () => metrics.gatewayReconnect(),
     throttleRefused: () => metrics.waitListRefused("channel_throttle"),
     requested: (method, status) => metrics.discordRequest(method, status),
   };

@@ -47,8 +47,6 @@ export interface DiscordClientEvents {
   rateLimited(): void;
   /** A REST request was answered with `status` (0: no answer). */
   requested(method: string, status: number): void;
-  /** A reconnect attempt is starting. */
-  reconnecting(delay_ms: number): void;
 }
 
 /** How to reach Discord. */

@@ -13,7 +13,8 @@ import type { ShardRange } from "../config/shard_range.ts";
 /** Counters the runtime reports (metrics). */
 export interface DiscordObserver {
   rateLimited?(): void;
-  reconnecting?(): void;
+  /** A shard that had a session is connected again. */
+  reconnected?(): void;
   /** A send or edit was refused because its channel's wait list was full. */
   throttleRefused?(): void;
   /** A REST request was answered with `status` (0: no answer). */

@@ -110,7 +110,6 @@ export function pacedReconnects(
     shard.connect = async () => {
       const delay = backoff.next();
       if (delay > 0) {
-        events.reconnecting(delay);
         logger.info("Reconnecting to the Discord gateway in {seconds} s", {
           seconds: (delay / 1000).toFixed(1),
         });

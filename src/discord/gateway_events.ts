@@ -46,13 +46,17 @@ export function gatewayEvents(h: GatewayEventHandlers): DiscordClientEvents {
         logger.warn("Skipped a {what}: {error}", { what, error });
       }
     };
+  // Shards that have had a session: their next connection after a loss is a reconnect.
+  const connectedBefore = new Set<number>();
   return {
     connected: (shard) => {
       if (!h.shards.isUp(shard)) {
         logger.info("Connected to the Discord gateway (shard {shard})", {
           shard,
         });
+        if (connectedBefore.has(shard)) h.observer?.reconnected?.();
       }
+      connectedBefore.add(shard);
       h.shards.up(shard);
     },
     disconnected: (shard) => {
@@ -86,6 +90,5 @@ export function gatewayEvents(h: GatewayEventHandlers): DiscordClientEvents {
     botRole: (guild, role) => h.directory().addBotRole(guild, role),
     rateLimited: () => h.observer?.rateLimited?.(),
     requested: (method, status) => h.observer?.requested?.(method, status),
-    reconnecting: () => h.observer?.reconnecting?.(),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * End to end: health, readiness and metrics of the running bot, and hot
- * reload of its config file.
+ * End to end: health, readiness and metrics of the running bot (a resumed
+ * gateway connection counts as a reconnect), and hot reload of its config
+ * file.
  */
 import assert from "node:assert/strict";
 import {
@@ -167,4 +168,31 @@ Deno.test("a config edit applies without a restart; a broken edit is rejected an
     "the next request",
   );
   assert.equal(h.llmMessages(1)[0]?.content, "You are a poet.");
+});
+
+Deno.test("a dropped gateway connection that the bot resumes counts in bot_gateway_reconnects_total", async () => {
+  const port = freePort();
+  await using h = await startHarness({ env: { HEALTH_PORT: String(port) } });
+  const base = `http://127.0.0.1:${port}`;
+  await eventually(
+    async () => (await fetch(`${base}/readyz`)).status === 200 || undefined,
+    10_000,
+    "ready",
+  );
+  h.discord.gateway.closeConnections(4000);
+  await h.discord.waitFor(
+    () => h.discord.gateway.resumes.length >= 1,
+    15_000,
+    "the bot to resume",
+  );
+  await eventually(
+    async () => (await fetch(`${base}/readyz`)).status === 200 || undefined,
+    10_000,
+    "ready again",
+  );
+  const page = await (await fetch(`${base}/metrics`)).text();
+  const value = Number(
+    /^bot_gateway_reconnects_total (\S+)$/m.exec(page)?.[1],
+  );
+  assert.equal(value, 1, `bot_gateway_reconnects_total is ${value}`);
 });
