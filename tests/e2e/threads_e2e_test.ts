@@ -10,6 +10,7 @@ import {
   botMessages,
   CHANNEL,
   eventually,
+  GUILD,
   startHarness,
   THREAD,
 } from "./bot_harness.ts";
@@ -114,4 +115,47 @@ Deno.test("threads: auto opens a thread on the asking message, answers there, an
     "the deleted thread's conversation to be dropped",
   );
   assert.ok(storedIn(h.dir, THREAD) > 0, "other threads keep theirs");
+});
+
+const CREATE_PUBLIC_THREADS = 1n << 35n;
+
+Deno.test("threads: auto without Create Public Threads answers in the channel and keeps the channel's history", async () => {
+  await using h = await startHarness({
+    configParts: { binding: "    threads: auto" },
+  });
+  const everyone = h.discord.world.guilds.get(GUILD)!.roles.find((r) =>
+    r.id === GUILD
+  )!;
+  everyone.permissions = String(
+    BigInt(everyone.permissions ?? "0") & ~CREATE_PUBLIC_THREADS,
+  );
+  for (
+    const [i, text] of ["hello", "my name is Bob", "what is my name?"].entries()
+  ) {
+    h.discord.sendUserMessage({
+      channelId: CHANNEL,
+      content: `<@${h.discord.botId}> ${text}`,
+    });
+    await h.discord.waitFor(
+      () =>
+        botMessages(h, CHANNEL).some((m) =>
+          m.content === `echo: alice: ${text}`
+        ),
+      10_000,
+      `answer ${i + 1} in the channel`,
+    );
+  }
+  // The first refusal is learnt on the first question; from then on the
+  // channel is one conversation again.
+  const third = h.llmMessages(2).map((m) => m.content);
+  assert.ok(
+    third.some((c) => c.includes("my name is Bob")),
+    `the third request carries the second question: ${JSON.stringify(third)}`,
+  );
+  assert.equal(
+    h.discord.requestsTo("POST /channels/{channel}/messages/{message}/threads")
+      .length,
+    1,
+    "not asked again for every message",
+  );
 });

@@ -13,6 +13,7 @@
 
 import type { Logger } from "../../log/logging.ts";
 import type { DiscordPort } from "../discord_port.ts";
+import type { ThreadRefusals } from "./thread_refusals.ts";
 
 /** Starts a public thread on a message; resolves to the thread's id. */
 export type ThreadStarter = (
@@ -36,8 +37,8 @@ export interface ThreadOpenerOptions {
   logger: Logger;
   /** Told once the thread exists (to record it as the bot's). */
   opened(thread_id: string): void;
-  /** Channels already warned about (one warning per channel). */
-  warned: Set<string>;
+  /** Where threads were refused (the owner is warned once per channel). */
+  refusals: Pick<ThreadRefusals, "refused">;
 }
 
 /** Wraps `port` so that sending into `plan.message_id` opens the thread first; see the module doc. */
@@ -55,8 +56,7 @@ export function openingThread(
         return id;
       },
       (error) => {
-        if (!options.warned.has(plan.parent_id)) {
-          options.warned.add(plan.parent_id);
+        if (options.refusals.refused(plan.parent_id)) {
           options.logger.warn(
             "Cannot open a thread in channel {channel} ({error}); answering in the channel. Give the bot Create Public Threads there, or set threads: off",
             { channel: plan.parent_id, error },

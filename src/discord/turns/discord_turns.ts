@@ -35,6 +35,7 @@ import { ButtonRemovals, LatestReplies } from "./latest_replies.ts";
 import type { ShownReply } from "./latest_replies.ts";
 import { storedRerun, storedTurn } from "./stored_turn.ts";
 import type { PressedReply } from "./stored_turn.ts";
+import { ThreadRefusals } from "../threads/thread_refusals.ts";
 import { threadPlanFor } from "./thread_plan.ts";
 import { turnPort } from "./turn_port.ts";
 import type { TurnPort } from "./turn_port.ts";
@@ -61,11 +62,12 @@ export class DiscordTurns {
   readonly #webhooks: WebhookDirectory;
   readonly #latest = new LatestReplies();
   readonly #removals: ButtonRemovals;
-  readonly #threadWarnings = new Set<string>();
+  readonly #threadRefusals: ThreadRefusals;
   readonly #inFlight = new TurnsInFlight();
 
   constructor(options: DiscordTurnsOptions) {
     this.#options = options;
+    this.#threadRefusals = new ThreadRefusals(() => options.timers.now());
     this.#removals = new ButtonRemovals(options.logger, options.throttle);
     this.#webhooks = new WebhookDirectory(
       options.client.webhookLookup,
@@ -180,7 +182,10 @@ export class DiscordTurns {
       { ...incoming, user_id: incoming.author.id },
       config,
     );
-    const { message, plan } = threadPlanFor(incoming, first, bot);
+    // Where threads were refused a moment ago, the channel's conversation goes on.
+    const { message, plan } = this.#threadRefusals.recent(incoming.channel_id)
+      ? { message: incoming, plan: null }
+      : threadPlanFor(incoming, first, bot);
     const route = plan === null
       ? first
       : resolveRoute({ ...message, user_id: message.author.id }, config);
@@ -251,7 +256,7 @@ export class DiscordTurns {
       {
         ...this.#options,
         webhooks: this.#webhooks,
-        threadWarnings: this.#threadWarnings,
+        threadRefusals: this.#threadRefusals,
       },
       message,
       route,

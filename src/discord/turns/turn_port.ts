@@ -14,6 +14,7 @@ import type { DiscordPort } from "../discord_port.ts";
 import type { DiscordClient } from "../discordeno_client.ts";
 import { openingThread } from "../threads/thread_opener.ts";
 import type { ThreadPlan } from "../threads/thread_opener.ts";
+import type { ThreadRefusals } from "../threads/thread_refusals.ts";
 import type { WebhookDirectory } from "../webhooks/webhook_directory.ts";
 import { webhookPort } from "../webhooks/webhook_port.ts";
 
@@ -33,8 +34,8 @@ export interface TurnPortDeps {
   directory: ChannelDirectory;
   logger: Logger;
   webhooks: WebhookDirectory;
-  /** Channels already warned that a thread could not be opened. */
-  threadWarnings: Set<string>;
+  /** Where threads were refused. */
+  threadRefusals: ThreadRefusals;
 }
 
 /** The port for the reply to `message`, routed by `route`, opening `plan`'s thread if any. */
@@ -61,7 +62,7 @@ export function turnPort(
     port = openingThread(port, plan, {
       start: (channel, id, name) => client.startThread(channel, id, name),
       logger,
-      warned: deps.threadWarnings,
+      refusals: deps.threadRefusals,
       opened: (thread_id) =>
         directory.setChannel({
           id: thread_id,

@@ -4,6 +4,10 @@ import type {
   DiscordPort,
   OutgoingMessage,
 } from "../../../src/discord/discord_port.ts";
+import {
+  THREAD_RETRY_AFTER_MS,
+  ThreadRefusals,
+} from "../../../src/discord/threads/thread_refusals.ts";
 import { openingThread } from "../../../src/discord/threads/thread_opener.ts";
 import { log } from "../../../src/log/logging.ts";
 
@@ -40,7 +44,7 @@ Deno.test("openingThread() types in the channel, opens the thread once at the fi
     },
     logger: log("test"),
     opened: (id) => opened.push(id),
-    warned: new Set(),
+    refusals: new ThreadRefusals(() => 0),
   });
   await wrapped.typing("55");
   await wrapped.send("55", message);
@@ -56,8 +60,10 @@ Deno.test("openingThread() types in the channel, opens the thread once at the fi
   ]);
 });
 
-Deno.test("openingThread() answers in the channel when the thread cannot be opened, warning once per channel", async () => {
-  const warned = new Set<string>();
+Deno.test("openingThread() answers in the channel when the thread cannot be opened, and records the refusal", async () => {
+  let now = 0;
+  const refusals = new ThreadRefusals(() => now);
+  const firsts: boolean[] = [];
   for (let i = 0; i < 2; i++) {
     const port = recorder();
     const wrapped = openingThread(port, plan, {
@@ -67,11 +73,29 @@ Deno.test("openingThread() answers in the channel when the thread cannot be open
         ),
       logger: log("test"),
       opened: () => assert.fail("not opened"),
-      warned,
+      refusals: {
+        refused: (channel) => {
+          const first = refusals.refused(channel);
+          firsts.push(first);
+          return first;
+        },
+      },
     });
     await wrapped.send("55", message);
     await wrapped.edit("55", "m1", "more");
     assert.deepEqual(port.calls, ["send 10 reply_to=55", "edit 10 m1"]);
   }
-  assert.deepEqual([...warned], ["10"]);
+  assert.deepEqual(
+    firsts,
+    [true, false],
+    "the owner is warned once per channel",
+  );
+  assert.equal(refusals.recent("10"), true);
+  assert.equal(refusals.recent("11"), false);
+  now += THREAD_RETRY_AFTER_MS;
+  assert.equal(
+    refusals.recent("10"),
+    false,
+    "ten minutes on, a thread is tried again",
+  );
 });
