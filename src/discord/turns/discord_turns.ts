@@ -19,10 +19,6 @@ import type { IncomingMessage } from "../../pipeline/incoming_message.ts";
 import { resolveRoute } from "../../pipeline/route.ts";
 import type { DispatchOutcome } from "../../pipeline/runner_types.ts";
 import type { Route } from "../../pipeline/route.ts";
-import {
-  isEmptyMessage,
-  withoutBotMention,
-} from "../../pipeline/stages/auth_stage.ts";
 import { regenerateButton, stopButton } from "../buttons/reply_buttons.ts";
 import type { ChannelDirectory } from "../channel_directory.ts";
 import type { ChannelThrottle, ThrottleTimers } from "../channel_throttle.ts";
@@ -36,6 +32,7 @@ import type { ShownReply } from "./latest_replies.ts";
 import { storedRerun, storedTurn } from "./stored_turn.ts";
 import type { PressedReply } from "./stored_turn.ts";
 import { ThreadRefusals } from "../threads/thread_refusals.ts";
+import { editAsksAnew } from "./edit_asks_anew.ts";
 import { threadPlanFor } from "./thread_plan.ts";
 import { turnPort } from "./turn_port.ts";
 import type { TurnPort } from "./turn_port.ts";
@@ -75,14 +72,10 @@ export class DiscordTurns {
     );
   }
 
-  /** The latest reply whose question was `turn_id`, if it is still the latest of its conversation. */
-  latest(turn_id: string): ShownReply | undefined {
-    return this.#latest.get(turn_id);
-  }
-
   /**
-   * Like `latest`, but a reply whose conversation was `/reset` since no
-   * longer counts: its buttons are taken off and it is forgotten.
+   * The latest reply whose question was `turn_id`, if it is still the
+   * latest of its conversation; one whose conversation was `/reset` since
+   * no longer counts: its buttons are taken off and it is forgotten.
    */
   async current(turn_id: string): Promise<ShownReply | undefined> {
     const shown = this.#latest.get(turn_id);
@@ -96,10 +89,15 @@ export class DiscordTurns {
       ? null
       : await services.store.lastReset(route.conversation);
     if (reset === null || reset < shown.message.created_at) return shown;
-    this.#latest.forget(shown);
-    // In the background: the press must be answered within Discord's 3 s.
-    this.#removals.add(shown);
+    this.#retire(shown);
     return undefined;
+  }
+
+  /** Forgets a reply that is no longer the latest and takes its buttons off, in the background. */
+  #retire(shown: ShownReply): void {
+    this.#latest.forget(shown);
+    // In the background: a press must be answered within Discord's 3 s.
+    this.#removals.add(shown);
   }
 
   /** True when `turn_id` is a turn being answered or a conversation's latest (an edit of it may matter). */
@@ -139,10 +137,7 @@ export class DiscordTurns {
     const before = conversation === null
       ? undefined
       : this.#latest.of(conversation);
-    if (outcome === "answered" && before !== undefined) {
-      this.#latest.forget(before);
-      this.#removals.add(before);
-    }
+    if (outcome === "answered" && before !== undefined) this.#retire(before);
     return outcome;
   }
 
@@ -219,18 +214,9 @@ export class DiscordTurns {
     // What was asked: the question being answered, else the latest reply's.
     const asked = this.#inFlight.message(message.id) ??
       this.#latest.get(message.id)?.message;
-    if (asked === undefined || message.author.id !== asked.author.id) return;
-    const route = resolveRoute(
-      { ...asked, user_id: message.author.id },
-      services.config(),
-    );
-    if (route?.binding.on_edit !== "regenerate") return;
-    const bot = client.bot_user_id;
-    // Discord also sends updates for link previews and a thread being started: same text, nothing to do.
     if (
-      withoutBotMention(message.content, bot) ===
-        withoutBotMention(asked.content, bot) ||
-      isEmptyMessage(message, bot)
+      asked === undefined ||
+      !editAsksAnew(asked, message, services.config(), client.bot_user_id)
     ) return;
     if (this.#inFlight.has(message.id)) {
       // Edited while being answered: that answer is stale; stop it, then answer the edit.
