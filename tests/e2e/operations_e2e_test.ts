@@ -175,7 +175,7 @@ Deno.test("a dropped gateway connection that the bot resumes counts in bot_gatew
   await using h = await startHarness({ env: { HEALTH_PORT: String(port) } });
   const base = `http://127.0.0.1:${port}`;
   await eventually(
-    async () => (await fetch(`${base}/readyz`)).status === 200 || undefined,
+    async () => (await get(`${base}/readyz`)).status === 200 || undefined,
     10_000,
     "ready",
   );
@@ -186,11 +186,11 @@ Deno.test("a dropped gateway connection that the bot resumes counts in bot_gatew
     "the bot to resume",
   );
   await eventually(
-    async () => (await fetch(`${base}/readyz`)).status === 200 || undefined,
+    async () => (await get(`${base}/readyz`)).status === 200 || undefined,
     10_000,
     "ready again",
   );
-  const page = await (await fetch(`${base}/metrics`)).text();
+  const page = (await get(`${base}/metrics`)).text;
   const value = Number(
     /^bot_gateway_reconnects_total (\S+)$/m.exec(page)?.[1],
   );
