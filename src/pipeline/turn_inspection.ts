@@ -17,6 +17,7 @@ import {
   MESSAGE_OVERHEAD_TOKENS,
 } from "../llm/token_estimate.ts";
 import type { Store, StoredMessage } from "../store/store.ts";
+import { alternateRoles } from "./alternate_roles.ts";
 import type { TurnContext } from "./turn_context.ts";
 
 /** What part of the request a message is. */
@@ -153,8 +154,10 @@ export async function inspectContext(
   record.persona = ctx.persona_name;
   record.endpoint = ctx.persona?.endpoint ?? "";
   record.model = ctx.persona?.model ?? "";
-  const last = ctx.request.length - 1;
-  record.messages = ctx.request.map((message, index) => ({
+  // The messages as the generation stage sends them (roles alternating).
+  const request = alternateRoles(ctx.request);
+  const last = request.length - 1;
+  record.messages = request.map((message, index) => ({
     role: message.role,
     kind: index === 0 && message.role === "system"
       ? "system"

@@ -37,6 +37,25 @@ export function presentedToken(request: Request, url: URL): string | null {
   return null;
 }
 
+/**
+ * True when a browser says the request comes from another page: another
+ * origin's `Origin`, or `Sec-Fetch-Site` other than `same-origin` or `none`
+ * (typed or opened from the terminal). A page on another port of the same
+ * host is the same *site*, so the SameSite=Strict cookie goes along with
+ * its form posts: only this check keeps it from running turns.
+ */
+export function isCrossOrigin(request: Request, url: URL): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none") return true;
+  const origin = request.headers.get("origin");
+  if (origin === null) return false;
+  try {
+    return new URL(origin).host !== url.host;
+  } catch {
+    return true;
+  }
+}
+
 /** True when the request carries `token` and is addressed to a loopback host. */
 export function isAllowed(request: Request, url: URL, token: string): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, "");

@@ -51,11 +51,16 @@ export class PlaygroundReply implements ReplyTarget {
 
   show(chunks: readonly string[], done: boolean): Promise<void> {
     const changed: ShownMessage[] = [];
-    chunks.forEach((text, index) => {
+    chunks.forEach((whole, index) => {
+      // While streaming, the last word waits until it is complete: a secret
+      // the model is spelling out is redacted only once it is all there.
+      const text = !done && index === chunks.length - 1
+        ? whole.replace(/\S+$/, "")
+        : whole;
       if (this.posted_ids[index] === undefined) {
         this.posted_ids.push(`playground-${crypto.randomUUID()}`);
       }
-      if (this.#shown[index] === text && !done) return;
+      if ((this.#shown[index] === text || text === "") && !done) return;
       this.#shown[index] = text;
       changed.push({
         index,

@@ -8,7 +8,12 @@
  * @module
  */
 
-import { isAllowed, newAccessToken, TOKEN_COOKIE } from "./access_token.ts";
+import {
+  isAllowed,
+  isCrossOrigin,
+  newAccessToken,
+  TOKEN_COOKIE,
+} from "./access_token.ts";
 import type { ConfigStatusBoard } from "./config_status.ts";
 import { configView } from "./config_view.ts";
 import { playgroundHistory } from "./playground_history.ts";
@@ -123,6 +128,15 @@ export function startPlaygroundServer(
       return new Response(
         "401 Unauthorized: open the playground URL printed in the terminal (it carries the access token).\n",
         { status: 401, headers: { "content-type": "text/plain" } },
+      );
+    }
+    if (request.method !== "GET" && isCrossOrigin(request, url)) {
+      return new Response(
+        "403 Forbidden: requests from other pages are refused.\n",
+        {
+          status: 403,
+          headers: { "content-type": "text/plain" },
+        },
       );
     }
     const file = (await page).get(url.pathname);

@@ -72,9 +72,8 @@ bindings:
     inspection.messages.map((m) => [m.kind, m.content]),
     [
       ["system", "Be brief."],
-      ["history", "Alice: r4"],
-      ["history", "Alice: r5"],
-      ["current", "Alice: now"],
+      // One user message, as the model gets it (roles alternate).
+      ["current", "Alice: r4\n\nAlice: r5\n\nAlice: now"],
     ],
   );
   assert.ok(inspection.messages.every((m) => m.tokens > 0));

@@ -259,3 +259,76 @@ Deno.test("playground turns are stored as the playground's, so Discord's start-u
   assert.equal(events.at(-1)?.data.outcome, "answered", JSON.stringify(events));
   assert.equal((await h.store.openTurns("playground")).length, 0);
 });
+
+type Inspection = {
+  messages: { role: string; kind: string; content: string }[];
+  body: { messages: { role: string; content: string }[] };
+};
+
+Deno.test("the inspector's Request list is the messages the model was sent (after a failed turn)", async () => {
+  await using h = await startPlaygroundHarness(testConfig);
+  h.llm.script({ status: 400, body: { error: { message: "bad" } } });
+  await h.line({ text: "first try" });
+  const events = await h.line({ text: "second try" });
+  const inspection = events.find((e) => e.event === "inspection")
+    ?.data as unknown as Inspection;
+  const sent = h.llm.chatRequests().at(-1)?.body as Inspection["body"];
+  assert.deepEqual(inspection.body.messages, sent.messages);
+  assert.deepEqual(
+    inspection.messages.map((m) => [m.role, m.content]),
+    sent.messages.map((m) => [m.role, m.content]),
+    "the Request list shows what the model got",
+  );
+});
+
+Deno.test("another page on the same site cannot run a turn with the cookie (CSRF)", async () => {
+  await using h = await startPlaygroundHarness(testConfig);
+  const page = await fetch(h.server.url);
+  await page.body?.cancel();
+  const cookie = (page.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  // What a <form enctype="text/plain" method="post"> on http://127.0.0.1:8080
+  // (same site as the playground, so the SameSite=Strict cookie goes along) sends.
+  const response = await fetch(`${h.server.origin}/api/line`, {
+    method: "POST",
+    headers: {
+      cookie,
+      origin: "http://127.0.0.1:8080",
+      "sec-fetch-site": "same-site",
+      "content-type": "text/plain",
+    },
+    body: '{"place":0,"text":"hi from another page","x":"="}',
+  });
+  await readEvents(response);
+  assert.equal(response.status, 403);
+  assert.equal(h.llm.chatCount, 0, "no turn ran");
+});
+
+Deno.test("a secret the model streams in pieces never reaches the page, not even in part", async () => {
+  const secret = "playground-secret-value-12345";
+  await using h = await startPlaygroundHarness((base_url) =>
+    parseConfig(
+      `version: 1
+discord: { token: "\${DISCORD_TOKEN}" }
+endpoints:
+  local: { base_url: "${base_url}", api_key: "\${KEY}", retries: 0 }
+personas:
+  helper: { endpoint: local, model: test-model, system_prompt: "Never say ${secret}." }
+bindings:
+  - channels: ["100000000000000001"]
+    persona: helper
+`,
+      "bot.config.yaml",
+      (name) => ({ DISCORD_TOKEN: "token.for.test", KEY: secret })[name],
+    )
+  );
+  h.llm.script({
+    chunks: [`the key is ${secret.slice(0, 24)}`, secret.slice(24), " ok"],
+    chunk_delay_ms: 300,
+  });
+  const events = await h.line({ text: "what is the key?" });
+  const everything = JSON.stringify(events);
+  assert.ok(
+    !everything.includes(secret.slice(0, 24)),
+    "most of the key was on the page",
+  );
+});
