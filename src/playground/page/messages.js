@@ -13,8 +13,16 @@ export function addRow(row) {
 }
 
 /** A message row: avatar, author, time, the rendered content. */
-export function messageRow({ author, bot, html, continued, info, when }) {
-  const content = el("div", { class: "content", html });
+export function messageRow(
+  { author, bot, html, text, continued, info, when },
+) {
+  // Server-rendered Markdown as markup; anything else only ever as text.
+  const content = el(
+    "div",
+    html === undefined
+      ? { class: "content", text }
+      : { class: "content", html },
+  );
   const meta = el("div", { class: "meta" }, [
     el("span", { class: "author", text: author }),
     ...(bot ? [el("span", { class: "tag", text: "BOT" })] : []),

@@ -164,7 +164,9 @@ function onTurnEvent(turn, event, data) {
         messageRow({
           author: personaName(),
           bot: true,
-          html: data.html ?? data.text,
+          ...(data.html === undefined
+            ? { text: data.text }
+            : { html: data.html }),
         }),
       )
         .classList.add("notice");
