@@ -26,6 +26,7 @@ import type { TurnContext } from "./turn_context.ts";
 import {
   type DispatchOptions,
   type DispatchOutcome,
+  INTERNAL_ERROR_NOTICE,
   QUEUE_FULL_NOTICE,
   type RunnerDeps,
 } from "./runner_types.ts";
@@ -146,7 +147,22 @@ export class Runner {
       signal: AbortSignal.any([this.#abort.signal, stop.signal]),
     }, options);
     // Access and limits before queueing: a refused message never takes a place.
-    if (!(await admit(ctx, this.#admission))) {
+    let admitted: boolean;
+    try {
+      admitted = await admit(ctx, this.#admission);
+    } catch (error) {
+      // The store failed (e.g. PostgreSQL dropped its connections): say so.
+      ctx.outcome = "failed";
+      ctx.detail = error instanceof Error ? error.message : String(error);
+      this.#deps.logger.error(
+        "Could not admit a message in channel {channel}: {error}",
+        { channel: message.channel_id, message: message.id, error },
+      );
+      await this.#safeNotice(reply, INTERNAL_ERROR_NOTICE);
+      this.#deps.onTurnEnd?.(ctx.outcome, ctx);
+      return ctx.outcome;
+    }
+    if (!admitted) {
       // A recovered turn refused now (access or limits changed) is over.
       if (options.stored !== undefined) {
         await this.#record(ctx, { state: "failed" });
