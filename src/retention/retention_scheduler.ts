@@ -201,7 +201,9 @@ async function pruneUnused(
   const personas = options.personas?.();
   const choices = personas === undefined
     ? undefined
-    : await store.prunePersonaChoices?.(personas);
+    // Only choices left alone for a day: another process sharing the
+    // database may run a newer config that knows their persona.
+    : await store.prunePersonaChoices?.(personas, now - LONGEST_RATE_WINDOW_MS);
   if ((windows ?? 0) + (choices ?? 0) > 0) {
     logger.info(
       "Pruned {windows} ended rate-limit windows and {choices} choices of removed personas",

@@ -172,10 +172,14 @@ export abstract class PostgresSettingsMethods extends PostgresStoreBase {
   }
 
   /** Deletes persona choices naming a persona not in `personas`; returns how many. */
-  prunePersonaChoices(personas: readonly string[]): Promise<number> {
+  prunePersonaChoices(
+    personas: readonly string[],
+    before = Number.MAX_SAFE_INTEGER,
+  ): Promise<number> {
     return this.run("prune persona choices", async () => {
       const { count } = await queries.run(this.sql, "prunePersonaChoices", [
         JSON.stringify(personas),
+        before,
       ]);
       return count;
     });

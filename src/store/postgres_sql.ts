@@ -148,7 +148,7 @@ export const PG_SQL = {
     samples = excluded.samples, updated_at = excluded.updated_at`,
   pruneRateLimits: "DELETE FROM rate_limits WHERE window_start < $1",
   prunePersonaChoices:
-    "DELETE FROM persona_choices WHERE persona NOT IN (SELECT jsonb_array_elements_text(CAST($1::text AS jsonb)))",
+    "DELETE FROM persona_choices WHERE updated_at < $2::bigint AND persona NOT IN (SELECT jsonb_array_elements_text(CAST($1::text AS jsonb)))",
   forgetRateLimits:
     "DELETE FROM rate_limits WHERE strpos(':' || key || ':', $1) > 0",
   probe: `INSERT INTO health_probe (id, writes) VALUES (1, 1)

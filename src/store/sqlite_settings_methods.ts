@@ -166,13 +166,17 @@ export abstract class SqliteSettingsMethods extends SqliteStoreBase {
   }
 
   /** Deletes persona choices naming a persona not in `personas`; returns how many. */
-  prunePersonaChoices(personas: readonly string[]): Promise<number> {
+  prunePersonaChoices(
+    personas: readonly string[],
+    before = Number.MAX_SAFE_INTEGER,
+  ): Promise<number> {
     return this.run(
       "prune persona choices",
       () =>
         Number(
           this.connection.statements.prunePersonaChoices.run({
             personas: JSON.stringify(personas),
+            before,
           }).changes,
         ),
     );

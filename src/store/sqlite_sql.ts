@@ -166,7 +166,7 @@ export const SQL = {
     samples = excluded.samples, updated_at = excluded.updated_at`,
   pruneRateLimits: "DELETE FROM rate_limits WHERE window_start < :before",
   prunePersonaChoices:
-    "DELETE FROM persona_choices WHERE persona NOT IN (SELECT value FROM json_each(:personas))",
+    "DELETE FROM persona_choices WHERE updated_at < :before AND persona NOT IN (SELECT value FROM json_each(:personas))",
   forgetRateLimits:
     "DELETE FROM rate_limits WHERE instr(':' || key || ':', :segment) > 0",
   probe: `INSERT INTO health_probe (id, writes) VALUES (1, 1)

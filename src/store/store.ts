@@ -144,9 +144,16 @@ export interface Store extends MemoryStore {
   setTokenCalibration(calibration: TokenCalibration): Promise<void>;
   /**
    * Deletes persona choices naming a persona not in `personas` (removed
-   * from the config: such a choice is ignored anyway). Returns how many.
+   * from the config: such a choice is ignored anyway) and last set before
+   * `before` (default: whenever). Several processes sharing one database
+   * may briefly run different configs: a choice made a moment ago through
+   * a process that knows a newer persona is not another's to delete.
+   * Returns how many.
    */
-  prunePersonaChoices(personas: readonly string[]): Promise<number>;
+  prunePersonaChoices(
+    personas: readonly string[],
+    before?: number,
+  ): Promise<number>;
   /**
    * Every message written by one user, every message of that user's own
    * (`scope: user`) conversations, and every assistant message whose
