@@ -57,6 +57,15 @@ export function botIdentity(
         learn(me?.id);
       } catch (error) {
         const failure = classifyDiscordError(error);
+        if (
+          /answered 401/.test(failure.message) &&
+          /DISCORD_REST_SECRET/.test(failure.message)
+        ) {
+          throw new Error(
+            `The REST proxy refused this process's DISCORD_REST_SECRET (${failure.message}): set the same secret here and in deno task rest`,
+            { cause: error },
+          );
+        }
         if (/answered 401/.test(failure.message)) {
           throw new Error(
             `Discord refused the token (${failure.message}): copy it again from the Developer Portal's Bot tab`,
