@@ -85,3 +85,19 @@ Deno.test("the gateways split the shards 0..TOTAL-1 between them and share the p
     );
   }
 });
+
+Deno.test("every gateway gets each variable the shipped bot.config.yaml reads (compose passes only what it names)", () => {
+  const shipped = Deno.readTextFileSync(new URL("bot.config.yaml", ROOT));
+  const read = [...shipped.matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) =>
+    m[1]!
+  );
+  assert.ok(read.includes("LLM_API_URL"));
+  for (const [name, service] of gateways) {
+    for (const variable of read) {
+      assert.ok(
+        service.environment?.[variable] !== undefined,
+        `${name} gets ${variable}`,
+      );
+    }
+  }
+});
