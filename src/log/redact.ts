@@ -18,6 +18,8 @@ const SECRET_SHAPES: RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{16,}/g, // OpenAI-style keys
 ];
 
+const URL_TOKEN = /(\/(?:webhooks|interactions)\/\d+\/)[^/?#\s"'\\]{16,}/g;
+
 /** The set of secret values to redact; the config loader adds to it. */
 export class SecretRegistry {
   #values: string[] = [];
@@ -36,6 +38,9 @@ export class SecretRegistry {
   redactText(text: string): string {
     let out = text;
     for (const value of this.#values) out = out.split(value).join(REDACTED);
+    // Webhook and interaction tokens travel in URL paths (`/webhooks/{id}/{token}`,
+    // `/interactions/{id}/{token}/callback`): whoever has one posts as the bot.
+    out = out.replace(URL_TOKEN, `$1${REDACTED}`);
     for (const shape of SECRET_SHAPES) {
       out = out.replace(
         shape,

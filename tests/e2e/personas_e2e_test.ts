@@ -2,7 +2,8 @@
  * End to end: `webhooks: true` — personas post through one channel webhook
  * under their own name and avatar; a message naming a persona, or replying
  * to its message, is answered by that persona; without Manage Webhooks the
- * bot posts as itself after one warning.
+ * bot posts as itself after one warning. A failed webhook or /ask request
+ * never logs the webhook's or interaction's token.
  */
 import assert from "node:assert/strict";
 import {
@@ -125,4 +126,57 @@ Deno.test("without Manage Webhooks the personas post as the bot, with one warnin
     line.includes("lacks Manage Webhooks")
   );
   assert.equal(warnings.length, 1, h.output());
+});
+
+Deno.test("a failed persona webhook post and a failed /ask edit never log the webhook or interaction token", async () => {
+  await using h = await startHarness({
+    configParts: { binding: "    webhooks: true" },
+  });
+  h.discord.setMemberRoles(GUILD, h.discord.botId, [ADMIN_ROLE]);
+  h.discord.sendUserMessage({ channelId: CHANNEL, content: "Pirate, hi" });
+  await h.discord.waitFor(
+    () =>
+      h.discord.messagesIn(CHANNEL).some((m) =>
+        m.webhookId !== null && m.content.startsWith("echo")
+      ),
+    10_000,
+    "the pirate's first answer",
+  );
+  // Discord fails the persona's next post, and /ask's edit of its response.
+  h.discord.failNext({
+    route: "POST /webhooks/{application}/{token}",
+    times: 3,
+    status: 500,
+  });
+  h.discord.failNext({
+    route: "PATCH /webhooks/{application}/{token}/messages/{message}",
+    times: 3,
+    status: 500,
+  });
+  h.discord.sendUserMessage({ channelId: CHANNEL, content: "Pirate, again" });
+  h.discord.sendCommand({
+    channelId: CHANNEL,
+    commandName: "ask",
+    options: [{ name: "prompt", value: "hey" }],
+  });
+  await h.discord.waitFor(
+    () => /Discord request failed: (POST|PATCH) \/webhooks/.test(h.output()),
+    10_000,
+    "the failures to be logged",
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const out = h.output();
+  const tokens = [
+    ...[...h.discord.world.webhooks.values()].map((w) => w.token),
+    ...[...h.discord.world.interactions.values()].map((i) => i.token),
+  ];
+  assert.ok(tokens.length >= 2);
+  for (const token of tokens) {
+    const at = out.indexOf(token);
+    assert.equal(
+      at,
+      -1,
+      `a token was logged: …${out.slice(Math.max(0, at - 200), at + 80)}`,
+    );
+  }
 });
