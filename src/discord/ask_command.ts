@@ -24,7 +24,7 @@ import {
 import type { IncomingMessage } from "../pipeline/incoming_message.ts";
 import type { DispatchOutcome } from "../pipeline/runner_types.ts";
 import { resolveRoute } from "../pipeline/route.ts";
-import { safeName } from "../pipeline/safe_name.ts";
+import { safeName } from "../llm/safe_name.ts";
 import { toAttachment } from "./attachment_mapping.ts";
 import type { ChannelDirectory } from "./channel_directory.ts";
 import type { ChannelThrottle, ThrottleTimers } from "./channel_throttle.ts";

@@ -20,6 +20,7 @@ import type { TokenCounter } from "../llm/token_counter.ts";
 import { MESSAGE_OVERHEAD_TOKENS } from "../llm/token_estimate.ts";
 import type { Logger } from "../log/logging.ts";
 import type { ConversationKey, Store, StoredMessage } from "../store/store.ts";
+import { safeName } from "../llm/safe_name.ts";
 import { planSummary } from "./summary_plan.ts";
 import {
   summaryPrompt,
@@ -270,6 +271,6 @@ export function messageCost(
   const tokens = message.token_count ?? counter.count(message.content);
   const prefix = message.role === "assistant"
     ? 0
-    : counter.count(`${message.author_name}: `);
+    : counter.count(`${safeName(message.author_name)}: `);
   return tokens + prefix + MESSAGE_OVERHEAD_TOKENS;
 }

@@ -10,12 +10,13 @@
 
 import type { ChatMessage } from "../llm/chat_types.ts";
 import type { StoredMessage } from "../store/store.ts";
+import { safeName } from "../llm/safe_name.ts";
 
 /** How one stored message reads in the transcript given to the summariser. */
 export function transcriptLine(message: StoredMessage): string {
-  const speaker = message.role === "assistant"
-    ? `${message.author_name} (assistant)`
-    : message.author_name;
+  // Names are user-controlled: one line, capped, as in the chat request.
+  const name = safeName(message.author_name);
+  const speaker = message.role === "assistant" ? `${name} (assistant)` : name;
   return `${speaker}: ${message.content}`;
 }
 

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { safeName } from "./safe_name.ts";
+import { safeName } from "../llm/safe_name.ts";
 
 /** The values a system prompt can use. */
 export interface PromptVariables {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NAME_MAX_CHARS, safeName } from "../../src/pipeline/safe_name.ts";
+import { NAME_MAX_CHARS, safeName } from "../../src/llm/safe_name.ts";
 import { renderSystemPrompt } from "../../src/pipeline/system_prompt.ts";
 import { asWindowMessage } from "../../src/pipeline/stages/context_stage.ts";
 import { estimateTokens } from "../../src/llm/token_estimate.ts";

@@ -23,7 +23,7 @@ import {
 } from "../conversation_order.ts";
 import { overheardFor } from "../channel_context.ts";
 import { historyImages } from "../history_images.ts";
-import { safeName } from "../safe_name.ts";
+import { safeName } from "../../llm/safe_name.ts";
 import { buildContextWindow, withImages } from "../history_window.ts";
 import type { WindowMessage } from "../history_window.ts";
 import { placesPreferences, renderSystemPrompt } from "../system_prompt.ts";
