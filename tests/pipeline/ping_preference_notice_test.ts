@@ -11,24 +11,14 @@ import type {
   SentMessage,
 } from "../../src/discord/discord_port.ts";
 import { DiscordReply } from "../../src/discord/discord_reply.ts";
-import { estimateTokens } from "../../src/llm/token_estimate.ts";
-import type { TokenCounter } from "../../src/llm/token_counter.ts";
 import { log } from "../../src/log/logging.ts";
-import { buildPipeline } from "../../src/pipeline/pipeline.ts";
-import { Runner } from "../../src/pipeline/runner.ts";
 import { DEFAULT_PREFERENCES } from "../../src/store/memory_store.ts";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
 import { message } from "../support/fixtures.ts";
 import { FakeTimers } from "../support/fake_timers.ts";
 import { ScriptedLlm } from "../support/scripted_llm.ts";
-import { BOT_ID, testConfig } from "../support/test_config.ts";
-
-const counter: TokenCounter = {
-  count: estimateTokens,
-  countMessages: () => 0,
-  countExact: (text) => Promise.resolve(estimateTokens(text)),
-  ratio: 1,
-};
+import { testConfig } from "../support/test_config.ts";
+import { runnerFor } from "../support/test_runner.ts";
 
 class RecordingPort implements DiscordPort {
   readonly sent: OutgoingMessage[] = [];
@@ -58,23 +48,7 @@ Deno.test("the rate-limit notice honours the user's ping:off (config pings repli
     ping: false,
     updated_at: 1,
   });
-  let clock = 1_000_000;
-  const now = () => clock++;
-  const llm = new ScriptedLlm(() => 0);
-  const runner = new Runner({
-    store,
-    pipeline: buildPipeline({
-      store,
-      llm,
-      counterFor: () => counter,
-      now,
-      logger: log("test"),
-    }),
-    config: () => config,
-    bot_user_id: () => BOT_ID,
-    now,
-    logger: log("test"),
-  });
+  const runner = runnerFor(store, new ScriptedLlm(() => 0), undefined, config);
   const timers = new FakeTimers();
   const port = new RecordingPort();
   const throttle = new ChannelThrottle(100, 5_000, timers);

@@ -3,24 +3,12 @@
  * connections: PostgreSQL restarting) must not leave the user unanswered.
  */
 import assert from "node:assert/strict";
-import { estimateTokens } from "../../src/llm/token_estimate.ts";
-import type { TokenCounter } from "../../src/llm/token_counter.ts";
-import { log } from "../../src/log/logging.ts";
-import { buildPipeline } from "../../src/pipeline/pipeline.ts";
-import { Runner } from "../../src/pipeline/runner.ts";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { StoreError } from "../../src/store/store_error.ts";
 import { message, RecordingReply } from "../support/fixtures.ts";
 import { ScriptedLlm } from "../support/scripted_llm.ts";
-import { BOT_ID, testConfig } from "../support/test_config.ts";
-
-const counter: TokenCounter = {
-  count: estimateTokens,
-  countMessages: () => 0,
-  countExact: (text) => Promise.resolve(estimateTokens(text)),
-  ratio: 1,
-};
+import { runnerFor } from "../support/test_runner.ts";
 
 Deno.test("Runner answers with a short reply when the store fails while counting rate limits, and keeps serving", async () => {
   await using real = await SqliteStore.open(":memory:");
@@ -41,23 +29,7 @@ Deno.test("Runner answers with a short reply when the store fails while counting
       return typeof value === "function" ? value.bind(target) : value;
     },
   }) as Store;
-  let clock = 1_000_000;
-  const now = () => clock++;
-  const llm = new ScriptedLlm(() => 0);
-  const runner = new Runner({
-    store,
-    pipeline: buildPipeline({
-      store,
-      llm,
-      counterFor: () => counter,
-      now,
-      logger: log("test"),
-    }),
-    config: () => testConfig(),
-    bot_user_id: () => BOT_ID,
-    now,
-    logger: log("test"),
-  });
+  const runner = runnerFor(store, new ScriptedLlm(() => 0));
   const first = new RecordingReply();
   assert.equal(await runner.dispatch(message(), first), "failed");
   assert.match(first.notices[0] ?? "", /Something went wrong/);

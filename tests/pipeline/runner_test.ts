@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
-import { estimateTokens } from "../../src/llm/token_estimate.ts";
-import type { TokenCounter } from "../../src/llm/token_counter.ts";
-import { log } from "../../src/log/logging.ts";
 import { newestFirst } from "../../src/pipeline/conversation_order.ts";
-import { buildPipeline } from "../../src/pipeline/pipeline.ts";
-import { QUEUE_FULL_NOTICE, Runner } from "../../src/pipeline/runner.ts";
+import { QUEUE_FULL_NOTICE } from "../../src/pipeline/runner.ts";
 import type { DispatchOutcome } from "../../src/pipeline/runner.ts";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
-import type { Store } from "../../src/store/store.ts";
 import { message, RecordingReply } from "../support/fixtures.ts";
 import { ScriptedLlm } from "../support/scripted_llm.ts";
-import { BOT_ID, GUILD, testConfig } from "../support/test_config.ts";
-
-const counter: TokenCounter = {
-  count: estimateTokens,
-  countMessages: () => 0,
-  countExact: (text) => Promise.resolve(estimateTokens(text)),
-  ratio: 1,
-};
+import { GUILD, testConfig } from "../support/test_config.ts";
+import { runnerFor } from "../support/test_runner.ts";
 
 function mulberry32(seed: number): () => number {
   let a = seed;
@@ -27,34 +16,6 @@ function mulberry32(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function runnerFor(
-  store: Store,
-  llm: ScriptedLlm,
-  max_waiting?: number,
-  config = testConfig(),
-  max_pending?: number,
-) {
-  let clock = 1_000_000;
-  const now = () => clock++;
-  const pipeline = buildPipeline({
-    store,
-    llm,
-    counterFor: () => counter,
-    now,
-    logger: log("test"),
-  });
-  return new Runner({
-    store,
-    pipeline,
-    config: () => config,
-    bot_user_id: () => BOT_ID,
-    now,
-    logger: log("test"),
-    ...(max_waiting === undefined ? {} : { max_waiting }),
-    ...(max_pending === undefined ? {} : { max_pending }),
-  });
 }
 
 Deno.test("Runner keeps each conversation in order over 400 interleaved messages in 20 channels", async () => {
