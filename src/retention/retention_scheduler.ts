@@ -190,6 +190,12 @@ async function pruneOnce(
 /** The longest rate-limit window (a day): windows that started before now minus this are over. */
 export const LONGEST_RATE_WINDOW_MS = 86_400_000;
 
+/**
+ * How long a choice of a persona this config lacks is kept: another
+ * process sharing the database may already run a config that has it.
+ */
+export const UNKNOWN_PERSONA_CHOICE_KEPT_MS = 86_400_000;
+
 /** Deletes rate-limit windows and persona choices nobody uses any more. */
 async function pruneUnused(
   options: RetentionSchedulerOptions,
@@ -201,9 +207,10 @@ async function pruneUnused(
   const personas = options.personas?.();
   const choices = personas === undefined
     ? undefined
-    // Only choices left alone for a day: another process sharing the
-    // database may run a newer config that knows their persona.
-    : await store.prunePersonaChoices?.(personas, now - LONGEST_RATE_WINDOW_MS);
+    : await store.prunePersonaChoices?.(
+      personas,
+      now - UNKNOWN_PERSONA_CHOICE_KEPT_MS,
+    );
   if ((windows ?? 0) + (choices ?? 0) > 0) {
     logger.info(
       "Pruned {windows} ended rate-limit windows and {choices} choices of removed personas",
