@@ -12,23 +12,11 @@ import { message, RecordingReply } from "../support/fixtures.ts";
 import { BOT_ID, testConfig } from "../support/test_config.ts";
 
 Deno.test("long reasoning shown as a spoiler stays hidden in every message", async () => {
-  await using server = await startFakeLlmServer();
-  await using store = await SqliteStore.open(":memory:");
-  const config = testConfig(server.url);
-  config.personas.helper!.reasoning = "spoiler";
-  const services = createBotServices({
-    config,
-    store,
-    bot_user_id: () => BOT_ID,
-  });
   const thought = "I think about this | carefully and at length. ";
-  server.script({
-    reasoning: Array.from({ length: 110 }, () => thought),
-    chunks: ["The answer is 42."],
-  });
-  const reply = new RecordingReply();
-  assert.equal(await services.runner.dispatch(message(), reply), "answered");
-  const final = reply.shows.findLast((s) => s.done)!.chunks;
+  const final = await answer(
+    Array.from({ length: 110 }, () => thought),
+    ["The answer is 42."],
+  );
   assert.ok(final.length >= 3, `${final.length} messages`);
   for (const chunk of final) {
     assert.ok(chunk.length <= 2000, `${chunk.length} characters`);
@@ -45,7 +33,6 @@ Deno.test("long reasoning shown as a spoiler stays hidden in every message", asy
     }
   }
   assert.ok(final.at(-1)!.endsWith("The answer is 42."));
-  await services.runner.shutdown(1000);
 });
 
 /** The final messages of a turn whose model thinks `reasoning` and says `chunks`. */

@@ -1,18 +1,22 @@
 /**
  * Start-up recovery: young unanswered messages are answered, half-written
  * replies are closed (never answered again), old messages are let go, and
- * nothing is recovered twice.
+ * nothing is recovered twice; a `history: off` user keeps nothing of a
+ * turn it lets go.
  */
 import assert from "node:assert/strict";
 import { log } from "../../src/log/logging.ts";
 import type { IncomingMessage } from "../../src/pipeline/incoming_message.ts";
 import { recoverTurns } from "../../src/pipeline/turn_recovery.ts";
 import type { RecoveryDeps } from "../../src/pipeline/turn_recovery.ts";
+import { DEFAULT_PREFERENCES } from "../../src/store/memory_store.ts";
 import { SqliteStore } from "../../src/store/sqlite_store.ts";
 import type { PostedPart } from "../../src/store/store.ts";
 import { message } from "../support/fixtures.ts";
 
 const CONVERSATION = { channel_id: "100", guild_id: "900", user_id: "" };
+/** The author of every message `message()` makes. */
+const USER = message().author.id;
 
 async function turnAt(store: SqliteStore, text: string, at: number) {
   const incoming = message({ text });
@@ -118,4 +122,56 @@ Deno.test("recoverTurns() never closes or answers a turn twice", async () => {
   });
   assert.equal(first.closed.length, 1);
   assert.equal(second.closed.length, 0);
+});
+
+Deno.test("recoverTurns() keeps nothing of a user with history: off whose turn it lets go", async () => {
+  await using store = await SqliteStore.open(":memory:");
+  const now = 10_000_000;
+  await store.setPreferences(USER, {
+    ...DEFAULT_PREFERENCES,
+    history: false,
+    updated_at: 1,
+  });
+  await turnAt(store, "my secret, too old to answer", now - 600_000);
+  const { stored: half } = await turnAt(
+    store,
+    "my other secret, half answered",
+    now - 5_000,
+  );
+  const reply = await store.addMessage({
+    conversation: CONVERSATION,
+    external_id: null,
+    author_id: "bot",
+    author_name: "Helper",
+    role: "assistant",
+    persona: "helper",
+    content: "Half of an ans",
+    token_count: null,
+    created_at: now - 4_000,
+    partial: true,
+    reply_to_id: half.id,
+  });
+  await store.updateTurn(half.id, {
+    state: "running",
+    reply_id: reply.id,
+    posted: [{ id: "d1", content: "Half of an ans" }],
+    updated_at: now - 4_000,
+  });
+  const report = await recoverTurns(deps(store, now).value);
+  assert.equal(report.expired, 1);
+  assert.equal(report.closed, 1);
+  assert.deepEqual(
+    (await store.messagesOfUser(USER)).map((m) => m.content),
+    [],
+    "the user's words are not kept after their turns ended",
+  );
+  assert.deepEqual(
+    (await store.recentMessages({
+      conversation: CONVERSATION,
+      limit: 10,
+      since: 0,
+    })).map((m) => m.content),
+    [],
+    "nor the reply to them",
+  );
 });
